@@ -1,0 +1,70 @@
+package io.chaintrace.cli;
+
+import io.chaintrace.core.trace.UtxoTracer;
+import io.chaintrace.graph.StoreException;
+import io.chaintrace.ingest.btc.BlockFileException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of the {@code chaintrace} command. */
+@Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace 0.1.0",
+        description = "Follows stolen cryptocurrency across Bitcoin and Ethereum.",
+        subcommands = {DemoCommand.class, IngestCommand.class, StatsCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:bad input (block file, address, seed)", "2:usage error",
+            "3:store missing, locked or corrupt", "4:internal error (rerun with -v and report)"})
+public final class Chaintrace {
+    @Option(names = {"-v", "--verbose"}, description = "Print detail, and stack traces on errors.",
+            scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command and returns its exit code (used by tests that run it in-process). */
+    public static int run(String... args) {
+        boolean verbose = Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        CommandLine cl = new CommandLine(new Chaintrace());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
+        return cl.execute(args);
+    }
+
+    private static int report(Exception e, PrintWriter err, boolean verbose) {
+        int code;
+        String message;
+        switch (e) {
+            case BlockFileException b -> {
+                code = ExitCode.BAD_INPUT;
+                message = b.getMessage();
+            }
+            case UtxoTracer.SeedNotFoundException s -> {
+                code = ExitCode.BAD_INPUT;
+                message = s.getMessage() + " (ingest the blocks that hold it first: chaintrace ingest btc-blocks <blocks dir> --store DIR)";
+            }
+            case IllegalArgumentException i -> {
+                code = ExitCode.BAD_INPUT;
+                message = i.getMessage();
+            }
+            case StoreException s -> {
+                code = ExitCode.STORE;
+                message = s.getMessage();
+            }
+            default -> {
+                code = ExitCode.INTERNAL;
+                message = "internal error: " + e + " (rerun with -v for the stack trace, and report it)";
+            }
+        }
+        err.println("chaintrace: error: " + message);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+}

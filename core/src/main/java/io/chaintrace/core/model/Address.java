@@ -1,0 +1,133 @@
+package io.chaintrace.core.model;
+
+import java.util.HexFormat;
+import java.util.Locale;
+import org.bitcoinj.base.AddressParser;
+import org.bitcoinj.base.LegacyAddress;
+import org.bitcoinj.base.SegwitAddress;
+import org.bitcoinj.base.exceptions.AddressFormatException;
+import org.web3j.crypto.Keys;
+
+/**
+ * Who owns value: a Bitcoin address, public key or script, or an Ethereum account, in one
+ * normalized text form so that equal owners compare equal.
+ *
+ * <ul>
+ *   <li>P2PKH, P2SH: Base58Check; P2WPKH, P2WSH: bech32; P2TR: bech32m (lower case).
+ *   <li>P2PK: {@code pubkey:<hex>} - the key itself; bare multisig and non-standard scripts:
+ *       {@code script:<sha256 of the script, hex>}.
+ *   <li>Ethereum: {@code 0x} + 40 hex digits in EIP-55 mixed-case checksum form.
+ * </ul>
+ */
+public record Address(Chain chain, ScriptKind kind, String text) {
+    public static final String PUBKEY_PREFIX = "pubkey:";
+    public static final String SCRIPT_PREFIX = "script:";
+    private static final HexFormat HEX = HexFormat.of();
+
+    public Address {
+        if (kind == ScriptKind.OP_RETURN) {
+            throw new IllegalArgumentException("an OP_RETURN output has no owner");
+        }
+        if ((chain == Chain.ETHEREUM) != (kind == ScriptKind.ACCOUNT)) {
+            throw new IllegalArgumentException(kind + " is not an owner kind on " + chain);
+        }
+    }
+
+    /** A bare public key (P2PK output). */
+    public static Address ofPublicKey(byte[] publicKey) {
+        return new Address(Chain.BITCOIN, ScriptKind.P2PK, PUBKEY_PREFIX + HEX.formatHex(publicKey));
+    }
+
+    /** A script without an address encoding (bare multisig, non-standard), keyed by its SHA-256. */
+    public static Address ofScriptHash(ScriptKind kind, byte[] sha256) {
+        return new Address(Chain.BITCOIN, kind, SCRIPT_PREFIX + HEX.formatHex(sha256));
+    }
+
+    /**
+     * Validates and normalizes what an investigator typed: a Bitcoin address of any network
+     * (checksum checked), {@code pubkey:}/{@code script:} keys, or an Ethereum address (a mixed-case
+     * one must carry a valid EIP-55 checksum).
+     *
+     * @throws IllegalArgumentException with a reason, when the text is no valid address
+     */
+    public static Address parse(String input) {
+        String text = input.strip();
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("empty address");
+        }
+        if (text.startsWith("0x") || text.startsWith("0X")) {
+            return parseEthereum(text);
+        }
+        if (text.startsWith(PUBKEY_PREFIX)) {
+            String hex = text.substring(PUBKEY_PREFIX.length()).toLowerCase(Locale.ROOT);
+            byte[] key = parseHex(hex, input);
+            boolean compressed = key.length == 33 && (key[0] == 2 || key[0] == 3);
+            boolean uncompressed = key.length == 65 && key[0] == 4;
+            if (!compressed && !uncompressed) {
+                // Non-canonical keys do occur on chain; keep them, but they must at least look like keys.
+                if (key.length != 33 && key.length != 65) {
+                    throw new IllegalArgumentException("a public key has 33 or 65 bytes: " + input);
+                }
+            }
+            return ofPublicKey(key);
+        }
+        if (text.startsWith(SCRIPT_PREFIX)) {
+            byte[] hash = parseHex(text.substring(SCRIPT_PREFIX.length()).toLowerCase(Locale.ROOT), input);
+            if (hash.length != 32) {
+                throw new IllegalArgumentException("a script key is a 32-byte SHA-256: " + input);
+            }
+            return ofScriptHash(ScriptKind.NONSTANDARD, hash);
+        }
+        return parseBitcoin(text);
+    }
+
+    private static Address parseBitcoin(String text) {
+        org.bitcoinj.base.Address parsed;
+        try {
+            parsed = AddressParser.getDefault().parseAddress(text);
+        } catch (AddressFormatException e) {
+            throw new IllegalArgumentException("not a valid Bitcoin or Ethereum address: " + text + " (" + e.getMessage() + ")", e);
+        }
+        ScriptKind kind = switch (parsed) {
+            case LegacyAddress legacy -> legacy.getOutputScriptType() == org.bitcoinj.base.ScriptType.P2SH
+                    ? ScriptKind.P2SH : ScriptKind.P2PKH;
+            case SegwitAddress segwit -> switch (segwit.getOutputScriptType()) {
+                case P2WPKH -> ScriptKind.P2WPKH;
+                case P2WSH -> ScriptKind.P2WSH;
+                case P2TR -> ScriptKind.P2TR;
+                default -> ScriptKind.WITNESS_UNKNOWN;
+            };
+            default -> throw new IllegalArgumentException("unsupported address type: " + text);
+        };
+        if (kind == ScriptKind.WITNESS_UNKNOWN) {
+            throw new IllegalArgumentException("witness version without a defined output type: " + text);
+        }
+        return new Address(Chain.BITCOIN, kind, parsed.toString());
+    }
+
+    private static Address parseEthereum(String text) {
+        String hex = text.substring(2);
+        if (hex.length() != 40 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new IllegalArgumentException("an Ethereum address is 0x and 40 hex digits: " + text);
+        }
+        String checksummed = Keys.toChecksumAddress(hex);
+        boolean mixedCase = !hex.equals(hex.toLowerCase(Locale.ROOT)) && !hex.equals(hex.toUpperCase(Locale.ROOT));
+        if (mixedCase && !checksummed.substring(2).equals(hex)) {
+            throw new IllegalArgumentException("EIP-55 checksum mismatch in " + text + " (expected " + checksummed + ")");
+        }
+        return new Address(Chain.ETHEREUM, ScriptKind.ACCOUNT, checksummed);
+    }
+
+    private static byte[] parseHex(String hex, String input) {
+        try {
+            return HEX.parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not hex: " + input, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

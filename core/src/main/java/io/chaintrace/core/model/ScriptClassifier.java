@@ -1,0 +1,91 @@
+package io.chaintrace.core.model;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+import org.bitcoinj.base.LegacyAddress;
+import org.bitcoinj.base.Network;
+import org.bitcoinj.base.SegwitAddress;
+import org.bitcoinj.script.Script;
+import org.bitcoinj.script.ScriptException;
+import org.bitcoinj.script.ScriptPattern;
+
+/**
+ * Names the owner of a Bitcoin locking script, with bitcoinj's script templates. Standard kinds
+ * get their address; P2PK the key; bare multisig and anything non-standard the SHA-256 of the
+ * script; OP_RETURN no owner.
+ */
+public final class ScriptClassifier {
+    private final Network network;
+
+    public ScriptClassifier(Network network) {
+        this.network = network;
+    }
+
+    /** The kind of a locking script and its owner, if it has one. */
+    public record Owner(ScriptKind kind, Optional<Address> address) {
+    }
+
+    public Owner classify(byte[] scriptPubKey) {
+        Script script;
+        try {
+            script = Script.parse(scriptPubKey);
+        } catch (ScriptException e) {
+            // Unparseable scripts are valid on chain (they are just unspendable or odd): key by hash.
+            return keyedByHash(ScriptKind.NONSTANDARD, scriptPubKey);
+        }
+        if (ScriptPattern.isP2PKH(script)) {
+            return standard(ScriptKind.P2PKH, LegacyAddress.fromPubKeyHash(network, ScriptPattern.extractHashFromP2PKH(script)).toString());
+        }
+        if (ScriptPattern.isP2SH(script)) {
+            return standard(ScriptKind.P2SH, LegacyAddress.fromScriptHash(network, ScriptPattern.extractHashFromP2SH(script)).toString());
+        }
+        if (ScriptPattern.isP2WPKH(script)) {
+            return standard(ScriptKind.P2WPKH, SegwitAddress.fromProgram(network, 0, ScriptPattern.extractHashFromP2WH(script)).toString());
+        }
+        if (ScriptPattern.isP2WSH(script)) {
+            return standard(ScriptKind.P2WSH, SegwitAddress.fromProgram(network, 0, ScriptPattern.extractHashFromP2WH(script)).toString());
+        }
+        if (ScriptPattern.isP2TR(script)) {
+            return standard(ScriptKind.P2TR, SegwitAddress.fromProgram(network, 1, ScriptPattern.extractOutputKeyFromP2TR(script)).toString());
+        }
+        if (ScriptPattern.isOpReturn(script)) {
+            return new Owner(ScriptKind.OP_RETURN, Optional.empty());
+        }
+        if (ScriptPattern.isP2PK(script)) {
+            return new Owner(ScriptKind.P2PK, Optional.of(Address.ofPublicKey(ScriptPattern.extractKeyFromP2PK(script))));
+        }
+        if (ScriptPattern.isSentToMultisig(script)) {
+            return keyedByHash(ScriptKind.MULTISIG, scriptPubKey);
+        }
+        if (isFutureWitness(scriptPubKey)) {
+            return keyedByHash(ScriptKind.WITNESS_UNKNOWN, scriptPubKey);
+        }
+        return keyedByHash(ScriptKind.NONSTANDARD, scriptPubKey);
+    }
+
+    /** BIP141: OP_1..OP_16 followed by one push of 2 to 40 bytes; v0 and v1/32 are handled above. */
+    private static boolean isFutureWitness(byte[] s) {
+        if (s.length < 4 || s.length > 42) {
+            return false;
+        }
+        int version = s[0] & 0xff;
+        return version >= 0x51 && version <= 0x60 && (s[1] & 0xff) == s.length - 2;
+    }
+
+    private Owner standard(ScriptKind kind, String text) {
+        return new Owner(kind, Optional.of(new Address(io.chaintrace.core.model.Chain.BITCOIN, kind, text)));
+    }
+
+    private static Owner keyedByHash(ScriptKind kind, byte[] script) {
+        return new Owner(kind, Optional.of(Address.ofScriptHash(kind, sha256(script))));
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,686 @@
+package io.chaintrace.graph;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.BlockRef;
+import io.chaintrace.core.model.Chain;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.InputStatus;
+import io.chaintrace.core.model.Label;
+import io.chaintrace.core.model.Outpoint;
+import io.chaintrace.core.model.ScriptKind;
+import io.chaintrace.core.model.TxInput;
+import io.chaintrace.core.model.TxOutput;
+import io.chaintrace.core.model.UtxoTransaction;
+import io.chaintrace.core.trace.UtxoLedger;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The embedded RocksDB store of one or more chains. One writer at a time (RocksDB's lock file);
+ * any number of read-only readers.
+ *
+ * <p>Column families and layouts (all integers big-endian):
+ * <ul>
+ *   <li>{@code blocks}: block hash -> height, time, prev hash, tx count, chain work
+ *   <li>{@code block_heights}: height -> block hash (main chain, known heights only)
+ *   <li>{@code transactions}: txid -> block hash, height, time, position, inputs with resolved
+ *       value and owner id (or unresolved / coinbase), output count
+ *   <li>{@code outputs}: txid + vout -> value, script kind, owner id (-1: none)
+ *   <li>{@code spends}: txid + vout -> spending txid + input index
+ *   <li>{@code address_ids}: normalized address text -> dense id, kind
+ *   <li>{@code addresses}: dense id -> kind, text
+ *   <li>{@code address_txs}: id + (height + 1) + position + txid -> flags (1 received, 2 sent)
+ *   <li>{@code labels}: address text -> labels
+ *   <li>{@code checkpoints}: source -> last completed block
+ *   <li>{@code meta}: counters and the format marker
+ * </ul>
+ * A block and everything it implies, counters and checkpoint included, is one {@link WriteBatch}:
+ * a crash leaves either all of it or none.
+ */
+public final class ChainStore implements UtxoLedger, AutoCloseable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    static final List<String> FAMILIES = List.of("blocks", "block_heights", "transactions", "outputs", "spends",
+            "address_ids", "addresses", "address_txs", "labels", "checkpoints", "meta");
+    private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORMAT = "chaintrace-store-1".getBytes(StandardCharsets.US_ASCII);
+    private static final int NO_OWNER = -1;
+    private static final byte RECEIVED = 1;
+    private static final byte SENT = 2;
+    private static final int ADDRESS_CACHE = 1 << 20;
+
+    private final Path path;
+    private final boolean readOnly;
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final List<ColumnFamilyHandle> handles;
+    private final Map<String, ColumnFamilyHandle> cf = new HashMap<>();
+    private final WriteOptions writeOptions = new WriteOptions();
+    private final Counters counters;
+    private final Map<String, Integer> idCache = lru(ADDRESS_CACHE);
+    private final Map<Integer, Address> addressCache = lru(ADDRESS_CACHE);
+
+    private ChainStore(Path path, boolean readOnly) {
+        this.path = path;
+        this.readOnly = readOnly;
+        this.cfOptions = new ColumnFamilyOptions()
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)))
+                .setWriteBufferSize(64L << 20);
+        this.dbOptions = new DBOptions().setCreateIfMissing(!readOnly).setCreateMissingColumnFamilies(!readOnly)
+                .setMaxBackgroundJobs(2);
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+        for (String name : FAMILIES) {
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), cfOptions));
+        }
+        handles = new ArrayList<>();
+        try {
+            db = readOnly
+                    ? RocksDB.openReadOnly(dbOptions, path.toString(), descriptors, handles)
+                    : RocksDB.open(dbOptions, path.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            dbOptions.close();
+            cfOptions.close();
+            throw translate(path, e);
+        }
+        for (int i = 0; i < FAMILIES.size(); i++) {
+            cf.put(FAMILIES.get(i), handles.get(i + 1));
+        }
+        try {
+            byte[] format = db.get(cf.get("meta"), FORMAT_KEY);
+            if (format == null && !readOnly) {
+                db.put(cf.get("meta"), FORMAT_KEY, FORMAT);
+            } else if (format == null || !Arrays.equals(format, FORMAT)) {
+                throw new StoreException(path, "not a Chaintrace store (format marker missing or unknown)");
+            }
+            counters = new Counters(this);
+        } catch (RocksDBException e) {
+            close();
+            throw new StoreException(path, "cannot read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Opens the store at {@code path} for writing, creating it if needed. */
+    public static ChainStore open(Path path) {
+        try {
+            Files.createDirectories(path);
+        } catch (java.io.IOException e) {
+            throw new StoreException(path, "cannot create directory: " + e.getMessage(), e);
+        }
+        return new ChainStore(path, false);
+    }
+
+    /** Opens an existing store for reading only; works while another process writes to it. */
+    public static ChainStore openReadOnly(Path path) {
+        if (!Files.isRegularFile(path.resolve("CURRENT"))) {
+            throw new StoreException(path, "no store here (run 'chaintrace ingest ... --store " + path + "' first)");
+        }
+        return new ChainStore(path, true);
+    }
+
+    private static StoreException translate(Path path, RocksDBException e) {
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("lock") || msg.contains("LOCK")) {
+            return new StoreException(path, "in use by another process (RocksDB lock held): " + msg, e);
+        }
+        if (msg.contains("Corruption") || msg.contains("corrupt")) {
+            return new StoreException(path, "corrupt: " + msg, e);
+        }
+        return new StoreException(path, "cannot open: " + msg, e);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Whether a block with this hash is stored. */
+    public boolean hasBlock(Hash256 hash) {
+        return get("blocks", hash.bytes()) != null;
+    }
+
+    /** The stored block with this hash: height, time and chain work, if stored. */
+    public Optional<StoredBlock> block(Hash256 hash) {
+        byte[] v = get("blocks", hash.bytes());
+        if (v == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        int height = b.getInt();
+        long time = b.getLong();
+        byte[] prev = new byte[32];
+        b.get(prev);
+        int txCount = b.getInt();
+        byte[] work = new byte[b.getShort()];
+        b.get(work);
+        return Optional.of(new StoredBlock(new BlockRef(height, hash, time), new Hash256(prev), txCount, new BigInteger(1, work)));
+    }
+
+    /** A stored block's header facts. */
+    public record StoredBlock(BlockRef ref, Hash256 prev, int txCount, BigInteger chainWork) {
+    }
+
+    /**
+     * Appends one main-chain block with its checkpoint in one atomic batch. Input values and owners
+     * are resolved from the store (and from earlier transactions of the same block); an outpoint
+     * whose funding transaction is not stored is recorded as unresolved.
+     *
+     * @return false, writing nothing, when the block is already stored
+     */
+    public synchronized boolean append(NewBlock block, Checkpoint checkpoint) {
+        requireWritable();
+        if (hasBlock(block.hash())) {
+            return false;
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            BlockWrite w = new BlockWrite(block);
+            w.resolveOwners();
+            w.resolveInputs();
+            w.write(batch);
+            Counters next = counters.plus(w);
+            next.write(batch, cf.get("meta"));
+            batch.put(cf.get("checkpoints"), checkpoint.source().getBytes(StandardCharsets.UTF_8), encode(checkpoint));
+            db.write(writeOptions, batch);
+            counters.set(next);
+            w.newIds.forEach(idCache::put);
+            return true;
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The state of one block being written. */
+    private final class BlockWrite {
+        final NewBlock block;
+        final Map<String, Integer> ids = new HashMap<>();
+        final LinkedHashMap<String, Integer> newIds = new LinkedHashMap<>();
+        final Map<String, ScriptKind> newKinds = new HashMap<>();
+        final Map<Outpoint, OutputRecord> resolved = new HashMap<>();
+        long inputs;
+        long outputs;
+        long value;
+        long unresolved;
+        long standardAddresses;
+
+        BlockWrite(NewBlock block) {
+            this.block = block;
+        }
+
+        /** Looks up or assigns a dense id for every owner in the block, in order of appearance. */
+        void resolveOwners() throws RocksDBException {
+            LinkedHashMap<String, ScriptKind> wanted = new LinkedHashMap<>();
+            for (NewBlock.NewTransaction tx : block.transactions()) {
+                for (TxOutput o : tx.outputs()) {
+                    o.owner().ifPresent(a -> wanted.putIfAbsent(a.text(), a.kind()));
+                }
+            }
+            List<String> missing = new ArrayList<>();
+            for (String text : wanted.keySet()) {
+                Integer id = idCache.get(text);
+                if (id != null) {
+                    ids.put(text, id);
+                } else {
+                    missing.add(text);
+                }
+            }
+            if (!missing.isEmpty()) {
+                List<byte[]> keys = new ArrayList<>(missing.size());
+                for (String text : missing) {
+                    keys.add(text.getBytes(StandardCharsets.UTF_8));
+                }
+                List<byte[]> found = db.multiGetAsList(java.util.Collections.nCopies(keys.size(), cf.get("address_ids")), keys);
+                int next = counters.nextAddressId;
+                for (int i = 0; i < missing.size(); i++) {
+                    String text = missing.get(i);
+                    byte[] v = found.get(i);
+                    if (v != null) {
+                        int id = Keys.getInt(v, 0);
+                        ids.put(text, id);
+                        idCache.put(text, id);
+                    } else {
+                        ids.put(text, next);
+                        newIds.put(text, next);
+                        ScriptKind kind = wanted.get(text);
+                        newKinds.put(text, kind);
+                        if (kind.hasStandardAddress()) {
+                            standardAddresses++;
+                        }
+                        next++;
+                    }
+                }
+            }
+        }
+
+        /** Fetches the outputs this block's inputs spend, except those created earlier in the block. */
+        void resolveInputs() throws RocksDBException {
+            java.util.Set<Outpoint> created = new java.util.HashSet<>();
+            for (NewBlock.NewTransaction tx : block.transactions()) {
+                for (TxOutput o : tx.outputs()) {
+                    created.add(new Outpoint(tx.txid(), o.index()));
+                }
+            }
+            List<Outpoint> wanted = new ArrayList<>();
+            for (NewBlock.NewTransaction tx : block.transactions()) {
+                for (Outpoint op : tx.spends()) {
+                    if (!op.equals(Outpoint.COINBASE) && !created.contains(op)) {
+                        wanted.add(op);
+                    }
+                }
+            }
+            if (wanted.isEmpty()) {
+                return;
+            }
+            List<byte[]> keys = new ArrayList<>(wanted.size());
+            for (Outpoint op : wanted) {
+                keys.add(Keys.outpoint(op));
+            }
+            List<byte[]> found = db.multiGetAsList(java.util.Collections.nCopies(keys.size(), cf.get("outputs")), keys);
+            for (int i = 0; i < wanted.size(); i++) {
+                byte[] v = found.get(i);
+                if (v != null) {
+                    resolved.put(wanted.get(i), OutputRecord.decode(v));
+                }
+            }
+        }
+
+        void write(WriteBatch batch) throws RocksDBException {
+            ColumnFamilyHandle txs = cf.get("transactions");
+            ColumnFamilyHandle outs = cf.get("outputs");
+            ColumnFamilyHandle spends = cf.get("spends");
+            ColumnFamilyHandle addrTxs = cf.get("address_txs");
+            int position = 0;
+            for (NewBlock.NewTransaction tx : block.transactions()) {
+                Map<Integer, Byte> touched = new LinkedHashMap<>();
+                byte[] txid = tx.txid().bytes();
+                ByteBuffer rec = ByteBuffer.allocate(32 + 4 + 8 + 4 + 4 + 4 + tx.spends().size() * 49);
+                rec.put(block.hash().bytes()).putInt(block.height()).putLong(block.time()).putInt(position)
+                        .putInt(tx.spends().size()).putInt(tx.outputs().size());
+                int inputIndex = 0;
+                for (Outpoint op : tx.spends()) {
+                    inputs++;
+                    if (op.equals(Outpoint.COINBASE)) {
+                        rec.put(Hash256.ZERO.bytes()).putInt(-1).put((byte) InputStatus.COINBASE.ordinal()).putLong(0).putInt(NO_OWNER);
+                    } else {
+                        OutputRecord prev = resolved.get(op);
+                        if (prev == null) {
+                            unresolved++;
+                            rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.UNRESOLVED.ordinal()).putLong(0).putInt(NO_OWNER);
+                        } else {
+                            rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.RESOLVED.ordinal())
+                                    .putLong(prev.value()).putInt(prev.ownerId());
+                            if (prev.ownerId() != NO_OWNER) {
+                                touched.merge(prev.ownerId(), SENT, (a, b) -> (byte) (a | b));
+                            }
+                        }
+                        byte[] spend = new byte[36];
+                        tx.txid().copyTo(spend, 0);
+                        Keys.putInt(spend, 32, inputIndex);
+                        batch.put(spends, Keys.outpoint(op), spend);
+                    }
+                    inputIndex++;
+                }
+                for (TxOutput o : tx.outputs()) {
+                    outputs++;
+                    value = Math.addExact(value, o.value());
+                    int owner = o.owner().map(a -> ids.get(a.text())).orElse(NO_OWNER);
+                    OutputRecord out = new OutputRecord(o.value(), o.kind(), owner);
+                    resolved.put(new Outpoint(tx.txid(), o.index()), out);
+                    batch.put(outs, Keys.outpoint(tx.txid(), o.index()), out.encode());
+                    if (owner != NO_OWNER) {
+                        touched.merge(owner, RECEIVED, (a, b) -> (byte) (a | b));
+                    }
+                }
+                batch.put(txs, txid, rec.array());
+                for (Map.Entry<Integer, Byte> e : touched.entrySet()) {
+                    batch.put(addrTxs, Keys.addressTx(e.getKey(), block.height(), position, tx.txid()), new byte[] {e.getValue()});
+                }
+                position++;
+            }
+            for (Map.Entry<String, Integer> e : newIds.entrySet()) {
+                byte[] text = e.getKey().getBytes(StandardCharsets.UTF_8);
+                byte kind = (byte) newKinds.get(e.getKey()).ordinal();
+                byte[] idv = new byte[5];
+                Keys.putInt(idv, 0, e.getValue());
+                idv[4] = kind;
+                batch.put(cf.get("address_ids"), text, idv);
+                byte[] addr = new byte[1 + text.length];
+                addr[0] = kind;
+                System.arraycopy(text, 0, addr, 1, text.length);
+                batch.put(cf.get("addresses"), Keys.addressId(e.getValue()), addr);
+            }
+            byte[] work = block.chainWork().toByteArray();
+            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length);
+            b.putInt(block.height()).putLong(block.time()).put(block.prev().bytes()).putInt(block.transactions().size())
+                    .putShort((short) work.length).put(work);
+            batch.put(cf.get("blocks"), block.hash().bytes(), b.array());
+            if (block.height() != BlockRef.UNKNOWN_HEIGHT) {
+                batch.put(cf.get("block_heights"), Keys.height(block.height()), block.hash().bytes());
+            }
+        }
+    }
+
+    /** An output as stored: value, kind, owner id. */
+    private record OutputRecord(long value, ScriptKind kind, int ownerId) {
+        static final ScriptKind[] KINDS = ScriptKind.values();
+
+        byte[] encode() {
+            byte[] v = new byte[13];
+            Keys.putLong(v, 0, value);
+            v[8] = (byte) kind.ordinal();
+            Keys.putInt(v, 9, ownerId);
+            return v;
+        }
+
+        static OutputRecord decode(byte[] v) {
+            return new OutputRecord(Keys.getLong(v, 0), KINDS[v[8]], Keys.getInt(v, 9));
+        }
+    }
+
+    /** Running totals, kept in {@code meta} and updated in each block's batch. */
+    private static final class Counters {
+        static final String[] NAMES = {"blocks", "txs", "inputs", "outputs", "outputValue", "addresses", "owners",
+            "unresolvedInputs", "nextAddressId"};
+        long blocks;
+        long txs;
+        long inputs;
+        long outputs;
+        long outputValue;
+        long addresses;
+        long owners;
+        long unresolvedInputs;
+        int nextAddressId;
+
+        Counters() {
+        }
+
+        Counters(ChainStore store) throws RocksDBException {
+            long[] v = new long[NAMES.length];
+            for (int i = 0; i < NAMES.length; i++) {
+                byte[] b = store.db.get(store.cf.get("meta"), NAMES[i].getBytes(StandardCharsets.US_ASCII));
+                v[i] = b == null ? 0 : Keys.getLong(b, 0);
+            }
+            blocks = v[0];
+            txs = v[1];
+            inputs = v[2];
+            outputs = v[3];
+            outputValue = v[4];
+            addresses = v[5];
+            owners = v[6];
+            unresolvedInputs = v[7];
+            nextAddressId = Math.toIntExact(v[8]);
+        }
+
+        Counters plus(BlockWrite w) {
+            Counters n = new Counters();
+            n.blocks = blocks + 1;
+            n.txs = txs + w.block.transactions().size();
+            n.inputs = inputs + w.inputs;
+            n.outputs = outputs + w.outputs;
+            n.outputValue = Math.addExact(outputValue, w.value);
+            n.addresses = addresses + w.standardAddresses;
+            n.owners = owners + w.newIds.size();
+            n.unresolvedInputs = unresolvedInputs + w.unresolved;
+            n.nextAddressId = Math.addExact(nextAddressId, w.newIds.size());
+            return n;
+        }
+
+        void set(Counters n) {
+            blocks = n.blocks;
+            txs = n.txs;
+            inputs = n.inputs;
+            outputs = n.outputs;
+            outputValue = n.outputValue;
+            addresses = n.addresses;
+            owners = n.owners;
+            unresolvedInputs = n.unresolvedInputs;
+            nextAddressId = n.nextAddressId;
+        }
+
+        void write(WriteBatch batch, ColumnFamilyHandle meta) throws RocksDBException {
+            long[] v = {blocks, txs, inputs, outputs, outputValue, addresses, owners, unresolvedInputs, nextAddressId};
+            for (int i = 0; i < NAMES.length; i++) {
+                byte[] b = new byte[8];
+                Keys.putLong(b, 0, v[i]);
+                batch.put(meta, NAMES[i].getBytes(StandardCharsets.US_ASCII), b);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    public synchronized StoreStats stats() {
+        Counters c = counters;
+        return new StoreStats(c.blocks, c.txs, c.inputs, c.outputs, c.outputValue, c.addresses, c.owners, c.unresolvedInputs);
+    }
+
+    /** The checkpoint a source last wrote, if any. */
+    public Optional<Checkpoint> checkpoint(String source) {
+        byte[] v = get("checkpoints", source.getBytes(StandardCharsets.UTF_8));
+        if (v == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        byte[] hash = new byte[32];
+        b.get(hash);
+        return Optional.of(new Checkpoint(source, new Hash256(hash), b.getInt(), b.getLong()));
+    }
+
+    private static byte[] encode(Checkpoint c) {
+        return ByteBuffer.allocate(32 + 4 + 8).put(c.lastBlock().bytes()).putInt(c.height()).putLong(c.blocksDone()).array();
+    }
+
+    /** The main-chain block at a height, if stored. */
+    public Optional<Hash256> blockAt(int height) {
+        byte[] v = get("block_heights", Keys.height(height));
+        return v == null ? Optional.empty() : Optional.of(new Hash256(v));
+    }
+
+    @Override
+    public Optional<UtxoTransaction> transaction(Hash256 txid) {
+        byte[] v = get("transactions", txid.bytes());
+        if (v == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        byte[] blockHash = new byte[32];
+        b.get(blockHash);
+        int height = b.getInt();
+        long time = b.getLong();
+        int position = b.getInt();
+        int nIn = b.getInt();
+        int nOut = b.getInt();
+        List<TxInput> inputs = new ArrayList<>(nIn);
+        for (int i = 0; i < nIn; i++) {
+            byte[] prev = new byte[32];
+            b.get(prev);
+            int vout = b.getInt();
+            InputStatus status = InputStatus.values()[b.get()];
+            long value = b.getLong();
+            int owner = b.getInt();
+            Outpoint op = status == InputStatus.COINBASE ? Outpoint.COINBASE : new Outpoint(new Hash256(prev), vout);
+            inputs.add(new TxInput(op, status, value, owner == NO_OWNER ? Optional.empty() : Optional.of(address(owner))));
+        }
+        List<TxOutput> outputs = new ArrayList<>(nOut);
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("outputs"), ro)) {
+            byte[] prefix = txid.bytes();
+            for (it.seek(Keys.outpoint(txid, 0)); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (!Arrays.equals(k, 0, 32, prefix, 0, 32)) {
+                    break;
+                }
+                OutputRecord o = OutputRecord.decode(it.value());
+                outputs.add(new TxOutput(Keys.getInt(k, 32), o.value(), o.kind(),
+                        o.ownerId() == NO_OWNER ? Optional.empty() : Optional.of(address(o.ownerId()))));
+            }
+        }
+        if (outputs.size() != nOut) {
+            throw new StoreException(path, "corrupt: transaction " + txid + " lists " + nOut + " outputs, " + outputs.size() + " stored");
+        }
+        return Optional.of(new UtxoTransaction(txid, new BlockRef(height, new Hash256(blockHash), time), position, inputs, outputs));
+    }
+
+    @Override
+    public Optional<Spend> spenderOf(Outpoint outpoint) {
+        byte[] v = get("spends", Keys.outpoint(outpoint));
+        if (v == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Spend(outpoint, Hash256.of(v, 0), Keys.getInt(v, 32)));
+    }
+
+    /** The dense id of an address, if the store has seen it. */
+    public Optional<Integer> addressId(Address address) {
+        byte[] v = get("address_ids", address.text().getBytes(StandardCharsets.UTF_8));
+        return v == null ? Optional.empty() : Optional.of(Keys.getInt(v, 0));
+    }
+
+    /** The address behind a dense id. */
+    public Address address(int id) {
+        Address cached = addressCache.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] v = get("addresses", Keys.addressId(id));
+        if (v == null) {
+            throw new StoreException(path, "corrupt: no address for id " + id);
+        }
+        ScriptKind kind = ScriptKind.values()[v[0]];
+        Address a = new Address(kind == ScriptKind.ACCOUNT ? Chain.ETHEREUM : Chain.BITCOIN, kind,
+                new String(v, 1, v.length - 1, StandardCharsets.UTF_8));
+        addressCache.put(id, a);
+        return a;
+    }
+
+    @Override
+    public List<Hash256> transactionsOf(Address address) {
+        Optional<Integer> id = addressId(address);
+        if (id.isEmpty()) {
+            return List.of();
+        }
+        List<Hash256> txids = new ArrayList<>();
+        byte[] prefix = Keys.addressId(id.get());
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("address_txs"), ro)) {
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (!Arrays.equals(k, 0, 4, prefix, 0, 4)) {
+                    break;
+                }
+                txids.add(Hash256.of(k, 12));
+            }
+        }
+        return txids;
+    }
+
+    @Override
+    public List<Label> labelsOf(Address address) {
+        byte[] v = get("labels", address.text().getBytes(StandardCharsets.UTF_8));
+        return v == null ? List.of() : LabelCodec.decode(address, v);
+    }
+
+    /** Adds labels to an address, replacing any earlier label with the same source and entity. */
+    public void putLabels(Address address, List<Label> labels) {
+        requireWritable();
+        List<Label> merged = new ArrayList<>(labelsOf(address));
+        for (Label l : labels) {
+            merged.removeIf(old -> old.source().equals(l.source()) && old.entity().equals(l.entity()));
+            merged.add(l);
+        }
+        try {
+            db.put(cf.get("labels"), address.text().getBytes(StandardCharsets.UTF_8), LabelCodec.encode(merged));
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * SHA-256 over every key and value of every column family, in a fixed order: two stores with
+     * the same digest hold the same data.
+     */
+    public String digest() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (String name : FAMILIES) {
+                md.update(name.getBytes(StandardCharsets.US_ASCII));
+                try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get(name), ro)) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) {
+                        byte[] k = it.key();
+                        byte[] v = it.value();
+                        md.update(ByteBuffer.allocate(8).putInt(k.length).putInt(v.length).array());
+                        md.update(k);
+                        md.update(v);
+                    }
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] get(String family, byte[] key) {
+        try {
+            return db.get(cf.get(family), key);
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void requireWritable() {
+        if (readOnly) {
+            throw new IllegalStateException("store " + path + " is open read-only");
+        }
+    }
+
+    private static <K, V> Map<K, V> lru(int max) {
+        return new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        writeOptions.close();
+        dbOptions.close();
+        cfOptions.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.chaintrace.graph;
+
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.Outpoint;
+
+/** Byte layouts of the store's keys. Big-endian, so RocksDB's byte order is numeric order. */
+final class Keys {
+    private Keys() {
+    }
+
+    static byte[] outpoint(Hash256 txid, int vout) {
+        byte[] k = new byte[36];
+        txid.copyTo(k, 0);
+        putInt(k, 32, vout);
+        return k;
+    }
+
+    static byte[] outpoint(Outpoint op) {
+        return outpoint(op.txid(), op.vout());
+    }
+
+    static byte[] height(int height) {
+        byte[] k = new byte[4];
+        putInt(k, 0, height);
+        return k;
+    }
+
+    static byte[] addressId(int id) {
+        byte[] k = new byte[4];
+        putInt(k, 0, id);
+        return k;
+    }
+
+    /** Address history: id, then chain order (height + 1 so that unknown heights sort first, position), then txid. */
+    static byte[] addressTx(int addressId, int height, int position, Hash256 txid) {
+        byte[] k = new byte[4 + 4 + 4 + 32];
+        putInt(k, 0, addressId);
+        putInt(k, 4, height + 1);
+        putInt(k, 8, position);
+        txid.copyTo(k, 12);
+        return k;
+    }
+
+    static void putInt(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    static int getInt(byte[] b, int off) {
+        return (b[off] & 0xff) << 24 | (b[off + 1] & 0xff) << 16 | (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
+    }
+
+    static void putLong(byte[] b, int off, long v) {
+        putInt(b, off, (int) (v >>> 32));
+        putInt(b, off + 4, (int) v);
+    }
+
+    static long getLong(byte[] b, int off) {
+        return ((long) getInt(b, off) << 32) | (getInt(b, off + 4) & 0xffffffffL);
+    }
+}

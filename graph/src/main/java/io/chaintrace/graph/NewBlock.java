@@ -1,0 +1,29 @@
+package io.chaintrace.graph;
+
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.Outpoint;
+import io.chaintrace.core.model.TxOutput;
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * A main-chain block as a source hands it to the store: the store resolves input values and
+ * owners and assigns address ids itself.
+ *
+ * @param height    {@link io.chaintrace.core.model.BlockRef#UNKNOWN_HEIGHT} when not known
+ * @param chainWork total work of the chain up to and including this block, as far as known
+ */
+public record NewBlock(Hash256 hash, Hash256 prev, int height, long time, BigInteger chainWork,
+                       List<NewTransaction> transactions) {
+    public NewBlock {
+        transactions = List.copyOf(transactions);
+    }
+
+    /** One transaction: the outpoints it spends ({@link Outpoint#COINBASE} for a coinbase) and its outputs. */
+    public record NewTransaction(Hash256 txid, List<Outpoint> spends, List<TxOutput> outputs) {
+        public NewTransaction {
+            spends = List.copyOf(spends);
+            outputs = List.copyOf(outputs);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.chaintrace.graph;
+
+import java.nio.file.Path;
+
+/** The store cannot be opened or read: missing, locked by another process, corrupt. Names the store. */
+public final class StoreException extends RuntimeException {
+    private final Path store;
+
+    public StoreException(Path store, String message, Throwable cause) {
+        super("store " + store + ": " + message, cause);
+        this.store = store;
+    }
+
+    public StoreException(Path store, String message) {
+        this(store, message, null);
+    }
+
+    public Path store() {
+        return store;
+    }
+}

@@ -1,0 +1,14 @@
+package io.chaintrace.graph;
+
+/**
+ * Totals over what the store holds (main-chain blocks only).
+ *
+ * @param inputs           inputs, coinbase inputs included
+ * @param outputValue      sum of output values, satoshi
+ * @param addresses        distinct owners with a standard address (P2PKH, P2SH, P2WPKH, P2WSH, P2TR)
+ * @param owners           all distinct owners, keys and script hashes included
+ * @param unresolvedInputs inputs whose funding transaction is not stored
+ */
+public record StoreStats(long blocks, long txs, long inputs, long outputs, long outputValue, long addresses,
+                         long owners, long unresolvedInputs) {
+}

@@ -1,0 +1,90 @@
+package io.chaintrace.ingest.btc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chaintrace.core.model.Outpoint;
+import io.chaintrace.core.trace.Seed;
+import io.chaintrace.core.trace.TaintPolicy;
+import io.chaintrace.core.trace.TraceRequest;
+import io.chaintrace.core.trace.TraceResult;
+import io.chaintrace.core.trace.TraceResult.TaintedOutput;
+import io.chaintrace.core.trace.UtxoTracer;
+import io.chaintrace.graph.ChainStore;
+import io.chaintrace.ingest.IngestListener;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The first real trace: mainnet blocks 0-589, seeded at block 9's coinbase (50 BTC), which
+ * Satoshi spent in block 170 (f4184fc5...: 10 BTC to Hal Finney, 40 BTC back as change).
+ */
+class FirstTraceTest {
+    static final long BTC = 100_000_000L;
+    static final String SEED = "0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9:0";
+    static final String BLOCK_170 = "f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16";
+    static final String TARGET = "a3b0e9e7cddbbe78270fa4182a7675ff00b92872d8df7d14265a2b1e379a9d33";
+
+    @TempDir
+    static Path dir;
+    static ChainStore store;
+
+    @BeforeAll
+    static void ingest() {
+        store = ChainStore.open(dir.resolve("store"));
+        new BlockFileSource(store, IngestListener.NONE).ingest(List.of(SharedData.blk("firstblocks.blk")));
+    }
+
+    @AfterAll
+    static void close() {
+        store.close();
+    }
+
+    private static TraceResult trace(String policy, int hops) {
+        return new UtxoTracer(store).trace(new TraceRequest(List.of(Seed.parse(SEED)), TaintPolicy.named(policy), hops));
+    }
+
+    private static TaintedOutput output(TraceResult r, String txid, int vout) {
+        return r.output(new Outpoint(io.chaintrace.core.model.Hash256.fromHex(txid), vout))
+                .orElseThrow(() -> new AssertionError(txid + ":" + vout + " not reached"));
+    }
+
+    @Test
+    void haircutCarriesElevenOfSixtyOneBitcoinSixTransactionsLater() {
+        TraceResult r = trace("haircut", 6);
+        assertEquals(50 * BTC, r.seeded());
+        // Block 170 splits the whole 50 BTC: 10 to Hal Finney, 40 change, both fully tainted.
+        assertEquals(10 * BTC, output(r, BLOCK_170, 0).taint());
+        assertEquals(40 * BTC, output(r, BLOCK_170, 1).taint());
+        assertEquals(1, output(r, BLOCK_170, 0).hop());
+        TaintedOutput target = output(r, TARGET, 0);
+        assertEquals(496, target.height());
+        assertEquals(6, target.hop());
+        assertEquals(61 * BTC, target.value());
+        assertEquals(11 * BTC, target.taint());
+        assertTrue(r.balanced(), "seeded = unspent + fees + cut, to the satoshi");
+        assertEquals(r.seeded(), r.unspent() + r.fees() + r.cutByHops() + r.absorbedBySeeds());
+    }
+
+    @Test
+    void poisonMarksAllSixtyOneBitcoin() {
+        TraceResult r = trace("poison", 6);
+        TaintedOutput target = output(r, TARGET, 0);
+        assertEquals(6, target.hop());
+        assertEquals(61 * BTC, target.taint());
+        assertTrue(r.outputs().stream().allMatch(o -> o.taint() == o.value()), "poison taints whole outputs");
+    }
+
+    @Test
+    void hopLimitCutsTheTraceAndSaysWhere() {
+        TraceResult r = trace("haircut", 5);
+        assertTrue(r.outputs().stream().noneMatch(o -> o.hop() > 5));
+        assertTrue(r.cutByHops() > 0, "the hop-6 transaction is beyond the limit");
+        assertTrue(r.outputs().stream().anyMatch(o -> o.state() == TraceResult.OutputState.CUT_BY_HOPS));
+        assertTrue(r.balanced());
+    }
+}

@@ -28,8 +28,10 @@ public final class Chaintrace {
     /** Runs the command and returns its exit code (used by tests that run it in-process). */
     public static int run(String... args) {
         boolean verbose = Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose");
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
-        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        if (verbose) {
+            // Read when SLF4J starts; the default (warn) is in simplelogger.properties.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
         CommandLine cl = new CommandLine(new Chaintrace());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
         return cl.execute(args);

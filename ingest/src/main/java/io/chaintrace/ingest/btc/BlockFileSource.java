@@ -302,6 +302,9 @@ public final class BlockFileSource {
         }
 
         private static String reason(Exception e) {
+            if (e instanceof java.nio.BufferUnderflowException) {
+                return "the bytes end before the block's transactions do";
+            }
             return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
 

@@ -1,0 +1,214 @@
+package io.chaintrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chaintrace.graph.ChainStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Damaged block files: each stops with one line naming the file and byte offset, exit code 1, and
+ * a store that keeps every block completed before the fault. Built from real blocks 0-19.
+ */
+class BadInputTest {
+    static List<byte[]> records;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void load() throws IOException {
+        records = TestData.records(TestData.blk("firstblocks.blk")).subList(0, 20);
+    }
+
+    /** What one run printed on stderr and returned. */
+    record Run(int exit, String err) {
+        List<String> lines() {
+            return err.lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    private Run run(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int exit = Chaintrace.run(args);
+            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    private Run ingest(Path file) {
+        return run("ingest", "btc-blocks", file.toString(), "--store", dir.resolve("store").toString(), "--no-progress");
+    }
+
+    private long storedBlocks() {
+        try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("store"))) {
+            return cs.stats().blocks();
+        }
+    }
+
+    private void assertOneLine(Run r, Path file, long offset, String what) {
+        assertEquals(ExitCode.BAD_INPUT, r.exit(), r.err());
+        assertEquals(1, r.lines().size(), "exactly one line, no stack trace:\n" + r.err());
+        String line = r.lines().getFirst();
+        assertTrue(line.startsWith("chaintrace: error: " + file + ": offset " + offset + ": "), line);
+        assertTrue(line.contains(what), line);
+    }
+
+    private Path write(String name, byte[] bytes) throws IOException {
+        Path f = dir.resolve(name);
+        Files.write(f, bytes);
+        return f;
+    }
+
+    @Test
+    void truncatedFile() throws IOException {
+        List<byte[]> parts = new ArrayList<>(records.subList(0, 10));
+        byte[] cut = records.get(10);
+        parts.add(java.util.Arrays.copyOf(cut, cut.length / 2));
+        Path f = write("truncated.blk", TestData.concat(parts));
+        Run r = ingest(f);
+        assertOneLine(r, f, TestData.offsetOf(records, 10), "truncated file or corrupt length");
+        assertEquals(10, storedBlocks());
+    }
+
+    @Test
+    void truncatedInsideARecordHeader() throws IOException {
+        List<byte[]> parts = new ArrayList<>(records.subList(0, 10));
+        parts.add(java.util.Arrays.copyOf(records.get(10), 5));
+        Path f = write("cut-header.blk", TestData.concat(parts));
+        assertOneLine(ingest(f), f, TestData.offsetOf(records, 10), "truncated record header");
+        assertEquals(10, storedBlocks());
+    }
+
+    @Test
+    void wrongMagic() throws IOException {
+        List<byte[]> parts = new ArrayList<>(records);
+        byte[] bad = parts.get(10).clone();
+        ByteBuffer.wrap(bad).putInt(0x0b110908);
+        parts.set(10, bad);
+        Path f = write("magic.blk", TestData.concat(parts));
+        assertOneLine(ingest(f), f, TestData.offsetOf(records, 10), "wrong magic 0x0b110908, expected 0xf9beb4d9");
+        assertEquals(10, storedBlocks());
+    }
+
+    @Test
+    void lengthPastEndOfFile() throws IOException {
+        List<byte[]> parts = new ArrayList<>(records);
+        byte[] bad = parts.get(10).clone();
+        ByteBuffer.wrap(bad, 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(0x7fff0000);
+        parts.set(10, bad);
+        Path f = write("length.blk", TestData.concat(parts));
+        assertOneLine(ingest(f), f, TestData.offsetOf(records, 10), "record declares a 2147418112-byte block");
+        assertEquals(10, storedBlocks());
+    }
+
+    @Test
+    void garbageBytesInsideABlock() throws IOException {
+        List<byte[]> parts = new ArrayList<>(records);
+        byte[] bad = parts.get(10).clone();
+        // The coinbase output's value sits 50 bytes before the end (value, script length, 65-byte
+        // key + OP_CHECKSIG, lock time): damage it. Parsing succeeds; the merkle root does not.
+        bad[bad.length - 4 - 67 - 1 - 3] ^= 0x5a;
+        parts.set(10, bad);
+        Path f = write("garbage.blk", TestData.concat(parts));
+        assertOneLine(ingest(f), f, TestData.offsetOf(records, 10), "merkle root");
+        assertEquals(10, storedBlocks());
+    }
+
+    @Test
+    void garbageBytesAfterTheLastRecord() throws IOException {
+        List<byte[]> parts = new ArrayList<>(records);
+        parts.add("this is not a block".getBytes(StandardCharsets.US_ASCII));
+        Path f = write("trailing.blk", TestData.concat(parts));
+        assertOneLine(ingest(f), f, TestData.offsetOf(records, 20), "wrong magic");
+        assertEquals(20, storedBlocks());
+    }
+
+    @Test
+    void garbageWhereABlockShouldBe() throws IOException {
+        List<byte[]> parts = new ArrayList<>(records.subList(0, 10));
+        byte[] bad = records.get(10).clone();
+        java.util.Arrays.fill(bad, 8, bad.length, (byte) 0xff); // framing intact, block bytes garbage
+        parts.add(bad);
+        Path f = write("noise.blk", TestData.concat(parts));
+        Run r = ingest(f);
+        assertOneLine(r, f, TestData.offsetOf(records, 10), "cannot parse block");
+        assertEquals(10, storedBlocks());
+    }
+
+    @Test
+    void unreadableDirectory() throws Exception {
+        // Keep what is stored: ingest blocks 0-9 first.
+        Path good = write("good.blk", TestData.concat(records.subList(0, 10)));
+        assertEquals(0, ingest(good).exit());
+        Path blocks = dir.resolve("blocks");
+        Files.createDirectories(blocks);
+        Files.write(blocks.resolve("blk00000.dat"), TestData.concat(records));
+        Files.setPosixFilePermissions(blocks, PosixFilePermissions.fromString("---------"));
+        try {
+            // Root reads anything; drop the capabilities that let it, so the directory is unreadable.
+            List<String> asUnprivileged = List.of("setpriv", "--inh-caps=-dac_override,-dac_read_search",
+                    "--bounding-set=-dac_override,-dac_read_search");
+            Process p = TestData.child(asUnprivileged, "ingest", "btc-blocks", blocks.toString(), "--store",
+                    dir.resolve("store").toString(), "--no-progress").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child finished");
+            Run r = new Run(p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(ExitCode.BAD_INPUT, r.exit(), r.err());
+            assertEquals(List.of("chaintrace: error: " + blocks + ": cannot read directory: permission denied"), r.lines());
+        } finally {
+            Files.setPosixFilePermissions(blocks, PosixFilePermissions.fromString("rwx------"));
+        }
+        assertEquals(10, storedBlocks());
+    }
+
+    @Test
+    void missingPath() {
+        Path nowhere = dir.resolve("no-such-blocks");
+        Run r = ingest(nowhere);
+        assertEquals(ExitCode.BAD_INPUT, r.exit());
+        assertEquals(List.of("chaintrace: error: " + nowhere + ": no such file or directory"), r.lines());
+    }
+
+    @Test
+    void invalidSeedAndSeedNotInStore() throws IOException {
+        assertEquals(0, ingest(write("good.blk", TestData.concat(records))).exit());
+        String store = dir.resolve("store").toString();
+        Run bad = run("trace", "--store", store, "--seed", "1BoatSLRHtKNngkdXEeobR76b53LETtpyX", "--hops", "2");
+        assertEquals(ExitCode.BAD_INPUT, bad.exit());
+        assertEquals(1, bad.lines().size(), bad.err());
+        assertTrue(bad.lines().getFirst().contains("not a valid Bitcoin or Ethereum address"), bad.err());
+        Run absent = run("trace", "--store", store, "--seed",
+                "f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16:0", "--hops", "2");
+        assertEquals(ExitCode.BAD_INPUT, absent.exit());
+        assertEquals(1, absent.lines().size(), absent.err());
+        assertTrue(absent.lines().getFirst().contains("is not in the store (ingest the blocks that hold it first"), absent.err());
+    }
+
+    @Test
+    void missingStore() {
+        Run r = run("stats", "--store", dir.resolve("none").toString(), "--json");
+        assertEquals(ExitCode.STORE, r.exit());
+        assertEquals(1, r.lines().size());
+        assertFalse(r.err().contains("Exception"), r.err());
+        assertTrue(r.err().contains("no store here"), r.err());
+    }
+}

@@ -1,0 +1,113 @@
+package io.chaintrace.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.InputStatus;
+import io.chaintrace.core.model.Label;
+import io.chaintrace.core.model.LabelCategory;
+import io.chaintrace.core.model.Outpoint;
+import io.chaintrace.core.model.ScriptKind;
+import io.chaintrace.core.model.TxOutput;
+import io.chaintrace.core.model.UtxoTransaction;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The RocksDB store on a real database: resolution, indexes, labels, locking. */
+class ChainStoreTest {
+    static final Address ALICE = Address.parse("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa");
+    static final Address BOB = Address.parse("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4");
+
+    @TempDir
+    Path dir;
+
+    static Hash256 h(int n) {
+        byte[] b = new byte[32];
+        b[31] = (byte) n;
+        b[0] = (byte) 0x77;
+        return new Hash256(b);
+    }
+
+    static TxOutput out(int index, long value, Address owner) {
+        return new TxOutput(index, value, owner.kind(), Optional.of(owner));
+    }
+
+    /** Block 1: coinbase pays Alice 50; tx 2 spends it in the same block: 30 to Bob, 19 to Alice; tx 3 spends an unknown outpoint. */
+    static NewBlock block() {
+        NewBlock.NewTransaction coinbase = new NewBlock.NewTransaction(h(1), List.of(Outpoint.COINBASE), List.of(out(0, 50, ALICE)));
+        NewBlock.NewTransaction pay = new NewBlock.NewTransaction(h(2), List.of(new Outpoint(h(1), 0)),
+                List.of(out(0, 30, BOB), out(1, 19, ALICE)));
+        NewBlock.NewTransaction unknown = new NewBlock.NewTransaction(h(3), List.of(new Outpoint(h(99), 4)),
+                List.of(new TxOutput(0, 0, ScriptKind.OP_RETURN, Optional.empty())));
+        return new NewBlock(h(200), Hash256.ZERO, 0, 1_231_006_505L, BigInteger.ONE, List.of(coinbase, pay, unknown));
+    }
+
+    @Test
+    void resolvesInputsWithinTheBlockAndMarksUnknownOnesUnresolved() {
+        try (ChainStore s = ChainStore.open(dir.resolve("s"))) {
+            assertTrue(s.append(block(), new Checkpoint("test", h(200), 0, 1)));
+            assertFalse(s.append(block(), new Checkpoint("test", h(200), 0, 2)), "a stored block is not written twice");
+            UtxoTransaction pay = s.transaction(h(2)).orElseThrow();
+            assertEquals(InputStatus.RESOLVED, pay.inputs().getFirst().status());
+            assertEquals(50, pay.inputs().getFirst().value());
+            assertEquals(ALICE, pay.inputs().getFirst().owner().orElseThrow());
+            assertEquals(1, pay.fee().orElseThrow());
+            UtxoTransaction unknown = s.transaction(h(3)).orElseThrow();
+            assertEquals(InputStatus.UNRESOLVED, unknown.inputs().getFirst().status());
+            assertTrue(unknown.fee().isEmpty(), "no fee is guessed for unresolved inputs");
+            assertEquals(h(2), s.spenderOf(new Outpoint(h(1), 0)).orElseThrow().spendingTx());
+            assertTrue(s.spenderOf(new Outpoint(h(2), 0)).isEmpty());
+            assertEquals(List.of(h(1), h(2)), s.transactionsOf(ALICE));
+            assertEquals(List.of(h(2)), s.transactionsOf(BOB));
+            StoreStats st = s.stats();
+            assertEquals(new StoreStats(1, 3, 3, 4, 99, 2, 2, 1), st);
+            assertEquals(1, s.checkpoint("test").orElseThrow().blocksDone());
+        }
+    }
+
+    @Test
+    void labelsMergeBySourceAndEntity() {
+        try (ChainStore s = ChainStore.open(dir.resolve("s"))) {
+            s.putLabels(BOB, List.of(new Label(BOB, "Binance", LabelCategory.EXCHANGE, "etherscan", 0.9)));
+            s.putLabels(BOB, List.of(new Label(BOB, "Binance", LabelCategory.DEPOSIT, "etherscan", 1.0),
+                    new Label(BOB, "OFAC SDN", LabelCategory.SANCTIONED, "ofac", 1.0)));
+            List<Label> labels = s.labelsOf(BOB);
+            assertEquals(2, labels.size());
+            assertEquals(LabelCategory.DEPOSIT, labels.getFirst().category());
+            assertTrue(s.labelsOf(ALICE).isEmpty());
+        }
+    }
+
+    @Test
+    void secondWriterIsToldTheStoreIsInUseWhileReadersMayRead() {
+        try (ChainStore writer = ChainStore.open(dir.resolve("s"))) {
+            writer.append(block(), new Checkpoint("test", h(200), 0, 1));
+            StoreException e = assertThrows(StoreException.class, () -> ChainStore.open(dir.resolve("s")));
+            assertTrue(e.getMessage().contains("in use by another process"), e.getMessage());
+            try (ChainStore reader = ChainStore.openReadOnly(dir.resolve("s"))) {
+                assertEquals(3, reader.stats().txs());
+                assertThrows(IllegalStateException.class, () -> reader.putLabels(ALICE, List.of()));
+            }
+        }
+    }
+
+    @Test
+    void directoriesThatAreNoStoreAreRefused() throws Exception {
+        StoreException missing = assertThrows(StoreException.class, () -> ChainStore.openReadOnly(dir.resolve("nothing")));
+        assertTrue(missing.getMessage().contains("no store here"), missing.getMessage());
+        Path garbage = dir.resolve("garbage");
+        Files.createDirectories(garbage);
+        Files.writeString(garbage.resolve("CURRENT"), "MANIFEST-000001\n");
+        StoreException corrupt = assertThrows(StoreException.class, () -> ChainStore.openReadOnly(garbage));
+        assertTrue(corrupt.getMessage().startsWith("store " + garbage), corrupt.getMessage());
+    }
+}

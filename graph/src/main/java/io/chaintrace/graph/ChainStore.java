@@ -86,10 +86,18 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
     private final Counters counters;
     private final Map<String, Integer> idCache = lru(ADDRESS_CACHE);
     private final Map<Integer, Address> addressCache = lru(ADDRESS_CACHE);
+    private final java.util.concurrent.ExecutorService committer;
+    private InFlight inFlight;
+    private Throwable failed;
 
     private ChainStore(Path path, boolean readOnly) {
         this.path = path;
         this.readOnly = readOnly;
+        this.committer = readOnly ? null : java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "store-committer");
+            t.setDaemon(true);
+            return t;
+        });
         this.cfOptions = new ColumnFamilyOptions()
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)))
                 .setWriteBufferSize(64L << 20);
@@ -165,13 +173,18 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
 
     // ---------------------------------------------------------------- writing
 
-    /** Whether a block with this hash is stored. */
-    public boolean hasBlock(Hash256 hash) {
+    /** Whether a block with this hash is stored (or being written). */
+    public synchronized boolean hasBlock(Hash256 hash) {
+        return inFlight != null && inFlight.hash.equals(hash) || hasBlockWritten(hash);
+    }
+
+    private boolean hasBlockWritten(Hash256 hash) {
         return get("blocks", hash.bytes()) != null;
     }
 
     /** The stored block with this hash: height, time and chain work, if stored. */
     public Optional<StoredBlock> block(Hash256 hash) {
+        awaitQuietly();
         byte[] v = get("blocks", hash.bytes());
         if (v == null) {
             return Optional.empty();
@@ -196,27 +209,81 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
      * are resolved from the store (and from earlier transactions of the same block); an outpoint
      * whose funding transaction is not stored is recorded as unresolved.
      *
+     * <p>The batch is written on a committer thread while the caller prepares the next block, one
+     * block in flight at most: batches still land one at a time, in order, each atomic. The next
+     * block resolves against the in-flight block's outputs and ids held in memory. Call
+     * {@link #sync()} (or any read, or {@link #close()}) to wait for the last write.
+     *
      * @return false, writing nothing, when the block is already stored
      */
     public synchronized boolean append(NewBlock block, Checkpoint checkpoint) {
         requireWritable();
-        if (hasBlock(block.hash())) {
+        if (inFlight != null && inFlight.hash.equals(block.hash()) || hasBlockWritten(block.hash())) {
             return false;
         }
-        try (WriteBatch batch = new WriteBatch()) {
-            BlockWrite w = new BlockWrite(block);
+        WriteBatch batch = new WriteBatch();
+        BlockWrite w;
+        try {
+            w = new BlockWrite(block);
             w.resolveOwners();
             w.resolveInputs();
             w.write(batch);
             Counters next = counters.plus(w);
             next.write(batch, cf.get("meta"));
             batch.put(cf.get("checkpoints"), checkpoint.source().getBytes(StandardCharsets.UTF_8), encode(checkpoint));
-            db.write(writeOptions, batch);
+            awaitInFlight();
             counters.set(next);
-            w.newIds.forEach(idCache::put);
-            return true;
         } catch (RocksDBException e) {
+            batch.close();
             throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            batch.close();
+            throw e;
+        }
+        w.newIds.forEach(idCache::put);
+        InFlight f = new InFlight(block.hash(), w.created);
+        f.done = committer.submit(() -> {
+            try (batch) {
+                db.write(writeOptions, batch);
+            }
+            return null;
+        });
+        inFlight = f;
+        return true;
+    }
+
+    /** Waits until every appended block is written. */
+    public synchronized void sync() {
+        awaitInFlight();
+    }
+
+    private void awaitInFlight() {
+        InFlight f = inFlight;
+        if (f == null) {
+            return;
+        }
+        try {
+            f.done.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            failed = e.getCause();
+            throw new StoreException(path, "write failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(path, "interrupted while writing", e);
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    /** The block being written: its hash and the outputs it creates, for the next block to resolve against. */
+    private static final class InFlight {
+        final Hash256 hash;
+        final Map<Outpoint, OutputRecord> outputs;
+        java.util.concurrent.Future<Void> done;
+
+        InFlight(Hash256 hash, Map<Outpoint, OutputRecord> outputs) {
+            this.hash = hash;
+            this.outputs = outputs;
         }
     }
 
@@ -227,6 +294,7 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
         final LinkedHashMap<String, Integer> newIds = new LinkedHashMap<>();
         final Map<String, ScriptKind> newKinds = new HashMap<>();
         final Map<Outpoint, OutputRecord> resolved = new HashMap<>();
+        final Map<Outpoint, OutputRecord> created = new HashMap<>();
         long inputs;
         long outputs;
         long value;
@@ -291,9 +359,16 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
                 }
             }
             List<Outpoint> wanted = new ArrayList<>();
+            Map<Outpoint, OutputRecord> previous = inFlight == null ? Map.of() : inFlight.outputs;
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 for (Outpoint op : tx.spends()) {
-                    if (!op.equals(Outpoint.COINBASE) && !created.contains(op)) {
+                    if (op.equals(Outpoint.COINBASE) || created.contains(op)) {
+                        continue;
+                    }
+                    OutputRecord inPrevious = previous.get(op);
+                    if (inPrevious != null) {
+                        resolved.put(op, inPrevious); // created by the block still being written
+                    } else {
                         wanted.add(op);
                     }
                 }
@@ -355,7 +430,9 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
                     value = Math.addExact(value, o.value());
                     int owner = o.owner().map(a -> ids.get(a.text())).orElse(NO_OWNER);
                     OutputRecord out = new OutputRecord(o.value(), o.kind(), owner);
-                    resolved.put(new Outpoint(tx.txid(), o.index()), out);
+                    Outpoint op = new Outpoint(tx.txid(), o.index());
+                    resolved.put(op, out);
+                    created.put(op, out);
                     batch.put(outs, Keys.outpoint(tx.txid(), o.index()), out.encode());
                     if (owner != NO_OWNER) {
                         touched.merge(owner, RECEIVED, (a, b) -> (byte) (a | b));
@@ -480,12 +557,14 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
     // ---------------------------------------------------------------- reading
 
     public synchronized StoreStats stats() {
+        awaitQuietly();
         Counters c = counters;
         return new StoreStats(c.blocks, c.txs, c.inputs, c.outputs, c.outputValue, c.addresses, c.owners, c.unresolvedInputs);
     }
 
     /** The checkpoint a source last wrote, if any. */
     public Optional<Checkpoint> checkpoint(String source) {
+        awaitQuietly();
         byte[] v = get("checkpoints", source.getBytes(StandardCharsets.UTF_8));
         if (v == null) {
             return Optional.empty();
@@ -502,12 +581,14 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
 
     /** The main-chain block at a height, if stored. */
     public Optional<Hash256> blockAt(int height) {
+        awaitQuietly();
         byte[] v = get("block_heights", Keys.height(height));
         return v == null ? Optional.empty() : Optional.of(new Hash256(v));
     }
 
     @Override
     public Optional<UtxoTransaction> transaction(Hash256 txid) {
+        awaitQuietly();
         byte[] v = get("transactions", txid.bytes());
         if (v == null) {
             return Optional.empty();
@@ -552,6 +633,7 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
 
     @Override
     public Optional<Spend> spenderOf(Outpoint outpoint) {
+        awaitQuietly();
         byte[] v = get("spends", Keys.outpoint(outpoint));
         if (v == null) {
             return Optional.empty();
@@ -561,6 +643,7 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
 
     /** The dense id of an address, if the store has seen it. */
     public Optional<Integer> addressId(Address address) {
+        awaitQuietly();
         byte[] v = get("address_ids", address.text().getBytes(StandardCharsets.UTF_8));
         return v == null ? Optional.empty() : Optional.of(Keys.getInt(v, 0));
     }
@@ -584,6 +667,7 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
 
     @Override
     public List<Hash256> transactionsOf(Address address) {
+        awaitQuietly();
         Optional<Integer> id = addressId(address);
         if (id.isEmpty()) {
             return List.of();
@@ -604,13 +688,15 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
 
     @Override
     public List<Label> labelsOf(Address address) {
+        awaitQuietly();
         byte[] v = get("labels", address.text().getBytes(StandardCharsets.UTF_8));
         return v == null ? List.of() : LabelCodec.decode(address, v);
     }
 
     /** Adds labels to an address, replacing any earlier label with the same source and entity. */
-    public void putLabels(Address address, List<Label> labels) {
+    public synchronized void putLabels(Address address, List<Label> labels) {
         requireWritable();
+        awaitInFlight();
         List<Label> merged = new ArrayList<>(labelsOf(address));
         for (Label l : labels) {
             merged.removeIf(old -> old.source().equals(l.source()) && old.entity().equals(l.entity()));
@@ -628,6 +714,7 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
      * the same digest hold the same data.
      */
     public String digest() {
+        awaitQuietly();
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (String name : FAMILIES) {
@@ -660,6 +747,9 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
         if (readOnly) {
             throw new IllegalStateException("store " + path + " is open read-only");
         }
+        if (failed != null) {
+            throw new StoreException(path, "an earlier write failed: " + failed.getMessage(), failed);
+        }
     }
 
     private static <K, V> Map<K, V> lru(int max) {
@@ -671,8 +761,33 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
         };
     }
 
+    /** Waits for the write in flight; a failure is kept for the next write to report. */
+    private synchronized void awaitQuietly() {
+        try {
+            awaitInFlight();
+        } catch (StoreException e) {
+            // reported by the next append or by close
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        StoreException pending = null;
+        if (committer != null) {
+            try {
+                awaitInFlight();
+            } catch (StoreException e) {
+                pending = e;
+            }
+            committer.shutdownNow();
+        }
+        closeHandles();
+        if (pending != null) {
+            throw pending;
+        }
+    }
+
+    private void closeHandles() {
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.bitcoinj.base.BitcoinNetwork;
+import org.bitcoinj.base.VarInt;
 import org.bitcoinj.core.Block;
 import org.bitcoinj.core.Context;
 import org.bitcoinj.core.NetworkParameters;
@@ -125,6 +126,7 @@ public final class BlockFileSource {
         } finally {
             pool.shutdownNow();
         }
+        store.sync(); // everything appended is written before we report or fail
         if (scan.fault().isPresent()) {
             throw scan.fault().get();
         }
@@ -194,6 +196,10 @@ public final class BlockFileSource {
         }
     }
 
+    /** A parsed block and its transaction ids, in block order. */
+    record ParsedBlock(Block block, List<Sha256Hash> txids) {
+    }
+
     /** Second pass: reads, parses, verifies and converts one block. Thread-safe. */
     static final class Parser {
         private final BitcoinNetwork network;
@@ -207,9 +213,11 @@ public final class BlockFileSource {
 
         NewBlock parse(MainChain.Planned p) {
             BlockRecord r = p.record();
-            Block block = read(r);
+            ParsedBlock parsed = read(r);
+            Block block = parsed.block();
             List<NewBlock.NewTransaction> txs = new ArrayList<>(block.getTransactions().size());
-            for (Transaction tx : block.getTransactions()) {
+            for (int t = 0; t < block.getTransactions().size(); t++) {
+                Transaction tx = block.getTransactions().get(t);
                 List<Outpoint> spends = new ArrayList<>(tx.getInputs().size());
                 for (TransactionInput in : tx.getInputs()) {
                     if (in.isCoinBase()) {
@@ -224,26 +232,16 @@ public final class BlockFileSource {
                     ScriptClassifier.Owner owner = classifier.classify(out.getScriptBytes());
                     outputs.add(new TxOutput(index++, out.getValue().value, owner.kind(), owner.address()));
                 }
-                txs.add(new NewBlock.NewTransaction(new Hash256(tx.getTxId().getBytes()), spends, outputs));
+                txs.add(new NewBlock.NewTransaction(new Hash256(parsed.txids().get(t).getBytes()), spends, outputs));
             }
             return new NewBlock(r.hash(), r.prev(), p.height(), block.getTimeSeconds(), p.chainWork(), txs);
         }
 
-        /** Reads and parses the block of a record; any fault names the file and offset. */
-        Block read(BlockRecord r) {
-            long where = r.raw() ? 0 : r.offset() - 8;
-            byte[] bytes = new byte[r.length()];
-            try (FileChannel ch = FileChannel.open(r.file(), StandardOpenOption.READ)) {
-                XorKey xor = keys.computeIfAbsent(r.file().toAbsolutePath().getParent(), XorKey::in);
-                int n = BlockFileScanner.read(ch, r.file(), bytes, bytes.length, r.offset(), xor);
-                if (n != bytes.length) {
-                    throw new BlockFileException(r.file(), where, "file shrank while reading: block cut short");
-                }
-            } catch (IOException e) {
-                throw new BlockFileException(r.file(), where, "cannot read: " + BlockFileScanner.describe(e), e);
-            }
+        /** Reads and parses the block of a record and checks its merkle root; a fault names the file and offset. */
+        ParsedBlock read(BlockRecord r) {
+            long where = where(r);
+            ByteBuffer buf = ByteBuffer.wrap(bytes(r));
             Block block;
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
             try {
                 block = Block.read(buf);
             } catch (ProtocolException | java.nio.BufferUnderflowException | IllegalArgumentException | ArithmeticException e) {
@@ -253,11 +251,36 @@ public final class BlockFileSource {
                 throw new BlockFileException(r.file(), where, garbage(r, "block " + r.hash() + " ends after " + buf.position()
                         + " bytes but its record holds " + r.length()));
             }
-            String invalid = invalidity(block);
+            // bitcoinj hashes the serialized transaction on every getTxId(): once per transaction here.
+            List<Sha256Hash> txids = new ArrayList<>(block.getTransactions().size());
+            for (Transaction tx : block.getTransactions()) {
+                txids.add(tx.getTxId());
+            }
+            String invalid = invalidity(block, txids);
             if (invalid != null) {
                 throw new BlockFileException(r.file(), where, garbage(r, "invalid block " + r.hash() + ": " + invalid));
             }
-            return block;
+            return new ParsedBlock(block, txids);
+        }
+
+        /** Where a record starts, for messages: its magic, or 0 for a raw block. */
+        private static long where(BlockRecord r) {
+            return r.raw() ? 0 : r.offset() - 8;
+        }
+
+        /** The block's bytes, obfuscation removed. */
+        private byte[] bytes(BlockRecord r) {
+            byte[] bytes = new byte[r.length()];
+            try (FileChannel ch = FileChannel.open(r.file(), StandardOpenOption.READ)) {
+                XorKey xor = keys.computeIfAbsent(r.file().toAbsolutePath().getParent(), XorKey::in);
+                int n = BlockFileScanner.read(ch, r.file(), bytes, bytes.length, r.offset(), xor);
+                if (n != bytes.length) {
+                    throw new BlockFileException(r.file(), where(r), "file shrank while reading: block cut short");
+                }
+            } catch (IOException e) {
+                throw new BlockFileException(r.file(), where(r), "cannot read: " + BlockFileScanner.describe(e), e);
+            }
+            return bytes;
         }
 
         /**
@@ -265,7 +288,7 @@ public final class BlockFileSource {
          * txids catches bytes damaged inside a block. (bitcoinj's verifyTransactions would also apply
          * the pre-SegWit 1 MB size rule, which real SegWit blocks exceed.)
          */
-        private static String invalidity(Block block) {
+        private static String invalidity(Block block, List<Sha256Hash> txids) {
             List<Transaction> txs = block.getTransactions();
             if (txs == null || txs.isEmpty()) {
                 return "no transactions";
@@ -274,8 +297,8 @@ public final class BlockFileSource {
                 return "first transaction is not a coinbase";
             }
             List<byte[]> level = new ArrayList<>(txs.size());
-            for (Transaction tx : txs) {
-                level.add(tx.getTxId().getReversedBytes());
+            for (Sha256Hash txid : txids) {
+                level.add(txid.getReversedBytes());
             }
             while (level.size() > 1) {
                 List<byte[]> up = new ArrayList<>((level.size() + 1) / 2);
@@ -308,19 +331,21 @@ public final class BlockFileSource {
             return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
 
-        /** The height a version >= 2 block states in its coinbase (BIP34), or -1. */
+        /** The height a version >= 2 block states in its coinbase (BIP34), or -1. Parses the coinbase only. */
         int bip34Height(BlockRecord r) {
-            Block block;
+            byte[] s;
             try {
-                Context.propagate(new Context());
-                block = read(r);
-            } catch (BlockFileException e) {
-                return -1; // the second pass reports it, in order
+                ByteBuffer buf = ByteBuffer.wrap(bytes(r));
+                buf.position(BlockFileScanner.HEADER);
+                VarInt.read(buf); // transaction count
+                Transaction coinbase = Transaction.read(buf);
+                if (!coinbase.isCoinBase()) {
+                    return -1;
+                }
+                s = coinbase.getInput(0).getScriptBytes();
+            } catch (BlockFileException | ProtocolException | java.nio.BufferUnderflowException | IllegalArgumentException e) {
+                return -1; // the second pass parses the whole block and reports what is wrong, in order
             }
-            if (block.getTransactions().isEmpty()) {
-                return -1;
-            }
-            byte[] s = block.getTransactions().getFirst().getInput(0).getScriptBytes();
             if (s.length == 0) {
                 return -1;
             }

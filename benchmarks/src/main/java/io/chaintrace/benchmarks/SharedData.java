@@ -1,0 +1,21 @@
+package io.chaintrace.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds ../shared/data: -Dchaintrace.shared, $CHAINTRACE_SHARED, or ../shared from the working directory. */
+final class SharedData {
+    private SharedData() {
+    }
+
+    static Path btc() {
+        String prop = System.getProperty("chaintrace.shared", System.getenv("CHAINTRACE_SHARED"));
+        Path shared = prop != null ? Path.of(prop) : Path.of("..", "shared");
+        Path btc = shared.resolve("data").resolve("btc");
+        if (!Files.isDirectory(btc)) {
+            throw new IllegalStateException("real block data not found at " + btc.toAbsolutePath()
+                    + " (set CHAINTRACE_SHARED to the shared/ folder)");
+        }
+        return btc;
+    }
+}

@@ -61,8 +61,10 @@ final class DemoCommand implements Callable<Integer> {
                     throw new UncheckedIOException(e);
                 }
                 long deepest = r.outputs().stream().mapToInt(TraceResult.TaintedOutput::hop).max().orElse(0);
-                System.out.printf("  %-7s: %d outputs reached in %d hops; tainted value now unspent %s BTC, fees %s BTC, cut by hop limit %s BTC -> %s%n",
-                        policy, r.outputs().size(), deepest, TraceCommand.btc(r.unspent()), TraceCommand.btc(r.fees()),
+                // Poison marks whole outputs, so its totals exceed what was stolen; say which is which.
+                String rest = r.request().policy().conserving() ? "tainted value now unspent" : "value on tainted unspent outputs";
+                System.out.printf("  %-7s: %d outputs reached in %d hops; %s %s BTC, fees %s BTC, cut by hop limit %s BTC -> %s%n",
+                        policy, r.outputs().size(), deepest, rest, TraceCommand.btc(r.unspent()), TraceCommand.btc(r.fees()),
                         TraceCommand.btc(r.cutByHops()), json);
                 r.outputs().stream().filter(o -> o.hop() == deepest).forEach(o -> System.out.printf(
                         "           hop %d: %s carries %s of %s BTC%n", o.hop(), o.outpoint(), TraceCommand.btc(o.taint()),

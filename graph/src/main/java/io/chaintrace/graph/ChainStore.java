@@ -650,9 +650,11 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
 
     /** The address behind a dense id. */
     public Address address(int id) {
-        Address cached = addressCache.get(id);
-        if (cached != null) {
-            return cached;
+        synchronized (addressCache) { // access-ordered: even get() reorders it
+            Address cached = addressCache.get(id);
+            if (cached != null) {
+                return cached;
+            }
         }
         byte[] v = get("addresses", Keys.addressId(id));
         if (v == null) {
@@ -661,7 +663,9 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
         ScriptKind kind = ScriptKind.values()[v[0]];
         Address a = new Address(kind == ScriptKind.ACCOUNT ? Chain.ETHEREUM : Chain.BITCOIN, kind,
                 new String(v, 1, v.length - 1, StandardCharsets.UTF_8));
-        addressCache.put(id, a);
+        synchronized (addressCache) {
+            addressCache.put(id, a);
+        }
         return a;
     }
 

@@ -1,6 +1,10 @@
 package io.chaintrace.graph;
 
+import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Amount;
+import io.chaintrace.core.model.Asset;
+import io.chaintrace.core.model.TransferKind;
 import io.chaintrace.core.model.BlockRef;
 import io.chaintrace.core.model.Chain;
 import io.chaintrace.core.model.Hash256;
@@ -57,6 +61,10 @@ import org.rocksdb.WriteOptions;
  *   <li>{@code labels}: address text -> labels
  *   <li>{@code checkpoints}: source -> last completed block
  *   <li>{@code meta}: counters and the format marker
+ *   <li>{@code eth_blocks}: number -> hash, parent hash, time
+ *   <li>{@code transfers}: block number + tx index + kind + index -> tx hash, from id, to id, asset id, amount
+ *   <li>{@code account_transfers}: address id + transfer key -> flags (1 received, 2 sent)
+ *   <li>{@code assets}: asset id -> contract, symbol, decimals; {@code asset_ids}: contract -> asset id (ETH is 0)
  * </ul>
  * A block and everything it implies, counters and checkpoint included, is one {@link WriteBatch}:
  * a crash leaves either all of it or none.
@@ -67,7 +75,8 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
     }
 
     static final List<String> FAMILIES = List.of("blocks", "block_heights", "transactions", "outputs", "spends",
-            "address_ids", "addresses", "address_txs", "labels", "checkpoints", "meta");
+            "address_ids", "addresses", "address_txs", "labels", "checkpoints", "meta",
+            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids");
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORMAT = "chaintrace-store-1".getBytes(StandardCharsets.US_ASCII);
     private static final int NO_OWNER = -1;
@@ -445,16 +454,7 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
                 position++;
             }
             for (Map.Entry<String, Integer> e : newIds.entrySet()) {
-                byte[] text = e.getKey().getBytes(StandardCharsets.UTF_8);
-                byte kind = (byte) newKinds.get(e.getKey()).ordinal();
-                byte[] idv = new byte[5];
-                Keys.putInt(idv, 0, e.getValue());
-                idv[4] = kind;
-                batch.put(cf.get("address_ids"), text, idv);
-                byte[] addr = new byte[1 + text.length];
-                addr[0] = kind;
-                System.arraycopy(text, 0, addr, 1, text.length);
-                batch.put(cf.get("addresses"), Keys.addressId(e.getValue()), addr);
+                putAddress(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
             }
             byte[] work = block.chainWork().toByteArray();
             ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length);
@@ -532,6 +532,16 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
             return n;
         }
 
+        /** After an Ethereum block: only the owner counters move (accounts have a standard address). */
+        Counters plusAccounts(int newAccounts) {
+            Counters n = new Counters();
+            n.set(this);
+            n.addresses = addresses + newAccounts;
+            n.owners = owners + newAccounts;
+            n.nextAddressId = Math.addExact(nextAddressId, newAccounts);
+            return n;
+        }
+
         void set(Counters n) {
             blocks = n.blocks;
             txs = n.txs;
@@ -552,6 +562,334 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
                 batch.put(meta, NAMES[i].getBytes(StandardCharsets.US_ASCII), b);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- Ethereum
+
+    /** A stored Ethereum block's header facts. */
+    public record StoredEthBlock(long number, Hash256 hash, Hash256 parent, long time) {
+    }
+
+    /**
+     * Appends one Ethereum block and its transfers with the checkpoint in one atomic batch;
+     * owners and token contracts get dense ids as they first appear.
+     *
+     * @return false, writing nothing, when a block with this number is stored (roll back first to replace it)
+     */
+    public synchronized boolean appendEthBlock(EthBlock block, Checkpoint checkpoint) {
+        requireWritable();
+        awaitInFlight();
+        if (ethBlock(block.number()).isPresent()) {
+            return false;
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            Map<String, Integer> newIds = new LinkedHashMap<>();
+            Map<String, Asset> newAssets = new LinkedHashMap<>();
+            int nextId = counters.nextAddressId;
+            int nextAsset = (int) meta("nextAssetId", 1);
+            for (AccountTransfer t : block.transfers()) {
+                for (Address a : List.of(t.from(), t.to())) {
+                    if (!newIds.containsKey(a.text()) && addressIdOf(a.text()) < 0) {
+                        newIds.put(a.text(), nextId++);
+                    }
+                }
+                Asset asset = t.amount().asset();
+                if (!asset.nativeCoin() && !newAssets.containsKey(asset.contract().get().text())
+                        && assetIdOf(asset.contract().get().text()) < 0) {
+                    newAssets.put(asset.contract().get().text(), asset);
+                }
+            }
+            for (Map.Entry<String, Integer> e : newIds.entrySet()) {
+                putAddress(batch, e.getKey(), ScriptKind.ACCOUNT, e.getValue());
+            }
+            Map<String, Integer> assetIds = new HashMap<>();
+            for (Map.Entry<String, Asset> e : newAssets.entrySet()) {
+                int id = nextAsset++;
+                assetIds.put(e.getKey(), id);
+                batch.put(cf.get("asset_ids"), e.getKey().getBytes(StandardCharsets.UTF_8), Keys.addressId(id));
+                batch.put(cf.get("assets"), Keys.addressId(id), encodeAsset(e.getValue()));
+            }
+            for (AccountTransfer t : block.transfers()) {
+                int from = newIds.containsKey(t.from().text()) ? newIds.get(t.from().text()) : addressIdOf(t.from().text());
+                int to = newIds.containsKey(t.to().text()) ? newIds.get(t.to().text()) : addressIdOf(t.to().text());
+                Asset asset = t.amount().asset();
+                int assetId = asset.nativeCoin() ? 0 : assetIds.getOrDefault(asset.contract().get().text(),
+                        assetIdOf(asset.contract().get().text()));
+                byte[] key = transferKey(block.number(), t.txIndex(), t.kind(), t.index());
+                byte[] amount = t.amount().units().toByteArray();
+                ByteBuffer v = ByteBuffer.allocate(32 + 4 + 4 + 4 + 1 + amount.length);
+                v.put(t.txHash().bytes()).putInt(from).putInt(to).putInt(assetId).put((byte) amount.length).put(amount);
+                batch.put(cf.get("transfers"), key, v.array());
+                batch.put(cf.get("account_transfers"), accountKey(from, key), new byte[] {SENT});
+                batch.put(cf.get("account_transfers"), accountKey(to, key), new byte[] {from == to ? (byte) (SENT | RECEIVED) : RECEIVED});
+            }
+            ByteBuffer b = ByteBuffer.allocate(32 + 32 + 8);
+            b.put(block.hash().bytes()).put(block.parent().bytes()).putLong(block.time());
+            batch.put(cf.get("eth_blocks"), Keys.number(block.number()), b.array());
+            Counters next = counters.plusAccounts(newIds.size());
+            next.write(batch, cf.get("meta"));
+            putMeta(batch, "nextAssetId", nextAsset);
+            putMeta(batch, "ethBlocks", meta("ethBlocks", 0) + 1);
+            putMeta(batch, "transfers", meta("transfers", 0) + block.transfers().size());
+            batch.put(cf.get("checkpoints"), checkpoint.source().getBytes(StandardCharsets.UTF_8), encode(checkpoint));
+            db.write(writeOptions, batch);
+            counters.set(next);
+            newIds.forEach(idCache::put);
+            return true;
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes Ethereum blocks {@code >= fromNumber} and their transfers (a reorg replaced them), and
+     * sets the checkpoint back to the block before, in one atomic batch. Address and asset ids stay.
+     *
+     * @return how many blocks were removed
+     */
+    public synchronized int rollbackEthBlocks(long fromNumber, String checkpointSource) {
+        requireWritable();
+        awaitInFlight();
+        int removed = 0;
+        long transfers = 0;
+        try (WriteBatch batch = new WriteBatch(); ReadOptions ro = new ReadOptions();
+             RocksIterator blocks = db.newIterator(cf.get("eth_blocks"), ro);
+             RocksIterator ts = db.newIterator(cf.get("transfers"), ro)) {
+            for (blocks.seek(Keys.number(fromNumber)); blocks.isValid(); blocks.next()) {
+                batch.delete(cf.get("eth_blocks"), blocks.key());
+                removed++;
+            }
+            for (ts.seek(Keys.number(fromNumber)); ts.isValid(); ts.next()) {
+                byte[] key = ts.key();
+                ByteBuffer v = ByteBuffer.wrap(ts.value());
+                v.position(32);
+                int from = v.getInt();
+                int to = v.getInt();
+                batch.delete(cf.get("transfers"), key);
+                batch.delete(cf.get("account_transfers"), accountKey(from, key));
+                batch.delete(cf.get("account_transfers"), accountKey(to, key));
+                transfers++;
+            }
+            if (removed == 0) {
+                return 0;
+            }
+            putMeta(batch, "ethBlocks", meta("ethBlocks", 0) - removed);
+            putMeta(batch, "transfers", meta("transfers", 0) - transfers);
+            Optional<StoredEthBlock> before = fromNumber == 0 ? Optional.empty() : ethBlock(fromNumber - 1);
+            if (before.isPresent()) {
+                Checkpoint old = checkpoint(checkpointSource).orElse(new Checkpoint(checkpointSource, Hash256.ZERO, 0, 0));
+                batch.put(cf.get("checkpoints"), checkpointSource.getBytes(StandardCharsets.UTF_8), encode(new Checkpoint(
+                        checkpointSource, before.get().hash(), (int) before.get().number(), Math.max(0, old.blocksDone() - removed))));
+            } else {
+                batch.delete(cf.get("checkpoints"), checkpointSource.getBytes(StandardCharsets.UTF_8));
+            }
+            db.write(writeOptions, batch);
+            return removed;
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "rollback failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A stored Ethereum block by number. */
+    public Optional<StoredEthBlock> ethBlock(long number) {
+        byte[] v = get("eth_blocks", Keys.number(number));
+        if (v == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        byte[] hash = new byte[32];
+        byte[] parent = new byte[32];
+        b.get(hash).get(parent);
+        return Optional.of(new StoredEthBlock(number, new Hash256(hash), new Hash256(parent), b.getLong()));
+    }
+
+    /** Stored Ethereum block numbers in [from, to], ascending. */
+    public List<Long> ethBlockNumbers(long from, long to) {
+        awaitQuietly();
+        List<Long> numbers = new ArrayList<>();
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("eth_blocks"), ro)) {
+            for (it.seek(Keys.number(from)); it.isValid(); it.next()) {
+                long n = Keys.getLong(it.key(), 0);
+                if (n > to) {
+                    break;
+                }
+                numbers.add(n);
+            }
+        }
+        return numbers;
+    }
+
+    /** Ethereum totals: blocks and transfers stored. */
+    public record EthStats(long blocks, long transfers) {
+    }
+
+    public EthStats ethStats() {
+        awaitQuietly();
+        return new EthStats(meta("ethBlocks", 0), meta("transfers", 0));
+    }
+
+    /** Every transfer in blocks [from, to], in chain order. */
+    public List<AccountTransfer> ethTransfers(long from, long to) {
+        awaitQuietly();
+        List<AccountTransfer> out = new ArrayList<>();
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("transfers"), ro)) {
+            for (it.seek(Keys.number(from)); it.isValid(); it.next()) {
+                if (Keys.getLong(it.key(), 0) > to) {
+                    break;
+                }
+                out.add(decodeTransfer(it.key(), it.value()));
+            }
+        }
+        return out;
+    }
+
+    /** Transfers from or to an account, in chain order. */
+    public List<AccountTransfer> transfersOf(Address address) {
+        awaitQuietly();
+        int id = addressIdOf(address.text());
+        if (id < 0) {
+            return List.of();
+        }
+        List<AccountTransfer> out = new ArrayList<>();
+        byte[] prefix = Keys.addressId(id);
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("account_transfers"), ro)) {
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (!Arrays.equals(k, 0, 4, prefix, 0, 4)) {
+                    break;
+                }
+                byte[] key = Arrays.copyOfRange(k, 4, k.length);
+                out.add(decodeTransfer(key, get("transfers", key)));
+            }
+        }
+        return out;
+    }
+
+    /** The chain id a source recorded for a chain in this store, if any. */
+    public Optional<String> chainId(io.chaintrace.core.model.Chain chain) {
+        byte[] v = get("meta", ("chainId." + chain.name()).getBytes(StandardCharsets.US_ASCII));
+        return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
+    }
+
+    /** Records the chain id the store's data of {@code chain} comes from. */
+    public synchronized void setChainId(io.chaintrace.core.model.Chain chain, String id) {
+        requireWritable();
+        try {
+            db.put(cf.get("meta"), ("chainId." + chain.name()).getBytes(StandardCharsets.US_ASCII), id.getBytes(StandardCharsets.UTF_8));
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets a token's symbol and decimals once its contract answered. */
+    public synchronized void updateAsset(Asset asset) {
+        requireWritable();
+        int id = assetIdOf(asset.contract().orElseThrow().text());
+        if (id < 0) {
+            return;
+        }
+        try {
+            db.put(cf.get("assets"), Keys.addressId(id), encodeAsset(asset));
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private AccountTransfer decodeTransfer(byte[] key, byte[] value) {
+        long number = Keys.getLong(key, 0);
+        int txIndex = Keys.getInt(key, 8);
+        TransferKind kind = TransferKind.values()[key[12]];
+        int index = Keys.getInt(key, 13);
+        ByteBuffer v = ByteBuffer.wrap(value);
+        byte[] tx = new byte[32];
+        v.get(tx);
+        Address from = address(v.getInt());
+        Address to = address(v.getInt());
+        Asset asset = asset(v.getInt());
+        byte[] amount = new byte[v.get()];
+        v.get(amount);
+        StoredEthBlock b = ethBlock(number).orElseThrow(() -> new StoreException(path, "corrupt: transfer in missing block " + number));
+        return new AccountTransfer(new Hash256(tx), new BlockRef((int) number, b.hash(), b.time()), txIndex, kind, index, from, to,
+                new Amount(asset, new BigInteger(amount)));
+    }
+
+    private Asset asset(int id) {
+        if (id == 0) {
+            return Asset.ETH;
+        }
+        byte[] v = get("assets", Keys.addressId(id));
+        if (v == null) {
+            throw new StoreException(path, "corrupt: no asset " + id);
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        byte[] contract = new byte[b.getShort()];
+        b.get(contract);
+        byte[] symbol = new byte[b.getShort()];
+        b.get(symbol);
+        int decimals = b.getInt();
+        return new Asset(io.chaintrace.core.model.Chain.ETHEREUM,
+                Optional.of(new Address(io.chaintrace.core.model.Chain.ETHEREUM, ScriptKind.ACCOUNT, new String(contract, StandardCharsets.UTF_8))),
+                new String(symbol, StandardCharsets.UTF_8), decimals < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(decimals));
+    }
+
+    private static byte[] encodeAsset(Asset a) {
+        byte[] contract = a.contract().orElseThrow().text().getBytes(StandardCharsets.UTF_8);
+        byte[] symbol = a.symbol().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(2 + contract.length + 2 + symbol.length + 4).putShort((short) contract.length).put(contract)
+                .putShort((short) symbol.length).put(symbol).putInt(a.decimals().orElse(-1)).array();
+    }
+
+    private int assetIdOf(String contract) {
+        byte[] v = get("asset_ids", contract.getBytes(StandardCharsets.UTF_8));
+        return v == null ? -1 : Keys.getInt(v, 0);
+    }
+
+    private int addressIdOf(String text) {
+        Integer cached = idCache.get(text);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] v = get("address_ids", text.getBytes(StandardCharsets.UTF_8));
+        return v == null ? -1 : Keys.getInt(v, 0);
+    }
+
+    private void putAddress(WriteBatch batch, String text, ScriptKind kind, int id) throws RocksDBException {
+        byte[] t = text.getBytes(StandardCharsets.UTF_8);
+        byte[] idv = new byte[5];
+        Keys.putInt(idv, 0, id);
+        idv[4] = (byte) kind.ordinal();
+        batch.put(cf.get("address_ids"), t, idv);
+        byte[] addr = new byte[1 + t.length];
+        addr[0] = (byte) kind.ordinal();
+        System.arraycopy(t, 0, addr, 1, t.length);
+        batch.put(cf.get("addresses"), Keys.addressId(id), addr);
+    }
+
+    private static byte[] transferKey(long number, int txIndex, TransferKind kind, int index) {
+        byte[] k = new byte[17];
+        Keys.putLong(k, 0, number);
+        Keys.putInt(k, 8, txIndex);
+        k[12] = (byte) kind.ordinal();
+        Keys.putInt(k, 13, index);
+        return k;
+    }
+
+    private static byte[] accountKey(int addressId, byte[] transferKey) {
+        byte[] k = new byte[4 + transferKey.length];
+        Keys.putInt(k, 0, addressId);
+        System.arraycopy(transferKey, 0, k, 4, transferKey.length);
+        return k;
+    }
+
+    private long meta(String name, long absent) {
+        byte[] v = get("meta", name.getBytes(StandardCharsets.US_ASCII));
+        return v == null ? absent : Keys.getLong(v, 0);
+    }
+
+    private void putMeta(WriteBatch batch, String name, long value) throws RocksDBException {
+        byte[] b = new byte[8];
+        Keys.putLong(b, 0, value);
+        batch.put(cf.get("meta"), name.getBytes(StandardCharsets.US_ASCII), b);
     }
 
     // ---------------------------------------------------------------- reading

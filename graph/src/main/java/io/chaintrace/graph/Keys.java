@@ -25,6 +25,12 @@ final class Keys {
         return k;
     }
 
+    static byte[] number(long blockNumber) {
+        byte[] k = new byte[8];
+        putLong(k, 0, blockNumber);
+        return k;
+    }
+
     static byte[] addressId(int id) {
         byte[] k = new byte[4];
         putInt(k, 0, id);

@@ -1,0 +1,332 @@
+package io.chaintrace.ingest.eth;
+
+import io.chaintrace.core.model.Hash256;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.Web3jService;
+import org.web3j.protocol.core.BatchRequest;
+import org.web3j.protocol.core.BatchResponse;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthGetBlockReceipts;
+import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A JSON-RPC node through web3j: blocks, receipts, traces in either format, logs, calls. Every
+ * call has a timeout and is retried with exponential backoff on transport errors and rate limits
+ * ({@code maxAttempts} in all); any other JSON-RPC error is permanent and stops with its message.
+ */
+public final class EthRpcClient implements AutoCloseable {
+    private static final int METHOD_NOT_FOUND = -32601;
+
+    private final String url;
+    private final Web3jService service;
+    private final Web3j web3j;
+    private final int maxAttempts;
+    private final Duration firstBackoff;
+    private Boolean blockReceipts;
+    private TraceFormat traceFormat;
+
+    /** Settings: per-request timeout, attempts per call, first backoff (doubling). */
+    public record Settings(Duration timeout, int maxAttempts, Duration firstBackoff) {
+        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(30), 5, Duration.ofMillis(250));
+    }
+
+    public EthRpcClient(String url, Settings settings) {
+        this.url = url;
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .retryOnConnectionFailure(false)
+                .build();
+        this.service = new HttpService(url, http);
+        this.web3j = Web3j.build(service);
+        this.maxAttempts = settings.maxAttempts();
+        this.firstBackoff = settings.firstBackoff();
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** JSON-RPC response whose result is kept as a JSON tree (traces). */
+    public static final class JsonResponse extends Response<JsonNode> {
+    }
+
+    public BigInteger chainId() {
+        return call("eth_chainId", () -> web3j.ethChainId().send()).getChainId();
+    }
+
+    public long head() {
+        return call("eth_blockNumber", () -> web3j.ethBlockNumber().send()).getBlockNumber().longValueExact();
+    }
+
+    /** A block with its full transactions. */
+    public EthRows.Block block(long number) {
+        EthBlock r = call("eth_getBlockByNumber(" + number + ")", () ->
+                web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), true).send());
+        EthBlock.Block b = r.getBlock();
+        if (b == null) {
+            throw new EthRpcException("node at " + url + " has no block " + number);
+        }
+        List<EthRows.Tx> txs = new ArrayList<>();
+        for (EthBlock.TransactionResult<?> tr : b.getTransactions()) {
+            if (!(tr.get() instanceof org.web3j.protocol.core.methods.response.Transaction t)) {
+                throw new EthRpcException("node at " + url + " returned transaction hashes, not objects, for block " + number);
+            }
+            txs.add(new EthRows.Tx(Hash256.fromHex(t.getHash()), number, t.getTransactionIndex().intValueExact(), lower(t.getFrom()),
+                    Optional.ofNullable(t.getTo()).map(EthRpcClient::lower), t.getValue()));
+        }
+        return new EthRows.Block(b.getNumber().longValueExact(), Hash256.fromHex(b.getHash()), Hash256.fromHex(b.getParentHash()),
+                b.getTimestamp().longValueExact(), txs);
+    }
+
+    /** The receipts of a block's transactions: {@code eth_getBlockReceipts}, else one batch of per-transaction receipts. */
+    public Map<Hash256, EthRows.Receipt> receipts(EthRows.Block block) {
+        Map<Hash256, EthRows.Receipt> out = new HashMap<>();
+        if (block.transactions().isEmpty()) {
+            return out;
+        }
+        if (blockReceipts == null || blockReceipts) {
+            EthGetBlockReceipts r = callOrUnsupported("eth_getBlockReceipts(" + block.number() + ")", () ->
+                    web3j.ethGetBlockReceipts(DefaultBlockParameter.valueOf(BigInteger.valueOf(block.number()))).send());
+            blockReceipts = r != null;
+            if (r != null) {
+                for (TransactionReceipt tr : r.getBlockReceipts().orElse(List.of())) {
+                    EthRows.Receipt receipt = receipt(tr);
+                    out.put(receipt.txHash(), receipt);
+                }
+                return out;
+            }
+        }
+        BatchRequest batch = web3j.newBatch();
+        for (EthRows.Tx tx : block.transactions()) {
+            batch.add(web3j.ethGetTransactionReceipt("0x" + tx.hash().hex()));
+        }
+        BatchResponse responses = call("eth_getTransactionReceipt x" + block.transactions().size() + " (block " + block.number() + ")",
+                batch::send);
+        for (Response<?> resp : responses.getResponses()) {
+            if (resp.hasError()) {
+                throw new EthRpcException("node at " + url + ": eth_getTransactionReceipt: " + resp.getError().getMessage());
+            }
+            TransactionReceipt tr = ((EthGetTransactionReceipt) resp).getTransactionReceipt()
+                    .orElseThrow(() -> new EthRpcException("node at " + url + " has no receipt for a transaction of block " + block.number()));
+            EthRows.Receipt receipt = receipt(tr);
+            out.put(receipt.txHash(), receipt);
+        }
+        return out;
+    }
+
+    private static EthRows.Receipt receipt(TransactionReceipt tr) {
+        Optional<Boolean> success = tr.getStatus() == null ? Optional.empty()
+                : Optional.of(Rpc.quantity(tr.getStatus()).signum() != 0);
+        List<EthRows.Log> logs = new ArrayList<>();
+        for (org.web3j.protocol.core.methods.response.Log l : tr.getLogs()) {
+            logs.add(log(l));
+        }
+        return new EthRows.Receipt(Hash256.fromHex(tr.getTransactionHash()), tr.getTransactionIndex().intValueExact(), success,
+                Optional.ofNullable(tr.getContractAddress()).map(EthRpcClient::lower), logs);
+    }
+
+    private static EthRows.Log log(org.web3j.protocol.core.methods.response.Log l) {
+        return new EthRows.Log(Hash256.fromHex(l.getTransactionHash()), l.getTransactionIndex().intValueExact(), l.getLogIndex().intValueExact(),
+                l.getBlockNumber().longValueExact(), lower(l.getAddress()), l.getTopics().stream().map(EthRpcClient::lower).toList(),
+                l.getData());
+    }
+
+    /** Which trace API the node answers; asked once. */
+    public TraceFormat traceFormat(long probeBlock) {
+        if (traceFormat == null) {
+            if (callOrUnsupported("trace_block", () -> request("trace_block", List.of(Rpc.hex(probeBlock)))) != null) {
+                traceFormat = TraceFormat.PARITY;
+            } else if (callOrUnsupported("debug_traceBlockByNumber", () -> request("debug_traceBlockByNumber",
+                    List.of(Rpc.hex(probeBlock), Map.of("tracer", "callTracer")))) != null) {
+                traceFormat = TraceFormat.GETH;
+            } else {
+                traceFormat = TraceFormat.NONE;
+            }
+        }
+        return traceFormat;
+    }
+
+    /** The block's traces in whichever format the node offers; empty when it offers none. */
+    public List<EthRows.Trace> traces(EthRows.Block block) {
+        return switch (traceFormat(block.number())) {
+            case PARITY -> Traces.parity(call("trace_block(" + block.number() + ")",
+                    () -> request("trace_block", List.of(Rpc.hex(block.number())))).getResult());
+            case GETH -> Traces.geth(call("debug_traceBlockByNumber(" + block.number() + ")",
+                    () -> request("debug_traceBlockByNumber", List.of(Rpc.hex(block.number()), Map.of("tracer", "callTracer")))).getResult(),
+                    block.number(), block.transactions().stream().map(EthRows.Tx::hash).toList());
+            case NONE -> List.of();
+        };
+    }
+
+    /** Parity traces touching these addresses as sender or receiver, in [from, to]. */
+    public List<EthRows.Trace> traceFilter(long fromBlock, long toBlock, List<String> fromAddresses, List<String> toAddresses) {
+        Map<String, Object> filter = new HashMap<>();
+        filter.put("fromBlock", Rpc.hex(fromBlock));
+        filter.put("toBlock", Rpc.hex(toBlock));
+        if (!fromAddresses.isEmpty()) {
+            filter.put("fromAddress", fromAddresses);
+        }
+        if (!toAddresses.isEmpty()) {
+            filter.put("toAddress", toAddresses);
+        }
+        return Traces.parity(call("trace_filter", () -> request("trace_filter", List.of(filter))).getResult());
+    }
+
+    /** Logs of [from, to] matching topics (null = any) from any contract. */
+    public List<EthRows.Log> logs(long fromBlock, long toBlock, List<String> topics) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)), List.of());
+        for (String t : topics) {
+            if (t == null) {
+                filter.addNullTopic();
+            } else {
+                filter.addSingleTopic(t);
+            }
+        }
+        EthLog r = call("eth_getLogs", () -> web3j.ethGetLogs(filter).send());
+        List<EthRows.Log> out = new ArrayList<>();
+        for (EthLog.LogResult<?> lr : r.getLogs()) {
+            out.add(log((org.web3j.protocol.core.methods.response.Log) lr.get()));
+        }
+        return out;
+    }
+
+    /** {@code eth_call} at the latest block; empty when the call reverts or the node refuses it. */
+    public Optional<String> ethCall(String to, String data) {
+        try {
+            org.web3j.protocol.core.methods.response.EthCall r = call("eth_call", () -> web3j.ethCall(
+                    org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(null, to, data),
+                    org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send());
+            return r.isReverted() || r.getValue() == null || r.getValue().equals("0x") ? Optional.empty() : Optional.of(r.getValue());
+        } catch (EthRpcException e) {
+            return Optional.empty();
+        }
+    }
+
+    private JsonResponse request(String method, List<?> params) throws IOException {
+        return new Request<>(method, params, service, JsonResponse.class).send();
+    }
+
+    /** Something that talks to the node. */
+    @FunctionalInterface
+    interface Call<T> {
+        T send() throws IOException;
+    }
+
+    /** Like {@link #call}, but null when the node says it has no such method. */
+    private <T extends Response<?>> T callOrUnsupported(String what, Call<T> c) {
+        try {
+            return call(what, c);
+        } catch (UnsupportedMethod e) {
+            return null;
+        }
+    }
+
+    private static final class UnsupportedMethod extends RuntimeException {
+        UnsupportedMethod(String message) {
+            super(message);
+        }
+    }
+
+    private <T> T call(String what, Call<T> c) {
+        long backoff = firstBackoff.toMillis();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                T result = c.send();
+                if (result instanceof Response<?> r && r.hasError()) {
+                    Response.Error e = r.getError();
+                    String msg = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+                    if (e.getCode() == METHOD_NOT_FOUND || msg.contains("method not found") || msg.contains("does not exist")
+                            || msg.contains("not supported") || msg.contains("unsupported")) {
+                        throw new UnsupportedMethod(what + ": " + e.getMessage());
+                    }
+                    boolean rateLimited = e.getCode() == -32005 || msg.contains("rate limit") || msg.contains("too many requests");
+                    if (!rateLimited || attempt >= maxAttempts) {
+                        throw new EthRpcException("node at " + url + ": " + what + " failed: " + e.getMessage() + " (code " + e.getCode() + ")");
+                    }
+                } else {
+                    return result;
+                }
+            } catch (IOException e) {
+                if (attempt >= maxAttempts) {
+                    throw new EthRpcException("cannot reach Ethereum node at " + url + ": " + describe(e) + " (" + attempt + " attempts)", e);
+                }
+            } catch (org.web3j.protocol.exceptions.ClientConnectionException e) {
+                // An HTTP error status (429 rate limit, 5xx): transport trouble, retried.
+                if (attempt >= maxAttempts) {
+                    throw new EthRpcException("Ethereum node at " + url + " keeps failing: " + firstLine(e.getMessage())
+                            + " (" + attempt + " attempts)", e);
+                }
+            } catch (RuntimeException e) {
+                if (e instanceof UnsupportedMethod || e instanceof EthRpcException) {
+                    throw e;
+                }
+                // web3j wraps malformed answers in runtime exceptions (Jackson's), with the body in the message.
+                throw new EthRpcException("node at " + url + ": " + what + ": malformed answer: " + firstLine(e.getMessage()), e);
+            }
+            sleep(backoff);
+            backoff *= 2;
+        }
+    }
+
+    private static String describe(IOException e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getMessage() == null) {
+            t = t.getCause();
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.SocketTimeoutException) {
+            return "timed out";
+        }
+        return firstLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no details";
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EthRpcException("interrupted");
+        }
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+    }
+}

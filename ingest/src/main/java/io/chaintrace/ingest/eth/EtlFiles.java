@@ -1,0 +1,243 @@
+package io.chaintrace.ingest.eth;
+
+import io.chaintrace.core.model.Hash256;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.csv.CsvMapper;
+import tools.jackson.dataformat.csv.CsvSchema;
+
+/**
+ * Reads blockchain-etl exports (ethereum-etl; the public BigQuery {@code crypto_ethereum} tables):
+ * {@code transactions}, {@code token_transfers}, {@code traces}, {@code blocks}, as CSV with a
+ * header or as JSON lines. Which table a file is comes from its name, else from its columns (or
+ * the {@code type} field of JSON lines). Bad rows are errors naming file and line.
+ */
+public final class EtlFiles {
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS).build();
+    private static final CsvMapper CSV = new CsvMapper();
+
+    private EtlFiles() {
+    }
+
+    /** The tables ethereum-etl exports that carry value. */
+    public enum Table {
+        BLOCKS, TRANSACTIONS, TOKEN_TRANSFERS, TRACES, LOGS, OTHER
+    }
+
+    /** One row: its columns as text (numbers exactly as written), and where it came from. */
+    public record Row(Path file, long line, Table table, Map<String, String> columns) {
+        String get(String column) {
+            String v = columns.get(column);
+            return v == null ? "" : v;
+        }
+
+        String required(String column) {
+            String v = get(column);
+            if (v.isEmpty()) {
+                throw new EtlFormatException(file, line, "missing " + column);
+            }
+            return v;
+        }
+    }
+
+    /** A row that cannot be read: file, line, what. */
+    public static final class EtlFormatException extends RuntimeException {
+        public EtlFormatException(Path file, long line, String problem) {
+            super(file + ": line " + line + ": " + problem);
+        }
+    }
+
+    /** Every row of a file, in order. */
+    public static List<Row> rows(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        try {
+            if (name.endsWith(".csv")) {
+                return csvRows(file, name);
+            }
+            return jsonRows(file, name);
+        } catch (IOException e) {
+            throw new EtlFormatException(file, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static List<Row> csvRows(Path file, String name) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        if (Files.size(file) == 0) {
+            return rows; // ethereum-etl writes an empty file for an empty table
+        }
+        CsvSchema schema = CsvSchema.emptySchema().withHeader();
+        try (MappingIterator<Map<String, String>> it = CSV.readerFor(Map.class).with(schema).readValues(file.toFile())) {
+            Table table = null;
+            while (it.hasNextValue()) {
+                long line = it.currentLocation().getLineNr();
+                Map<String, String> m;
+                try {
+                    m = it.nextValue();
+                } catch (JacksonException e) {
+                    throw new EtlFormatException(file, line, "not a CSV row: " + e.getOriginalMessage());
+                }
+                if (table == null) {
+                    table = tableOf(name, m.keySet(), null);
+                }
+                rows.add(new Row(file, line, table, m));
+            }
+        }
+        return rows;
+    }
+
+    private static List<Row> jsonRows(Path file, String name) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String text;
+            long line = 0;
+            while ((text = r.readLine()) != null) {
+                line++;
+                if (text.isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = JSON.readTree(text);
+                } catch (JacksonException e) {
+                    throw new EtlFormatException(file, line, "not JSON: " + e.getOriginalMessage());
+                }
+                if (!node.isObject()) {
+                    throw new EtlFormatException(file, line, "expected a JSON object per line");
+                }
+                Map<String, String> m = new LinkedHashMap<>();
+                node.properties().forEach(e -> m.put(e.getKey(), text(e.getValue())));
+                rows.add(new Row(file, line, tableOf(name, m.keySet(), m.get("type")), m));
+            }
+        }
+        return rows;
+    }
+
+    private static String text(JsonNode v) {
+        if (v.isNull() || v.isMissingNode()) {
+            return "";
+        }
+        if (v.isArray()) {
+            List<String> parts = new ArrayList<>();
+            v.forEach(x -> parts.add(text(x)));
+            return String.join(",", parts);
+        }
+        return v.isNumber() ? v.numberValue().toString() : v.asString();
+    }
+
+    static Table tableOf(String fileName, java.util.Set<String> columns, String type) {
+        if (type != null && !type.isEmpty()) {
+            return switch (type) {
+                case "transaction" -> Table.TRANSACTIONS;
+                case "token_transfer" -> Table.TOKEN_TRANSFERS;
+                case "trace" -> Table.TRACES;
+                case "block" -> Table.BLOCKS;
+                case "log" -> Table.LOGS;
+                default -> Table.OTHER;
+            };
+        }
+        if (fileName.contains("token_transfer")) {
+            return Table.TOKEN_TRANSFERS;
+        }
+        if (fileName.contains("trace")) {
+            return Table.TRACES;
+        }
+        if (fileName.contains("transaction")) {
+            return Table.TRANSACTIONS;
+        }
+        if (fileName.contains("block")) {
+            return Table.BLOCKS;
+        }
+        if (columns.contains("token_address")) {
+            return Table.TOKEN_TRANSFERS;
+        }
+        if (columns.contains("trace_address")) {
+            return Table.TRACES;
+        }
+        if (columns.contains("nonce") && columns.contains("from_address")) {
+            return Table.TRANSACTIONS;
+        }
+        return Table.OTHER;
+    }
+
+    // ---------------------------------------------------------------- typed rows
+
+    /** A transactions row: the transaction, and the receipt status when the export has it. */
+    public record TxRow(EthRows.Tx tx, Hash256 blockHash, long timestamp, Optional<Boolean> success, Optional<String> contractAddress) {
+    }
+
+    public static TxRow transaction(Row r) {
+        try {
+            String to = r.get("to_address");
+            String status = r.get("receipt_status");
+            String contract = r.get("receipt_contract_address");
+            return new TxRow(new EthRows.Tx(Hash256.fromHex(r.required("hash")), Long.parseLong(r.required("block_number")),
+                    Integer.parseInt(r.required("transaction_index")), lower(r.required("from_address")),
+                    to.isEmpty() ? Optional.empty() : Optional.of(lower(to)), new BigInteger(r.required("value"))),
+                    r.get("block_hash").isEmpty() ? Hash256.ZERO : Hash256.fromHex(r.get("block_hash")),
+                    r.get("block_timestamp").isEmpty() ? 0 : Long.parseLong(r.get("block_timestamp")),
+                    status.isEmpty() ? Optional.empty() : Optional.of(!status.equals("0")),
+                    contract.isEmpty() ? Optional.empty() : Optional.of(lower(contract)));
+        } catch (IllegalArgumentException e) {
+            throw new EtlFormatException(r.file(), r.line(), "bad transaction row: " + e.getMessage());
+        }
+    }
+
+    public static EthRows.TokenTransfer tokenTransfer(Row r, int txIndex) {
+        try {
+            return new EthRows.TokenTransfer(lower(r.required("token_address")), lower(r.required("from_address")),
+                    lower(r.required("to_address")), new BigInteger(r.required("value")), Hash256.fromHex(r.required("transaction_hash")),
+                    txIndex, Integer.parseInt(r.required("log_index")), Long.parseLong(r.required("block_number")));
+        } catch (IllegalArgumentException e) {
+            throw new EtlFormatException(r.file(), r.line(), "bad token transfer row: " + e.getMessage());
+        }
+    }
+
+    public static EthRows.Trace trace(Row r) {
+        try {
+            String hash = r.get("transaction_hash");
+            String index = r.get("transaction_index");
+            List<Integer> address = new ArrayList<>();
+            for (String part : r.get("trace_address").split(",")) {
+                if (!part.isBlank()) {
+                    address.add(Integer.parseInt(part.strip()));
+                }
+            }
+            String error = r.get("error");
+            String status = r.get("status");
+            String callType = r.get("call_type");
+            return new EthRows.Trace(Long.parseLong(r.required("block_number")),
+                    hash.isEmpty() ? Optional.empty() : Optional.of(Hash256.fromHex(hash)),
+                    index.isEmpty() ? -1 : Integer.parseInt(index),
+                    optional(r.get("from_address")), optional(r.get("to_address")),
+                    r.get("value").isEmpty() ? BigInteger.ZERO : new BigInteger(r.get("value")), r.required("trace_type"),
+                    optional(callType), address, error.isEmpty() ? Optional.empty() : Optional.of(error),
+                    status.isEmpty() ? error.isEmpty() : status.equals("1"));
+        } catch (IllegalArgumentException e) {
+            throw new EtlFormatException(r.file(), r.line(), "bad trace row: " + e.getMessage());
+        }
+    }
+
+    private static Optional<String> optional(String s) {
+        return s.isEmpty() ? Optional.empty() : Optional.of(lower(s));
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

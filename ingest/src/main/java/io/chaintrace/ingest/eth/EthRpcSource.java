@@ -1,0 +1,172 @@
+package io.chaintrace.ingest.eth;
+
+import io.chaintrace.core.model.AccountTransfer;
+import io.chaintrace.core.model.Chain;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.Checkpoint;
+import io.chaintrace.graph.EthBlock;
+import io.chaintrace.ingest.IngestListener;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Ingests a block range from an Ethereum JSON-RPC node: each block with its receipts and traces,
+ * turned into transfers ({@link TransferExtractor}) and appended with its checkpoint in one atomic
+ * batch. Blocks are fetched {@code concurrency} at a time and written in order.
+ *
+ * <p>Safe to rerun: it continues after the last stored block. At start it checks the node's chain
+ * id against the store's, and that the last stored block is still on the node's chain; blocks the
+ * node has replaced (a reorg) are rolled back first. It ingests only up to
+ * {@code head - confirmations}, and refuses to leave a gap after what is stored.
+ */
+public final class EthRpcSource {
+    public static final String CHECKPOINT = "eth-rpc";
+
+    private final ChainStore store;
+    private final EthRpcClient client;
+    private final Settings settings;
+    private final IngestListener listener;
+
+    /**
+     * @param confirmations blocks behind the head that are not ingested yet (they may still be replaced)
+     * @param concurrency   blocks fetched at once
+     * @param noInternal    ingest without internal transfers when the node offers no traces
+     */
+    public record Settings(int confirmations, int concurrency, boolean noInternal) {
+        public static final Settings DEFAULT = new Settings(12, 4, false);
+    }
+
+    /** What an ingest did. */
+    public record Summary(long blocks, long transfers, int rolledBack, long lastBlock, TraceFormat traces, Duration elapsed) {
+    }
+
+    public EthRpcSource(ChainStore store, EthRpcClient client, Settings settings, IngestListener listener) {
+        this.store = store;
+        this.client = client;
+        this.settings = settings;
+        this.listener = listener;
+    }
+
+    public Summary ingest(long from, long to) {
+        long start = System.nanoTime();
+        String chainId = client.chainId().toString();
+        Optional<String> stored = store.chainId(Chain.ETHEREUM);
+        if (stored.isPresent() && !stored.get().equals(chainId)) {
+            throw new EthRpcException("node at " + client.url() + " serves chain id " + chainId + " but the store holds chain id "
+                    + stored.get() + ": use another store");
+        }
+        if (stored.isEmpty()) {
+            store.setChainId(Chain.ETHEREUM, chainId);
+        }
+        int rolledBack = rollBackReplacedBlocks();
+        long tip = store.checkpoint(CHECKPOINT).map(c -> (long) c.height()).orElse(-1L);
+        long first = from;
+        if (tip >= 0) {
+            if (from > tip + 1) {
+                throw new EthRpcException("the store holds Ethereum blocks up to " + tip + "; starting at " + from
+                        + " would leave a gap (start at " + (tip + 1) + " or lower)");
+            }
+            first = Math.max(from, tip + 1);
+        }
+        long last = Math.min(to, client.head() - settings.confirmations());
+        TraceFormat traces = client.traceFormat(Math.max(0, Math.min(first, last)));
+        if (traces == TraceFormat.NONE && !settings.noInternal()) {
+            throw new EthRpcException("node at " + client.url() + " offers neither trace_block nor debug_traceBlockByNumber, so internal "
+                    + "transfers cannot be seen; rerun with --no-internal to ingest without them");
+        }
+        long blocks = 0;
+        long transfers = 0;
+        listener.started(Math.max(0, last - first + 1), 0);
+        TransferExtractor extractor = new TransferExtractor(new TokenRegistry(client));
+        ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency(), r -> {
+            Thread t = new Thread(r, "eth-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            ArrayDeque<Future<EthBlock>> ahead = new ArrayDeque<>();
+            long next = first;
+            Hash256 parent = tip >= 0 ? store.ethBlock(tip).map(ChainStore.StoredEthBlock::hash).orElse(null) : null;
+            long done = store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L);
+            for (long n = first; n <= last; n++) {
+                while (next <= last && ahead.size() < settings.concurrency() * 2) {
+                    long number = next++;
+                    ahead.add(pool.submit(() -> fetch(number, extractor)));
+                }
+                EthBlock block = await(ahead.poll());
+                if (parent != null && !block.parent().equals(parent)) {
+                    throw new EthRpcException("block " + block.number() + " does not follow the stored block " + (block.number() - 1)
+                            + " (parent " + block.parent() + ", stored " + parent + "): the chain reorganised; rerun to roll back and continue");
+                }
+                if (store.appendEthBlock(block, new Checkpoint(CHECKPOINT, block.hash(), Math.toIntExact(block.number()), done + 1))) {
+                    done++;
+                    blocks++;
+                    transfers += block.transfers().size();
+                }
+                parent = block.hash();
+                listener.block(block.transfers().size());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Summary(blocks, transfers, rolledBack, last, traces, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** One block as transfers: block, receipts and (when the node has them) traces. */
+    EthBlock fetch(long number, TransferExtractor extractor) {
+        EthRows.Block block = client.block(number);
+        Map<Hash256, EthRows.Receipt> receipts = client.receipts(block);
+        List<EthRows.Trace> traces = client.traceFormat(number) == TraceFormat.NONE ? List.of() : client.traces(block);
+        List<EthRows.TokenTransfer> tokens = receipts.values().stream().flatMap(r -> TransferExtractor.tokenTransfers(r.logs()).stream())
+                .toList();
+        List<AccountTransfer> transfers;
+        synchronized (extractor) {
+            transfers = extractor.extract(block, receipts, traces, tokens);
+        }
+        return new EthBlock(block.number(), block.hash(), block.parent(), block.timestamp(), transfers);
+    }
+
+    /** Rolls back stored blocks the node no longer has on its chain; returns how many. */
+    private int rollBackReplacedBlocks() {
+        Optional<Checkpoint> cp = store.checkpoint(CHECKPOINT);
+        if (cp.isEmpty()) {
+            return 0;
+        }
+        long n = cp.get().height();
+        long firstReplaced = -1;
+        while (n >= 0) {
+            Optional<ChainStore.StoredEthBlock> mine = store.ethBlock(n);
+            if (mine.isEmpty()) {
+                break;
+            }
+            if (client.block(n).hash().equals(mine.get().hash())) {
+                break;
+            }
+            firstReplaced = n;
+            n--;
+        }
+        return firstReplaced < 0 ? 0 : store.rollbackEthBlocks(firstReplaced, CHECKPOINT);
+    }
+
+    private static EthBlock await(Future<EthBlock> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new EthRpcException("fetch failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EthRpcException("interrupted");
+        }
+    }
+}

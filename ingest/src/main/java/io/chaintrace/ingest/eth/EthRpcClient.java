@@ -194,13 +194,20 @@ public final class EthRpcClient implements AutoCloseable {
 
     /** Logs of [from, to] matching topics (null = any) from any contract. */
     public List<EthRows.Log> logs(long fromBlock, long toBlock, List<String> topics) {
+        return logsAnyOf(fromBlock, toBlock, topics.stream().map(t -> t == null ? List.<String>of() : List.of(t)).toList());
+    }
+
+    /** Logs of [from, to] whose topic i is any of {@code topics.get(i)} (empty = any), from any contract. */
+    public List<EthRows.Log> logsAnyOf(long fromBlock, long toBlock, List<List<String>> topics) {
         EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)), List.of());
-        for (String t : topics) {
-            if (t == null) {
+        for (List<String> t : topics) {
+            if (t.isEmpty()) {
                 filter.addNullTopic();
+            } else if (t.size() == 1) {
+                filter.addSingleTopic(t.getFirst());
             } else {
-                filter.addSingleTopic(t);
+                filter.addOptionalTopics(t.toArray(String[]::new));
             }
         }
         EthLog r = call("eth_getLogs", () -> web3j.ethGetLogs(filter).send());

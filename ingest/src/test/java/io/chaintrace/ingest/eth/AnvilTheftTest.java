@@ -59,4 +59,39 @@ class AnvilTheftTest {
             }
         }
     }
+
+    @Test
+    void seedDrivenFetchPullsTheAttackersNeighbourhoodOnly(AnvilExtension.Anvil anvil, @TempDir Path dir) {
+        int hops = 3;
+        // What lies within three hops of the attacker, by the transfers the scenario made.
+        Set<String> reach = new HashSet<>(Set.of(TheftScenario.addr(scenario.attacker)));
+        Set<TheftScenario.Sent> expected = new HashSet<>();
+        scenario.sent.stream().filter(t -> reach.contains(t.to())).forEach(expected::add); // how it got there
+        Set<String> frontier = new HashSet<>(reach);
+        for (int hop = 1; hop <= hops; hop++) {
+            Set<String> next = new HashSet<>();
+            for (TheftScenario.Sent t : scenario.sent) {
+                if (frontier.contains(t.from())) {
+                    expected.add(t);
+                    next.add(t.to());
+                }
+            }
+            next.removeAll(reach);
+            reach.addAll(next);
+            frontier = next;
+        }
+        try (ChainStore store = ChainStore.open(dir.resolve("store"));
+             EthRpcClient client = new EthRpcClient(anvil.url(), EthRpcClient.Settings.DEFAULT)) {
+            EthSeedFetcher.Summary s = new EthSeedFetcher(store, client, IngestListener.NONE)
+                    .fetch(io.chaintrace.core.model.Address.parse(TheftScenario.addr(scenario.attacker)), hops, 0, Long.MAX_VALUE);
+            Set<TheftScenario.Sent> stored = store.ethTransfers(0, Long.MAX_VALUE).stream().map(AnvilTheftTest::sent)
+                    .collect(Collectors.toSet());
+            assertTrue(stored.containsAll(expected), "missing: " + expected.stream().filter(t -> !stored.contains(t)).toList());
+            // One transaction per block on Anvil: nothing beyond the neighbourhood is stored.
+            assertEquals(expected, stored);
+            // The pool withdrawal paid on to an exchange is four hops out: not fetched.
+            assertTrue(stored.stream().noneMatch(t -> t.from().equals(TheftScenario.addr(scenario.withdrawals.get(0)))));
+            assertEquals(s.blocks().size(), store.ethStats().blocks());
+        }
+    }
 }

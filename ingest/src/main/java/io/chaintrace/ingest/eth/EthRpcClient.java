@@ -225,8 +225,8 @@ public final class EthRpcClient implements AutoCloseable {
                     org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(null, to, data),
                     org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send());
             return r.isReverted() || r.getValue() == null || r.getValue().equals("0x") ? Optional.empty() : Optional.of(r.getValue());
-        } catch (EthRpcException e) {
-            return Optional.empty();
+        } catch (EthRpcException | UnsupportedMethod e) {
+            return Optional.empty(); // no answer: the token stays "unknown"
         }
     }
 

@@ -137,6 +137,9 @@ public final class EtlFiles {
             v.forEach(x -> parts.add(text(x)));
             return String.join(",", parts);
         }
+        if (v.isObject()) {
+            return v.toString();
+        }
         return v.isNumber() ? v.numberValue().toString() : v.asString();
     }
 

@@ -1,0 +1,133 @@
+package io.chaintrace.ingest.eth;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Asset;
+import io.chaintrace.core.model.Chain;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.Checkpoint;
+import io.chaintrace.graph.EthBlock;
+import io.chaintrace.ingest.IngestListener;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/**
+ * Imports blockchain-etl exports ({@code transactions}, {@code token_transfers}, {@code traces},
+ * optionally {@code blocks}) into the store, through the same {@link TransferExtractor} as a node:
+ * the rows are grouped by block and each block is appended atomically. Blocks already stored are
+ * skipped. Token symbols are unknown unless a node is asked later; amounts are exact either way.
+ */
+public final class EtlImport {
+    public static final String CHECKPOINT = "eth-etl";
+
+    private final ChainStore store;
+    private final IngestListener listener;
+
+    public EtlImport(ChainStore store, IngestListener listener) {
+        this.store = store;
+        this.listener = listener;
+    }
+
+    /** What an import did. */
+    public record Summary(long rows, long blocks, long skipped, long transfers) {
+    }
+
+    public Summary importFiles(List<Path> files) {
+        List<EtlFiles.Row> rows = new ArrayList<>();
+        for (Path f : files) {
+            rows.addAll(EtlFiles.rows(f));
+        }
+        Map<Long, EtlBlock> blocks = new TreeMap<>();
+        Map<Hash256, Integer> txIndex = new HashMap<>();
+        List<EtlFiles.Row> tokenRows = new ArrayList<>();
+        for (EtlFiles.Row r : rows) {
+            switch (r.table()) {
+                case TRANSACTIONS -> {
+                    EtlFiles.TxRow t = EtlFiles.transaction(r);
+                    EtlBlock b = blocks.computeIfAbsent(t.tx().blockNumber(), EtlBlock::new);
+                    b.txs.add(t);
+                    if (!t.blockHash().isZero()) {
+                        b.hash = t.blockHash();
+                    }
+                    b.time = Math.max(b.time, t.timestamp());
+                    txIndex.put(t.tx().hash(), t.tx().index());
+                }
+                case TRACES -> {
+                    EthRows.Trace t = EtlFiles.trace(r);
+                    blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).traces.add(t);
+                }
+                case TOKEN_TRANSFERS -> tokenRows.add(r);
+                case BLOCKS -> {
+                    long n = Long.parseLong(r.required("number"));
+                    EtlBlock b = blocks.computeIfAbsent(n, EtlBlock::new);
+                    b.hash = Hash256.fromHex(r.required("hash"));
+                    b.parent = r.get("parent_hash").isEmpty() ? Hash256.ZERO : Hash256.fromHex(r.get("parent_hash"));
+                    b.time = Long.parseLong(r.required("timestamp"));
+                }
+                default -> {
+                    // logs and other tables carry no value of their own
+                }
+            }
+        }
+        for (EtlFiles.Row r : tokenRows) {
+            Hash256 tx = Hash256.fromHex(r.required("transaction_hash"));
+            Integer index = txIndex.get(tx);
+            if (index == null) {
+                throw new EtlFiles.EtlFormatException(r.file(), r.line(), "token transfer of transaction " + tx
+                        + " which no transactions file given names (import the transactions export too)");
+            }
+            EthRows.TokenTransfer t = EtlFiles.tokenTransfer(r, index);
+            blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).tokens.add(t);
+        }
+        TransferExtractor extractor = new TransferExtractor(contract -> new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)),
+                "unknown", OptionalInt.empty()));
+        listener.started(blocks.size(), 0);
+        long written = 0;
+        long skipped = 0;
+        long transfers = 0;
+        long done = store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L);
+        for (EtlBlock b : blocks.values()) {
+            if (store.ethBlock(b.number).isPresent()) {
+                skipped++;
+                listener.block(0);
+                continue;
+            }
+            b.txs.sort(java.util.Comparator.comparingInt(t -> t.tx().index()));
+            Map<Hash256, EthRows.Receipt> receipts = new HashMap<>();
+            for (EtlFiles.TxRow t : b.txs) {
+                if (t.success().isPresent() || t.contractAddress().isPresent()) {
+                    receipts.put(t.tx().hash(), new EthRows.Receipt(t.tx().hash(), t.tx().index(), t.success(), t.contractAddress(), List.of()));
+                }
+            }
+            EthRows.Block block = new EthRows.Block(b.number, b.hash, b.parent, b.time, b.txs.stream().map(EtlFiles.TxRow::tx).toList());
+            EthBlock eth = new EthBlock(b.number, b.hash, b.parent, b.time, extractor.extract(block, receipts, b.traces, b.tokens));
+            if (store.appendEthBlock(eth, new Checkpoint(CHECKPOINT, b.hash, Math.toIntExact(b.number), ++done))) {
+                written++;
+                transfers += eth.transfers().size();
+            }
+            listener.block(eth.transfers().size());
+        }
+        return new Summary(rows.size(), written, skipped, transfers);
+    }
+
+    /** Rows of one block, gathered across files. */
+    private static final class EtlBlock {
+        final long number;
+        Hash256 hash = Hash256.ZERO;
+        Hash256 parent = Hash256.ZERO;
+        long time;
+        final List<EtlFiles.TxRow> txs = new ArrayList<>();
+        final List<EthRows.Trace> traces = new ArrayList<>();
+        final List<EthRows.TokenTransfer> tokens = new ArrayList<>();
+
+        EtlBlock(long number) {
+            this.number = number;
+        }
+    }
+}

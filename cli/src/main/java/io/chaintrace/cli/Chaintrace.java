@@ -12,10 +12,11 @@ import picocli.CommandLine.Option;
 /** Entry point of the {@code chaintrace} command. */
 @Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace 0.1.0",
         description = "Follows stolen cryptocurrency across Bitcoin and Ethereum.",
-        subcommands = {DemoCommand.class, IngestCommand.class, StatsCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:bad input (block file, address, seed)", "2:usage error",
-            "3:store missing, locked or corrupt", "4:internal error (rerun with -v and report)"})
+        exitCodeList = {"0:done", "1:bad input (block file, export row, address, seed)", "2:usage error",
+            "3:store missing, locked or corrupt", "4:internal error (rerun with -v and report)",
+            "5:the Ethereum node failed (unreachable after retries, RPC error, wrong chain, no traces)"})
 public final class Chaintrace {
     @Option(names = {"-v", "--verbose"}, description = "Print detail, and stack traces on errors.",
             scope = CommandLine.ScopeType.INHERIT)
@@ -41,6 +42,14 @@ public final class Chaintrace {
         int code;
         String message;
         switch (e) {
+            case io.chaintrace.ingest.eth.EthRpcException n -> {
+                code = ExitCode.NODE;
+                message = n.getMessage();
+            }
+            case io.chaintrace.ingest.eth.EtlFiles.EtlFormatException f -> {
+                code = ExitCode.BAD_INPUT;
+                message = f.getMessage();
+            }
             case BlockFileException b -> {
                 code = ExitCode.BAD_INPUT;
                 message = b.getMessage();

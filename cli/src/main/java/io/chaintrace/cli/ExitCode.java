@@ -12,6 +12,8 @@ public final class ExitCode {
     public static final int STORE = 3;
     /** A bug: please report it with the output of -v. */
     public static final int INTERNAL = 4;
+    /** The Ethereum node failed: unreachable after retries, a permanent RPC error, another chain, no traces. */
+    public static final int NODE = 5;
 
     private ExitCode() {
     }

@@ -211,4 +211,27 @@ class BadInputTest {
         assertFalse(r.err().contains("Exception"), r.err());
         assertTrue(r.err().contains("no store here"), r.err());
     }
+
+    @Test
+    void unreachableEthereumNodeIsOneLineAndExitCodeFive() throws Exception {
+        int port;
+        try (java.net.ServerSocket sock = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = sock.getLocalPort();
+        }
+        Run r = run("ingest", "eth", "--rpc", "http://127.0.0.1:" + port, "--store", dir.resolve("store").toString(), "--no-progress");
+        assertEquals(ExitCode.NODE, r.exit(), r.err());
+        assertEquals(List.of("chaintrace: error: cannot reach Ethereum node at http://127.0.0.1:" + port + ": connection refused (5 attempts)"),
+                r.lines());
+    }
+
+    @Test
+    void badExportRowIsOneLineWithFileAndLine() throws IOException {
+        Path f = write("transactions.csv", ("hash,nonce,block_hash,block_number,transaction_index,from_address,to_address,value\n"
+                + "0xzz,1,0x889c421abc62a48641eee140519e6da8c9dc01d85d8f5c4fbc3c13e3c6e4cb3e,47218,0,0x1406854d149e081ac09cb4ca560da463f3123059,"
+                + "0xa0e74ae010d51894734c308d612131056bb721ad,1\n").getBytes(StandardCharsets.US_ASCII));
+        Run r = run("ingest", "eth-etl", f.toString(), "--store", dir.resolve("store").toString());
+        assertEquals(ExitCode.BAD_INPUT, r.exit(), r.err());
+        assertEquals(1, r.lines().size(), r.err());
+        assertTrue(r.lines().getFirst().startsWith("chaintrace: error: " + f + ": line 2: bad transaction row: "), r.err());
+    }
 }

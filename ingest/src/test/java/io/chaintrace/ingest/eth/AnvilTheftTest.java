@@ -44,6 +44,10 @@ class AnvilTheftTest {
             Set<TheftScenario.Sent> actual = stored.stream().map(AnvilTheftTest::sent).collect(Collectors.toSet());
             assertEquals(stored.size(), actual.size(), "no transfer stored twice");
             assertEquals(new HashSet<>(scenario.sent), actual);
+            for (String failedInner : scenario.failedInnerCallTxs) {
+                assertTrue(actual.stream().noneMatch(t -> t.txHash().equals(failedInner) && t.to().equals(scenario.sink)),
+                        "the failed inner call to the refusing contract moves nothing");
+            }
             for (String reverted : scenario.revertedTxs) {
                 assertTrue(actual.stream().noneMatch(t -> t.txHash().equals(reverted)), "a reverted transaction moves nothing");
             }

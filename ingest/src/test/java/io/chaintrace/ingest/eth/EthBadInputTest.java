@@ -121,4 +121,20 @@ class EthBadInputTest {
             assertTrue(store.ethBlock(head - 11).isEmpty());
         }
     }
+
+    @Test
+    void rateLimitedRequestsAreRetriedWithBackoff(AnvilExtension.Anvil anvil) throws Exception {
+        try (NodeProxy proxy = new NodeProxy(anvil.url(), Set.of(), UnaryOperator.identity());
+             ChainStore store = ChainStore.open(dir.resolve("s"))) {
+            proxy.rateLimited.set(2); // fewer than the 3 attempts a call gets
+            EthRpcSource.Summary s = ingest(store, proxy.url(), 0, 3, NO_CONFIRMATIONS);
+            assertEquals(2, proxy.refusedWith429.get());
+            assertEquals(4, s.blocks());
+            proxy.rateLimited.set(100); // more than it will wait for
+            EthRpcException e = assertThrows(EthRpcException.class, () -> ingest(store, proxy.url(), 4, 6, NO_CONFIRMATIONS));
+            assertTrue(e.getMessage().startsWith("Ethereum node at " + proxy.url() + " keeps failing: "), e.getMessage());
+            assertTrue(e.getMessage().contains("429"), e.getMessage());
+            assertEquals(4, store.ethStats().blocks(), "what was stored stays");
+        }
+    }
 }

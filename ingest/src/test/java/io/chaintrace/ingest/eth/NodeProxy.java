@@ -22,6 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class NodeProxy implements AutoCloseable {
     private final HttpServer server;
+    /** Requests still to refuse with HTTP 429 (a rate-limited provider) before forwarding. */
+    final java.util.concurrent.atomic.AtomicInteger rateLimited = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger refusedWith429 = new java.util.concurrent.atomic.AtomicInteger();
 
     NodeProxy(String upstream, Set<String> refused, UnaryOperator<String> rewrite) throws IOException {
         HttpClient http = HttpClient.newHttpClient();
@@ -29,6 +32,15 @@ final class NodeProxy implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (rateLimited.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                refusedWith429.incrementAndGet();
+                byte[] msg = "Too Many Requests".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(429, msg.length);
+                try (OutputStream o = exchange.getResponseBody()) {
+                    o.write(msg);
+                }
+                return;
+            }
             JsonNode request = json.readTree(body);
             String answer;
             if (!request.isArray() && refused.contains(request.path("method").asString())) {

@@ -52,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("  store %s: %,d blocks, %,d transactions (%,d newly ingested)%n", store,
                     cs.stats().blocks(), cs.stats().txs(), s.written());
             System.out.println("  seed: " + SEED + " (block 9 coinbase, 50 BTC; spent in block 170, Satoshi -> Hal Finney)");
-            for (String policy : List.of("poison", "haircut")) {
+            for (String policy : List.of("poison", "haircut", "fifo", "lifo", "tiho")) {
                 TraceResult r = new UtxoTracer(cs).trace(new TraceRequest(List.of(Seed.parse(SEED)), TaintPolicy.named(policy), hops));
                 Path json = out.resolve("trace-" + policy + ".json");
                 try {
@@ -64,10 +64,10 @@ final class DemoCommand implements Callable<Integer> {
                 // Poison marks whole outputs, so its totals exceed what was stolen; say which is which.
                 String rest = r.request().policy().conserving() ? "tainted value now unspent" : "value on tainted unspent outputs";
                 System.out.printf("  %-7s: %d outputs reached in %d hops; %s %s BTC, fees %s BTC, cut by hop limit %s BTC -> %s%n",
-                        policy, r.outputs().size(), deepest, rest, TraceCommand.btc(r.unspent()), TraceCommand.btc(r.fees()),
-                        TraceCommand.btc(r.cutByHops()), json);
+                        policy, r.outputs().size(), deepest, rest, TraceCommand.btc(r.account().unspent()), TraceCommand.btc(r.account().fees()),
+                        TraceCommand.btc(r.account().cutByHops()), json);
                 r.outputs().stream().filter(o -> o.hop() == deepest).forEach(o -> System.out.printf(
-                        "           hop %d: %s carries %s of %s BTC%n", o.hop(), o.outpoint(), TraceCommand.btc(o.taint()),
+                        "           hop %d: %s carries %s of %s BTC%n", o.hop(), o.outpoint(), TraceCommand.btc(o.taint().amount()),
                         TraceCommand.btc(o.value())));
             }
         }

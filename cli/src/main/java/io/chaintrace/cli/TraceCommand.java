@@ -1,5 +1,8 @@
 package io.chaintrace.cli;
 
+import io.chaintrace.core.model.LabelCategory;
+import io.chaintrace.core.trace.Direction;
+import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.Seed;
 import io.chaintrace.core.trace.TaintPolicy;
 import io.chaintrace.core.trace.TraceRequest;
@@ -10,39 +13,98 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code chaintrace trace}: follow tainted value forward from seeds. */
 @Command(name = "trace", mixinStandardHelpOptions = true,
-        description = {"Follow value forward from seeds, transaction by transaction in chain order, under a taint policy.",
-            "Lists every output reached with its tainted amount (satoshi) and hop."})
+        description = {"Follow value from seeds, transaction by transaction in chain order, under a taint policy:",
+            "forward (where it went) or backward (where it came from). Labelled services are endpoints.",
+            "Lists every output reached with its tainted amount (satoshi) and hop, and an account that balances."})
 final class TraceCommand implements Callable<Integer> {
     @Option(names = "--store", required = true, description = "Store directory.")
     Path store;
 
-    @Option(names = "--seed", required = true, paramLabel = "ADDRESS|TXID:VOUT|TXID",
-            description = "Where the stolen value is: an address, an output or a transaction. Repeatable.")
-    List<String> seeds;
+    @Option(names = "--seed", paramLabel = "ADDRESS|TXID:VOUT[=SAT]|TXID",
+            description = "Where the stolen value is: an address, an output (optionally only SAT of it) or a transaction. Repeatable.")
+    List<String> seeds = new ArrayList<>();
+
+    @Option(names = "--seeds-file", paramLabel = "FILE", description = "More seeds, one per line (# comments).")
+    Path seedsFile;
+
+    @Option(names = "--policy", defaultValue = "haircut", description = "poison, haircut, fifo, lifo or tiho (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--direction", defaultValue = "forward", description = "forward or backward (default: ${DEFAULT-VALUE}).")
+    String direction;
 
     @Option(names = "--hops", defaultValue = "6", description = "Transactions to follow from the seeds (default: ${DEFAULT-VALUE}).")
     int hops;
 
-    @Option(names = "--policy", defaultValue = "haircut", description = "poison or haircut (default: ${DEFAULT-VALUE}).")
-    String policy;
+    @Option(names = "--min-amount", defaultValue = "0", description = "Drop taint below this many satoshi as dust (default: ${DEFAULT-VALUE}).")
+    long minAmount;
+
+    @Option(names = "--until", description = "Forward: follow no transaction after this time (unix seconds or ISO-8601).")
+    String until;
+
+    @Option(names = "--since", description = "Backward: follow no transaction before this time (unix seconds or ISO-8601).")
+    String since;
+
+    @Option(names = "--max-transactions", description = "Node budget: transactions followed at most.")
+    Long maxTransactions;
+
+    @Option(names = "--max-edges", description = "Edge budget: inputs and outputs examined at most.")
+    Long maxEdges;
+
+    @Option(names = "--stop-at", split = ",", paramLabel = "CATEGORY",
+            description = "Label categories that end the trace (default: exchange,deposit,bridge,mixer,dex,sanctioned; 'none' for none).")
+    List<String> stopAt;
+
+    @Option(names = "--through-endpoints", description = "Report endpoints but follow the value through them.")
+    boolean throughEndpoints;
 
     @Option(names = "--json", description = "Print the result as one JSON object (schema in the README).")
     boolean json;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         List<Seed> parsed = new ArrayList<>();
         for (String s : seeds) {
             parsed.add(Seed.parse(s));
         }
-        TraceRequest request = new TraceRequest(parsed, TaintPolicy.named(policy), hops);
+        if (seedsFile != null) {
+            List<String> lines = java.nio.file.Files.readAllLines(seedsFile);
+            for (int i = 0; i < lines.size(); i++) {
+                String l = lines.get(i).strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                try {
+                    parsed.add(Seed.parse(l));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(seedsFile + ": line " + (i + 1) + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (parsed.isEmpty()) {
+            throw new IllegalArgumentException("no seed: give --seed or --seeds-file");
+        }
+        Direction dir = switch (direction.toLowerCase(java.util.Locale.ROOT)) {
+            case "forward" -> Direction.FORWARD;
+            case "backward" -> Direction.BACKWARD;
+            default -> throw new IllegalArgumentException("--direction is forward or backward, not " + direction);
+        };
+        Limits limits = new Limits(hops, minAmount, since == null ? Long.MIN_VALUE : time(since), until == null ? Long.MAX_VALUE : time(until),
+                maxTransactions == null ? Long.MAX_VALUE : maxTransactions, maxEdges == null ? Long.MAX_VALUE : maxEdges);
+        Set<LabelCategory> stops = stopAt == null ? TraceRequest.SERVICES : stopAt.stream()
+                .filter(c -> !c.equalsIgnoreCase("none")).map(LabelCategory::fromId).collect(Collectors.toCollection(() -> EnumSet.noneOf(LabelCategory.class)));
+        TraceRequest request = new TraceRequest(parsed, TaintPolicy.named(policy), dir, limits, stops, throughEndpoints);
         TraceResult result;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             result = new UtxoTracer(cs).trace(request);
@@ -55,32 +117,78 @@ final class TraceCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    private static long time(String t) {
+        try {
+            return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            try {
+                return java.time.Instant.parse(t).getEpochSecond();
+            } catch (java.time.format.DateTimeParseException p) {
+                throw new IllegalArgumentException("not a time (unix seconds or ISO-8601 like 2016-08-02T00:00:00Z): " + t, p);
+            }
+        }
+    }
+
     static Map<String, Object> toJson(TraceResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seeds", r.request().seeds().stream().map(Object::toString).toList());
-        m.put("policy", r.request().policy().name());
-        m.put("direction", "forward");
-        m.put("maxHops", r.request().maxHops());
-        m.put("seeded", r.seeded());
-        m.put("unspent", r.unspent());
-        m.put("fees", r.fees());
-        m.put("cutByHops", r.cutByHops());
-        m.put("absorbedBySeeds", r.absorbedBySeeds());
-        m.put("conserving", r.request().policy().conserving());
-        m.put("balanced", r.balanced());
+        TraceRequest q = r.request();
+        m.put("seeds", q.seeds().stream().map(Object::toString).toList());
+        m.put("policy", q.policy().name());
+        m.put("direction", q.direction().name().toLowerCase(Locale.ROOT));
+        m.put("maxHops", q.limits().maxHops());
+        m.put("minAmount", q.limits().minAmount());
+        m.put("stopAt", q.stopAt().stream().map(LabelCategory::id).toList());
+        TraceResult.Account a = r.account();
+        Map<String, Object> account = new LinkedHashMap<>();
+        account.put("seeded", a.seeded());
+        account.put("endpoints", a.endpoints());
+        account.put("unspent", a.unspent());
+        account.put("fees", a.fees());
+        account.put("minted", a.minted());
+        account.put("unresolved", a.unresolved());
+        account.put("dust", a.dust());
+        account.put("cutByHops", a.cutByHops());
+        account.put("cutByTime", a.cutByTime());
+        account.put("cutByBudget", a.cutByBudget());
+        account.put("absorbedBySeeds", a.absorbedBySeeds());
+        account.put("conserving", q.policy().conserving());
+        account.put("balanced", a.balanced());
+        m.put("account", account);
+        Map<String, Long> byEntity = r.byEntity();
+        m.put("endpointsByEntity", byEntity);
+        Map<String, Long> byCategory = new LinkedHashMap<>();
+        r.byCategory().forEach((c, v) -> byCategory.put(c.id(), v));
+        m.put("endpointsByCategory", byCategory);
+        List<Map<String, Object>> hits = new ArrayList<>();
+        for (TraceResult.EndpointHit h : r.endpoints()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("entity", h.entity());
+            e.put("category", h.category().id());
+            e.put("source", h.source());
+            e.put("address", h.address().text());
+            e.put("txid", h.txid().hex());
+            e.put("vout", h.outpoint().vout());
+            e.put("height", h.height());
+            e.put("time", h.time());
+            e.put("hop", h.hop());
+            e.put("amount", h.amount());
+            hits.add(e);
+        }
+        m.put("endpoints", hits);
         List<Map<String, Object>> outs = new ArrayList<>();
         for (TraceResult.TaintedOutput o : r.outputs()) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("txid", o.outpoint().txid().hex());
             e.put("vout", o.outpoint().vout());
             e.put("height", o.height());
+            e.put("time", o.time());
             e.put("hop", o.hop());
             e.put("value", o.value());
-            e.put("taint", o.taint());
-            e.put("kind", o.kind().name().toLowerCase(java.util.Locale.ROOT));
-            e.put("address", o.owner().map(a -> a.text()).orElse(null));
-            e.put("state", o.state().name().toLowerCase(java.util.Locale.ROOT));
-            e.put("spentBy", o.spentBy().map(h -> h.hex()).orElse(null));
+            e.put("taint", o.taint().amount());
+            e.put("kind", o.kind().name().toLowerCase(Locale.ROOT));
+            e.put("address", o.owner().map(x -> x.text()).orElse(null));
+            e.put("state", o.state().name().toLowerCase(Locale.ROOT));
+            e.put("next", o.next().map(h -> h.hex()).orElse(null));
             outs.add(e);
         }
         m.put("outputs", outs);
@@ -89,26 +197,42 @@ final class TraceCommand implements Callable<Integer> {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("txid", t.txid().hex());
             e.put("height", t.height());
+            e.put("time", t.time());
             e.put("hop", t.hop());
             e.put("inputValue", t.inputValue());
             e.put("taintIn", t.taintIn());
             e.put("outputValue", t.outputValue());
+            e.put("taintOut", t.taintOut());
             e.put("feeTaint", t.feeTaint());
             e.put("resolved", t.resolved());
             txs.add(e);
         }
         m.put("transactions", txs);
+        List<Map<String, Object>> cuts = new ArrayList<>();
+        for (TraceResult.Cut c : r.cuts()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("reason", c.reason().name().toLowerCase(Locale.ROOT));
+            e.put("outpoint", c.outpoint().toString());
+            e.put("next", c.next().map(h -> h.hex()).orElse(null));
+            e.put("amount", c.amount());
+            cuts.add(e);
+        }
+        m.put("cuts", cuts);
         return m;
     }
 
     private static void printText(TraceResult r) {
-        System.out.printf("policy %s, %d hops: seeded %s BTC; unspent %s, fees %s, cut by hop limit %s%n",
-                r.request().policy().name(), r.request().maxHops(), btc(r.seeded()), btc(r.unspent()), btc(r.fees()), btc(r.cutByHops()));
+        TraceResult.Account a = r.account();
+        System.out.printf("%s %s, %d hops: seeded %s BTC; endpoints %s, unspent %s, fees %s, minted %s, unresolved %s, dust %s, cut %s%s%n",
+                r.request().policy().name(), r.request().direction().name().toLowerCase(Locale.ROOT), r.request().limits().maxHops(),
+                btc(a.seeded()), btc(a.endpoints()), btc(a.unspent()), btc(a.fees()), btc(a.minted()), btc(a.unresolved()), btc(a.dust()),
+                btc(a.cutByHops() + a.cutByTime() + a.cutByBudget()), r.request().policy().conserving() ? "" : " (poison: whole outputs)");
+        r.byEntity().forEach((entity, amount) -> System.out.printf("  endpoint %-40s %16s BTC%n", entity, btc(amount)));
         System.out.printf("%-3s %-7s %-70s %16s %16s  %s%n", "hop", "height", "output", "value BTC", "taint BTC", "owner / state");
         for (TraceResult.TaintedOutput o : r.outputs()) {
-            System.out.printf("%-3d %-7d %-70s %16s %16s  %s / %s%n", o.hop(), o.height(), o.outpoint(), btc(o.value()), btc(o.taint()),
-                    o.owner().map(a -> a.text().length() > 40 ? a.text().substring(0, 40) + "…" : a.text()).orElse("-"),
-                    o.state().name().toLowerCase(java.util.Locale.ROOT));
+            System.out.printf("%-3d %-7d %-70s %16s %16s  %s / %s%n", o.hop(), o.height(), o.outpoint(), btc(o.value()), btc(o.taint().amount()),
+                    o.owner().map(x -> x.text().length() > 40 ? x.text().substring(0, 40) + "…" : x.text()).orElse("-"),
+                    o.state().name().toLowerCase(Locale.ROOT));
         }
     }
 

@@ -4,10 +4,10 @@ import java.math.BigInteger;
 
 /**
  * Haircut: every output, and the fee, carries the same tainted share,
- * {@code sum(input taint) / sum(input value)} (Möser et al., FC 2014). Tainted value is conserved
- * to the satoshi: shares are floored and the few satoshi left over go, one each, to the slices
- * with the largest remainders (ties: the earlier output, the fee last), so the slices always add
- * up to the input taint exactly.
+ * {@code sum(input taint) / sum(input value)}; backward, every input carries the same share of the
+ * outputs' taint (Möser et al., FC 2014). Exact to the unit: shares are floored and the few units
+ * left over go, one each, to the slices with the largest remainders (ties: the earlier slice, the
+ * fee last), so the slices always add up to the taint exactly.
  */
 public final class HaircutPolicy implements TaintPolicy {
     @Override
@@ -21,78 +21,80 @@ public final class HaircutPolicy implements TaintPolicy {
     }
 
     @Override
-    public Distribution distribute(long[] inputValue, long[] inputTaint, long[] outputValue, long fee) {
-        long taint = 0;
-        for (long t : inputTaint) {
-            taint = Math.addExact(taint, t);
+    public Split forward(Flow flow, Taint[] inputTaint) {
+        long taint = TaintPolicy.total(inputTaint);
+        int n = flow.outValue().length;
+        long[] weights = new long[n + 1];
+        System.arraycopy(flow.outValue(), 0, weights, 0, n);
+        weights[n] = flow.fee();
+        long[] shares = split(taint, weights);
+        Taint[] out = new Taint[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Taint.amount(shares[i]);
         }
-        int n = outputValue.length;
-        long[] out = new long[n];
-        if (taint == 0) {
-            return new Distribution(out, 0);
+        return new Split(out, Taint.amount(shares[n]));
+    }
+
+    @Override
+    public Taint[] backward(Flow flow, Taint[] outputTaint) {
+        long[] shares = split(TaintPolicy.total(outputTaint), flow.inValue());
+        Taint[] in = new Taint[shares.length];
+        for (int i = 0; i < shares.length; i++) {
+            in[i] = Taint.amount(shares[i]);
         }
-        long total = fee;
-        for (long v : outputValue) {
-            total = Math.addExact(total, v);
+        return in;
+    }
+
+    /**
+     * {@code taint} split over slices in proportion to their weights, exactly (largest remainder).
+     * With no weight at all the taint stays on the last slice.
+     */
+    static long[] split(long taint, long[] weights) {
+        int n = weights.length;
+        long[] share = new long[n];
+        if (taint == 0 || n == 0) {
+            return share;
+        }
+        long total = 0;
+        for (long w : weights) {
+            total = Math.addExact(total, w);
         }
         if (total == 0) {
-            // Nothing to carry the taint (all outputs zero, no fee): it goes to the fee slice.
-            return new Distribution(out, taint);
+            share[n - 1] = taint;
+            return share;
         }
-        // Slices: outputs 0..n-1, then the fee at n.
-        long[] remainder = new long[n + 1];
+        long[] remainder = new long[n];
         long assigned = 0;
-        for (int i = 0; i <= n; i++) {
-            long v = i < n ? outputValue[i] : fee;
-            long share;
-            long rem;
-            long hi = Math.multiplyHigh(v, taint);
-            long lo = v * taint;
+        for (int i = 0; i < n; i++) {
+            long w = weights[i];
+            long hi = Math.multiplyHigh(w, taint);
+            long lo = w * taint;
             if (hi == 0 && lo >= 0) {
-                share = lo / total;
-                rem = lo % total;
+                share[i] = lo / total;
+                remainder[i] = lo % total;
             } else {
-                // v * taint overflows 63 bits only for sums beyond ~30 BTC x 30 BTC: go exact.
-                BigInteger[] qr = BigInteger.valueOf(v).multiply(BigInteger.valueOf(taint))
-                        .divideAndRemainder(BigInteger.valueOf(total));
-                share = qr[0].longValueExact();
-                rem = qr[1].longValueExact();
+                // w * taint overflows 63 bits only beyond ~30 BTC x 30 BTC: go exact.
+                BigInteger[] qr = BigInteger.valueOf(w).multiply(BigInteger.valueOf(taint)).divideAndRemainder(BigInteger.valueOf(total));
+                share[i] = qr[0].longValueExact();
+                remainder[i] = qr[1].longValueExact();
             }
-            if (i < n) {
-                out[i] = share;
-            }
-            remainder[i] = rem;
-            assigned += share;
+            assigned += share[i];
         }
-        long feeTaint = assigned - sum(out);
-        long left = taint - assigned;
-        // left < n + 1: hand out one satoshi each to the largest remainders.
-        while (left > 0) {
+        // Fewer than n units are left: one each to the largest remainders.
+        for (long left = taint - assigned; left > 0; left--) {
             int best = -1;
-            for (int i = 0; i <= n; i++) {
+            for (int i = 0; i < n; i++) {
                 if (remainder[i] > 0 && (best < 0 || remainder[i] > remainder[best])) {
                     best = i;
                 }
             }
             if (best < 0) {
+                share[n - 1] += left;
                 break;
             }
             remainder[best] = 0;
-            if (best < n) {
-                out[best]++;
-            } else {
-                feeTaint++;
-            }
-            left--;
+            share[best]++;
         }
-        return new Distribution(out, feeTaint);
-    }
-
-    private static long sum(long[] a) {
-        long s = 0;
-        for (long x : a) {
-            s += x;
-        }
-        return s;
+        return share;
     }
 }

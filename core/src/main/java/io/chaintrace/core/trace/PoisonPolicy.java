@@ -1,9 +1,12 @@
 package io.chaintrace.core.trace;
 
+import java.util.Arrays;
+
 /**
- * Poison: any tainted input taints every output in full. An upper bound on where stolen value
- * may be; it does not conserve value and spreads fast (Möser, Böhme, Breuker, "Towards Risk
- * Scoring of Bitcoin Transactions", FC 2014).
+ * Poison: any tainted input taints every output and the fee in full; backward, any tainted output
+ * taints every input in full. An upper bound on where stolen value may be; it does not conserve
+ * value and spreads fast (Möser, Böhme, Breuker, "Towards Risk Scoring of Bitcoin Transactions",
+ * FC 2014).
  */
 public final class PoisonPolicy implements TaintPolicy {
     @Override
@@ -17,11 +20,30 @@ public final class PoisonPolicy implements TaintPolicy {
     }
 
     @Override
-    public Distribution distribute(long[] inputValue, long[] inputTaint, long[] outputValue, long fee) {
-        boolean tainted = false;
-        for (long t : inputTaint) {
-            tainted |= t > 0;
+    public Split forward(Flow flow, Taint[] inputTaint) {
+        if (TaintPolicy.total(inputTaint) == 0) {
+            Taint[] none = new Taint[flow.outValue().length];
+            Arrays.fill(none, Taint.CLEAN);
+            return new Split(none, Taint.CLEAN);
         }
-        return tainted ? new Distribution(outputValue.clone(), fee) : new Distribution(new long[outputValue.length], 0);
+        return new Split(whole(flow.outValue()), Taint.whole(flow.fee()));
+    }
+
+    @Override
+    public Taint[] backward(Flow flow, Taint[] outputTaint) {
+        if (TaintPolicy.total(outputTaint) == 0) {
+            Taint[] none = new Taint[flow.inValue().length];
+            Arrays.fill(none, Taint.CLEAN);
+            return none;
+        }
+        return whole(flow.inValue());
+    }
+
+    private static Taint[] whole(long[] values) {
+        Taint[] t = new Taint[values.length];
+        for (int i = 0; i < values.length; i++) {
+            t[i] = Taint.whole(values[i]);
+        }
+        return t;
     }
 }

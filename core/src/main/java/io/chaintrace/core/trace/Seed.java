@@ -22,6 +22,20 @@ public sealed interface Seed {
         }
     }
 
+    /** Part of one output: {@code amount} satoshi of it (the first ones, for order policies). */
+    record PartialSeed(Outpoint outpoint, long amount) implements Seed {
+        public PartialSeed {
+            if (amount <= 0) {
+                throw new IllegalArgumentException("a seed amount is positive: " + amount);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return outpoint + "=" + amount;
+        }
+    }
+
     /** Every output of one transaction. */
     record TransactionSeed(Hash256 txid) implements Seed {
         @Override
@@ -31,12 +45,24 @@ public sealed interface Seed {
     }
 
     /**
-     * Reads {@code txid:vout}, a 64-digit {@code txid}, or an address.
+     * Reads {@code txid:vout}, {@code txid:vout=satoshi}, a 64-digit {@code txid}, or an address.
      *
      * @throws IllegalArgumentException naming what is wrong with the text
      */
     static Seed parse(String text) {
         String s = text.strip();
+        int eq = s.indexOf('=');
+        if (eq > 0) {
+            Seed whole = parse(s.substring(0, eq));
+            if (!(whole instanceof OutpointSeed o)) {
+                throw new IllegalArgumentException("an amount (=N) goes with an output seed txid:vout, not with " + s.substring(0, eq));
+            }
+            try {
+                return new PartialSeed(o.outpoint(), Long.parseLong(s.substring(eq + 1).strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("seed amount is not a whole number of satoshi: " + s.substring(eq + 1), e);
+            }
+        }
         if (s.length() > 64 && s.charAt(64) == ':' && isHex(s.substring(0, 64))) {
             return new OutpointSeed(Outpoint.parse(s));
         }

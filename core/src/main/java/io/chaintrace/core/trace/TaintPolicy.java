@@ -1,36 +1,54 @@
 package io.chaintrace.core.trace;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
- * How the taint on a transaction's inputs passes to its outputs (DOMAIN.md section 4). One class
- * per policy. Amounts are satoshi; every input and output value is exact.
+ * How taint passes through a transaction (DOMAIN.md section 4), one class per policy. Forward:
+ * from inputs to outputs and the fee. Backward: from outputs to the inputs that paid for them.
  */
 public interface TaintPolicy {
     /** Lower-case name used on the command line and in reports. */
     String name();
 
-    /**
-     * Splits input taint over the outputs and the fee.
-     *
-     * @param inputValue  value of each input, in input order
-     * @param inputTaint  tainted part of each input ({@code 0 <= taint <= value})
-     * @param outputValue value of each output, in output order
-     * @param fee         what the inputs pay beyond the outputs ({@code >= 0})
-     */
-    Distribution distribute(long[] inputValue, long[] inputTaint, long[] outputValue, long fee);
-
-    /** Whether tainted value is conserved (seeded = endpoints + unspent + fees + cut); poison is not. */
+    /** Whether tainted value is conserved (every satoshi of taint ends in exactly one place); poison is not. */
     boolean conserving();
 
-    /** Taint per output, in output order, and the tainted part of the fee. */
-    record Distribution(long[] outputTaint, long feeTaint) {
+    /**
+     * Forward: the taint of each input (in input order) onto the outputs and the fee.
+     *
+     * @return taint per output, and the fee's
+     */
+    Split forward(Flow flow, Taint[] inputTaint);
+
+    /** Backward: the taint of each output onto the inputs; the fee is never a source of taint. */
+    Taint[] backward(Flow flow, Taint[] outputTaint);
+
+    /** Whether the policy orders inputs by age (then the tracer looks up when each spent output was created). */
+    default boolean usesInputAge() {
+        return false;
     }
+
+    /** Taint per output (or input), and the fee's share. */
+    record Split(Taint[] taint, Taint fee) {
+    }
+
+    /** Every policy, in the order reports list them. */
+    List<TaintPolicy> ALL = List.of(new PoisonPolicy(), new HaircutPolicy(), new FifoPolicy(), new LifoPolicy(), new TihoPolicy());
 
     /** The policy named {@code name}. */
     static TaintPolicy named(String name) {
-        return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "poison" -> new PoisonPolicy();
-            case "haircut" -> new HaircutPolicy();
-            default -> throw new IllegalArgumentException("unknown taint policy '" + name + "' (known: poison, haircut)");
-        };
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        return ALL.stream().filter(p -> p.name().equals(n)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "unknown taint policy '" + name + "' (known: poison, haircut, fifo, lifo, tiho)"));
+    }
+
+    /** Sum of taint amounts. */
+    static long total(Taint[] taint) {
+        long s = 0;
+        for (Taint t : taint) {
+            s = Math.addExact(s, t.amount());
+        }
+        return s;
     }
 }

@@ -2,37 +2,37 @@ package io.chaintrace.core.trace;
 
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.LabelCategory;
 import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.ScriptKind;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * Where tainted value went. Amounts are satoshi.
+ * Where tainted value went (forward) or came from (backward), with an account that says where
+ * every unit of the seeded taint ended. Amounts are satoshi.
  *
- * <p>For a conserving policy (haircut) the account balances exactly:
- * {@code seeded = unspent + fees + cutByHops + absorbedBySeeds}. Poison marks whole outputs and does not conserve.
- *
- * @param seeded     value of the seed outputs
- * @param outputs    every output that carries taint, seeds (hop 0) included, in chain order
- * @param transactions every transaction that moved taint, in chain order
- * @param unspent    taint sitting on outputs nobody has spent (in the store)
- * @param fees       taint paid to miners
- * @param cutByHops  taint on outputs whose spender lies beyond the hop limit
- * @param absorbedBySeeds taint that flowed into an output which is itself a seed (and so is
- *                   already counted in full in {@code seeded})
+ * <p>Forward: {@code seeded = endpoints + unspent + fees + dust + cut + absorbedBySeeds}. Backward:
+ * {@code seeded = endpoints + minted + unresolved + dust + cut + absorbedBySeeds}. For a
+ * conserving policy the account balances to the unit; poison marks whole outputs and does not.
  */
-public record TraceResult(TraceRequest request, long seeded, List<TaintedOutput> outputs,
-                          List<TaintedTransaction> transactions, long unspent, long fees, long cutByHops,
-                          long absorbedBySeeds) {
+public record TraceResult(TraceRequest request, List<TaintedOutput> outputs, List<TaintedTransaction> transactions,
+                          List<EndpointHit> endpoints, Account account, List<Cut> cuts) {
     public TraceResult {
         outputs = List.copyOf(outputs);
         transactions = List.copyOf(transactions);
+        endpoints = List.copyOf(endpoints);
+        cuts = List.copyOf(cuts);
     }
 
-    /** Whether seeded taint equals what the account shows (always true for conserving policies). */
+    public long seeded() {
+        return account.seeded();
+    }
+
     public boolean balanced() {
-        return seeded == unspent + fees + cutByHops + absorbedBySeeds;
+        return account.balanced();
     }
 
     /** The tainted output at this outpoint, if the trace reached it. */
@@ -40,34 +40,87 @@ public record TraceResult(TraceRequest request, long seeded, List<TaintedOutput>
         return outputs.stream().filter(o -> o.outpoint().equals(outpoint)).findFirst();
     }
 
+    /** Taint that reached each endpoint entity. */
+    public Map<String, Long> byEntity() {
+        Map<String, Long> m = new TreeMap<>();
+        endpoints.forEach(e -> m.merge(e.entity(), e.amount(), Long::sum));
+        return m;
+    }
+
+    /** Taint that reached each endpoint category. */
+    public Map<LabelCategory, Long> byCategory() {
+        Map<LabelCategory, Long> m = new TreeMap<>();
+        endpoints.forEach(e -> m.merge(e.category(), e.amount(), Long::sum));
+        return m;
+    }
+
+    /**
+     * Where the seeded taint is.
+     *
+     * @param endpoints  received by labelled services
+     * @param unspent    forward: on outputs nobody has spent
+     * @param fees       forward: paid to miners
+     * @param minted     backward: came from coinbase (new coins and fees)
+     * @param unresolved backward: came through inputs whose funding transaction is not stored
+     * @param dust       dropped below the minimum amount
+     * @param cutByHops  stopped by the hop limit
+     * @param cutByTime  stopped by the time window
+     * @param cutByBudget stopped by the node or edge budget
+     * @param absorbedBySeeds taint that reached an output which is itself a seed (counted there in full)
+     */
+    public record Account(long seeded, long endpoints, long unspent, long fees, long minted, long unresolved, long dust,
+                          long cutByHops, long cutByTime, long cutByBudget, long absorbedBySeeds) {
+        public long accounted() {
+            return endpoints + unspent + fees + minted + unresolved + dust + cutByHops + cutByTime + cutByBudget + absorbedBySeeds;
+        }
+
+        public boolean balanced() {
+            return seeded == accounted();
+        }
+    }
+
     /**
      * An output the trace reached.
      *
-     * @param hop     0 for seeds, else how many transactions from the nearest seed
-     * @param spentBy the transaction that spent it, if stored
-     * @param state   what happened to its taint next
+     * @param hop   0 for seeds, else how many transactions from the nearest seed
+     * @param next  the transaction the trace would take next (forward: the spender; backward: the creator)
+     * @param state what happened to its taint
      */
-    public record TaintedOutput(Outpoint outpoint, int height, int hop, long value, long taint, ScriptKind kind,
-                                Optional<Address> owner, Optional<Hash256> spentBy, OutputState state) {
+    public record TaintedOutput(Outpoint outpoint, int height, long time, int hop, long value, Taint taint, ScriptKind kind,
+                                Optional<Address> owner, Optional<Hash256> next, OutputState state) {
     }
 
     /** What became of the taint on a reached output. */
     public enum OutputState {
-        /** Spent by a transaction the trace followed. */
+        /** The trace went on through the next transaction. */
         FOLLOWED,
-        /** Not spent in the store. */
+        /** Forward: not spent in the store. */
         UNSPENT,
-        /** Spent by a transaction beyond the hop limit. */
-        CUT_BY_HOPS
+        /** Owned by a labelled service: an endpoint. */
+        ENDPOINT,
+        /** Backward: reached a coinbase. */
+        MINTED,
+        /** Taint below the minimum amount. */
+        DUST,
+        /** The next transaction is beyond the hop limit. */
+        CUT_BY_HOPS,
+        /** The next transaction is outside the time window. */
+        CUT_BY_TIME,
+        /** The node or edge budget ran out. */
+        CUT_BY_BUDGET
     }
 
-    /**
-     * A transaction that moved taint.
-     *
-     * @param resolved whether every input value was known (if not, the haircut share treats the
-     *                 unknown inputs as clean: their value is unknown, never guessed)
-     */
-    public record TaintedTransaction(Hash256 txid, int height, int hop, long inputValue, long taintIn,
-                                     long outputValue, long feeTaint, boolean resolved) {
+    /** A transaction that moved taint, with how much came in and went to the fee. */
+    public record TaintedTransaction(Hash256 txid, int height, long time, int hop, long inputValue, long taintIn, long outputValue,
+                                     long taintOut, long feeTaint, boolean resolved) {
+    }
+
+    /** Taint received by a labelled service in one transaction. */
+    public record EndpointHit(String entity, LabelCategory category, String source, Hash256 txid, Outpoint outpoint, Address address,
+                              int height, long time, int hop, long amount) {
+    }
+
+    /** Where and why a limit stopped the trace. */
+    public record Cut(OutputState reason, Outpoint outpoint, Optional<Hash256> next, long amount) {
     }
 }

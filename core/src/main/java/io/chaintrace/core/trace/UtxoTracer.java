@@ -2,10 +2,14 @@ package io.chaintrace.core.trace;
 
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.InputStatus;
+import io.chaintrace.core.model.Label;
 import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.TxInput;
 import io.chaintrace.core.model.TxOutput;
 import io.chaintrace.core.model.UtxoTransaction;
+import io.chaintrace.core.trace.TraceResult.Cut;
+import io.chaintrace.core.trace.TraceResult.EndpointHit;
 import io.chaintrace.core.trace.TraceResult.OutputState;
 import io.chaintrace.core.trace.TraceResult.TaintedOutput;
 import io.chaintrace.core.trace.TraceResult.TaintedTransaction;
@@ -19,13 +23,15 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 
 /**
- * Follows tainted value forward on a UTXO chain, transaction by transaction in chain order.
+ * Follows taint on a UTXO chain, transaction by transaction in chain order: forward (where it
+ * went) or backward (where it came from), under any {@link TaintPolicy}.
  *
- * <p>Transactions are taken from a priority queue ordered by (height, position). A spender always
- * comes after the outputs it spends, and each transaction enqueued comes after the one that
- * enqueued it, so when a transaction is taken every tainted input it will ever have is known:
- * the policy sees the whole transaction at once, and the trace is time-respecting by
- * construction. A transaction's hop is one more than the smallest hop of its tainted inputs.
+ * <p>Transactions wait in a priority queue ordered by (height, position), ascending forward and
+ * descending backward. A spender always comes after what it spends, and each transaction queued
+ * lies beyond the one that queued it, so when a transaction is taken every tainted input (forward)
+ * or output (backward) it will ever have is known: the policy sees the whole transaction at once,
+ * and the trace is time-respecting by construction. A transaction's hop is one more than the
+ * smallest hop of the taint that reached it.
  */
 public final class UtxoTracer {
     private final UtxoLedger ledger;
@@ -51,138 +57,279 @@ public final class UtxoTracer {
     /** Mutable state of one trace. */
     private final class Run {
         private final TraceRequest request;
+        private final boolean forward;
+        private final Limits limits;
         private final Map<Outpoint, Reached> reached = new LinkedHashMap<>();
         private final Map<Hash256, Integer> pendingHop = new HashMap<>();
-        private final PriorityQueue<UtxoTransaction> queue = new PriorityQueue<>(CHAIN_ORDER);
+        private final Map<Hash256, List<Reached>> arriving = new HashMap<>();
+        private final PriorityQueue<UtxoTransaction> queue;
         private final List<TaintedTransaction> moved = new ArrayList<>();
+        private final List<EndpointHit> hits = new ArrayList<>();
+        private final List<Cut> cuts = new ArrayList<>();
+        private final Map<String, Optional<Label>> endpointOf = new HashMap<>();
         private long seeded;
+        private long endpoints;
         private long unspent;
         private long fees;
-        private long cut;
+        private long minted;
+        private long unresolved;
+        private long dust;
+        private long cutByHops;
+        private long cutByTime;
+        private long cutByBudget;
         private long absorbed;
+        private long transactions;
+        private long edges;
 
         Run(TraceRequest request) {
             this.request = request;
+            this.forward = request.direction() == Direction.FORWARD;
+            this.limits = request.limits();
+            this.queue = new PriorityQueue<>(forward ? CHAIN_ORDER : CHAIN_ORDER.reversed());
         }
 
         TraceResult execute() {
             for (Seed seed : request.seeds()) {
-                for (Located seedOutput : seedOutputs(seed)) {
-                    if (!reached.containsKey(seedOutput.outpoint()) && seedOutput.output().value() > 0) {
-                        seeded += seedOutput.output().value();
-                        reach(seedOutput.tx(), seedOutput.output(), 0, seedOutput.output().value());
+                for (Located s : seedOutputs(seed)) {
+                    Outpoint op = new Outpoint(s.tx().txid(), s.output().index());
+                    if (!reached.containsKey(op) && !s.taint().isClean()) {
+                        seeded += s.taint().amount();
+                        reach(s.tx(), s.output(), 0, s.taint(), true);
                     }
                 }
             }
             while (!queue.isEmpty()) {
                 UtxoTransaction tx = queue.poll();
                 int hop = pendingHop.remove(tx.txid());
-                if (hop > request.maxHops()) {
-                    cutAt(tx);
+                List<Reached> in = arriving.remove(tx.txid());
+                long time = tx.block().time();
+                if (hop > limits.maxHops()) {
+                    cut(in, OutputState.CUT_BY_HOPS);
+                } else if (forward ? time > limits.untilTime() : time < limits.fromTime()) {
+                    cut(in, OutputState.CUT_BY_TIME);
+                } else if (transactions >= limits.maxTransactions() || edges >= limits.maxEdges()) {
+                    cut(in, OutputState.CUT_BY_BUDGET);
                 } else {
-                    follow(tx, hop);
+                    transactions++;
+                    edges += tx.inputs().size() + tx.outputs().size();
+                    if (forward) {
+                        follow(tx, hop, in);
+                    } else {
+                        followBack(tx, hop, in);
+                    }
                 }
             }
             List<TaintedOutput> outputs = new ArrayList<>(reached.size());
             reached.values().stream()
                     .sorted(Comparator.<Reached>comparingInt(r -> r.height).thenComparingInt(r -> r.position)
                             .thenComparingInt(r -> r.output.index()))
-                    .forEach(r -> outputs.add(new TaintedOutput(r.outpoint, r.height, r.hop, r.output.value(), r.taint,
-                            r.output.kind(), r.output.owner(), Optional.ofNullable(r.spentBy), r.state)));
-            return new TraceResult(request, seeded, outputs, moved, unspent, fees, cut, absorbed);
+                    .forEach(r -> outputs.add(new TaintedOutput(r.outpoint, r.height, r.time, r.hop, r.output.value(), r.taint,
+                            r.output.kind(), r.output.owner(), Optional.ofNullable(r.next), r.state)));
+            TraceResult.Account account = new TraceResult.Account(seeded, endpoints, unspent, fees, minted, unresolved, dust, cutByHops,
+                    cutByTime, cutByBudget, absorbed);
+            return new TraceResult(request, outputs, moved, hits, account, cuts);
         }
 
-        private void follow(UtxoTransaction tx, int hop) {
+        /** Forward through one transaction: its tainted inputs onto its outputs and fee. */
+        private void follow(UtxoTransaction tx, int hop, List<Reached> in) {
             List<TxInput> inputs = tx.inputs();
-            long[] inValue = new long[inputs.size()];
-            long[] inTaint = new long[inputs.size()];
-            long resolvedIn = 0;
-            long taintIn = 0;
+            Taint[] inTaint = new Taint[inputs.size()];
+            java.util.Arrays.fill(inTaint, Taint.CLEAN);
+            Map<Outpoint, Integer> inputIndex = new HashMap<>();
             for (int i = 0; i < inputs.size(); i++) {
-                TxInput in = inputs.get(i);
-                inValue[i] = in.value();
-                resolvedIn += in.value();
-                Reached r = reached.get(in.prevout());
-                if (r != null && r.spentBy != null && r.spentBy.equals(tx.txid())) {
+                inputIndex.put(inputs.get(i).prevout(), i);
+            }
+            long taintIn = 0;
+            for (Reached r : in) {
+                Integer i = inputIndex.get(r.outpoint);
+                if (i != null) {
                     inTaint[i] = r.taint;
-                    taintIn += r.taint;
+                    taintIn += r.taint.amount();
                     r.state = OutputState.FOLLOWED;
                 }
             }
-            List<TxOutput> outs = tx.outputs();
-            long[] outValue = new long[outs.size()];
-            for (int i = 0; i < outs.size(); i++) {
-                outValue[i] = outs.get(i).value();
-            }
-            long outputValue = tx.outputValue();
-            // With unresolved inputs the fee is unknown; the known part is at least this.
-            long fee = Math.max(0, resolvedIn - outputValue);
-            TaintPolicy.Distribution d = request.policy().distribute(inValue, inTaint, outValue, fee);
-            fees += d.feeTaint();
-            moved.add(new TaintedTransaction(tx.txid(), tx.block().height(), hop, resolvedIn, taintIn, outputValue,
-                    d.feeTaint(), tx.fullyResolved()));
-            for (int i = 0; i < outs.size(); i++) {
-                long t = d.outputTaint()[i];
-                if (t <= 0) {
+            Flow flow = flow(tx);
+            TaintPolicy.Split split = request.policy().forward(flow, inTaint);
+            fees += split.fee().amount();
+            long taintOut = 0;
+            for (int j = 0; j < tx.outputs().size(); j++) {
+                Taint t = split.taint()[j];
+                if (t.isClean()) {
                     continue;
                 }
-                Outpoint op = new Outpoint(tx.txid(), outs.get(i).index());
+                taintOut += t.amount();
+                Outpoint op = new Outpoint(tx.txid(), tx.outputs().get(j).index());
                 if (reached.containsKey(op)) {
-                    absorbed += t; // a seed output: its full value is already seeded
+                    absorbed += t.amount(); // a seed output: its full value is already seeded
                     continue;
                 }
-                reach(tx, outs.get(i), hop, t);
+                reach(tx, tx.outputs().get(j), hop, t, false);
             }
+            moved.add(new TaintedTransaction(tx.txid(), tx.block().height(), tx.block().time(), hop, flow.totalIn(), taintIn,
+                    flow.totalOut(), taintOut, split.fee().amount(), tx.fullyResolved()));
         }
 
-        private void cutAt(UtxoTransaction tx) {
-            for (TxInput in : tx.inputs()) {
-                Reached r = reached.get(in.prevout());
-                if (r != null && tx.txid().equals(r.spentBy)) {
-                    r.state = OutputState.CUT_BY_HOPS;
-                    cut += r.taint;
+        /** Backward through one transaction: its tainted outputs onto the inputs that paid for them. */
+        private void followBack(UtxoTransaction tx, int hop, List<Reached> out) {
+            Taint[] outTaint = new Taint[tx.outputs().size()];
+            java.util.Arrays.fill(outTaint, Taint.CLEAN);
+            long taintIn = 0;
+            for (Reached r : out) {
+                for (int j = 0; j < tx.outputs().size(); j++) {
+                    if (tx.outputs().get(j).index() == r.outpoint.vout()) {
+                        outTaint[j] = r.taint;
+                        taintIn += r.taint.amount();
+                        r.state = OutputState.FOLLOWED;
+                    }
                 }
             }
+            Flow flow = flow(tx);
+            Taint[] inTaint = request.policy().backward(flow, outTaint);
+            long taintOut = 0;
+            for (int i = 0; i < tx.inputs().size(); i++) {
+                Taint t = inTaint[i];
+                if (t.isClean()) {
+                    continue;
+                }
+                taintOut += t.amount();
+                TxInput input = tx.inputs().get(i);
+                if (input.status() == InputStatus.COINBASE) {
+                    minted += t.amount();
+                    continue;
+                }
+                if (input.status() == InputStatus.UNRESOLVED) {
+                    unresolved += t.amount();
+                    continue;
+                }
+                if (reached.containsKey(input.prevout())) {
+                    absorbed += t.amount();
+                    continue;
+                }
+                UtxoTransaction funding = stored(input.prevout().txid());
+                TxOutput spent = funding.outputs().stream().filter(o -> o.index() == input.prevout().vout()).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("store is inconsistent: " + input.prevout() + " is not an output of its transaction"));
+                reach(funding, spent, hop, t, false);
+            }
+            if (taintIn > taintOut) {
+                // Taint no known input can carry: a coinbase's new coins and fees, or inputs whose value is unknown.
+                if (tx.coinbase()) {
+                    minted += taintIn - taintOut;
+                } else {
+                    unresolved += taintIn - taintOut;
+                }
+            }
+            moved.add(new TaintedTransaction(tx.txid(), tx.block().height(), tx.block().time(), hop, flow.totalIn(), taintIn,
+                    flow.totalOut(), taintOut, 0, tx.fullyResolved()));
         }
 
-        private void reach(UtxoTransaction tx, TxOutput output, int hop, long taint) {
+        private Flow flow(UtxoTransaction tx) {
+            List<TxInput> inputs = tx.inputs();
+            long[] inValue = new long[inputs.size()];
+            long[] inAge = new long[inputs.size()];
+            long resolvedIn = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                inValue[i] = inputs.get(i).value();
+                resolvedIn += inValue[i];
+                if (request.policy().usesInputAge() && inputs.get(i).resolved()) {
+                    UtxoTransaction funding = stored(inputs.get(i).prevout().txid());
+                    inAge[i] = ((long) funding.block().height() << 24) | funding.position();
+                }
+            }
+            long[] outValue = new long[tx.outputs().size()];
+            for (int j = 0; j < outValue.length; j++) {
+                outValue[j] = tx.outputs().get(j).value();
+            }
+            // With unresolved inputs the fee is unknown; what the known inputs pay beyond the outputs is a floor.
+            long fee = tx.coinbase() ? 0 : Math.max(0, resolvedIn - tx.outputValue());
+            return new Flow(inValue, inAge, outValue, fee);
+        }
+
+        private void cut(List<Reached> at, OutputState reason) {
+            for (Reached r : at) {
+                r.state = reason;
+                long a = r.taint.amount();
+                switch (reason) {
+                    case CUT_BY_HOPS -> cutByHops += a;
+                    case CUT_BY_TIME -> cutByTime += a;
+                    default -> cutByBudget += a;
+                }
+                cuts.add(new Cut(reason, r.outpoint, Optional.ofNullable(r.next), a));
+            }
+        }
+
+        private void reach(UtxoTransaction tx, TxOutput output, int hop, Taint taint, boolean seed) {
             Outpoint op = new Outpoint(tx.txid(), output.index());
-            Reached r = new Reached(op, tx.block().height(), tx.position(), hop, output, taint);
+            Reached r = new Reached(op, tx.block().height(), tx.block().time(), tx.position(), hop, output, taint);
             reached.put(op, r);
-            Optional<UtxoLedger.Spend> spend = ledger.spenderOf(op);
-            if (spend.isEmpty()) {
-                r.state = OutputState.UNSPENT;
-                unspent += taint;
+            if (!seed && taint.amount() < limits.minAmount()) {
+                r.state = OutputState.DUST;
+                dust += taint.amount();
                 return;
             }
-            Hash256 spender = spend.get().spendingTx();
-            r.spentBy = spender;
-            Integer known = pendingHop.get(spender);
-            if (known == null) {
-                UtxoTransaction next = ledger.transaction(spender).orElseThrow(() -> new IllegalStateException(
-                        "store is inconsistent: spend of " + op + " names transaction " + spender + " which is not stored"));
-                pendingHop.put(spender, hop + 1);
-                queue.add(next);
-            } else if (hop + 1 < known) {
-                pendingHop.put(spender, hop + 1);
+            if (!seed) {
+                Optional<Label> service = output.owner().flatMap(this::endpoint);
+                if (service.isPresent()) {
+                    Label l = service.get();
+                    hits.add(new EndpointHit(l.entity(), l.category(), l.source(), tx.txid(), op, l.address(), tx.block().height(),
+                            tx.block().time(), hop, taint.amount()));
+                    if (!request.throughEndpoints()) {
+                        r.state = OutputState.ENDPOINT;
+                        endpoints += taint.amount();
+                        return;
+                    }
+                }
             }
+            Hash256 next;
+            if (forward) {
+                Optional<UtxoLedger.Spend> spend = ledger.spenderOf(op);
+                if (spend.isEmpty()) {
+                    r.state = OutputState.UNSPENT;
+                    unspent += taint.amount();
+                    return;
+                }
+                next = spend.get().spendingTx();
+            } else {
+                next = tx.txid(); // backward, the next transaction is the one that created this output
+            }
+            r.next = next;
+            arriving.computeIfAbsent(next, k -> new ArrayList<>()).add(r);
+            Integer known = pendingHop.get(next);
+            if (known == null) {
+                pendingHop.put(next, hop + 1);
+                queue.add(forward ? stored(next) : tx);
+            } else if (hop + 1 < known) {
+                pendingHop.put(next, hop + 1);
+            }
+        }
+
+        /** The service label of an owner, if it is one of the categories the trace stops at. */
+        private Optional<Label> endpoint(Address owner) {
+            return endpointOf.computeIfAbsent(owner.text(), k -> ledger.labelsOf(owner).stream()
+                    .filter(l -> request.stopAt().contains(l.category()))
+                    .max(Comparator.comparingDouble(Label::confidence)));
         }
 
         private List<Located> seedOutputs(Seed seed) {
             return switch (seed) {
-                case Seed.OutpointSeed s -> {
-                    UtxoTransaction tx = stored(s.outpoint().txid());
-                    TxOutput out = tx.outputs().stream().filter(o -> o.index() == s.outpoint().vout()).findFirst()
-                            .orElseThrow(() -> new SeedNotFoundException("transaction " + tx.txid() + " has no output "
-                                    + s.outpoint().vout() + " (it has " + tx.outputs().size() + ")"));
-                    yield List.of(new Located(tx, out));
-                }
+                case Seed.OutpointSeed s -> List.of(located(s.outpoint(), -1));
+                case Seed.PartialSeed s -> List.of(located(s.outpoint(), s.amount()));
                 case Seed.TransactionSeed s -> {
                     UtxoTransaction tx = stored(s.txid());
-                    yield tx.outputs().stream().map(o -> new Located(tx, o)).toList();
+                    yield tx.outputs().stream().map(o -> new Located(tx, o, Taint.whole(o.value()))).toList();
                 }
                 case Seed.AddressSeed s -> addressInflows(s.address());
             };
+        }
+
+        private Located located(Outpoint outpoint, long amount) {
+            UtxoTransaction tx = stored(outpoint.txid());
+            TxOutput out = tx.outputs().stream().filter(o -> o.index() == outpoint.vout()).findFirst()
+                    .orElseThrow(() -> new SeedNotFoundException("transaction " + tx.txid() + " has no output " + outpoint.vout()
+                            + " (it has " + tx.outputs().size() + ")"));
+            if (amount > out.value()) {
+                throw new SeedNotFoundException("seed amount " + amount + " exceeds the value " + out.value() + " of " + outpoint);
+            }
+            return new Located(tx, out, amount < 0 ? Taint.whole(out.value()) : Taint.intervals(new long[] {0, amount}));
         }
 
         /**
@@ -203,7 +350,7 @@ public final class UtxoTracer {
                 }
                 for (TxOutput o : tx.outputs()) {
                     if (o.owner().map(a -> a.text().equals(address.text())).orElse(false)) {
-                        found.add(new Located(tx, o));
+                        found.add(new Located(tx, o, Taint.whole(o.value())));
                     }
                 }
             }
@@ -215,25 +362,24 @@ public final class UtxoTracer {
         }
     }
 
-    private record Located(UtxoTransaction tx, TxOutput output) {
-        Outpoint outpoint() {
-            return new Outpoint(tx.txid(), output.index());
-        }
+    private record Located(UtxoTransaction tx, TxOutput output, Taint taint) {
     }
 
     private static final class Reached {
         final Outpoint outpoint;
         final int height;
+        final long time;
         final int position;
         final int hop;
         final TxOutput output;
-        final long taint;
-        Hash256 spentBy;
+        final Taint taint;
+        Hash256 next;
         OutputState state = OutputState.UNSPENT;
 
-        Reached(Outpoint outpoint, int height, int position, int hop, TxOutput output, long taint) {
+        Reached(Outpoint outpoint, int height, long time, int position, int hop, TxOutput output, Taint taint) {
             this.outpoint = outpoint;
             this.height = height;
+            this.time = time;
             this.position = position;
             this.hop = hop;
             this.output = output;

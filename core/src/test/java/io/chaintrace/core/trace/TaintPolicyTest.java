@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -12,53 +13,94 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** Poison and haircut on single transactions: hand-worked cases and conservation for any input. */
+/** The five policies on single transactions: hand-worked cases, and properties for any transaction. */
 class TaintPolicyTest {
     private final HaircutPolicy haircut = new HaircutPolicy();
     private final PoisonPolicy poison = new PoisonPolicy();
+    private final FifoPolicy fifo = new FifoPolicy();
+    private final LifoPolicy lifo = new LifoPolicy();
+    private final TihoPolicy tiho = new TihoPolicy();
 
-    @Test
-    void haircutSharesProportionally() {
-        // Inputs 10 (fully tainted) and 50 (clean) -> 61 out... as in block 496: 11 of 61 tainted.
-        TaintPolicy.Distribution d = haircut.distribute(new long[] {10, 1, 50}, new long[] {10, 1, 0}, new long[] {61}, 0);
-        assertArrayEquals(new long[] {11}, d.outputTaint());
-        assertEquals(0, d.feeTaint());
+    static Taint[] amounts(long... a) {
+        return Arrays.stream(a).mapToObj(Taint::amount).toArray(Taint[]::new);
+    }
+
+    static long[] amountsOf(Taint[] t) {
+        return Arrays.stream(t).mapToLong(Taint::amount).toArray();
+    }
+
+    static Flow flow(long[] in, long[] out, long fee) {
+        return new Flow(in, new long[in.length], out, fee);
     }
 
     @Test
-    void haircutHandsLeftoverSatoshiToTheLargestRemainders() {
-        // 10 sat of taint over outputs 1/1/1 with fee 0: 3.33 each -> 4, 3, 3 (earliest wins the tie).
-        TaintPolicy.Distribution d = haircut.distribute(new long[] {30}, new long[] {10}, new long[] {10, 10, 10}, 0);
-        assertArrayEquals(new long[] {4, 3, 3}, d.outputTaint());
+    void haircutSharesProportionallyAndExactly() {
+        // Block 496's merge: 10 (tainted) + 1 (tainted) + 50 (clean) -> 61: 11 of 61 tainted.
+        assertArrayEquals(new long[] {11}, amountsOf(haircut.forward(flow(new long[] {10, 1, 50}, new long[] {61}, 0),
+                amounts(10, 1, 0)).taint()));
+        // 10 units over three equal outputs: 3.33 each -> 4, 3, 3 (the earliest wins the tie).
+        assertArrayEquals(new long[] {4, 3, 3}, amountsOf(haircut.forward(flow(new long[] {30}, new long[] {10, 10, 10}, 0),
+                amounts(10)).taint()));
         // With a fee the fee takes its share: 100 in (60 tainted), outputs 70 and 20, fee 10.
-        TaintPolicy.Distribution f = haircut.distribute(new long[] {100}, new long[] {60}, new long[] {70, 20}, 10);
-        assertArrayEquals(new long[] {42, 12}, f.outputTaint());
-        assertEquals(6, f.feeTaint());
+        TaintPolicy.Split f = haircut.forward(flow(new long[] {100}, new long[] {70, 20}, 10), amounts(60));
+        assertArrayEquals(new long[] {42, 12}, amountsOf(f.taint()));
+        assertEquals(6, f.fee().amount());
     }
 
     @Test
     void haircutIsExactForAmountsBeyondSixtyFourBitProducts() {
         long maxMoney = 2_100_000_000_000_000L;
-        TaintPolicy.Distribution d = haircut.distribute(new long[] {maxMoney, maxMoney}, new long[] {maxMoney, 0},
-                new long[] {maxMoney / 3, maxMoney - maxMoney / 3, maxMoney}, 0);
-        assertEquals(maxMoney, d.outputTaint()[0] + d.outputTaint()[1] + d.outputTaint()[2]);
-        assertEquals(maxMoney / 2, d.outputTaint()[2]);
+        TaintPolicy.Split d = haircut.forward(flow(new long[] {maxMoney, maxMoney}, new long[] {maxMoney / 3, maxMoney - maxMoney / 3,
+            maxMoney}, 0), amounts(maxMoney, 0));
+        assertEquals(maxMoney, TaintPolicy.total(d.taint()));
+        assertEquals(maxMoney / 2, d.taint()[2].amount());
+    }
+
+    @Test
+    void fifoFillsOutputsInOrderWithTheTaintWhereItIs() {
+        // Inputs 5 (clean) then 10 (tainted); outputs 8, 6; fee 1. The line: [0,5) clean, [5,15) tainted.
+        // Output 0 = [0,8): tainted [5,8) -> 3; output 1 = [8,14): 6; fee = [14,15): 1.
+        TaintPolicy.Split s = fifo.forward(flow(new long[] {5, 10}, new long[] {8, 6}, 1), new Taint[] {Taint.CLEAN, Taint.whole(10)});
+        assertEquals(Taint.intervals(new long[] {5, 8}), s.taint()[0]);
+        assertEquals(Taint.whole(6), s.taint()[1]);
+        assertEquals(1, s.fee().amount());
+    }
+
+    @Test
+    void lifoConsumesTheNewestInputFirst() {
+        // The same, but the tainted input (age 2) is newer than the clean one (age 1): it is consumed first.
+        TaintPolicy.Split s = lifo.forward(new Flow(new long[] {5, 10}, new long[] {1, 2}, new long[] {8, 6}, 1),
+                new Taint[] {Taint.CLEAN, Taint.whole(10)});
+        assertEquals(Taint.whole(8), s.taint()[0]);
+        assertEquals(Taint.intervals(new long[] {0, 2}), s.taint()[1]);
+        assertEquals(0, s.fee().amount());
+    }
+
+    @Test
+    void tihoPutsTaintIntoTheHighestOutputFirst() {
+        TaintPolicy.Split s = tiho.forward(flow(new long[] {5, 10}, new long[] {3, 8, 3}, 1), amounts(0, 10));
+        assertArrayEquals(new long[] {2, 8, 0}, amountsOf(s.taint()));
+        assertEquals(0, s.fee().amount());
     }
 
     @Test
     void poisonTaintsEverythingOrNothing() {
-        assertArrayEquals(new long[] {5, 7}, poison.distribute(new long[] {3, 10}, new long[] {1, 0}, new long[] {5, 7}, 1).outputTaint());
-        assertArrayEquals(new long[] {0, 0}, poison.distribute(new long[] {3, 10}, new long[] {0, 0}, new long[] {5, 7}, 1).outputTaint());
+        assertArrayEquals(new long[] {5, 7}, amountsOf(poison.forward(flow(new long[] {3, 10}, new long[] {5, 7}, 1), amounts(1, 0)).taint()));
+        assertArrayEquals(new long[] {0, 0}, amountsOf(poison.forward(flow(new long[] {3, 10}, new long[] {5, 7}, 1), amounts(0, 0)).taint()));
     }
 
     @Test
     void policiesByName() {
-        assertEquals("haircut", TaintPolicy.named("Haircut").name());
-        assertEquals("poison", TaintPolicy.named("poison").name());
+        for (TaintPolicy p : TaintPolicy.ALL) {
+            assertEquals(p.name(), TaintPolicy.named(p.name().toUpperCase()).name());
+        }
         assertThrows(IllegalArgumentException.class, () -> TaintPolicy.named("fifo-ish"));
     }
 
-    record Tx(long[] inValue, long[] inTaint, long[] outValue, long fee) {
+    record Tx(long[] inValue, long[] inAge, Taint[] inTaint, long[] outValue, long fee) {
+        Flow flow() {
+            return new Flow(inValue, inAge, outValue, fee);
+        }
     }
 
     @Provide
@@ -70,11 +112,14 @@ class TaintPolicyTest {
                     for (long v : in) {
                         total += v;
                     }
-                    long[] taint = new long[in.length];
+                    Taint[] taint = new Taint[in.length];
+                    long[] age = new long[in.length];
                     for (int i = 0; i < in.length; i++) {
-                        taint[i] = (long) (in[i] * share);
+                        long t = (long) (in[i] * share);
+                        // Alternate: tainted prefix, tainted suffix, so that order policies see taint at both ends.
+                        taint[i] = t == 0 ? Taint.CLEAN : Taint.intervals(i % 2 == 0 ? new long[] {0, t} : new long[] {in[i] - t, in[i]});
+                        age[i] = Math.floorMod(seedOut.length > 0 ? seedOut[0] * (i + 7) : i, 97);
                     }
-                    // Split the inputs' total into outs outputs and a fee.
                     long[] out = new long[outs];
                     long left = total;
                     for (int i = 0; i < outs; i++) {
@@ -82,35 +127,53 @@ class TaintPolicyTest {
                         out[i] = v;
                         left -= v;
                     }
-                    return new Tx(in, taint, out, left);
+                    return new Tx(in, age, taint, out, left);
                 });
     }
 
-    @Property(tries = 2000)
-    void haircutConservesTaintToTheSatoshi(@ForAll("transactions") Tx tx) {
-        TaintPolicy.Distribution d = haircut.distribute(tx.inValue(), tx.inTaint(), tx.outValue(), tx.fee());
-        long in = 0;
-        for (long t : tx.inTaint()) {
-            in += t;
-        }
-        long out = d.feeTaint();
-        for (int i = 0; i < d.outputTaint().length; i++) {
-            long t = d.outputTaint()[i];
-            if (t < 0 || t > tx.outValue()[i]) {
-                throw new AssertionError("output " + i + " taint " + t + " outside 0.." + tx.outValue()[i]);
+    @Property(tries = 1000)
+    void conservingPoliciesConserveTaintToTheUnit(@ForAll("transactions") Tx tx) {
+        long in = TaintPolicy.total(tx.inTaint());
+        for (TaintPolicy p : TaintPolicy.ALL) {
+            if (!p.conserving()) {
+                continue;
             }
-            out += t;
+            TaintPolicy.Split s = p.forward(tx.flow(), tx.inTaint());
+            for (int i = 0; i < s.taint().length; i++) {
+                long t = s.taint()[i].amount();
+                if (t < 0 || t > tx.outValue()[i]) {
+                    throw new AssertionError(p.name() + ": output " + i + " taint " + t + " outside 0.." + tx.outValue()[i]);
+                }
+            }
+            assertEquals(in, TaintPolicy.total(s.taint()) + s.fee().amount(), p.name());
+            Taint[] back = p.backward(tx.flow(), s.taint());
+            assertEquals(in - s.fee().amount(), TaintPolicy.total(back), p.name() + " backward conserves");
         }
-        assertEquals(in, out);
+    }
+
+    @Property(tries = 1000)
+    void orderPoliciesBackwardReturnExactlyTheInputTaint(@ForAll("transactions") Tx tx) {
+        for (TaintPolicy p : new TaintPolicy[] {fifo, lifo}) {
+            TaintPolicy.Split s = p.forward(tx.flow(), tx.inTaint());
+            if (s.fee().amount() != 0) {
+                continue; // taint paid as fee does not come back
+            }
+            Taint[] back = p.backward(tx.flow(), s.taint());
+            for (int i = 0; i < back.length; i++) {
+                assertEquals(tx.inTaint()[i], back[i], p.name() + " input " + i);
+            }
+        }
     }
 
     @Property(tries = 500)
-    void haircutNeverExceedsPoison(@ForAll("transactions") Tx tx) {
-        long[] h = haircut.distribute(tx.inValue(), tx.inTaint(), tx.outValue(), tx.fee()).outputTaint();
-        long[] p = poison.distribute(tx.inValue(), tx.inTaint(), tx.outValue(), tx.fee()).outputTaint();
-        for (int i = 0; i < h.length; i++) {
-            if (h[i] > p[i]) {
-                throw new AssertionError("haircut " + h[i] + " > poison " + p[i] + " at output " + i);
+    void everyPolicyStaysWithinPoison(@ForAll("transactions") Tx tx) {
+        long[] upper = amountsOf(poison.forward(tx.flow(), tx.inTaint()).taint());
+        for (TaintPolicy p : TaintPolicy.ALL) {
+            long[] t = amountsOf(p.forward(tx.flow(), tx.inTaint()).taint());
+            for (int i = 0; i < t.length; i++) {
+                if (t[i] > upper[i]) {
+                    throw new AssertionError(p.name() + " " + t[i] + " > poison " + upper[i] + " at output " + i);
+                }
             }
         }
     }

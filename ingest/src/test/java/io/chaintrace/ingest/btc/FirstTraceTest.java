@@ -58,16 +58,16 @@ class FirstTraceTest {
         TraceResult r = trace("haircut", 6);
         assertEquals(50 * BTC, r.seeded());
         // Block 170 splits the whole 50 BTC: 10 to Hal Finney, 40 change, both fully tainted.
-        assertEquals(10 * BTC, output(r, BLOCK_170, 0).taint());
-        assertEquals(40 * BTC, output(r, BLOCK_170, 1).taint());
+        assertEquals(10 * BTC, output(r, BLOCK_170, 0).taint().amount());
+        assertEquals(40 * BTC, output(r, BLOCK_170, 1).taint().amount());
         assertEquals(1, output(r, BLOCK_170, 0).hop());
         TaintedOutput target = output(r, TARGET, 0);
         assertEquals(496, target.height());
         assertEquals(6, target.hop());
         assertEquals(61 * BTC, target.value());
-        assertEquals(11 * BTC, target.taint());
+        assertEquals(11 * BTC, target.taint().amount());
         assertTrue(r.balanced(), "seeded = unspent + fees + cut, to the satoshi");
-        assertEquals(r.seeded(), r.unspent() + r.fees() + r.cutByHops() + r.absorbedBySeeds());
+        assertEquals(r.seeded(), r.account().accounted());
     }
 
     @Test
@@ -75,15 +75,15 @@ class FirstTraceTest {
         TraceResult r = trace("poison", 6);
         TaintedOutput target = output(r, TARGET, 0);
         assertEquals(6, target.hop());
-        assertEquals(61 * BTC, target.taint());
-        assertTrue(r.outputs().stream().allMatch(o -> o.taint() == o.value()), "poison taints whole outputs");
+        assertEquals(61 * BTC, target.taint().amount());
+        assertTrue(r.outputs().stream().allMatch(o -> o.taint().amount() == o.value()), "poison taints whole outputs");
     }
 
     @Test
     void hopLimitCutsTheTraceAndSaysWhere() {
         TraceResult r = trace("haircut", 5);
         assertTrue(r.outputs().stream().noneMatch(o -> o.hop() > 5));
-        assertTrue(r.cutByHops() > 0, "the hop-6 transaction is beyond the limit");
+        assertTrue(r.account().cutByHops() > 0, "the hop-6 transaction is beyond the limit");
         assertTrue(r.outputs().stream().anyMatch(o -> o.state() == TraceResult.OutputState.CUT_BY_HOPS));
         assertTrue(r.balanced());
     }

@@ -162,12 +162,29 @@ public final class ChainStore implements UtxoLedger, AutoCloseable {
         if (!Files.isRegularFile(path.resolve("CURRENT"))) {
             throw new StoreException(path, "no store here (run 'chaintrace ingest ... --store " + path + "' first)");
         }
+        if (!missingFamilies(path).isEmpty()) {
+            // Written by an earlier version: add the new (empty) column families once, then read.
+            open(path).close();
+        }
         return new ChainStore(path, true);
+    }
+
+    private static List<String> missingFamilies(Path path) {
+        try (org.rocksdb.Options o = new org.rocksdb.Options()) {
+            List<String> present = new ArrayList<>();
+            for (byte[] name : RocksDB.listColumnFamilies(o, path.toString())) {
+                present.add(new String(name, StandardCharsets.US_ASCII));
+            }
+            return FAMILIES.stream().filter(f -> !present.contains(f)).toList();
+        } catch (RocksDBException e) {
+            throw translate(path, e);
+        }
     }
 
     private static StoreException translate(Path path, RocksDBException e) {
         String msg = String.valueOf(e.getMessage());
-        if (msg.contains("lock") || msg.contains("LOCK")) {
+        // RocksDB: "While lock file: .../LOCK: Resource temporarily unavailable" / "lock hold by current process".
+        if (msg.contains("/LOCK") || msg.contains("lock file") || msg.contains("lock hold")) {
             return new StoreException(path, "in use by another process (RocksDB lock held): " + msg, e);
         }
         if (msg.contains("Corruption") || msg.contains("corrupt")) {

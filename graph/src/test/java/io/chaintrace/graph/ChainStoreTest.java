@@ -110,4 +110,34 @@ class ChainStoreTest {
         StoreException corrupt = assertThrows(StoreException.class, () -> ChainStore.openReadOnly(garbage));
         assertTrue(corrupt.getMessage().startsWith("store " + garbage), corrupt.getMessage());
     }
+
+    @Test
+    void aStoreFromBeforeTheEthereumFamiliesOpensForReading() throws Exception {
+        Path old = dir.resolve("old");
+        try (ChainStore s = ChainStore.open(old)) {
+            s.append(block(), new Checkpoint("test", h(200), 0, 1));
+        }
+        try (org.rocksdb.Options o = new org.rocksdb.Options();
+             org.rocksdb.DBOptions d = new org.rocksdb.DBOptions()) {
+            // Drop the newer families, as a store written before them would lack them.
+            java.util.List<org.rocksdb.ColumnFamilyDescriptor> all = new java.util.ArrayList<>();
+            for (byte[] n : org.rocksdb.RocksDB.listColumnFamilies(o, old.toString())) {
+                all.add(new org.rocksdb.ColumnFamilyDescriptor(n));
+            }
+            java.util.List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+            try (org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(d, old.toString(), all, handles)) {
+                for (org.rocksdb.ColumnFamilyHandle h : handles) {
+                    if (new String(h.getName()).startsWith("eth_") || new String(h.getName()).startsWith("asset")
+                            || new String(h.getName()).equals("transfers") || new String(h.getName()).equals("account_transfers")) {
+                        db.dropColumnFamily(h);
+                    }
+                }
+                handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+            }
+        }
+        try (ChainStore s = ChainStore.openReadOnly(old)) {
+            assertEquals(3, s.stats().txs());
+            assertEquals(0, s.ethStats().blocks());
+        }
+    }
 }

@@ -36,6 +36,14 @@ public sealed interface Seed {
         }
     }
 
+    /** Exactly this taint on one output: what a previous trace left there (for tracing it on, or back). */
+    record TaintSeed(Outpoint outpoint, Taint taint) implements Seed {
+        @Override
+        public String toString() {
+            return outpoint + "=" + taint;
+        }
+    }
+
     /** Every output of one transaction. */
     record TransactionSeed(Hash256 txid) implements Seed {
         @Override

@@ -313,6 +313,10 @@ public final class UtxoTracer {
             return switch (seed) {
                 case Seed.OutpointSeed s -> List.of(located(s.outpoint(), -1));
                 case Seed.PartialSeed s -> List.of(located(s.outpoint(), s.amount()));
+                case Seed.TaintSeed s -> {
+                    Located whole = located(s.outpoint(), -1);
+                    yield List.of(new Located(whole.tx(), whole.output(), s.taint()));
+                }
                 case Seed.TransactionSeed s -> {
                     UtxoTransaction tx = stored(s.txid());
                     yield tx.outputs().stream().map(o -> new Located(tx, o, Taint.whole(o.value()))).toList();

@@ -69,7 +69,7 @@ import org.rocksdb.WriteOptions;
  * A block and everything it implies, counters and checkpoint included, is one {@link WriteBatch}:
  * a crash leaves either all of it or none.
  */
-public final class ChainStore implements UtxoLedger, AutoCloseable {
+public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.AccountLedger, AutoCloseable {
     static {
         RocksDB.loadLibrary();
     }

@@ -11,6 +11,11 @@ import java.math.BigInteger;
  */
 public final class HaircutPolicy implements TaintPolicy {
     @Override
+    public io.chaintrace.core.account.Pool newPool() {
+        return new io.chaintrace.core.account.HaircutPool();
+    }
+
+    @Override
     public String name() {
         return "haircut";
     }

@@ -24,6 +24,9 @@ public interface TaintPolicy {
     /** Backward: the taint of each output onto the inputs; the fee is never a source of taint. */
     Taint[] backward(Flow flow, Taint[] outputTaint);
 
+    /** A fresh account pool under this policy (account model: Ethereum addresses, per asset). */
+    io.chaintrace.core.account.Pool newPool();
+
     /** Whether the policy orders inputs by age (then the tracer looks up when each spent output was created). */
     default boolean usesInputAge() {
         return false;

@@ -64,6 +64,7 @@ public final class TheftScenario {
     public String sink;
     public long theftBlock;
     public String theftTx;
+    public String tokenTheftTx;
 
     private final Web3j web3;
     private final BigInteger gasPrice;
@@ -117,6 +118,7 @@ public final class TheftScenario {
         theftTx = pay(hotWallet, addr(attacker), ETHER.multiply(BigInteger.valueOf(1000)));
         theftBlock = receipt(theftTx).getBlockNumber().longValueExact();
         tokenTransfer(hotWallet, addr(attacker), BigInteger.valueOf(250_000_000_000L));
+        tokenTheftTx = lastTx;
 
         // Split.
         for (int i = 1; i <= 10; i++) {

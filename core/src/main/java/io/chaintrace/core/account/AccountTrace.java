@@ -1,0 +1,79 @@
+package io.chaintrace.core.account;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Asset;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.LabelCategory;
+import io.chaintrace.core.trace.Limits;
+import io.chaintrace.core.trace.TaintPolicy;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Requests and results of account traces. */
+public final class AccountTrace {
+    private AccountTrace() {
+    }
+
+    /** What was stolen: the inflows to {@code address}, only those of transaction {@code tx} when given. */
+    public record Seed(Address address, Optional<Hash256> tx) {
+        @Override
+        public String toString() {
+            return address.text() + tx.map(t -> "@0x" + t.hex()).orElse("");
+        }
+    }
+
+    /** A forward trace on account pools. */
+    public record Request(List<Seed> seeds, TaintPolicy policy, Limits limits, Set<LabelCategory> stopAt, boolean throughEndpoints) {
+        public Request {
+            seeds = List.copyOf(seeds);
+            stopAt = Set.copyOf(stopAt);
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("a trace needs at least one seed");
+            }
+        }
+    }
+
+    /** The trace of each asset the seeds received. */
+    public record Result(Request request, List<AssetResult> assets) {
+        public Optional<AssetResult> asset(String symbolOrContract) {
+            return assets.stream().filter(a -> a.asset().symbol().equalsIgnoreCase(symbolOrContract)
+                    || a.asset().contract().map(c -> c.text().equalsIgnoreCase(symbolOrContract)).orElse(false)).findFirst();
+        }
+    }
+
+    /**
+     * One asset's trace. For a conserving policy
+     * {@code seeded = endpoints + held + dust + cutByHops + cutByTime + cutByBudget}, exactly.
+     */
+    public record AssetResult(Asset asset, List<Reached> addresses, List<Hit> endpoints, Account account) {
+        public Map<String, BigInteger> byEntity() {
+            Map<String, BigInteger> m = new TreeMap<>();
+            endpoints.forEach(h -> m.merge(h.entity(), h.amount(), BigInteger::add));
+            return m;
+        }
+    }
+
+    /** Where the seeded taint of one asset is. {@code held}: still at traced addresses. */
+    public record Account(BigInteger seeded, BigInteger endpoints, BigInteger held, BigInteger dust, BigInteger cutByHops,
+                          BigInteger cutByTime, BigInteger cutByBudget) {
+        public BigInteger accounted() {
+            return endpoints.add(held).add(dust).add(cutByHops).add(cutByTime).add(cutByBudget);
+        }
+
+        public boolean balanced() {
+            return seeded.equals(accounted());
+        }
+    }
+
+    /** An address the taint reached: how much taint it received in all, the smallest hop, what it still holds. */
+    public record Reached(Address address, int hop, BigInteger received, BigInteger held) {
+    }
+
+    /** Taint received by a labelled service in one transfer. */
+    public record Hit(String entity, LabelCategory category, Address address, Hash256 tx, int block, long time, int hop, BigInteger amount) {
+    }
+}

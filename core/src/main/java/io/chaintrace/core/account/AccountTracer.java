@@ -1,0 +1,239 @@
+package io.chaintrace.core.account;
+
+import io.chaintrace.core.model.AccountTransfer;
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Asset;
+import io.chaintrace.core.model.Label;
+import io.chaintrace.core.trace.Limits;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * Follows taint forward on an account chain. Each address holds a {@link Pool} per asset. Every
+ * transfer that touches a traced address is replayed in chain order (block, transaction, kind,
+ * index), so a pool's balance includes the clean value it held before the theft, and value that
+ * left an address before the taint arrived carries none of it. An address starts to be traced
+ * when taint first reaches it; its earlier history is replayed clean.
+ */
+public final class AccountTracer {
+    private static final Comparator<AccountTransfer> CHAIN_ORDER = Comparator.<AccountTransfer>comparingInt(t -> t.block().height())
+            .thenComparingInt(AccountTransfer::txIndex).thenComparing(AccountTransfer::kind).thenComparingInt(AccountTransfer::index);
+
+    private final AccountLedger ledger;
+
+    public AccountTracer(AccountLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    public AccountTrace.Result trace(AccountTrace.Request request) {
+        Map<String, List<AccountTransfer>> seedsByAsset = new LinkedHashMap<>();
+        Map<String, Asset> assets = new HashMap<>();
+        for (AccountTrace.Seed seed : request.seeds()) {
+            List<AccountTransfer> in = ledger.transfersOf(seed.address()).stream()
+                    .filter(t -> t.to().text().equals(seed.address().text()))
+                    .filter(t -> seed.tx().map(h -> h.equals(t.txHash())).orElse(true)).toList();
+            if (in.isEmpty()) {
+                throw new IllegalArgumentException("seed " + seed + " received nothing in the store");
+            }
+            for (AccountTransfer t : in) {
+                String key = assetKey(t.amount().asset());
+                assets.put(key, t.amount().asset());
+                seedsByAsset.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
+            }
+        }
+        List<AccountTrace.AssetResult> results = new ArrayList<>();
+        for (Map.Entry<String, List<AccountTransfer>> e : seedsByAsset.entrySet()) {
+            results.add(new Run(request, e.getKey(), assets.get(e.getKey()), e.getValue()).execute());
+        }
+        return new AccountTrace.Result(request, results);
+    }
+
+    static String assetKey(Asset a) {
+        return a.contract().map(Address::text).orElse(a.symbol());
+    }
+
+    /** One asset's trace. */
+    private final class Run {
+        private final AccountTrace.Request request;
+        private final String assetKey;
+        private final Asset asset;
+        private final Limits limits;
+        private final Set<AccountTransfer> seeds;
+        private final Map<String, Traced> traced = new LinkedHashMap<>();
+        private final PriorityQueue<Traced> queue = new PriorityQueue<>(Comparator.comparing(t -> t.next(), CHAIN_ORDER));
+        private final Set<AccountTransfer> done = new HashSet<>();
+        private final List<AccountTrace.Hit> hits = new ArrayList<>();
+        private final Map<String, Optional<Label>> endpointOf = new HashMap<>();
+        private BigInteger seeded = BigInteger.ZERO;
+        private BigInteger endpoints = BigInteger.ZERO;
+        private BigInteger dust = BigInteger.ZERO;
+        private BigInteger cutByHops = BigInteger.ZERO;
+        private BigInteger cutByTime = BigInteger.ZERO;
+        private BigInteger cutByBudget = BigInteger.ZERO;
+        private long transfersSeen;
+
+        Run(AccountTrace.Request request, String assetKey, Asset asset, List<AccountTransfer> seeds) {
+            this.request = request;
+            this.assetKey = assetKey;
+            this.asset = asset;
+            this.limits = request.limits();
+            this.seeds = new HashSet<>(seeds);
+        }
+
+        /** A traced address: its pool, its transfers of this asset in chain order, and where its replay stands. */
+        private final class Traced {
+            final Address address;
+            final Pool pool = request.policy().newPool();
+            final List<AccountTransfer> history;
+            int cursor;
+            int hop = Integer.MAX_VALUE;
+            BigInteger received = BigInteger.ZERO;
+
+            Traced(Address address) {
+                this.address = address;
+                this.history = ledger.transfersOf(address).stream().filter(t -> assetKey(t.amount().asset()).equals(assetKey)).toList();
+            }
+
+            AccountTransfer next() {
+                return history.get(cursor);
+            }
+
+            boolean more() {
+                return cursor < history.size();
+            }
+        }
+
+        AccountTrace.AssetResult execute() {
+            for (AccountTransfer s : seeds) {
+                seeded = seeded.add(s.amount().units());
+                Traced t = traced.computeIfAbsent(s.to().text(), k -> new Traced(s.to()));
+                t.hop = 0;
+            }
+            traced.values().forEach(this::schedule);
+            while (!queue.isEmpty()) {
+                Traced at = queue.poll();
+                AccountTransfer t = at.next();
+                at.cursor++;
+                if (done.add(t)) {
+                    apply(t);
+                }
+                schedule(at);
+            }
+            List<AccountTrace.Reached> reached = new ArrayList<>();
+            BigInteger held = BigInteger.ZERO;
+            for (Traced t : traced.values()) {
+                held = held.add(t.pool.taint());
+                reached.add(new AccountTrace.Reached(t.address, t.hop, t.received, t.pool.taint()));
+            }
+            if (!request.policy().conserving()) {
+                held = reached.stream().map(AccountTrace.Reached::held).reduce(BigInteger.ZERO, BigInteger::add);
+            }
+            return new AccountTrace.AssetResult(asset, reached, hits, new AccountTrace.Account(seeded, endpoints, held, dust, cutByHops,
+                    cutByTime, cutByBudget));
+        }
+
+        private void schedule(Traced t) {
+            if (t.more()) {
+                queue.add(t);
+            }
+        }
+
+        /** One transfer, in chain order: out of the sender's pool (if traced), into the receiver's. */
+        private void apply(AccountTransfer t) {
+            BigInteger amount = t.amount().units();
+            Traced from = traced.get(t.from().text());
+            Pool.Payment paid = from == null ? Pool.Payment.CLEAN : from.pool.pay(amount);
+            BigInteger taint = paid.taint();
+            int hop = paid.hop() < 0 ? -1 : paid.hop() + 1;
+            if (seeds.contains(t)) {
+                taint = amount; // the theft itself: all of it is stolen
+                hop = 0;
+            }
+            Traced to = traced.get(t.to().text());
+            if (taint.signum() == 0) {
+                if (to != null) {
+                    to.pool.receive(amount, BigInteger.ZERO, -1);
+                }
+                return;
+            }
+            transfersSeen++;
+            if (hop > limits.maxHops()) {
+                cutByHops = cutByHops.add(taint);
+                receiveClean(to, amount);
+                return;
+            }
+            if (t.block().time() > limits.untilTime()) {
+                cutByTime = cutByTime.add(taint);
+                receiveClean(to, amount);
+                return;
+            }
+            if (transfersSeen > limits.maxEdges() || traced.size() > limits.maxTransactions()) {
+                cutByBudget = cutByBudget.add(taint);
+                receiveClean(to, amount);
+                return;
+            }
+            if (taint.compareTo(BigInteger.valueOf(limits.minAmount())) < 0) {
+                dust = dust.add(taint);
+                receiveClean(to, amount);
+                return;
+            }
+            Optional<Label> service = endpoint(t.to());
+            if (service.isPresent()) {
+                Label l = service.get();
+                hits.add(new AccountTrace.Hit(l.entity(), l.category(), t.to(), t.txHash(), t.block().height(), t.block().time(), hop, taint));
+                if (!request.throughEndpoints()) {
+                    endpoints = endpoints.add(taint);
+                    return;
+                }
+            }
+            if (to == null) {
+                to = startTracing(t);
+            }
+            to.pool.receive(amount, taint, hop);
+            to.received = to.received.add(taint);
+            to.hop = Math.min(to.hop, hop);
+        }
+
+        private void receiveClean(Traced to, BigInteger amount) {
+            if (to != null) {
+                to.pool.receive(amount, BigInteger.ZERO, -1);
+            }
+        }
+
+        /** Starts tracing an address that taint has just reached: its history before this transfer is replayed clean. */
+        private Traced startTracing(AccountTransfer arriving) {
+            Traced t = new Traced(arriving.to());
+            traced.put(arriving.to().text(), t);
+            while (t.more() && CHAIN_ORDER.compare(t.next(), arriving) < 0) {
+                AccountTransfer past = t.next();
+                BigInteger a = past.amount().units();
+                if (past.to().text().equals(t.address.text())) {
+                    t.pool.receive(a, BigInteger.ZERO, -1);
+                }
+                if (past.from().text().equals(t.address.text())) {
+                    t.pool.pay(a);
+                }
+                t.cursor++;
+            }
+            if (t.more() && t.next().equals(arriving)) {
+                t.cursor++; // the arriving transfer is applied by the caller
+            }
+            schedule(t);
+            return t;
+        }
+
+        private Optional<Label> endpoint(Address a) {
+            return endpointOf.computeIfAbsent(a.text(), k -> ledger.labelsOf(a).stream()
+                    .filter(l -> request.stopAt().contains(l.category())).max(Comparator.comparingDouble(Label::confidence)));
+        }
+    }
+}

@@ -1,5 +1,9 @@
 package io.chaintrace.cli;
 
+import io.chaintrace.core.account.AccountTrace;
+import io.chaintrace.core.account.AccountTracer;
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.LabelCategory;
 import io.chaintrace.core.trace.Direction;
 import io.chaintrace.core.trace.Limits;
@@ -74,10 +78,7 @@ final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        List<Seed> parsed = new ArrayList<>();
-        for (String s : seeds) {
-            parsed.add(Seed.parse(s));
-        }
+        List<String> all = new ArrayList<>(seeds);
         if (seedsFile != null) {
             List<String> lines = java.nio.file.Files.readAllLines(seedsFile);
             for (int i = 0; i < lines.size(); i++) {
@@ -86,14 +87,27 @@ final class TraceCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    parsed.add(Seed.parse(l));
+                    if (!isEthereum(l)) {
+                        Seed.parse(l); // report a bad line with its number
+                    }
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(seedsFile + ": line " + (i + 1) + ": " + e.getMessage(), e);
                 }
+                all.add(l);
             }
         }
-        if (parsed.isEmpty()) {
+        if (all.isEmpty()) {
             throw new IllegalArgumentException("no seed: give --seed or --seeds-file");
+        }
+        if (all.stream().allMatch(TraceCommand::isEthereum)) {
+            return traceAccounts(all);
+        }
+        if (all.stream().anyMatch(TraceCommand::isEthereum)) {
+            throw new IllegalArgumentException("seeds mix Bitcoin and Ethereum: trace each chain on its own");
+        }
+        List<Seed> parsed = new ArrayList<>();
+        for (String s : all) {
+            parsed.add(Seed.parse(s));
         }
         Direction dir = switch (direction.toLowerCase(java.util.Locale.ROOT)) {
             case "forward" -> Direction.FORWARD;
@@ -113,6 +127,83 @@ final class TraceCommand implements Callable<Integer> {
             System.out.println(Json.write(toJson(result)));
         } else {
             printText(result);
+        }
+        return ExitCode.OK;
+    }
+
+    static boolean isEthereum(String seed) {
+        String s = seed.strip();
+        return s.startsWith("0x") && (s.length() == 42 || (s.length() > 43 && s.charAt(42) == '@'));
+    }
+
+    /** Ethereum: ADDRESS or ADDRESS@TXHASH (only that transaction's inflows), traced forward on account pools. */
+    private Integer traceAccounts(List<String> all) {
+        if (!direction.equalsIgnoreCase("forward")) {
+            throw new IllegalArgumentException("Ethereum traces go forward only, so far");
+        }
+        List<AccountTrace.Seed> seedList = new ArrayList<>();
+        for (String s : all) {
+            String t = s.strip();
+            int at = t.indexOf('@');
+            seedList.add(new AccountTrace.Seed(Address.parse(at < 0 ? t : t.substring(0, at)),
+                    at < 0 ? java.util.Optional.empty() : java.util.Optional.of(Hash256.fromHex(t.substring(at + 1)))));
+        }
+        Limits limits = new Limits(hops, minAmount, Long.MIN_VALUE, until == null ? Long.MAX_VALUE : time(until),
+                maxTransactions == null ? Long.MAX_VALUE : maxTransactions, maxEdges == null ? Long.MAX_VALUE : maxEdges);
+        Set<LabelCategory> stops = stopAt == null ? TraceRequest.SERVICES : stopAt.stream()
+                .filter(c -> !c.equalsIgnoreCase("none")).map(LabelCategory::fromId).collect(Collectors.toCollection(() -> EnumSet.noneOf(LabelCategory.class)));
+        AccountTrace.Result result;
+        try (ChainStore cs = ChainStore.openReadOnly(store)) {
+            result = new AccountTracer(cs).trace(new AccountTrace.Request(seedList, TaintPolicy.named(policy), limits, stops, throughEndpoints));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seeds", all);
+        m.put("policy", policy.toLowerCase(Locale.ROOT));
+        m.put("direction", "forward");
+        m.put("maxHops", hops);
+        List<Map<String, Object>> assets = new ArrayList<>();
+        for (AccountTrace.AssetResult a : result.assets()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("asset", a.asset().symbol());
+            e.put("contract", a.asset().contract().map(Address::text).orElse(null));
+            e.put("decimals", a.asset().decimals().isPresent() ? a.asset().decimals().getAsInt() : null);
+            AccountTrace.Account acc = a.account();
+            Map<String, Object> account = new LinkedHashMap<>();
+            account.put("seeded", acc.seeded().toString());
+            account.put("endpoints", acc.endpoints().toString());
+            account.put("held", acc.held().toString());
+            account.put("dust", acc.dust().toString());
+            account.put("cutByHops", acc.cutByHops().toString());
+            account.put("cutByTime", acc.cutByTime().toString());
+            account.put("cutByBudget", acc.cutByBudget().toString());
+            account.put("balanced", acc.balanced());
+            e.put("account", account);
+            Map<String, String> byEntity = new LinkedHashMap<>();
+            a.byEntity().forEach((k, v) -> byEntity.put(k, v.toString()));
+            e.put("endpointsByEntity", byEntity);
+            List<Map<String, Object>> hitList = new ArrayList<>();
+            for (AccountTrace.Hit h : a.endpoints()) {
+                hitList.add(new LinkedHashMap<>(Map.of("entity", h.entity(), "category", h.category().id(), "address", h.address().text(),
+                        "tx", "0x" + h.tx().hex(), "block", h.block(), "hop", h.hop(), "amount", h.amount().toString())));
+            }
+            e.put("endpoints", hitList);
+            List<Map<String, Object>> reached = new ArrayList<>();
+            for (AccountTrace.Reached r : a.addresses()) {
+                reached.add(new LinkedHashMap<>(Map.of("address", r.address().text(), "hop", r.hop(), "received", r.received().toString(),
+                        "held", r.held().toString())));
+            }
+            e.put("addresses", reached);
+            assets.add(e);
+        }
+        m.put("assets", assets);
+        if (json) {
+            System.out.println(Json.write(m));
+        } else {
+            for (AccountTrace.AssetResult a : result.assets()) {
+                System.out.printf("%s %s: seeded %s, at endpoints %s, held %s (base units)%n", policy, a.asset().symbol(), a.account().seeded(),
+                        a.account().endpoints(), a.account().held());
+                a.byEntity().forEach((k, v) -> System.out.printf("  endpoint %-30s %s%n", k, v));
+            }
         }
         return ExitCode.OK;
     }

@@ -1,0 +1,71 @@
+package io.chaintrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code chaintrace trace --json} end to end on real data, both chains. */
+class TraceCliTest {
+    @TempDir
+    Path dir;
+
+    private String stdout(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Chaintrace.run(args), String.join(" ", args));
+            return buf.toString(StandardCharsets.UTF_8);
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    @Test
+    void bitcoinTraceUnderEveryPolicyBalances() throws Exception {
+        String store = dir.resolve("btc").toString();
+        Chaintrace.run("ingest", "btc-blocks", TestData.blk("firstblocks.blk").toString(), "--store", store, "--no-progress");
+        for (String policy : new String[] {"poison", "haircut", "fifo", "lifo", "tiho"}) {
+            JsonNode r = new ObjectMapper().readTree(stdout("trace", "--store", store, "--seed",
+                    "0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9:0", "--policy", policy, "--hops", "6", "--json"));
+            assertEquals(policy, r.get("policy").asText());
+            assertEquals(5_000_000_000L, r.get("account").get("seeded").asLong());
+            JsonNode merge = null;
+            for (JsonNode o : r.get("outputs")) {
+                if (o.get("txid").asText().startsWith("a3b0e9e7")) {
+                    merge = o;
+                }
+            }
+            assertEquals(policy.equals("poison") ? 6_100_000_000L : 1_100_000_000L, merge.get("taint").asLong(), policy);
+            assertEquals(!policy.equals("poison"), r.get("account").get("balanced").asBoolean(), policy);
+        }
+    }
+
+    @Test
+    void ethereumTraceFromAnImportedExport() throws Exception {
+        Path etl = TestData.blk("genesis.blk").getParent().getParent().getParent().resolve("eth/etl/test_stream/blocks_17173049_17173050");
+        String store = dir.resolve("eth").toString();
+        assertEquals(0, Chaintrace.run("ingest", "eth-etl", etl.resolve("expected_transactions.json").toString(),
+                etl.resolve("expected_token_transfers.json").toString(), "--store", store));
+        // The first token transfer of block 17173049: 7.056... WETH to 0x7054...; trace it on.
+        JsonNode r = new ObjectMapper().readTree(stdout("trace", "--store", store, "--seed",
+                "0x7054b0f980a7eb5b3a6b3446f3c947d80162775c@0xeb107a40ba73a50c79a9f2026e902d758d1c5e5e211f7a7db1b294f88f118dd0",
+                "--policy", "fifo", "--json"));
+        JsonNode weth = null;
+        for (JsonNode a : r.get("assets")) {
+            if ("0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2".equalsIgnoreCase(a.get("contract").asText())) {
+                weth = a;
+            }
+        }
+        assertEquals("7056176614974947328", weth.get("account").get("seeded").asText());
+        assertTrue(weth.get("account").get("balanced").asBoolean());
+    }
+}

@@ -8,6 +8,8 @@ import io.chaintrace.core.model.LabelCategory;
 import io.chaintrace.core.trace.Direction;
 import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.Seed;
+import io.chaintrace.core.trace.TraceGraph;
+import io.chaintrace.graph.GraphExport;
 import io.chaintrace.core.trace.TaintPolicy;
 import io.chaintrace.core.trace.TraceRequest;
 import io.chaintrace.core.trace.TraceResult;
@@ -73,8 +75,15 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--through-endpoints", description = "Report endpoints but follow the value through them.")
     boolean throughEndpoints;
 
-    @Option(names = "--json", description = "Print the result as one JSON object (schema in the README).")
+    @Option(names = "--json", description = "Print the result as one JSON object (schema in the README); same as --format json.")
     boolean json;
+
+    @Option(names = "--format", defaultValue = "text",
+            description = "text, json (the trace, schema in the README), or the trace graph as graphml, gexf, dot or jgrapht-json.")
+    String format;
+
+    @Option(names = "--level", defaultValue = "tx", description = "Graph level for graph formats: tx or address (default: ${DEFAULT-VALUE}).")
+    String level;
 
     @Override
     public Integer call() throws java.io.IOException {
@@ -123,10 +132,20 @@ final class TraceCommand implements Callable<Integer> {
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             result = new UtxoTracer(cs).trace(request);
         }
-        if (json) {
-            System.out.println(Json.write(toJson(result)));
-        } else {
-            printText(result);
+        String f = json ? "json" : format.toLowerCase(Locale.ROOT);
+        switch (f) {
+            case "json" -> System.out.println(Json.write(toJson(result)));
+            case "text" -> printText(result);
+            default -> {
+                TraceGraph.Level l = switch (level.toLowerCase(Locale.ROOT)) {
+                    case "tx", "transaction" -> TraceGraph.Level.TRANSACTION;
+                    case "address" -> TraceGraph.Level.ADDRESS;
+                    default -> throw new IllegalArgumentException("--level is tx or address, not " + level);
+                };
+                java.io.PrintWriter out = new java.io.PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8));
+                GraphExport.write(TraceGraph.of(result, l), GraphExport.Format.of(f.equals("jgrapht-json") ? "json" : f), out);
+                out.flush();
+            }
         }
         return ExitCode.OK;
     }
@@ -309,6 +328,8 @@ final class TraceCommand implements Callable<Integer> {
             cuts.add(e);
         }
         m.put("cuts", cuts);
+        m.put("maxFlowToEndpoints", TraceGraph.maxFlowToEndpoints(r));
+        m.put("roundTrips", TraceGraph.roundTrips(r).stream().map(c -> c.stream().map(TraceGraph.Node::label).sorted().toList()).toList());
         return m;
     }
 

@@ -51,6 +51,17 @@ class ChainStoreTest {
         return new NewBlock(h(200), Hash256.ZERO, 0, 1_231_006_505L, BigInteger.ONE, List.of(coinbase, pay, unknown));
     }
 
+    /** The same block in memory, for tests that need a ledger but not a store. */
+    static io.chaintrace.core.trace.MemoryLedger memoryChain() {
+        io.chaintrace.core.trace.MemoryLedger l = new io.chaintrace.core.trace.MemoryLedger();
+        NewBlock b = block();
+        int pos = 0;
+        for (NewBlock.NewTransaction t : b.transactions()) {
+            l.add(t.txid(), new io.chaintrace.core.model.BlockRef(b.height(), b.hash(), b.time()), pos++, t.spends(), t.outputs());
+        }
+        return l;
+    }
+
     @Test
     void resolvesInputsWithinTheBlockAndMarksUnknownOnesUnresolved() {
         try (ChainStore s = ChainStore.open(dir.resolve("s"))) {

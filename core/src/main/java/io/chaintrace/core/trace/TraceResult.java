@@ -83,11 +83,13 @@ public record TraceResult(TraceRequest request, List<TaintedOutput> outputs, Lis
      * An output the trace reached.
      *
      * @param hop   0 for seeds, else how many transactions from the nearest seed
+     * @param via   the transaction the trace came through to reach it (forward: its creator; backward:
+     *              its spender); empty for seeds
      * @param next  the transaction the trace would take next (forward: the spender; backward: the creator)
      * @param state what happened to its taint
      */
     public record TaintedOutput(Outpoint outpoint, int height, long time, int hop, long value, Taint taint, ScriptKind kind,
-                                Optional<Address> owner, Optional<Hash256> next, OutputState state) {
+                                Optional<Address> owner, Optional<Hash256> via, Optional<Hash256> next, OutputState state) {
     }
 
     /** What became of the taint on a reached output. */

@@ -124,7 +124,7 @@ public final class UtxoTracer {
                     .sorted(Comparator.<Reached>comparingInt(r -> r.height).thenComparingInt(r -> r.position)
                             .thenComparingInt(r -> r.output.index()))
                     .forEach(r -> outputs.add(new TaintedOutput(r.outpoint, r.height, r.time, r.hop, r.output.value(), r.taint,
-                            r.output.kind(), r.output.owner(), Optional.ofNullable(r.next), r.state)));
+                            r.output.kind(), r.output.owner(), Optional.ofNullable(r.via), Optional.ofNullable(r.next), r.state)));
             TraceResult.Account account = new TraceResult.Account(seeded, endpoints, unspent, fees, minted, unresolved, dust, cutByHops,
                     cutByTime, cutByBudget, absorbed);
             return new TraceResult(request, outputs, moved, hits, account, cuts);
@@ -208,7 +208,7 @@ public final class UtxoTracer {
                 UtxoTransaction funding = stored(input.prevout().txid());
                 TxOutput spent = funding.outputs().stream().filter(o -> o.index() == input.prevout().vout()).findFirst()
                         .orElseThrow(() -> new IllegalStateException("store is inconsistent: " + input.prevout() + " is not an output of its transaction"));
-                reach(funding, spent, hop, t, false);
+                reach(funding, spent, hop, t, false, tx.txid());
             }
             if (taintIn > taintOut) {
                 // Taint no known input can carry: a coinbase's new coins and fees, or inputs whose value is unknown.
@@ -258,8 +258,13 @@ public final class UtxoTracer {
         }
 
         private void reach(UtxoTransaction tx, TxOutput output, int hop, Taint taint, boolean seed) {
+            reach(tx, output, hop, taint, seed, seed ? null : tx.txid());
+        }
+
+        private void reach(UtxoTransaction tx, TxOutput output, int hop, Taint taint, boolean seed, Hash256 via) {
             Outpoint op = new Outpoint(tx.txid(), output.index());
             Reached r = new Reached(op, tx.block().height(), tx.block().time(), tx.position(), hop, output, taint);
+            r.via = via;
             reached.put(op, r);
             if (!seed && taint.amount() < limits.minAmount()) {
                 r.state = OutputState.DUST;
@@ -377,6 +382,7 @@ public final class UtxoTracer {
         final int hop;
         final TxOutput output;
         final Taint taint;
+        Hash256 via;
         Hash256 next;
         OutputState state = OutputState.UNSPENT;
 

@@ -54,7 +54,7 @@ public final class HaircutPolicy implements TaintPolicy {
      * {@code taint} split over slices in proportion to their weights, exactly (largest remainder).
      * With no weight at all the taint stays on the last slice.
      */
-    static long[] split(long taint, long[] weights) {
+    public static long[] split(long taint, long[] weights) {
         int n = weights.length;
         long[] share = new long[n];
         if (taint == 0 || n == 0) {

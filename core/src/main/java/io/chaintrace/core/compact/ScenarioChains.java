@@ -1,0 +1,46 @@
+package io.chaintrace.core.compact;
+
+import io.chaintrace.core.model.Label;
+import io.chaintrace.core.model.Outpoint;
+import io.chaintrace.core.model.TxOutput;
+import io.chaintrace.core.scenario.Scenario;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** A generated scenario as a compact chain, with owner ids for its addresses. */
+public final class ScenarioChains {
+    private ScenarioChains() {
+    }
+
+    /** The compact chain, owner ids by address text, output ids by outpoint. */
+    public record Loaded(CompactChain chain, Map<String, Integer> owners, Map<Outpoint, Integer> outputs) {
+    }
+
+    /** Loads a scenario; owners labelled with a category in {@code stopAt} become endpoints. */
+    public static Loaded load(Scenario s, Set<io.chaintrace.core.model.LabelCategory> stopAt) {
+        CompactChain.Builder b = new CompactChain.Builder();
+        Map<String, Integer> owners = new HashMap<>();
+        Map<Outpoint, Integer> outputs = new HashMap<>();
+        for (Scenario.Block block : s.blocks()) {
+            for (Scenario.Tx tx : block.transactions()) {
+                b.transaction();
+                for (Outpoint op : tx.spends()) {
+                    Integer src = outputs.get(op);
+                    b.input(src == null ? -1 : src);
+                }
+                for (TxOutput o : tx.outputs()) {
+                    int owner = o.owner().map(a -> owners.computeIfAbsent(a.text(), k -> owners.size())).orElse(-1);
+                    outputs.put(new Outpoint(tx.txid(), o.index()), b.output(o.value(), owner));
+                }
+            }
+        }
+        for (Label l : s.labels()) {
+            Integer id = owners.get(l.address().text());
+            if (id != null && stopAt.contains(l.category())) {
+                b.endpoint(id);
+            }
+        }
+        return new Loaded(b.build(), owners, outputs);
+    }
+}

@@ -17,9 +17,10 @@ import java.util.TreeMap;
  * <p>Forward: {@code seeded = endpoints + unspent + fees + dust + cut + absorbedBySeeds}. Backward:
  * {@code seeded = endpoints + minted + unresolved + dust + cut + absorbedBySeeds}. For a
  * conserving policy the account balances to the unit; poison marks whole outputs and does not.
+ * {@code edgesVisited}: inputs and outputs of every transaction the trace went through.
  */
 public record TraceResult(TraceRequest request, List<TaintedOutput> outputs, List<TaintedTransaction> transactions,
-                          List<EndpointHit> endpoints, Account account, List<Cut> cuts) {
+                          List<EndpointHit> endpoints, Account account, List<Cut> cuts, long edgesVisited) {
     public TraceResult {
         outputs = List.copyOf(outputs);
         transactions = List.copyOf(transactions);

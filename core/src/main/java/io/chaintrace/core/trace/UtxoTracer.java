@@ -127,7 +127,7 @@ public final class UtxoTracer {
                             r.output.kind(), r.output.owner(), Optional.ofNullable(r.via), Optional.ofNullable(r.next), r.state)));
             TraceResult.Account account = new TraceResult.Account(seeded, endpoints, unspent, fees, minted, unresolved, dust, cutByHops,
                     cutByTime, cutByBudget, absorbed);
-            return new TraceResult(request, outputs, moved, hits, account, cuts);
+            return new TraceResult(request, outputs, moved, hits, account, cuts, edges);
         }
 
         /** Forward through one transaction: its tainted inputs onto its outputs and fee. */

@@ -967,18 +967,25 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             Outpoint op = status == InputStatus.COINBASE ? Outpoint.COINBASE : new Outpoint(new Hash256(prev), vout);
             inputs.add(new TxInput(op, status, value, owner == NO_OWNER ? Optional.empty() : Optional.of(address(owner))));
         }
+        // The record says how many outputs there are: one multiGet, no iterator (costly through JNI).
+        List<byte[]> keys = new ArrayList<>(nOut);
+        for (int i = 0; i < nOut; i++) {
+            keys.add(Keys.outpoint(txid, i));
+        }
+        List<byte[]> values;
+        try {
+            values = nOut == 0 ? List.of() : db.multiGetAsList(java.util.Collections.nCopies(nOut, cf.get("outputs")), keys);
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "read failed: " + e.getMessage(), e);
+        }
         List<TxOutput> outputs = new ArrayList<>(nOut);
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("outputs"), ro)) {
-            byte[] prefix = txid.bytes();
-            for (it.seek(Keys.outpoint(txid, 0)); it.isValid(); it.next()) {
-                byte[] k = it.key();
-                if (!Arrays.equals(k, 0, 32, prefix, 0, 32)) {
-                    break;
-                }
-                OutputRecord o = OutputRecord.decode(it.value());
-                outputs.add(new TxOutput(Keys.getInt(k, 32), o.value(), o.kind(),
-                        o.ownerId() == NO_OWNER ? Optional.empty() : Optional.of(address(o.ownerId()))));
+        for (int i = 0; i < nOut; i++) {
+            byte[] ov = values.get(i);
+            if (ov == null) {
+                break;
             }
+            OutputRecord o = OutputRecord.decode(ov);
+            outputs.add(new TxOutput(i, o.value(), o.kind(), o.ownerId() == NO_OWNER ? Optional.empty() : Optional.of(address(o.ownerId()))));
         }
         if (outputs.size() != nOut) {
             throw new StoreException(path, "corrupt: transaction " + txid + " lists " + nOut + " outputs, " + outputs.size() + " stored");

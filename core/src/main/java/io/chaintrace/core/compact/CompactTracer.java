@@ -7,16 +7,14 @@ import io.chaintrace.core.trace.LifoPolicy;
 import io.chaintrace.core.trace.PoisonPolicy;
 import io.chaintrace.core.trace.Taint;
 import io.chaintrace.core.trace.TaintPolicy;
-import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
-import it.unimi.dsi.fastutil.ints.IntHeapPriorityQueue;
 import java.util.Arrays;
 
 /**
- * A forward trace over a {@link CompactChain}. Transactions wait in a heap of ids (ids are chain
- * order, so the heap gives the same time-respecting order as the object tracer); taint and hops
- * live in primitive hash maps sized by what the trace touches, not by the chain. Poison, haircut
+ * A forward trace over a {@link CompactChain}. Transactions are taken in id order, which is chain
+ * order, as the object tracer takes them; taint and hops live on pages of primitive arrays
+ * allocated where the trace goes ({@link Paged}). Poison, haircut
  * and TIHO run on amounts; FIFO and LIFO keep each coin's tainted intervals and go through their
  * policy classes. Gives the same amounts and account as the object tracer.
  */
@@ -27,9 +25,63 @@ public final class CompactTracer {
         this.c = chain;
     }
 
-    /** Where the taint went: {@code outputTaint} by output id, {@code endpointTaint} by owner id. */
-    public record Result(long seeded, long endpoints, long unspent, long fees, long cutByHops, long edgesVisited,
-                         Int2LongOpenHashMap outputTaint, Int2LongOpenHashMap endpointTaint) {
+    /** Where the taint went: {@code outputTaint} by output id (the outputs reached), {@code endpointTaint} by owner id. */
+    public static final class Result {
+        private final long seeded;
+        private final long endpoints;
+        private final long unspent;
+        private final long fees;
+        private final long cutByHops;
+        private final long edgesVisited;
+        private final Paged.Longs taint;
+        private final Int2LongOpenHashMap endpointTaint;
+
+        Result(long seeded, long endpoints, long unspent, long fees, long cutByHops, long edgesVisited, Paged.Longs taint,
+               Int2LongOpenHashMap endpointTaint) {
+            this.seeded = seeded;
+            this.endpoints = endpoints;
+            this.unspent = unspent;
+            this.fees = fees;
+            this.cutByHops = cutByHops;
+            this.edgesVisited = edgesVisited;
+            this.taint = taint;
+            this.endpointTaint = endpointTaint;
+        }
+
+        public long seeded() {
+            return seeded;
+        }
+
+        public long endpoints() {
+            return endpoints;
+        }
+
+        public long unspent() {
+            return unspent;
+        }
+
+        public long fees() {
+            return fees;
+        }
+
+        public long cutByHops() {
+            return cutByHops;
+        }
+
+        public long edgesVisited() {
+            return edgesVisited;
+        }
+
+        /** Taint on an output (0 when the trace did not reach it). */
+        public long outputTaint(int output) {
+            return taint.get(output);
+        }
+
+        /** Taint received per endpoint owner id. */
+        public Int2LongOpenHashMap endpointTaint() {
+            return endpointTaint;
+        }
+
         public boolean balanced() {
             return seeded == endpoints + unspent + fees + cutByHops;
         }
@@ -37,11 +89,11 @@ public final class CompactTracer {
 
     /** Forward from whole outputs, at most {@code maxHops} transactions deep. */
     public Result forward(int[] seedOutputs, TaintPolicy policy, int maxHops) {
-        Int2LongOpenHashMap taint = new Int2LongOpenHashMap();
+        Paged.Longs taint = new Paged.Longs(c.edges());
         boolean ordered = policy instanceof FifoPolicy || policy instanceof LifoPolicy;
         Int2ObjectOpenHashMap<Taint> located = ordered ? new Int2ObjectOpenHashMap<>() : null;
-        Int2IntOpenHashMap hop = new Int2IntOpenHashMap();
-        IntHeapPriorityQueue waiting = new IntHeapPriorityQueue();
+        Paged.Ints hop = new Paged.Ints(c.txCount);
+        Paged.Waiting waiting = new Paged.Waiting();
         Int2LongOpenHashMap atEndpoint = new Int2LongOpenHashMap();
         long seeded = 0;
         long endpoints = 0;
@@ -51,10 +103,10 @@ public final class CompactTracer {
         long edges = 0;
         for (int o : seedOutputs) {
             long v = c.outValue[o];
-            if (v == 0 || taint.containsKey(o)) {
+            if (v == 0 || taint.get(o) != 0) {
                 continue;
             }
-            taint.put(o, v);
+            taint.set(o, v);
             if (ordered) {
                 located.put(o, Taint.whole(v));
             }
@@ -62,15 +114,15 @@ public final class CompactTracer {
             int s = c.spender[o];
             if (s < 0) {
                 unspent += v;
-            } else if (!hop.containsKey(s)) {
-                hop.put(s, 1);
-                waiting.enqueue(s);
+            } else if (hop.get(s) == 0) {
+                hop.set(s, 1);
+                waiting.add(s);
             }
         }
         boolean poison = policy instanceof PoisonPolicy;
         boolean haircut = policy instanceof HaircutPolicy;
         while (!waiting.isEmpty()) {
-            int t = waiting.dequeueInt();
+            int t = waiting.take();
             int h = hop.get(t);
             int i0 = c.inStart[t];
             int i1 = c.inStart[t + 1];
@@ -113,14 +165,14 @@ public final class CompactTracer {
                     Taint tt = split.taint()[o - o0];
                     if (!tt.isClean()) {
                         located.put(o, tt);
-                        taint.put(o, tt.amount());
+                        taint.set(o, tt.amount());
                     }
                 }
             } else if (poison) {
                 if (taintIn > 0) {
                     for (int o = o0; o < o1; o++) {
                         if (c.outValue[o] > 0) {
-                            taint.put(o, c.outValue[o]);
+                            taint.set(o, c.outValue[o]);
                         }
                     }
                     fees += fee;
@@ -132,7 +184,7 @@ public final class CompactTracer {
                 long[] shares = HaircutPolicy.split(taintIn, weights);
                 for (int j = 0; j < n; j++) {
                     if (shares[j] > 0) {
-                        taint.put(o0 + j, shares[j]);
+                        taint.set(o0 + j, shares[j]);
                     }
                 }
                 fees += shares[n];
@@ -142,7 +194,7 @@ public final class CompactTracer {
                 while (left > 0) {
                     int best = -1;
                     for (int o = o0; o < o1; o++) {
-                        if (!taint.containsKey(o) && c.outValue[o] > 0 && (best < 0 || c.outValue[o] > c.outValue[best])) {
+                        if (taint.get(o) == 0 && c.outValue[o] > 0 && (best < 0 || c.outValue[o] > c.outValue[best])) {
                             best = o;
                         }
                     }
@@ -150,7 +202,7 @@ public final class CompactTracer {
                         break;
                     }
                     long a = Math.min(left, c.outValue[best]);
-                    taint.put(best, a);
+                    taint.set(best, a);
                     left -= a;
                 }
                 fees += left;
@@ -169,11 +221,11 @@ public final class CompactTracer {
                 int s = c.spender[o];
                 if (s < 0) {
                     unspent += a;
-                } else if (!hop.containsKey(s)) {
-                    hop.put(s, h + 1);
-                    waiting.enqueue(s);
+                } else if (hop.get(s) == 0) {
+                    hop.set(s, h + 1);
+                    waiting.add(s);
                 } else if (h + 1 < hop.get(s)) {
-                    hop.put(s, h + 1);
+                    hop.set(s, h + 1);
                 }
             }
         }

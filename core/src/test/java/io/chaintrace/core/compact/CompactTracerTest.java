@@ -42,7 +42,7 @@ class CompactTracerTest {
             assertEquals(expected.account().fees(), r.fees(), p.name() + " fees");
             assertEquals(expected.account().cutByHops(), r.cutByHops(), p.name() + " cut");
             for (TraceResult.TaintedOutput o : expected.outputs()) {
-                assertEquals(o.taint().amount(), r.outputTaint().get((int) loaded.outputs().get(o.outpoint())), p.name() + " " + o.outpoint());
+                assertEquals(o.taint().amount(), r.outputTaint(loaded.outputs().get(o.outpoint())), p.name() + " " + o.outpoint());
             }
             assertTrue(!p.conserving() || r.balanced(), p.name());
         }

@@ -3,30 +3,54 @@ package io.chaintrace.core.compact;
 import java.util.BitSet;
 
 /**
- * Trace state by dense id on pages of primitive arrays allocated when first touched: array speed
- * for a trace that floods the chain, memory only where a small trace goes.
+ * Trace state by dense id: a primitive hash map while the trace is small (nothing sized by the
+ * chain), then pages of primitive arrays allocated when first touched: array speed for a trace
+ * that floods the chain.
  */
 final class Paged {
-    private static final int SHIFT = 12;
+    private static final int SHIFT = 9;
     private static final int MASK = (1 << SHIFT) - 1;
 
     private Paged() {
     }
 
-    /** long per id, 0 when never set. */
+    /** Entries a trace keeps in a hash map before it moves to pages: small traces never allocate a page. */
+    private static final int SMALL = 1 << 12;
+
+    /** long per id, 0 when never set: a hash map while small, then pages. */
     static final class Longs {
-        private final long[][] pages;
+        private final int size;
+        private it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap small = new it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap();
+        private long[][] pages;
 
         Longs(int size) {
-            pages = new long[(size >>> SHIFT) + 1][];
+            this.size = size;
         }
 
         long get(int i) {
+            if (pages == null) {
+                return small.get(i);
+            }
             long[] p = pages[i >>> SHIFT];
             return p == null ? 0 : p[i & MASK];
         }
 
         void set(int i, long v) {
+            if (pages == null) {
+                small.put(i, v);
+                if (small.size() > SMALL) {
+                    pages = new long[(size >>> SHIFT) + 1][];
+                    for (var e : small.int2LongEntrySet()) {
+                        put(e.getIntKey(), e.getLongValue());
+                    }
+                    small = null;
+                }
+                return;
+            }
+            put(i, v);
+        }
+
+        private void put(int i, long v) {
             long[] p = pages[i >>> SHIFT];
             if (p == null) {
                 p = pages[i >>> SHIFT] = new long[1 << SHIFT];
@@ -35,20 +59,40 @@ final class Paged {
         }
     }
 
-    /** int per id, 0 when never set. */
+    /** int per id, 0 when never set: a hash map while small, then pages. */
     static final class Ints {
-        private final int[][] pages;
+        private final int size;
+        private it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap small = new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
+        private int[][] pages;
 
         Ints(int size) {
-            pages = new int[(size >>> SHIFT) + 1][];
+            this.size = size;
         }
 
         int get(int i) {
+            if (pages == null) {
+                return small.get(i);
+            }
             int[] p = pages[i >>> SHIFT];
             return p == null ? 0 : p[i & MASK];
         }
 
         void set(int i, int v) {
+            if (pages == null) {
+                small.put(i, v);
+                if (small.size() > SMALL) {
+                    pages = new int[(size >>> SHIFT) + 1][];
+                    for (var e : small.int2IntEntrySet()) {
+                        put(e.getIntKey(), e.getIntValue());
+                    }
+                    small = null;
+                }
+                return;
+            }
+            put(i, v);
+        }
+
+        private void put(int i, int v) {
             int[] p = pages[i >>> SHIFT];
             if (p == null) {
                 p = pages[i >>> SHIFT] = new int[1 << SHIFT];

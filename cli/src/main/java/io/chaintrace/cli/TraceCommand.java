@@ -123,11 +123,7 @@ final class TraceCommand implements Callable<Integer> {
             case "backward" -> Direction.BACKWARD;
             default -> throw new IllegalArgumentException("--direction is forward or backward, not " + direction);
         };
-        Limits limits = new Limits(hops, minAmount, since == null ? Long.MIN_VALUE : time(since), until == null ? Long.MAX_VALUE : time(until),
-                maxTransactions == null ? Long.MAX_VALUE : maxTransactions, maxEdges == null ? Long.MAX_VALUE : maxEdges);
-        Set<LabelCategory> stops = stopAt == null ? TraceRequest.SERVICES : stopAt.stream()
-                .filter(c -> !c.equalsIgnoreCase("none")).map(LabelCategory::fromId).collect(Collectors.toCollection(() -> EnumSet.noneOf(LabelCategory.class)));
-        TraceRequest request = new TraceRequest(parsed, TaintPolicy.named(policy), dir, limits, stops, throughEndpoints);
+        TraceRequest request = new TraceRequest(parsed, TaintPolicy.named(policy), dir, limits(), stops(), throughEndpoints);
         TraceResult result;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             result = new UtxoTracer(cs).trace(request);
@@ -150,6 +146,18 @@ final class TraceCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** The limits the options set (--since only matters backward, which accounts do not trace yet). */
+    private Limits limits() {
+        return new Limits(hops, minAmount, since == null ? Long.MIN_VALUE : time(since), until == null ? Long.MAX_VALUE : time(until),
+                maxTransactions == null ? Long.MAX_VALUE : maxTransactions, maxEdges == null ? Long.MAX_VALUE : maxEdges);
+    }
+
+    /** The categories the trace stops at: the services by default, none with 'none'. */
+    private Set<LabelCategory> stops() {
+        return stopAt == null ? TraceRequest.SERVICES : stopAt.stream().filter(c -> !c.equalsIgnoreCase("none")).map(LabelCategory::fromId)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(LabelCategory.class)));
+    }
+
     static boolean isEthereum(String seed) {
         String s = seed.strip();
         return s.startsWith("0x") && (s.length() == 42 || (s.length() > 43 && s.charAt(42) == '@'));
@@ -167,13 +175,9 @@ final class TraceCommand implements Callable<Integer> {
             seedList.add(new AccountTrace.Seed(Address.parse(at < 0 ? t : t.substring(0, at)),
                     at < 0 ? java.util.Optional.empty() : java.util.Optional.of(Hash256.fromHex(t.substring(at + 1)))));
         }
-        Limits limits = new Limits(hops, minAmount, Long.MIN_VALUE, until == null ? Long.MAX_VALUE : time(until),
-                maxTransactions == null ? Long.MAX_VALUE : maxTransactions, maxEdges == null ? Long.MAX_VALUE : maxEdges);
-        Set<LabelCategory> stops = stopAt == null ? TraceRequest.SERVICES : stopAt.stream()
-                .filter(c -> !c.equalsIgnoreCase("none")).map(LabelCategory::fromId).collect(Collectors.toCollection(() -> EnumSet.noneOf(LabelCategory.class)));
         AccountTrace.Result result;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
-            result = new AccountTracer(cs).trace(new AccountTrace.Request(seedList, TaintPolicy.named(policy), limits, stops, throughEndpoints));
+            result = new AccountTracer(cs).trace(new AccountTrace.Request(seedList, TaintPolicy.named(policy), limits(), stops(), throughEndpoints));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seeds", all);

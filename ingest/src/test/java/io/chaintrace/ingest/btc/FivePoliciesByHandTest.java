@@ -11,7 +11,6 @@ import io.chaintrace.core.trace.TraceRequest;
 import io.chaintrace.core.trace.TraceResult;
 import io.chaintrace.core.trace.UtxoTracer;
 import io.chaintrace.graph.ChainStore;
-import io.chaintrace.ingest.IngestListener;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +50,7 @@ class FivePoliciesByHandTest {
 
     @BeforeAll
     static void ingest() {
-        store = ChainStore.open(dir.resolve("store"));
-        new BlockFileSource(store, IngestListener.NONE).ingest(List.of(SharedData.blk("firstblocks.blk")));
+        store = FirstBlocks.store(dir);
     }
 
     @AfterAll

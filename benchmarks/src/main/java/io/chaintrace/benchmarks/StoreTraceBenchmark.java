@@ -37,9 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Tracing from RocksDB: a generated chain of about {@code edges} outputs is written into a store
- * once; each measured trace opens the store afresh (empty block cache) and traces poison forward
- * without a hop limit from every output of the first 2% of transactions, through the object
- * tracer reading the store.
+ * once; each measured trace opens the store afresh (empty block cache) and traces forward under
+ * {@code policy} without a hop limit from every output of the first 2% of transactions, through
+ * the object tracer reading the store.
  * Edges visited per trace are printed at setup; edges per second = edges / time.
  */
 @State(Scope.Benchmark)
@@ -51,6 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StoreTraceBenchmark {
     @Param({"100000", "1000000"})
     int edges;
+
+    @Param({"poison", "haircut", "fifo", "lifo", "tiho"})
+    String policy;
 
     private Path dir;
     private ChainStore store;
@@ -101,12 +104,12 @@ public class StoreTraceBenchmark {
     }
 
     @Benchmark
-    public long poisonFromTheStore() {
+    public long traceFromTheStore() {
         return trace();
     }
 
     private long trace() {
-        TraceResult r = new UtxoTracer(store).trace(new TraceRequest(seeds, TaintPolicy.named("poison"), Direction.FORWARD,
+        TraceResult r = new UtxoTracer(store).trace(new TraceRequest(seeds, TaintPolicy.named(policy), Direction.FORWARD,
                 Limits.DEFAULT.withHops(Integer.MAX_VALUE), Set.of(), false));
         return r.edgesVisited();
     }

@@ -720,22 +720,6 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         return Optional.of(new StoredEthBlock(number, new Hash256(hash), new Hash256(parent), b.getLong()));
     }
 
-    /** Stored Ethereum block numbers in [from, to], ascending. */
-    public List<Long> ethBlockNumbers(long from, long to) {
-        awaitQuietly();
-        List<Long> numbers = new ArrayList<>();
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("eth_blocks"), ro)) {
-            for (it.seek(Keys.number(from)); it.isValid(); it.next()) {
-                long n = Keys.getLong(it.key(), 0);
-                if (n > to) {
-                    break;
-                }
-                numbers.add(n);
-            }
-        }
-        return numbers;
-    }
-
     /** Ethereum totals: blocks and transfers stored. */
     public record EthStats(long blocks, long transfers) {
     }

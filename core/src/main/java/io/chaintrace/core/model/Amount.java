@@ -12,8 +12,4 @@ public record Amount(Asset asset, BigInteger units) {
             throw new IllegalArgumentException("negative amount " + units);
         }
     }
-
-    public static Amount satoshi(long sat) {
-        return new Amount(Asset.BTC, BigInteger.valueOf(sat));
-    }
 }

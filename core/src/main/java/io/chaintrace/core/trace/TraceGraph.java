@@ -86,14 +86,13 @@ public final class TraceGraph {
             if (o.taint().isClean()) {
                 continue;
             }
-            // Value flowed from the transaction that created the output to the one that spent it.
-            Node creator = forward ? o.via().map(h -> tx(nodes, h)).orElseGet(() -> seed(nodes, o)) : o.next().map(h -> tx(nodes, h))
-                    .orElseGet(() -> terminal(nodes, o, r));
-            Node consumer = forward ? o.next().filter(h -> o.state() == OutputState.FOLLOWED).map(h -> tx(nodes, h))
-                    .orElseGet(() -> terminal(nodes, o, r)) : o.via().map(h -> tx(nodes, h)).orElseGet(() -> seed(nodes, o));
-            if (!forward && o.state() != OutputState.FOLLOWED) {
-                creator = terminal(nodes, o, r);
-            }
+            // Value flowed from the transaction that created the output to the one that spent it. The
+            // side the trace came from is `via` (or the seed); the side it went on to is `next` when
+            // followed, else where it stopped.
+            Node cameFrom = o.via().map(h -> tx(nodes, h)).orElseGet(() -> seed(nodes, o));
+            Node wentTo = o.state() == OutputState.FOLLOWED && o.next().isPresent() ? tx(nodes, o.next().get()) : terminal(nodes, o, r);
+            Node creator = forward ? cameFrom : wentTo;
+            Node consumer = forward ? wentTo : cameFrom;
             g.addVertex(creator);
             g.addVertex(consumer);
             Edge e = new Edge(o.taint().amount(), o.value(), o.time(), o.outpoint().toString());

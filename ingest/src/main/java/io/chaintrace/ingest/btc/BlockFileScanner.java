@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -169,9 +168,5 @@ final class BlockFileScanner {
             default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         };
         return kind;
-    }
-
-    static String hex(int word) {
-        return HexFormat.of().toHexDigits(word);
     }
 }

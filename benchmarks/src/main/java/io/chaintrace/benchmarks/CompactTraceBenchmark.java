@@ -2,6 +2,9 @@ package io.chaintrace.benchmarks;
 
 import io.chaintrace.core.compact.CompactChain;
 import io.chaintrace.core.compact.CompactTracer;
+import io.chaintrace.core.compact.OutputRefs;
+import io.chaintrace.core.compact.ScenarioChains;
+import io.chaintrace.core.scenario.SyntheticChain;
 import io.chaintrace.core.trace.TaintPolicy;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -19,7 +22,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The hot traversal in memory: forward traces over a compact chain of {@code edges} outputs, per
+ * The hot traversal in memory: forward traces over a compact chain of {@code edges} outputs
+ * ({@link SyntheticChain}, the same chain {@link StoreTraceBenchmark} reads from RocksDB), per
  * policy. {@code fullTrace} follows 10 seeds without a hop limit (edges visited per second is the
  * {@code edges} counter, per second); {@code sixHops} traces 6 hops from one seed (latency = 1 / score).
  */
@@ -39,16 +43,16 @@ public class CompactTraceBenchmark {
     CompactChain chain;
     CompactTracer tracer;
     TaintPolicy p;
-    int[] seeds;
-    int[] one;
+    OutputRefs seeds;
+    OutputRefs one;
 
     @Setup(Level.Trial)
     public void build() {
-        chain = RandomChains.generate(42, edges);
+        chain = ScenarioChains.synthetic(SyntheticChain.Settings.of(SyntheticStores.SEED, edges));
         tracer = new CompactTracer(chain);
         p = TaintPolicy.named(policy);
-        seeds = RandomChains.seeds(chain, 10, 7);
-        one = new int[] {seeds[0]};
+        seeds = SyntheticStores.seeds(chain.transactions(), 10, 7);
+        one = new OutputRefs(new int[] {seeds.tx()[0]}, new int[] {0});
         System.out.printf("%n[chain] %,d edges, %,d transactions, %.1f bytes/edge%n", chain.edges(), chain.transactions(), chain.bytesPerEdge());
     }
 

@@ -1,25 +1,13 @@
 package io.chaintrace.benchmarks;
 
-import io.chaintrace.core.model.Outpoint;
-import io.chaintrace.core.scenario.Scenario;
-import io.chaintrace.core.scenario.ScenarioGenerator;
-import io.chaintrace.core.trace.Direction;
-import io.chaintrace.core.trace.Limits;
-import io.chaintrace.core.trace.Seed;
+import io.chaintrace.core.compact.CompactTracer;
+import io.chaintrace.core.compact.OutputRefs;
+import io.chaintrace.core.compact.PagedChain;
 import io.chaintrace.core.trace.TaintPolicy;
 import io.chaintrace.core.trace.TraceRequest;
-import io.chaintrace.core.trace.TraceResult;
-import io.chaintrace.core.trace.UtxoTracer;
 import io.chaintrace.graph.ChainStore;
-import io.chaintrace.graph.Checkpoint;
-import io.chaintrace.graph.NewBlock;
 import java.io.IOException;
-import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,20 +24,23 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Tracing from RocksDB: a generated chain of about {@code edges} outputs is written into a store
- * once; each measured trace opens the store afresh (empty block cache) and traces forward under
- * {@code policy} without a hop limit from every output of the first 2% of transactions, through
- * the object tracer reading the store.
- * Edges visited per trace are printed at setup; edges per second = edges / time.
+ * Tracing from a cold RocksDB store: the synthetic chain of {@code edges} outputs (the one
+ * {@link CompactTraceBenchmark} holds in memory) written through the ingest path once; each
+ * measured trace opens the store afresh (empty RocksDB block cache; the OS page cache is whatever
+ * the machine left) and runs the compact tracer over pages read lazily into a 256 MB cache.
+ * {@code fullTrace}: 10 seeds, no hop limit; {@code sixHops}: one seed, 6 hops. Edges per trace
+ * and pages read are printed at setup; edges per second = edges / time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 1)
-@Measurement(iterations = 5)
+@Warmup(iterations = 2)
+@Measurement(iterations = 10)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx6g"})
 public class StoreTraceBenchmark {
-    @Param({"100000", "1000000"})
+    static final long CACHE = 256L << 20;
+
+    @Param({"100000", "1000000", "10000000"})
     int edges;
 
     @Param({"poison", "haircut", "fifo", "lifo", "tiho"})
@@ -57,34 +48,23 @@ public class StoreTraceBenchmark {
 
     private Path dir;
     private ChainStore store;
-    private List<Seed> seeds;
+    private TaintPolicy p;
+    private OutputRefs seeds;
+    private OutputRefs one;
 
     @Setup(Level.Trial)
     public void write() throws IOException {
-        int thefts = Math.max(1, edges / 200_000);
-        Scenario s = ScenarioGenerator.generate(1, thefts, edges / (2 * thefts));
-        dir = Files.createTempDirectory("chaintrace-store-bench");
-        try (ChainStore w = ChainStore.open(dir)) {
-            for (Scenario.Block b : s.blocks()) {
-                w.append(new NewBlock(b.hash(), b.parent(), b.height(), b.time(), BigInteger.valueOf(b.height() + 1L),
-                        b.transactions().stream().map(t -> new NewBlock.NewTransaction(t.txid(), t.spends(), t.outputs())).toList()),
-                        new Checkpoint("bench", b.hash(), b.height(), b.height() + 1L));
-            }
-            System.out.printf("%n[store] %,d transactions, %,d outputs%n", w.stats().txs(), w.stats().outputs());
-        }
-        // Seeds: every output of the first 2% of transactions, so poison spreads along many chains of change.
-        seeds = new ArrayList<>();
-        int wanted = s.transactionCount() / 50;
-        for (Scenario.Block b : s.blocks()) {
-            for (Scenario.Tx t : b.transactions()) {
-                if (seeds.size() >= wanted) {
-                    break;
-                }
-                t.outputs().forEach(o -> seeds.add(new Seed.OutpointSeed(new Outpoint(t.txid(), o.index()))));
-            }
-        }
+        dir = SyntheticStores.store(edges);
+        p = TaintPolicy.named(policy);
         store = ChainStore.openReadOnly(dir);
-        System.out.printf("[trace] %,d edges visited per trace%n", trace());
+        seeds = SyntheticStores.seeds((int) store.stats().txs(), 10, 7);
+        one = new OutputRefs(new int[] {seeds.tx()[0]}, new int[] {0});
+        PagedChain rows = store.compactRows(TraceRequest.SERVICES, CACHE);
+        CompactTracer.Result r = new CompactTracer(rows).forward(seeds, p, Integer.MAX_VALUE);
+        PagedChain rows6 = store.compactRows(TraceRequest.SERVICES, CACHE);
+        CompactTracer.Result r6 = new CompactTracer(rows6).forward(one, p, 6);
+        System.out.printf("%n[trace] full: %,d edges, %,d pages read; six hops: %,d edges, %,d pages read%n",
+                r.edgesVisited(), rows.pageReads(), r6.edgesVisited(), rows6.pageReads());
         store.close();
     }
 
@@ -98,19 +78,13 @@ public class StoreTraceBenchmark {
         store.close();
     }
 
-    @TearDown(Level.Trial)
-    public void delete() throws IOException {
-        IngestBenchmark.delete(dir);
+    @Benchmark
+    public long fullTrace() {
+        return new CompactTracer(store.compactRows(TraceRequest.SERVICES, CACHE)).forward(seeds, p, Integer.MAX_VALUE).edgesVisited();
     }
 
     @Benchmark
-    public long traceFromTheStore() {
-        return trace();
-    }
-
-    private long trace() {
-        TraceResult r = new UtxoTracer(store).trace(new TraceRequest(seeds, TaintPolicy.named(policy), Direction.FORWARD,
-                Limits.DEFAULT.withHops(Integer.MAX_VALUE), Set.of(), false));
-        return r.edgesVisited();
+    public long sixHops() {
+        return new CompactTracer(store.compactRows(TraceRequest.SERVICES, CACHE)).forward(one, p, 6).edgesVisited();
     }
 }

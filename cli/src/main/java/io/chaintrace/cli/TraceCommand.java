@@ -1,6 +1,7 @@
 package io.chaintrace.cli;
 
 import io.chaintrace.core.account.AccountTrace;
+import io.chaintrace.core.account.AccountBackwardTracer;
 import io.chaintrace.core.account.AccountTracer;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Hash256;
@@ -163,11 +164,12 @@ final class TraceCommand implements Callable<Integer> {
         return s.startsWith("0x") && (s.length() == 42 || (s.length() > 43 && s.charAt(42) == '@'));
     }
 
-    /** Ethereum: ADDRESS or ADDRESS@TXHASH (only that transaction's inflows), traced forward on account pools. */
+    /**
+     * Ethereum: ADDRESS or ADDRESS@TXHASH (only that transaction's inflows), traced on account
+     * pools forward (where the value went) or backward (where the value of those inflows came from).
+     */
     private Integer traceAccounts(List<String> all) {
-        if (!direction.equalsIgnoreCase("forward")) {
-            throw new IllegalArgumentException("Ethereum traces go forward only, so far");
-        }
+        boolean backward = direction.equalsIgnoreCase("backward");
         List<AccountTrace.Seed> seedList = new ArrayList<>();
         for (String s : all) {
             String t = s.strip();
@@ -177,12 +179,13 @@ final class TraceCommand implements Callable<Integer> {
         }
         AccountTrace.Result result;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
-            result = new AccountTracer(cs).trace(new AccountTrace.Request(seedList, TaintPolicy.named(policy), limits(), stops(), throughEndpoints));
+            AccountTrace.Request request = new AccountTrace.Request(seedList, TaintPolicy.named(policy), limits(), stops(), throughEndpoints);
+            result = backward ? new AccountBackwardTracer(cs).trace(request) : new AccountTracer(cs).trace(request);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seeds", all);
         m.put("policy", policy.toLowerCase(Locale.ROOT));
-        m.put("direction", "forward");
+        m.put("direction", backward ? "backward" : "forward");
         m.put("maxHops", hops);
         List<Map<String, Object>> assets = new ArrayList<>();
         for (AccountTrace.AssetResult a : result.assets()) {
@@ -194,7 +197,7 @@ final class TraceCommand implements Callable<Integer> {
             Map<String, Object> account = new LinkedHashMap<>();
             account.put("seeded", acc.seeded().toString());
             account.put("endpoints", acc.endpoints().toString());
-            account.put("held", acc.held().toString());
+            account.put(backward ? "unknownOrigin" : "held", acc.held().toString());
             account.put("dust", acc.dust().toString());
             account.put("cutByHops", acc.cutByHops().toString());
             account.put("cutByTime", acc.cutByTime().toString());
@@ -216,6 +219,13 @@ final class TraceCommand implements Callable<Integer> {
                         "held", r.held().toString())));
             }
             e.put("addresses", reached);
+            List<Map<String, Object>> flows = new ArrayList<>();
+            for (AccountTrace.TaintedTransfer f : a.flows()) {
+                flows.add(new LinkedHashMap<>(Map.of("tx", "0x" + f.transfer().txHash().hex(), "block", f.transfer().block().height(),
+                        "from", f.transfer().from().text(), "to", f.transfer().to().text(), "amount", f.transfer().amount().units().toString(),
+                        "taint", f.taint().toString(), "hop", f.hop())));
+            }
+            e.put("transfers", flows);
             assets.add(e);
         }
         m.put("assets", assets);
@@ -223,8 +233,8 @@ final class TraceCommand implements Callable<Integer> {
             System.out.println(Json.write(m));
         } else {
             for (AccountTrace.AssetResult a : result.assets()) {
-                System.out.printf("%s %s: seeded %s, at endpoints %s, held %s (base units)%n", policy, a.asset().symbol(), a.account().seeded(),
-                        a.account().endpoints(), a.account().held());
+                System.out.printf("%s %s: seeded %s, at endpoints %s, %s %s (base units)%n", policy, a.asset().symbol(), a.account().seeded(),
+                        a.account().endpoints(), backward ? "origin unknown" : "held", a.account().held());
                 a.byEntity().forEach((k, v) -> System.out.printf("  endpoint %-30s %s%n", k, v));
             }
         }

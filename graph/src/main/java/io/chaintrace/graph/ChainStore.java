@@ -53,7 +53,8 @@ import org.rocksdb.WriteOptions;
  *   <li>{@code block_heights}: height -> block hash (main chain, known heights only)
  *   <li>{@code transactions}: txid -> block hash, height, time, position, inputs with resolved
  *       value and owner id (or unresolved / coinbase), output count
- *   <li>{@code outputs}: txid + vout -> value, script kind, owner id (-1: none)
+ *   <li>{@code outputs}: txid + vout -> value, script kind, owner id (-1: none), transaction
+ *       sequence number, output id
  *   <li>{@code spends}: txid + vout -> spending txid + input index
  *   <li>{@code address_ids}: normalized address text -> dense id, kind
  *   <li>{@code addresses}: dense id -> kind, text
@@ -65,6 +66,10 @@ import org.rocksdb.WriteOptions;
  *   <li>{@code transfers}: block number + tx index + kind + index -> tx hash, from id, to id, asset id, amount
  *   <li>{@code account_transfers}: address id + transfer key -> flags (1 received, 2 sent)
  *   <li>{@code assets}: asset id -> contract, symbol, decimals; {@code asset_ids}: contract -> asset id (ETH is 0)
+ *   <li>{@code tx_pages}: the compact rows the fast tracer reads ({@link TxPages}): page + 0 ->
+ *       bodies of {@value TxPages#PAGE_SIZE} consecutive transactions by sequence number
+ *       (ingest order, which respects every resolved spend), page + 1 -> the spends of their
+ *       outputs; both grow by RocksDB merges (appends), so a page is read with one look-up
  * </ul>
  * A block and everything it implies, counters and checkpoint included, is one {@link WriteBatch}:
  * a crash leaves either all of it or none.
@@ -76,9 +81,9 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
 
     static final List<String> FAMILIES = List.of("blocks", "block_heights", "transactions", "outputs", "spends",
             "address_ids", "addresses", "address_txs", "labels", "checkpoints", "meta",
-            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids");
+            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids", "tx_pages");
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FORMAT = "chaintrace-store-1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORMAT = "chaintrace-store-2".getBytes(StandardCharsets.US_ASCII);
     private static final int NO_OWNER = -1;
     private static final byte RECEIVED = 1;
     private static final byte SENT = 2;
@@ -89,6 +94,8 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
     private final RocksDB db;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
+    private final ColumnFamilyOptions pageOptions;
+    private final org.rocksdb.StringAppendOperator append = new org.rocksdb.StringAppendOperator("");
     private final List<ColumnFamilyHandle> handles;
     private final Map<String, ColumnFamilyHandle> cf = new HashMap<>();
     private final WriteOptions writeOptions = new WriteOptions();
@@ -110,12 +117,21 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         this.cfOptions = new ColumnFamilyOptions()
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)))
                 .setWriteBufferSize(64L << 20);
+        // Page values are appended to: merges with an empty delimiter concatenate.
+        this.pageOptions = new ColumnFamilyOptions()
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)))
+                .setWriteBufferSize(64L << 20)
+                .setMergeOperator(append);
         this.dbOptions = new DBOptions().setCreateIfMissing(!readOnly).setCreateMissingColumnFamilies(!readOnly)
-                .setMaxBackgroundJobs(2);
+                .setMaxBackgroundJobs(2)
+                // Column families written every block (meta, checkpoints) never fill a memtable; without a bound
+                // they would pin every WAL file and the log would grow with the chain.
+                .setMaxTotalWalSize(256L << 20);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (String name : FAMILIES) {
-            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), cfOptions));
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII),
+                    name.equals("tx_pages") ? pageOptions : cfOptions));
         }
         handles = new ArrayList<>();
         try {
@@ -125,6 +141,8 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         } catch (RocksDBException e) {
             dbOptions.close();
             cfOptions.close();
+            pageOptions.close();
+            append.close();
             throw translate(path, e);
         }
         for (int i = 0; i < FAMILIES.size(); i++) {
@@ -134,6 +152,11 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             byte[] format = db.get(cf.get("meta"), FORMAT_KEY);
             if (format == null && !readOnly) {
                 db.put(cf.get("meta"), FORMAT_KEY, FORMAT);
+            } else if (format != null && new String(format, StandardCharsets.US_ASCII).startsWith("chaintrace-store-")
+                    && !Arrays.equals(format, FORMAT)) {
+                throw new StoreException(path, "written by another version of Chaintrace (format "
+                        + new String(format, StandardCharsets.US_ASCII) + ", this version reads " + new String(FORMAT, StandardCharsets.US_ASCII)
+                        + "): ingest again into a new store");
             } else if (format == null || !Arrays.equals(format, FORMAT)) {
                 throw new StoreException(path, "not a Chaintrace store (format marker missing or unknown)");
             }
@@ -326,9 +349,14 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         long value;
         long unresolved;
         long standardAddresses;
+        /** Sequence number of the block's first transaction, id of its first output. */
+        final long firstSeq;
+        final long firstOutput;
 
         BlockWrite(NewBlock block) {
             this.block = block;
+            this.firstSeq = counters.txs;
+            this.firstOutput = counters.outputs;
         }
 
         /** Looks up or assigns a dense id for every owner in the block, in order of appearance. */
@@ -420,9 +448,13 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             ColumnFamilyHandle outs = cf.get("outputs");
             ColumnFamilyHandle spends = cf.get("spends");
             ColumnFamilyHandle addrTxs = cf.get("address_txs");
+            ColumnFamilyHandle pages = cf.get("tx_pages");
             int position = 0;
+            long outputId = firstOutput;
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 Map<Integer, Byte> touched = new LinkedHashMap<>();
+                long seq = firstSeq + position;
+                TxPages.Body body = new TxPages.Body(tx.spends().size(), tx.outputs().size(), outputId);
                 byte[] txid = tx.txid().bytes();
                 ByteBuffer rec = ByteBuffer.allocate(32 + 4 + 8 + 4 + 4 + 4 + tx.spends().size() * 49);
                 rec.put(block.hash().bytes()).putInt(block.height()).putLong(block.time()).putInt(position)
@@ -432,14 +464,18 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                     inputs++;
                     if (op.equals(Outpoint.COINBASE)) {
                         rec.put(Hash256.ZERO.bytes()).putInt(-1).put((byte) InputStatus.COINBASE.ordinal()).putLong(0).putInt(NO_OWNER);
+                        body.input(-1, -1, 0);
                     } else {
                         OutputRecord prev = resolved.get(op);
                         if (prev == null) {
                             unresolved++;
                             rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.UNRESOLVED.ordinal()).putLong(0).putInt(NO_OWNER);
+                            body.input(-1, -1, 0);
                         } else {
                             rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.RESOLVED.ordinal())
                                     .putLong(prev.value()).putInt(prev.ownerId());
+                            body.input(prev.outputId(), prev.seq(), prev.value());
+                            batch.merge(pages, TxPages.spendsKey(prev.seq()), TxPages.spend(prev.seq(), op.vout(), seq));
                             if (prev.ownerId() != NO_OWNER) {
                                 touched.merge(prev.ownerId(), SENT, (a, b) -> (byte) (a | b));
                             }
@@ -455,7 +491,8 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                     outputs++;
                     value = Math.addExact(value, o.value());
                     int owner = o.owner().map(a -> ids.get(a.text())).orElse(NO_OWNER);
-                    OutputRecord out = new OutputRecord(o.value(), o.kind(), owner);
+                    OutputRecord out = new OutputRecord(o.value(), o.kind(), owner, seq, outputId + o.index());
+                    body.output(o.value(), owner);
                     Outpoint op = new Outpoint(tx.txid(), o.index());
                     resolved.put(op, out);
                     created.put(op, out);
@@ -465,6 +502,8 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                     }
                 }
                 batch.put(txs, txid, rec.array());
+                batch.merge(pages, TxPages.bodiesKey(seq), body.encode());
+                outputId += tx.outputs().size();
                 for (Map.Entry<Integer, Byte> e : touched.entrySet()) {
                     batch.put(addrTxs, Keys.addressTx(e.getKey(), block.height(), position, tx.txid()), new byte[] {e.getValue()});
                 }
@@ -484,20 +523,22 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         }
     }
 
-    /** An output as stored: value, kind, owner id. */
-    private record OutputRecord(long value, ScriptKind kind, int ownerId) {
+    /** An output as stored: value, kind, owner id, the creating transaction's sequence number, output id. */
+    private record OutputRecord(long value, ScriptKind kind, int ownerId, long seq, long outputId) {
         static final ScriptKind[] KINDS = ScriptKind.values();
 
         byte[] encode() {
-            byte[] v = new byte[13];
+            byte[] v = new byte[29];
             Keys.putLong(v, 0, value);
             v[8] = (byte) kind.ordinal();
             Keys.putInt(v, 9, ownerId);
+            Keys.putLong(v, 13, seq);
+            Keys.putLong(v, 21, outputId);
             return v;
         }
 
         static OutputRecord decode(byte[] v) {
-            return new OutputRecord(Keys.getLong(v, 0), KINDS[v[8]], Keys.getInt(v, 9));
+            return new OutputRecord(Keys.getLong(v, 0), KINDS[v[8]], Keys.getInt(v, 9), Keys.getLong(v, 13), Keys.getLong(v, 21));
         }
     }
 
@@ -1043,6 +1084,46 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         return v == null ? List.of() : LabelCodec.decode(address, v);
     }
 
+    /**
+     * The chain as compact rows for the fast tracer ({@link io.chaintrace.core.compact.CompactTracer}),
+     * read a page at a time as the trace reaches it, at most {@code cacheBytes} of pages held;
+     * owners labelled with a category in {@code stopAt} are endpoints (labels are read once, here).
+     */
+    public io.chaintrace.core.compact.PagedChain compactRows(java.util.Set<io.chaintrace.core.model.LabelCategory> stopAt, long cacheBytes) {
+        awaitQuietly();
+        java.util.BitSet endpoints = new java.util.BitSet();
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("labels"), ro)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                if (!java.util.Collections.disjoint(LabelCodec.categories(it.value()), stopAt)) {
+                    int id = addressIdOf(new String(it.key(), StandardCharsets.UTF_8));
+                    if (id >= 0) {
+                        endpoints.set(id);
+                    }
+                }
+            }
+        }
+        if (counters.txs > Integer.MAX_VALUE || counters.outputs > Integer.MAX_VALUE) {
+            throw new StoreException(path, "more than 2^31 transactions or outputs: beyond the compact tracer's 32-bit ids");
+        }
+        return new io.chaintrace.core.compact.PagedChain(new TxPages(db, cf.get("tx_pages"), path), (int) counters.txs,
+                (int) counters.outputs, endpoints, cacheBytes);
+    }
+
+    /** Where an output sits in the compact rows: its transaction's sequence number, its index, its output id. */
+    public record RowRef(int tx, int vout, int output) {
+    }
+
+    /** The compact-row position of an output, if stored. */
+    public Optional<RowRef> rowOf(Outpoint output) {
+        awaitQuietly();
+        byte[] v = get("outputs", Keys.outpoint(output));
+        if (v == null) {
+            return Optional.empty();
+        }
+        OutputRecord r = OutputRecord.decode(v);
+        return Optional.of(new RowRef(Math.toIntExact(r.seq()), output.vout(), Math.toIntExact(r.outputId())));
+    }
+
     /** Adds labels to an address, replacing any earlier label with the same source and entity. */
     public synchronized void putLabels(Address address, List<Label> labels) {
         requireWritable();
@@ -1130,6 +1211,14 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                 pending = e;
             }
             committer.shutdownNow();
+            if (pending == null && failed == null) {
+                // Memtables to files: readers (read-only opens replay the WAL) start at once, and the size on disk is the data's.
+                try (org.rocksdb.FlushOptions fo = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+                    db.flush(fo, handles);
+                } catch (RocksDBException e) {
+                    pending = new StoreException(path, "flush on close failed: " + e.getMessage(), e);
+                }
+            }
         }
         closeHandles();
         if (pending != null) {
@@ -1147,5 +1236,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         writeOptions.close();
         dbOptions.close();
         cfOptions.close();
+        pageOptions.close();
+        append.close();
     }
 }

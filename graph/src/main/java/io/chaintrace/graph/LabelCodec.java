@@ -34,6 +34,21 @@ final class LabelCodec {
         return b.array();
     }
 
+    /** Just the categories of stored labels. */
+    static java.util.Set<LabelCategory> categories(byte[] v) {
+        ByteBuffer b = ByteBuffer.wrap(v);
+        int n = b.getInt();
+        java.util.EnumSet<LabelCategory> categories = java.util.EnumSet.noneOf(LabelCategory.class);
+        for (int i = 0; i < n; i++) {
+            int entity = b.getInt();
+            b.position(b.position() + entity);
+            categories.add(LabelCategory.values()[b.get()]);
+            int source = b.getInt();
+            b.position(b.position() + source + 8);
+        }
+        return categories;
+    }
+
     static List<Label> decode(Address address, byte[] v) {
         ByteBuffer b = ByteBuffer.wrap(v);
         int n = b.getInt();

@@ -19,11 +19,16 @@ public record NewBlock(Hash256 hash, Hash256 prev, int height, long time, BigInt
         transactions = List.copyOf(transactions);
     }
 
-    /** One transaction: the outpoints it spends ({@link Outpoint#COINBASE} for a coinbase) and its outputs. */
+    /** One transaction: the outpoints it spends ({@link Outpoint#COINBASE} for a coinbase) and its outputs, in index order. */
     public record NewTransaction(Hash256 txid, List<Outpoint> spends, List<TxOutput> outputs) {
         public NewTransaction {
             spends = List.copyOf(spends);
             outputs = List.copyOf(outputs);
+            for (int i = 0; i < outputs.size(); i++) {
+                if (outputs.get(i).index() != i) {
+                    throw new IllegalArgumentException("output " + i + " of " + txid + " has index " + outputs.get(i).index());
+                }
+            }
         }
     }
 }

@@ -129,11 +129,13 @@ class ChainStoreTest {
             s.append(block(), new Checkpoint("test", h(200), 0, 1));
         }
         try (org.rocksdb.Options o = new org.rocksdb.Options();
-             org.rocksdb.DBOptions d = new org.rocksdb.DBOptions()) {
+             org.rocksdb.DBOptions d = new org.rocksdb.DBOptions();
+             org.rocksdb.StringAppendOperator append = new org.rocksdb.StringAppendOperator("");
+             org.rocksdb.ColumnFamilyOptions pages = new org.rocksdb.ColumnFamilyOptions().setMergeOperator(append)) {
             // Drop the newer families, as a store written before them would lack them.
             java.util.List<org.rocksdb.ColumnFamilyDescriptor> all = new java.util.ArrayList<>();
             for (byte[] n : org.rocksdb.RocksDB.listColumnFamilies(o, old.toString())) {
-                all.add(new org.rocksdb.ColumnFamilyDescriptor(n));
+                all.add(new String(n).equals("tx_pages") ? new org.rocksdb.ColumnFamilyDescriptor(n, pages) : new org.rocksdb.ColumnFamilyDescriptor(n));
             }
             java.util.List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
             try (org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(d, old.toString(), all, handles)) {

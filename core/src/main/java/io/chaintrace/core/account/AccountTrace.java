@@ -1,5 +1,6 @@
 package io.chaintrace.core.account;
 
+import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Asset;
 import io.chaintrace.core.model.Hash256;
@@ -49,7 +50,7 @@ public final class AccountTrace {
      * One asset's trace. For a conserving policy
      * {@code seeded = endpoints + held + dust + cutByHops + cutByTime + cutByBudget}, exactly.
      */
-    public record AssetResult(Asset asset, List<Reached> addresses, List<Hit> endpoints, Account account) {
+    public record AssetResult(Asset asset, List<Reached> addresses, List<Hit> endpoints, List<TaintedTransfer> flows, Account account) {
         public Map<String, BigInteger> byEntity() {
             Map<String, BigInteger> m = new TreeMap<>();
             endpoints.forEach(h -> m.merge(h.entity(), h.amount(), BigInteger::add));
@@ -71,6 +72,10 @@ public final class AccountTrace {
 
     /** An address the taint reached: how much taint it received in all, the smallest hop, what it still holds. */
     public record Reached(Address address, int hop, BigInteger received, BigInteger held) {
+    }
+
+    /** A transfer the trace followed and the taint it carried (backward: the part of it that the seeds came from). */
+    public record TaintedTransfer(AccountTransfer transfer, BigInteger taint, int hop) {
     }
 
     /** Taint received by a labelled service in one transfer. */

@@ -72,6 +72,7 @@ public final class AccountTracer {
         private final PriorityQueue<Traced> queue = new PriorityQueue<>(Comparator.comparing(t -> t.next(), CHAIN_ORDER));
         private final Set<AccountTransfer> done = new HashSet<>();
         private final List<AccountTrace.Hit> hits = new ArrayList<>();
+        private final List<AccountTrace.TaintedTransfer> flows = new ArrayList<>();
         private final Map<String, Optional<Label>> endpointOf = new HashMap<>();
         private BigInteger seeded = BigInteger.ZERO;
         private BigInteger endpoints = BigInteger.ZERO;
@@ -137,7 +138,7 @@ public final class AccountTracer {
             if (!request.policy().conserving()) {
                 held = reached.stream().map(AccountTrace.Reached::held).reduce(BigInteger.ZERO, BigInteger::add);
             }
-            return new AccountTrace.AssetResult(asset, reached, hits, new AccountTrace.Account(seeded, endpoints, held, dust, cutByHops,
+            return new AccountTrace.AssetResult(asset, reached, hits, flows, new AccountTrace.Account(seeded, endpoints, held, dust, cutByHops,
                     cutByTime, cutByBudget));
         }
 
@@ -191,6 +192,7 @@ public final class AccountTracer {
                 Label l = service.get();
                 hits.add(new AccountTrace.Hit(l.entity(), l.category(), t.to(), t.txHash(), t.block().height(), t.block().time(), hop, taint));
                 if (!request.throughEndpoints()) {
+                    flows.add(new AccountTrace.TaintedTransfer(t, taint, hop));
                     endpoints = endpoints.add(taint);
                     return;
                 }
@@ -198,8 +200,9 @@ public final class AccountTracer {
             if (to == null) {
                 to = startTracing(t);
             }
-            to.pool.receive(amount, taint, hop);
+            to.pool.receive(amount, paid, taint, hop);
             to.received = to.received.add(taint);
+            flows.add(new AccountTrace.TaintedTransfer(t, taint, hop));
             to.hop = Math.min(to.hop, hop);
         }
 
@@ -216,11 +219,12 @@ public final class AccountTracer {
             while (t.more() && CHAIN_ORDER.compare(t.next(), arriving) < 0) {
                 AccountTransfer past = t.next();
                 BigInteger a = past.amount().units();
-                if (past.to().text().equals(t.address.text())) {
-                    t.pool.receive(a, BigInteger.ZERO, -1);
-                }
+                // Out before in, as apply() does: a transfer to itself pays from what the address held before it.
                 if (past.from().text().equals(t.address.text())) {
                     t.pool.pay(a);
+                }
+                if (past.to().text().equals(t.address.text())) {
+                    t.pool.receive(a, BigInteger.ZERO, -1);
                 }
                 t.cursor++;
             }

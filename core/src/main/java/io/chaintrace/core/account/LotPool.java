@@ -2,12 +2,16 @@ package io.chaintrace.core.account;
 
 import java.math.BigInteger;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 
 /**
  * FIFO and LIFO on an account: the pool is a queue of lots in arrival order, each clean or
- * tainted; within one inflow its tainted part counts as arriving first. Payments take whole lots
- * from the front (FIFO, oldest first) or the back (LIFO, newest first), splitting the last one.
+ * tainted. A payment from another traced pool arrives as the segments it was paid in, in order,
+ * so taint keeps its place in the value and FIFO can be followed back exactly; other inflows put
+ * their tainted part first. Payments take whole lots from the front (FIFO, oldest first) or the
+ * back (LIFO, newest first), splitting the last one.
  */
 public class LotPool implements Pool {
     private final boolean newestFirst;
@@ -55,14 +59,35 @@ public class LotPool implements Pool {
         taint = taint.add(t);
     }
 
+    /** Segments in the order paid; what the sender's pool could not cover comes last, clean. */
+    @Override
+    public void receive(BigInteger amount, Payment paid, BigInteger t, int hop) {
+        if (paid.segments().isEmpty() || !t.equals(paid.taint())) {
+            receive(amount, t, hop); // the seed, or taint cut on the way: no order to keep
+            return;
+        }
+        BigInteger placed = BigInteger.ZERO;
+        for (Segment s : paid.segments()) {
+            lots.addLast(new Lot(s.amount(), s.tainted(), s.tainted() ? s.hop() + 1 : -1));
+            placed = placed.add(s.amount());
+        }
+        if (amount.compareTo(placed) > 0) {
+            lots.addLast(new Lot(amount.subtract(placed), false, -1));
+        }
+        balance = balance.add(amount);
+        taint = taint.add(t);
+    }
+
     @Override
     public Payment pay(BigInteger amount) {
         BigInteger left = amount;
         BigInteger tainted = BigInteger.ZERO;
         int hop = Integer.MAX_VALUE;
+        List<Segment> segments = new ArrayList<>();
         while (left.signum() > 0 && !lots.isEmpty()) {
             Lot lot = newestFirst ? lots.peekLast() : lots.peekFirst();
             BigInteger take = lot.amount.min(left);
+            segments.add(new Segment(take, lot.tainted, lot.hop));
             if (lot.tainted) {
                 tainted = tainted.add(take);
                 hop = Math.min(hop, lot.hop);
@@ -79,7 +104,7 @@ public class LotPool implements Pool {
         }
         balance = balance.subtract(amount.subtract(left));
         taint = taint.subtract(tainted);
-        return tainted.signum() == 0 ? Payment.CLEAN : new Payment(tainted, hop);
+        return tainted.signum() == 0 ? Payment.CLEAN : new Payment(tainted, hop, segments);
     }
 
     @Override

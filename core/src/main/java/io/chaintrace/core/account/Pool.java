@@ -1,6 +1,7 @@
 package io.chaintrace.core.account;
 
 import java.math.BigInteger;
+import java.util.List;
 
 /**
  * An address's holdings of one asset as a taint policy sees them (DOMAIN.md section 4, account
@@ -12,6 +13,15 @@ public interface Pool {
     /** Value arrives; {@code taint <= amount}; {@code hop} is how far that taint is from the seed. */
     void receive(BigInteger amount, BigInteger taint, int hop);
 
+    /**
+     * Value arrives as another traced pool paid it. Pools that keep value in order (FIFO, LIFO)
+     * take the payment's segments in the order they were paid, so a taint keeps its place inside
+     * the value; the others only need the amounts.
+     */
+    default void receive(BigInteger amount, Payment paid, BigInteger taint, int hop) {
+        receive(amount, taint, hop);
+    }
+
     /** Value leaves in one transfer. */
     Payment pay(BigInteger amount);
 
@@ -20,8 +30,19 @@ public interface Pool {
 
     BigInteger taint();
 
-    /** The tainted part of a payment, and the smallest hop of that taint (-1 when clean). */
-    record Payment(BigInteger taint, int hop) {
+    /**
+     * The tainted part of a payment, and the smallest hop of that taint (-1 when clean); pools that
+     * keep value in order also give the payment's segments in order (else empty).
+     */
+    record Payment(BigInteger taint, int hop, List<Segment> segments) {
         public static final Payment CLEAN = new Payment(BigInteger.ZERO, -1);
+
+        public Payment(BigInteger taint, int hop) {
+            this(taint, hop, List.of());
+        }
+    }
+
+    /** A run of a payment's value: its amount, whether tainted, the hop of its taint. */
+    record Segment(BigInteger amount, boolean tainted, int hop) {
     }
 }

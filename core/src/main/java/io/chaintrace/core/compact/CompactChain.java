@@ -13,7 +13,7 @@ import java.util.BitSet;
  *
  * <p>An edge is an output: it links the transaction that created it to the one that spends it.
  */
-public final class CompactChain {
+public final class CompactChain implements UtxoRows {
     final int txCount;
     final int[] outStart;
     final long[] outValue;
@@ -34,8 +34,74 @@ public final class CompactChain {
         endpoint = (BitSet) b.endpoint.clone();
     }
 
+    @Override
     public int transactions() {
         return txCount;
+    }
+
+    @Override
+    public int outputs() {
+        return outStart[txCount];
+    }
+
+    /** Inputs are copied to scratch arrays (a transaction has few); outputs are viewed in place. */
+    @Override
+    public void load(int tx, TxRow row, boolean creators) {
+        row.outValue = outValue;
+        row.outOwner = outOwner;
+        row.outSpender = spender;
+        row.outFrom = outStart[tx];
+        row.outTo = outStart[tx + 1];
+        row.firstOutput = outStart[tx];
+        int i0 = inStart[tx];
+        int n = inStart[tx + 1] - i0;
+        if (row.inSource == null || row.inSource.length < n) {
+            int cap = Math.max(16, Integer.highestOneBit(Math.max(1, n)) << 1);
+            row.inSource = new int[cap];
+            row.inValue = new long[cap];
+            row.inTx = new int[cap];
+        }
+        for (int k = 0; k < n; k++) {
+            int src = inSource[i0 + k];
+            row.inSource[k] = src;
+            row.inValue[k] = src >= 0 ? outValue[src] : 0;
+            if (creators) {
+                row.inTx[k] = src >= 0 ? creator(src) : -1;
+            }
+        }
+        row.inFrom = 0;
+        row.inTo = n;
+    }
+
+    @Override
+    public boolean endpoint(int owner) {
+        return owner >= 0 && endpoint.get(owner);
+    }
+
+    /** Output ids as (transaction, output index) pairs. */
+    public OutputRefs refs(int... outputs) {
+        int[] tx = new int[outputs.length];
+        int[] vout = new int[outputs.length];
+        for (int k = 0; k < outputs.length; k++) {
+            tx[k] = creator(outputs[k]);
+            vout[k] = outputs[k] - outStart[tx[k]];
+        }
+        return new OutputRefs(tx, vout);
+    }
+
+    /** The transaction that created an output: the last one whose first output id is not above it. */
+    public int creator(int output) {
+        int lo = 0;
+        int hi = txCount - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (outStart[mid] <= output) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
     }
 
     /** Edges: outputs. */

@@ -12,16 +12,16 @@ import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import java.util.Arrays;
 
 /**
- * A forward trace over a {@link CompactChain}. Transactions are taken in id order, which is chain
+ * A forward trace over compact rows ({@link CompactChain} in memory, {@link PagedChain} from a store). Transactions are taken in id order, which is chain
  * order, as the object tracer takes them; taint and hops live on pages of primitive arrays
  * allocated where the trace goes ({@link Paged}). Poison, haircut
  * and TIHO run on amounts; FIFO and LIFO keep each coin's tainted intervals and go through their
  * policy classes. Gives the same amounts and account as the object tracer.
  */
 public final class CompactTracer {
-    private final CompactChain c;
+    private final UtxoRows c;
 
-    public CompactTracer(CompactChain chain) {
+    public CompactTracer(UtxoRows chain) {
         this.c = chain;
     }
 
@@ -88,21 +88,28 @@ public final class CompactTracer {
     }
 
     /** Forward from whole outputs, at most {@code maxHops} transactions deep. */
-    public Result forward(int[] seedOutputs, TaintPolicy policy, int maxHops) {
-        Paged.Longs taint = new Paged.Longs(c.edges());
+    public Result forward(OutputRefs seeds, TaintPolicy policy, int maxHops) {
+        int[] seedTx = seeds.tx();
+        int[] seedVout = seeds.vout();
+        Paged.Longs taint = new Paged.Longs(c.outputs());
         boolean ordered = policy instanceof FifoPolicy || policy instanceof LifoPolicy;
+        boolean creators = ordered && policy.usesInputAge();
         Int2ObjectOpenHashMap<Taint> located = ordered ? new Int2ObjectOpenHashMap<>() : null;
-        Paged.Ints hop = new Paged.Ints(c.txCount);
+        Paged.Ints hop = new Paged.Ints(c.transactions());
         Paged.Waiting waiting = new Paged.Waiting();
         Int2LongOpenHashMap atEndpoint = new Int2LongOpenHashMap();
+        TxRow row = new TxRow();
         long seeded = 0;
         long endpoints = 0;
         long unspent = 0;
         long fees = 0;
         long cut = 0;
         long edges = 0;
-        for (int o : seedOutputs) {
-            long v = c.outValue[o];
+        for (int k = 0; k < seedTx.length; k++) {
+            c.load(seedTx[k], row, false);
+            int at = row.outFrom + seedVout[k];
+            int o = row.outputId(at);
+            long v = row.outValue[at];
             if (v == 0 || taint.get(o) != 0) {
                 continue;
             }
@@ -111,7 +118,7 @@ public final class CompactTracer {
                 located.put(o, Taint.whole(v));
             }
             seeded += v;
-            int s = c.spender[o];
+            int s = row.outSpender[at];
             if (s < 0) {
                 unspent += v;
             } else if (hop.get(s) == 0) {
@@ -124,17 +131,18 @@ public final class CompactTracer {
         while (!waiting.isEmpty()) {
             int t = waiting.take();
             int h = hop.get(t);
-            int i0 = c.inStart[t];
-            int i1 = c.inStart[t + 1];
-            int o0 = c.outStart[t];
-            int o1 = c.outStart[t + 1];
+            c.load(t, row, creators);
+            int i0 = row.inFrom;
+            int i1 = row.inTo;
+            int o0 = row.outFrom;
+            int o1 = row.outTo;
             edges += (i1 - i0) + (o1 - o0);
             long taintIn = 0;
             long valueIn = 0;
             for (int i = i0; i < i1; i++) {
-                int src = c.inSource[i];
+                int src = row.inSource[i];
                 if (src >= 0) {
-                    valueIn += c.outValue[src];
+                    valueIn += row.inValue[i];
                     taintIn += taint.get(src);
                 }
             }
@@ -144,7 +152,7 @@ public final class CompactTracer {
             }
             long valueOut = 0;
             for (int o = o0; o < o1; o++) {
-                valueOut += c.outValue[o];
+                valueOut += row.outValue[o];
             }
             long fee = Math.max(0, valueIn - valueOut);
             int n = o1 - o0;
@@ -153,38 +161,38 @@ public final class CompactTracer {
                 long[] inV = new long[i1 - i0];
                 long[] age = new long[i1 - i0];
                 for (int i = i0; i < i1; i++) {
-                    int src = c.inSource[i];
+                    int src = row.inSource[i];
                     Taint tt = src >= 0 ? located.get(src) : null;
                     inTaint[i - i0] = tt == null ? Taint.CLEAN : tt;
-                    inV[i - i0] = src >= 0 ? c.outValue[src] : 0;
-                    age[i - i0] = src < 0 ? -1 : creator(src); // LIFO: the newer funding transaction first
+                    inV[i - i0] = src >= 0 ? row.inValue[i] : 0;
+                    age[i - i0] = creators ? row.inTx[i] : 0; // LIFO: the newer funding transaction first
                 }
-                TaintPolicy.Split split = policy.forward(new Flow(inV, age, Arrays.copyOfRange(c.outValue, o0, o1), fee), inTaint);
+                TaintPolicy.Split split = policy.forward(new Flow(inV, age, Arrays.copyOfRange(row.outValue, o0, o1), fee), inTaint);
                 fees += split.fee().amount();
                 for (int o = o0; o < o1; o++) {
                     Taint tt = split.taint()[o - o0];
                     if (!tt.isClean()) {
-                        located.put(o, tt);
-                        taint.set(o, tt.amount());
+                        located.put(row.outputId(o), tt);
+                        taint.set(row.outputId(o), tt.amount());
                     }
                 }
             } else if (poison) {
                 if (taintIn > 0) {
                     for (int o = o0; o < o1; o++) {
-                        if (c.outValue[o] > 0) {
-                            taint.set(o, c.outValue[o]);
+                        if (row.outValue[o] > 0) {
+                            taint.set(row.outputId(o), row.outValue[o]);
                         }
                     }
                     fees += fee;
                 }
             } else if (haircut) {
                 long[] weights = new long[n + 1];
-                System.arraycopy(c.outValue, o0, weights, 0, n);
+                System.arraycopy(row.outValue, o0, weights, 0, n);
                 weights[n] = fee;
                 long[] shares = HaircutPolicy.split(taintIn, weights);
                 for (int j = 0; j < n; j++) {
                     if (shares[j] > 0) {
-                        taint.set(o0 + j, shares[j]);
+                        taint.set(row.outputId(o0 + j), shares[j]);
                     }
                 }
                 fees += shares[n];
@@ -194,31 +202,31 @@ public final class CompactTracer {
                 while (left > 0) {
                     int best = -1;
                     for (int o = o0; o < o1; o++) {
-                        if (taint.get(o) == 0 && c.outValue[o] > 0 && (best < 0 || c.outValue[o] > c.outValue[best])) {
+                        if (taint.get(row.outputId(o)) == 0 && row.outValue[o] > 0 && (best < 0 || row.outValue[o] > row.outValue[best])) {
                             best = o;
                         }
                     }
                     if (best < 0) {
                         break;
                     }
-                    long a = Math.min(left, c.outValue[best]);
-                    taint.set(best, a);
+                    long a = Math.min(left, row.outValue[best]);
+                    taint.set(row.outputId(best), a);
                     left -= a;
                 }
                 fees += left;
             }
             for (int o = o0; o < o1; o++) {
-                long a = taint.get(o);
+                long a = taint.get(row.outputId(o));
                 if (a == 0) {
                     continue;
                 }
-                int owner = c.outOwner[o];
-                if (owner >= 0 && c.endpoint.get(owner)) {
+                int owner = row.outOwner[o];
+                if (owner >= 0 && c.endpoint(owner)) {
                     endpoints += a;
                     atEndpoint.addTo(owner, a);
                     continue;
                 }
-                int s = c.spender[o];
+                int s = row.outSpender[o];
                 if (s < 0) {
                     unspent += a;
                 } else if (hop.get(s) == 0) {
@@ -230,20 +238,5 @@ public final class CompactTracer {
             }
         }
         return new Result(seeded, endpoints, unspent, fees, cut, edges, taint, atEndpoint);
-    }
-
-    /** The transaction that created an output: the last one whose first output id is not above it. */
-    private int creator(int output) {
-        int lo = 0;
-        int hi = c.txCount - 1;
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (c.outStart[mid] <= output) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return lo;
     }
 }

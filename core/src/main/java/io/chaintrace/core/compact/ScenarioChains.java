@@ -17,6 +17,37 @@ public final class ScenarioChains {
     public record Loaded(CompactChain chain, Map<String, Integer> owners, Map<Outpoint, Integer> outputs) {
     }
 
+    /** A synthetic background chain straight into compact arrays (exchange hubs and services as endpoints). */
+    public static CompactChain synthetic(io.chaintrace.core.scenario.SyntheticChain.Settings settings) {
+        CompactChain.Builder b = new CompactChain.Builder();
+        io.chaintrace.core.scenario.SyntheticChain.generate(settings, new io.chaintrace.core.scenario.SyntheticChain.Sink() {
+            @Override
+            public void endpoint(int owner, boolean hub) {
+                b.endpoint(owner);
+            }
+
+            @Override
+            public void transaction(int tx) {
+                b.transaction();
+            }
+
+            @Override
+            public void input(int output, int fundingTx, int vout) {
+                b.input(output);
+            }
+
+            @Override
+            public void output(long value, int owner) {
+                b.output(value, owner);
+            }
+
+            @Override
+            public void endBlock(int height) {
+            }
+        });
+        return b.build();
+    }
+
     /** Loads a scenario; owners labelled with a category in {@code stopAt} become endpoints. */
     public static Loaded load(Scenario s, Set<io.chaintrace.core.model.LabelCategory> stopAt) {
         CompactChain.Builder b = new CompactChain.Builder();

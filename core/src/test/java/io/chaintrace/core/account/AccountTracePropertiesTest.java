@@ -1,5 +1,6 @@
 package io.chaintrace.core.account;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chaintrace.core.model.AccountTransfer;
@@ -23,7 +24,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-/** Properties of traces on random account chains: conservation, haircut within poison, nothing before the seed. */
+/** Properties of traces on random account chains: conservation both ways, haircut within poison, nothing before the seed, FIFO round trips. */
 class AccountTracePropertiesTest {
     record Chain(MemoryAccountLedger ledger, List<AccountTransfer> transfers, List<Address> accounts) {
     }
@@ -102,6 +103,58 @@ class AccountTracePropertiesTest {
                 // Any other tainted address received taint in a transfer after the seed.
                 boolean later = c.transfers().subList(at + 1, n).stream().anyMatch(t -> t.to().text().equals(a.address().text()));
                 assertTrue(later || a.received().signum() == 0, p.name() + ": " + a + " tainted with no transfer after the seed");
+            }
+        }
+    }
+
+    static AccountTrace.AssetResult back(Chain c, AccountTransfer seed, TaintPolicy p, int hops, long dust) {
+        return new AccountBackwardTracer(c.ledger()).trace(new AccountTrace.Request(List.of(new AccountTrace.Seed(seed.to(),
+                Optional.of(seed.txHash()))), p, new Limits(hops, dust, Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE),
+                Set.of(), false)).assets().getFirst();
+    }
+
+    /**
+     * FIFO keeps every unit's place, so it can be run both ways: whatever taint the forward trace
+     * from the seed puts on a transfer, the backward trace from that transfer finds exactly that
+     * much of the seed in it (and none of the seed in a transfer forward left clean).
+     */
+    @Property(tries = 300)
+    void fifoForwardThenBackwardReturnsTheSeed(@ForAll long seed, @ForAll @IntRange(min = 2, max = 120) int n, @ForAll int which) {
+        Chain c = chain(seed, n);
+        int at = Math.floorMod(which, n);
+        AccountTransfer s = c.transfers().get(at);
+        TaintPolicy fifo = TaintPolicy.named("fifo");
+        Map<AccountTransfer, BigInteger> forward = new HashMap<>();
+        for (AccountTrace.TaintedTransfer f : trace(c, s, fifo, 10_000, 0).flows()) {
+            forward.merge(f.transfer(), f.taint(), BigInteger::add);
+        }
+        for (AccountTransfer t : c.transfers().subList(at + 1, n)) {
+            BigInteger fromSeed = back(c, t, fifo, 10_000, 0).flows().stream().filter(f -> f.transfer().equals(s))
+                    .map(AccountTrace.TaintedTransfer::taint).reduce(BigInteger.ZERO, BigInteger::add);
+            assertEquals(forward.getOrDefault(t, BigInteger.ZERO), fromSeed, "transfer " + t);
+        }
+    }
+
+    @Property(tries = 300)
+    void backwardTracesBalanceToTheWei(@ForAll long seed, @ForAll @IntRange(min = 2, max = 150) int n, @ForAll int which,
+                                        @ForAll @IntRange(min = 0, max = 4) int cut) {
+        Chain c = chain(seed, n);
+        AccountTransfer s = c.transfers().get(Math.floorMod(which, n));
+        for (String p : List.of("fifo", "lifo", "haircut")) {
+            AccountTrace.Account a = back(c, s, TaintPolicy.named(p), cut == 0 ? 10_000 : cut, cut * 1_000_000_000_000_000L).account();
+            assertTrue(a.balanced(), p + ": " + a);
+        }
+    }
+
+    @Property(tries = 200)
+    void backwardNeverReachesPastTheSeed(@ForAll long seed, @ForAll @IntRange(min = 2, max = 150) int n, @ForAll int which) {
+        Chain c = chain(seed, n);
+        int at = Math.floorMod(which, n);
+        AccountTransfer s = c.transfers().get(at);
+        Set<AccountTransfer> later = Set.copyOf(c.transfers().subList(at + 1, n));
+        for (String p : List.of("fifo", "lifo", "haircut", "poison")) {
+            for (AccountTrace.TaintedTransfer f : back(c, s, TaintPolicy.named(p), 10_000, 0).flows()) {
+                assertTrue(!later.contains(f.transfer()), p + ": " + f + " comes after the seed");
             }
         }
     }

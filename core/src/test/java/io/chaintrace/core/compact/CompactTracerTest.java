@@ -34,7 +34,7 @@ class CompactTracerTest {
         for (TaintPolicy p : TaintPolicy.ALL) {
             TraceResult expected = new UtxoTracer(s.toLedger()).trace(new TraceRequest(s.thefts().stream().<Seed>map(Seed.OutpointSeed::new)
                     .toList(), p, Direction.FORWARD, Limits.DEFAULT.withHops(hops), TraceRequest.SERVICES, false));
-            CompactTracer.Result r = new CompactTracer(loaded.chain()).forward(seeds, p, hops);
+            CompactTracer.Result r = new CompactTracer(loaded.chain()).forward(loaded.chain().refs(seeds), p, hops);
             Map<String, Long> byEntity = new java.util.TreeMap<>();
             r.endpointTaint().forEach((owner, a) -> byEntity.merge(entityOf.get(owner), a, Long::sum));
             assertEquals(expected.byEntity(), byEntity, p.name());

@@ -38,8 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>LIFO and TIHO: the splits take the newest (tainted) value first, so all of it is tainted:
  *       E1 = 25 ETH, E2 = 39 ETH.
- *   <li>FIFO: split 1 takes the 1.5 clean ETH first (49.5 of its 51 are tainted); the deposits and
- *       payouts downstream are still filled from tainted lots first in time: E1 = 25, E2 = 39.
+ *   <li>FIFO: split 1 takes the 1.5 clean ETH first (its 51 ETH: 1.5 clean, then 49.5 tainted, in
+ *       that order). Its deposit of 10 into the pool contract is its first 10: 1.5 clean, 8.5
+ *       tainted. The pool pays its first 10 in (split 1's deposit) to withdrawal address 1, which
+ *       pays its first 9 (1.5 clean, 7.5 tainted) to E2. E1 = 5 + 20 = 25, E2 = 30 + 7.5 = 37.5.
  *   <li>Haircut: every pool passes on its tainted share, floored to the wei, computed below step
  *       by step from the attacker's pool (1,001.5 ETH, 1,000 tainted).
  *   <li>Poison: everything after the theft is tainted: E1 = 25, E2 = 39.
@@ -116,7 +118,8 @@ class AnvilTraceTest {
     @Test
     void exactAmountsReachingEachExchangePerPolicy() {
         Map<String, BigInteger> allTainted = Map.of("Binance", eth("25"), "Kraken", eth("39"));
-        Map<String, Map<String, BigInteger>> expected = Map.of("poison", allTainted, "fifo", allTainted, "lifo", allTainted,
+        Map<String, Map<String, BigInteger>> expected = Map.of("poison", allTainted, "fifo", Map.of("Binance", eth("25"), "Kraken", eth("37.5")),
+                "lifo", allTainted,
                 "tiho", allTainted, "haircut", haircutByHand());
         for (TaintPolicy p : TaintPolicy.ALL) {
             AccountTrace.Result r = trace(p);
@@ -139,6 +142,27 @@ class AnvilTraceTest {
             AccountTrace.AssetResult eth = trace(p).asset("ETH").orElseThrow();
             assertTrue(eth.addresses().stream().noneMatch(a -> a.address().text().equalsIgnoreCase(bystander)),
                     p.name() + ": the 0.5 ETH sent back before the theft is clean");
+        }
+    }
+
+    /**
+     * Backward from each exchange deposit, FIFO finds in the theft transfer exactly the amount the
+     * forward FIFO trace delivered to that deposit: the trace runs both ways on real node data.
+     */
+    @Test
+    void fifoBackwardFromEachDepositFindsTheTheft() {
+        TaintPolicy fifo = TaintPolicy.named("fifo");
+        List<AccountTrace.Hit> hits = trace(fifo).asset("ETH").orElseThrow().endpoints();
+        assertTrue(hits.size() >= 3, "deposits reached: " + hits);
+        for (AccountTrace.Hit hit : hits) {
+            AccountTrace.AssetResult back = new io.chaintrace.core.account.AccountBackwardTracer(store).trace(new AccountTrace.Request(
+                    List.of(new AccountTrace.Seed(hit.address(), Optional.of(hit.tx()))), fifo, Limits.DEFAULT.withHops(10),
+                    TraceRequest.SERVICES, false)).assets().getFirst();
+            BigInteger fromTheft = back.flows().stream()
+                    .filter(f -> f.transfer().txHash().equals(Hash256.fromHex(scenario.theftTx)))
+                    .map(AccountTrace.TaintedTransfer::taint).reduce(BigInteger.ZERO, BigInteger::add);
+            assertEquals(hit.amount(), fromTheft, "deposit " + hit.tx().hex() + " to " + hit.entity());
+            assertTrue(back.account().balanced(), back.account().toString());
         }
     }
 }

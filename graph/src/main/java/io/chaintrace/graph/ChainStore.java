@@ -66,6 +66,9 @@ import org.rocksdb.WriteOptions;
  *   <li>{@code transfers}: block number + tx index + kind + index -> tx hash, from id, to id, asset id, amount
  *   <li>{@code account_transfers}: address id + transfer key -> flags (1 received, 2 sent)
  *   <li>{@code assets}: asset id -> contract, symbol, decimals; {@code asset_ids}: contract -> asset id (ETH is 0)
+ *   <li>{@code owner_labels}: owner id -> bit set of its label categories, for every labelled
+ *       address that has an id (written by whichever comes second: the label or the address),
+ *       so a trace learns its endpoints with one scan
  *   <li>{@code tx_pages}: the compact rows the fast tracer reads ({@link TxPages}): page + 0 ->
  *       bodies of {@value TxPages#PAGE_SIZE} consecutive transactions by sequence number
  *       (ingest order, which respects every resolved spend), page + 1 -> the spends of their
@@ -81,7 +84,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
 
     static final List<String> FAMILIES = List.of("blocks", "block_heights", "transactions", "outputs", "spends",
             "address_ids", "addresses", "address_txs", "labels", "checkpoints", "meta",
-            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids", "tx_pages");
+            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids", "tx_pages", "owner_labels");
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORMAT = "chaintrace-store-2".getBytes(StandardCharsets.US_ASCII);
     private static final int NO_OWNER = -1;
@@ -905,6 +908,20 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         addr[0] = (byte) kind.ordinal();
         System.arraycopy(t, 0, addr, 1, t.length);
         batch.put(cf.get("addresses"), Keys.addressId(id), addr);
+        byte[] labels = db.get(cf.get("labels"), t); // a miss costs a bloom filter probe
+        if (labels != null) {
+            batch.put(cf.get("owner_labels"), Keys.addressId(id), categoryBits(LabelCodec.categories(labels)));
+        }
+    }
+
+    private static byte[] categoryBits(java.util.Set<io.chaintrace.core.model.LabelCategory> categories) {
+        int bits = 0;
+        for (io.chaintrace.core.model.LabelCategory c : categories) {
+            bits |= 1 << c.ordinal();
+        }
+        byte[] v = new byte[4];
+        Keys.putInt(v, 0, bits);
+        return v;
     }
 
     private static byte[] transferKey(long number, int txIndex, TransferKind kind, int index) {
@@ -1092,13 +1109,11 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
     public io.chaintrace.core.compact.PagedChain compactRows(java.util.Set<io.chaintrace.core.model.LabelCategory> stopAt, long cacheBytes) {
         awaitQuietly();
         java.util.BitSet endpoints = new java.util.BitSet();
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("labels"), ro)) {
+        int wanted = Keys.getInt(categoryBits(stopAt), 0);
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("owner_labels"), ro)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                if (!java.util.Collections.disjoint(LabelCodec.categories(it.value()), stopAt)) {
-                    int id = addressIdOf(new String(it.key(), StandardCharsets.UTF_8));
-                    if (id >= 0) {
-                        endpoints.set(id);
-                    }
+                if ((Keys.getInt(it.value(), 0) & wanted) != 0) {
+                    endpoints.set(Keys.getInt(it.key(), 0));
                 }
             }
         }
@@ -1133,8 +1148,14 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             merged.removeIf(old -> old.source().equals(l.source()) && old.entity().equals(l.entity()));
             merged.add(l);
         }
-        try {
-            db.put(cf.get("labels"), address.text().getBytes(StandardCharsets.UTF_8), LabelCodec.encode(merged));
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.put(cf.get("labels"), address.text().getBytes(StandardCharsets.UTF_8), LabelCodec.encode(merged));
+            int id = addressIdOf(address.text());
+            if (id >= 0) {
+                batch.put(cf.get("owner_labels"), Keys.addressId(id),
+                        categoryBits(merged.stream().map(Label::category).collect(java.util.stream.Collectors.toSet())));
+            }
+            db.write(writeOptions, batch);
         } catch (RocksDBException e) {
             throw new StoreException(path, "write failed: " + e.getMessage(), e);
         }

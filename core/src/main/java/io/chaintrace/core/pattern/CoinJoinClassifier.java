@@ -1,0 +1,39 @@
+package io.chaintrace.core.pattern;
+
+import io.chaintrace.core.model.UtxoTransaction;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Names a transaction's CoinJoin wallet, most specific rule first: Whirlpool, Wasabi 2.0,
+ * Wasabi 1.x, JoinMarket, then the generic rule. A JoinMarket-shaped transaction (3 or more
+ * equal outputs with change) also satisfies the generic rule; it is reported once, as JoinMarket.
+ */
+public final class CoinJoinClassifier implements TransactionPattern {
+    private final List<TransactionPattern> rules;
+
+    public CoinJoinClassifier(List<TransactionPattern> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    public static CoinJoinClassifier standard() {
+        return new CoinJoinClassifier(List.of(WhirlpoolCoinJoin.DEFAULT, Wasabi2CoinJoin.DEFAULT, Wasabi1CoinJoin.DEFAULT,
+                JoinMarketCoinJoin.DEFAULT, GenericCoinJoin.DEFAULT));
+    }
+
+    @Override
+    public String name() {
+        return "coinjoin";
+    }
+
+    @Override
+    public Optional<Alert> match(UtxoTransaction tx) {
+        for (TransactionPattern r : rules) {
+            Optional<Alert> a = r.match(tx);
+            if (a.isPresent()) {
+                return a;
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,104 @@
+package io.chaintrace.core.pattern;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.Outpoint;
+import io.chaintrace.core.model.TxInput;
+import io.chaintrace.core.model.TxOutput;
+import io.chaintrace.core.model.UtxoTransaction;
+import io.chaintrace.core.trace.UtxoLedger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Peel chains (DOMAIN.md section 7): a run of at least {@code minLength} transactions, each with
+ * at most {@code maxInputs} inputs and two outputs: a small peel (at most {@code maxPeelShare} of
+ * what the step spends) paid out, and the remainder spent by the next step, the remainder
+ * shrinking at every step. Reported once per chain, from its first step.
+ */
+public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShare) {
+    public static final PeelChainDetector DEFAULT = new PeelChainDetector(3, 2, 0.2);
+
+    public String name() {
+        return "peel_chain";
+    }
+
+    /** The chains that start at any of {@code txs}. */
+    public List<Alert> scan(Iterable<UtxoTransaction> txs, UtxoLedger ledger) {
+        List<Alert> alerts = new ArrayList<>();
+        for (UtxoTransaction tx : txs) {
+            if (step(tx).isEmpty() || continues(tx, ledger)) {
+                continue;
+            }
+            List<UtxoTransaction> chain = new ArrayList<>();
+            UtxoTransaction at = tx;
+            TxOutput remainder = step(tx).get();
+            chain.add(tx);
+            while (true) {
+                Optional<UtxoTransaction> next = ledger.spenderOf(new Outpoint(at.txid(), remainder.index()))
+                        .flatMap(s -> ledger.transaction(s.spendingTx()));
+                if (next.isEmpty()) {
+                    break;
+                }
+                Optional<TxOutput> r = step(next.get());
+                if (r.isEmpty() || r.get().value() >= remainder.value()) {
+                    break;
+                }
+                at = next.get();
+                remainder = r.get();
+                chain.add(at);
+            }
+            if (chain.size() >= minLength) {
+                alerts.add(alert(chain));
+            }
+        }
+        return alerts;
+    }
+
+    /** The remainder output when {@code tx} is a peel step. */
+    Optional<TxOutput> step(UtxoTransaction tx) {
+        if (tx.coinbase() || tx.inputs().isEmpty() || tx.inputs().size() > maxInputs || tx.outputs().size() != 2 || !tx.fullyResolved()) {
+            return Optional.empty();
+        }
+        TxOutput a = tx.outputs().get(0);
+        TxOutput b = tx.outputs().get(1);
+        TxOutput big = a.value() >= b.value() ? a : b;
+        TxOutput peel = big == a ? b : a;
+        long spent = tx.inputs().stream().mapToLong(TxInput::value).sum();
+        return peel.value() > 0 && peel.value() <= maxPeelShare * spent ? Optional.of(big) : Optional.empty();
+    }
+
+    /** Whether {@code tx} spends the remainder of a step before it (then it is not a chain's start). */
+    private boolean continues(UtxoTransaction tx, UtxoLedger ledger) {
+        for (TxInput in : tx.inputs()) {
+            Optional<UtxoTransaction> prev = ledger.transaction(in.prevout().txid());
+            if (prev.isPresent()) {
+                Optional<TxOutput> r = step(prev.get());
+                if (r.isPresent() && r.get().index() == in.prevout().vout() && in.value() > step(tx).map(TxOutput::value).orElse(Long.MAX_VALUE)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private Alert alert(List<UtxoTransaction> chain) {
+        List<Hash256> txs = new ArrayList<>();
+        List<Address> peeledTo = new ArrayList<>();
+        List<Long> peels = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (UtxoTransaction t : chain) {
+            TxOutput big = step(t).orElseThrow();
+            TxOutput peel = t.outputs().get(big.index() == 0 ? 1 : 0);
+            txs.add(t.txid());
+            peel.owner().ifPresent(peeledTo::add);
+            peels.add(peel.value());
+            times.add(t.block().time());
+        }
+        double confidence = Math.min(0.99, 0.5 + 0.05 * chain.size());
+        return new Alert(name(), txs, peeledTo, peels, times, confidence, Map.of("minLength", Integer.toString(minLength),
+                "maxInputs", Integer.toString(maxInputs), "maxPeelShare", Double.toString(maxPeelShare)));
+    }
+}

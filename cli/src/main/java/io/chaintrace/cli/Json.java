@@ -7,8 +7,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 /** The one JSON writer of the CLI: stable field order, integers exact. */
 final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINE = new ObjectMapper();
 
     private Json() {
+    }
+
+    /** On one line (JSON Lines). */
+    static String line(Object value) {
+        try {
+            return LINE.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
     }
 
     static String write(Object value) {

@@ -49,7 +49,9 @@ import org.rocksdb.WriteOptions;
  *
  * <p>Column families and layouts (all integers big-endian):
  * <ul>
- *   <li>{@code blocks}: block hash -> height, time, prev hash, tx count, chain work
+ *   <li>{@code blocks}: block hash -> height, time, prev hash, tx count, chain work, sequence
+ *       number of its first transaction
+ *   <li>{@code tx_ids}: sequence number -> txid (transactions in ingest order)
  *   <li>{@code block_heights}: height -> block hash (main chain, known heights only)
  *   <li>{@code transactions}: txid -> block hash, height, time, position, inputs with resolved
  *       value and owner id (or unresolved / coinbase), output count
@@ -84,7 +86,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
 
     static final List<String> FAMILIES = List.of("blocks", "block_heights", "transactions", "outputs", "spends",
             "address_ids", "addresses", "address_txs", "labels", "checkpoints", "meta",
-            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids", "tx_pages", "owner_labels");
+            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids", "tx_pages", "owner_labels", "tx_ids");
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORMAT = "chaintrace-store-2".getBytes(StandardCharsets.US_ASCII);
     private static final int NO_OWNER = -1;
@@ -249,11 +251,11 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         int txCount = b.getInt();
         byte[] work = new byte[b.getShort()];
         b.get(work);
-        return Optional.of(new StoredBlock(new BlockRef(height, hash, time), new Hash256(prev), txCount, new BigInteger(1, work)));
+        return Optional.of(new StoredBlock(new BlockRef(height, hash, time), new Hash256(prev), txCount, new BigInteger(1, work), b.getLong()));
     }
 
     /** A stored block's header facts. */
-    public record StoredBlock(BlockRef ref, Hash256 prev, int txCount, BigInteger chainWork) {
+    public record StoredBlock(BlockRef ref, Hash256 prev, int txCount, BigInteger chainWork, long firstSeq) {
     }
 
     /**
@@ -506,6 +508,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                 }
                 batch.put(txs, txid, rec.array());
                 batch.merge(pages, TxPages.bodiesKey(seq), body.encode());
+                batch.put(cf.get("tx_ids"), Keys.number(seq), txid);
                 outputId += tx.outputs().size();
                 for (Map.Entry<Integer, Byte> e : touched.entrySet()) {
                     batch.put(addrTxs, Keys.addressTx(e.getKey(), block.height(), position, tx.txid()), new byte[] {e.getValue()});
@@ -516,9 +519,9 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                 putAddress(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
             }
             byte[] work = block.chainWork().toByteArray();
-            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length);
+            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length + 8);
             b.putInt(block.height()).putLong(block.time()).put(block.prev().bytes()).putInt(block.transactions().size())
-                    .putShort((short) work.length).put(work);
+                    .putShort((short) work.length).put(work).putLong(firstSeq);
             batch.put(cf.get("blocks"), block.hash().bytes(), b.array());
             if (block.height() != BlockRef.UNKNOWN_HEIGHT) {
                 batch.put(cf.get("block_heights"), Keys.height(block.height()), block.hash().bytes());
@@ -1122,6 +1125,35 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         }
         return new io.chaintrace.core.compact.PagedChain(new TxPages(db, cf.get("tx_pages"), path), (int) counters.txs,
                 (int) counters.outputs, endpoints, cacheBytes);
+    }
+
+    /** Every stored Bitcoin transaction in ingest order (chain order within each ingested segment). */
+    public void forEachTransaction(java.util.function.Consumer<UtxoTransaction> action) {
+        awaitQuietly();
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("tx_ids"), ro)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                Hash256 txid = new Hash256(it.value());
+                action.accept(transaction(txid).orElseThrow(() -> new StoreException(path, "transaction " + txid + " listed but not stored")));
+            }
+        }
+    }
+
+    /** The transactions of the main-chain block at {@code height}, in block order (empty when none is stored there). */
+    public List<Hash256> transactionIds(int height) {
+        Optional<StoredBlock> b = blockAt(height).flatMap(this::block);
+        if (b.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < b.get().txCount(); i++) {
+            keys.add(Keys.number(b.get().firstSeq() + i));
+        }
+        try {
+            List<byte[]> ids = db.multiGetAsList(java.util.Collections.nCopies(keys.size(), cf.get("tx_ids")), keys);
+            return ids.stream().map(Hash256::new).toList();
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "read failed: " + e.getMessage(), e);
+        }
     }
 
     /** Where an output sits in the compact rows: its transaction's sequence number, its index, its output id. */

@@ -9,7 +9,7 @@ import java.util.Optional;
  * Wasabi 1.x, JoinMarket, then the generic rule. A JoinMarket-shaped transaction (3 or more
  * equal outputs with change) also satisfies the generic rule; it is reported once, as JoinMarket.
  */
-public final class CoinJoinClassifier implements TransactionPattern {
+public final class CoinJoinClassifier implements TransactionPattern, PatternDetector {
     private final List<TransactionPattern> rules;
 
     public CoinJoinClassifier(List<TransactionPattern> rules) {
@@ -24,6 +24,11 @@ public final class CoinJoinClassifier implements TransactionPattern {
     @Override
     public String name() {
         return "coinjoin";
+    }
+
+    @Override
+    public void accept(UtxoTransaction tx, io.chaintrace.core.trace.UtxoLedger ledger, java.util.function.Consumer<Alert> alerts) {
+        match(tx).ifPresent(alerts);
     }
 
     @Override

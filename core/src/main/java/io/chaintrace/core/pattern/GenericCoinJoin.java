@@ -10,7 +10,8 @@ import java.util.Optional;
  * most common output value occurs exactly p times, above dust.
  */
 public record GenericCoinJoin(long dust) implements TransactionPattern {
-    public static final GenericCoinJoin DEFAULT = new GenericCoinJoin(546);
+    /** Dust at 10,000 sat: pairs of 546-600 sat outputs are Omni and Counterparty reference outputs, not mixing. */
+    public static final GenericCoinJoin DEFAULT = new GenericCoinJoin(10_000);
 
     @Override
     public String name() {

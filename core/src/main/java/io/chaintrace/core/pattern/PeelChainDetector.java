@@ -18,9 +18,10 @@ import java.util.Optional;
  * what the step spends) paid out, and the remainder spent by the next step, the remainder
  * shrinking at every step. Reported once per chain, from its first step.
  */
-public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShare) {
+public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShare) implements PatternDetector {
     public static final PeelChainDetector DEFAULT = new PeelChainDetector(3, 2, 0.2);
 
+    @Override
     public String name() {
         return "peel_chain";
     }
@@ -29,32 +30,38 @@ public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShar
     public List<Alert> scan(Iterable<UtxoTransaction> txs, UtxoLedger ledger) {
         List<Alert> alerts = new ArrayList<>();
         for (UtxoTransaction tx : txs) {
-            if (step(tx).isEmpty() || continues(tx, ledger)) {
-                continue;
-            }
-            List<UtxoTransaction> chain = new ArrayList<>();
-            UtxoTransaction at = tx;
-            TxOutput remainder = step(tx).get();
-            chain.add(tx);
-            while (true) {
-                Optional<UtxoTransaction> next = ledger.spenderOf(new Outpoint(at.txid(), remainder.index()))
-                        .flatMap(s -> ledger.transaction(s.spendingTx()));
-                if (next.isEmpty()) {
-                    break;
-                }
-                Optional<TxOutput> r = step(next.get());
-                if (r.isEmpty() || r.get().value() >= remainder.value()) {
-                    break;
-                }
-                at = next.get();
-                remainder = r.get();
-                chain.add(at);
-            }
-            if (chain.size() >= minLength) {
-                alerts.add(alert(chain));
-            }
+            accept(tx, ledger, alerts::add);
         }
         return alerts;
+    }
+
+    /** A chain starting at {@code tx} is followed to its end through the ledger and reported at once. */
+    @Override
+    public void accept(UtxoTransaction tx, UtxoLedger ledger, java.util.function.Consumer<Alert> alerts) {
+        if (step(tx).isEmpty() || continues(tx, ledger)) {
+            return;
+        }
+        List<UtxoTransaction> chain = new ArrayList<>();
+        UtxoTransaction at = tx;
+        TxOutput remainder = step(tx).get();
+        chain.add(tx);
+        while (true) {
+            Optional<UtxoTransaction> next = ledger.spenderOf(new Outpoint(at.txid(), remainder.index()))
+                    .flatMap(s -> ledger.transaction(s.spendingTx()));
+            if (next.isEmpty()) {
+                break;
+            }
+            Optional<TxOutput> r = step(next.get());
+            if (r.isEmpty() || r.get().value() >= remainder.value()) {
+                break;
+            }
+            at = next.get();
+            remainder = r.get();
+            chain.add(at);
+        }
+        if (chain.size() >= minLength) {
+            alerts.accept(alert(chain));
+        }
     }
 
     /** The remainder output when {@code tx} is a peel step. */

@@ -12,12 +12,23 @@ import java.util.Map;
 import java.util.Set;
 
 /** What the CoinJoin rules look at in a transaction, computed once. */
-record TxShape(UtxoTransaction tx, int inputs, int outputs, int distinctInputOwners, int distinctOutputOwners,
+record TxShape(UtxoTransaction tx, int inputs, int outputs, int distinctInputOwners, int unresolvedInputs, int distinctOutputOwners,
                long commonValue, int commonCount, Map<Long, Integer> valueCounts) {
+    /**
+     * Distinct input owners: the owners of resolved inputs, plus, for inputs whose funding
+     * transaction the store lacks, one per distinct funding transaction (an upper bound: the
+     * alert says how many inputs were unresolved and is less confident).
+     */
     static TxShape of(UtxoTransaction tx) {
         Set<String> inOwners = new HashSet<>();
+        int unresolved = 0;
         for (TxInput i : tx.inputs()) {
-            i.owner().ifPresent(a -> inOwners.add(a.text()));
+            if (i.status() == io.chaintrace.core.model.InputStatus.UNRESOLVED) {
+                unresolved++;
+                inOwners.add("funding:" + i.prevout().txid().hex());
+            } else {
+                i.owner().ifPresent(a -> inOwners.add(a.text()));
+            }
         }
         Set<String> outOwners = new HashSet<>();
         Map<Long, Integer> counts = new HashMap<>();
@@ -36,7 +47,7 @@ record TxShape(UtxoTransaction tx, int inputs, int outputs, int distinctInputOwn
                 n = e.getValue();
             }
         }
-        return new TxShape(tx, tx.inputs().size(), tx.outputs().size(), inOwners.size(), outOwners.size(), common, n, counts);
+        return new TxShape(tx, tx.inputs().size(), tx.outputs().size(), inOwners.size(), unresolved, outOwners.size(), common, n, counts);
     }
 
     /** Outputs of the common value. */

@@ -1,0 +1,14 @@
+package io.chaintrace.core.pattern;
+
+import java.util.List;
+
+/** The detectors Chaintrace runs, each with its documented default settings. */
+public final class Patterns {
+    private Patterns() {
+    }
+
+    /** A fresh set (detectors with windows keep state per run). */
+    public static List<PatternDetector> standard() {
+        return List.of(CoinJoinClassifier.standard(), PeelChainDetector.DEFAULT);
+    }
+}

@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * Peel chains (DOMAIN.md section 7): a run of at least {@code minLength} transactions, each with
  * at most {@code maxInputs} inputs and two outputs: a small peel (at most {@code maxPeelShare} of
- * what the step spends) paid out, and the remainder spent by the next step, the remainder
- * shrinking at every step. Reported once per chain, from its first step.
+ * what the step spends) paid out, and the remainder sent on to another address and spent by the
+ * next step, shrinking at every step. Reported once per chain, from its first step.
  */
 public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShare) implements PatternDetector {
     public static final PeelChainDetector DEFAULT = new PeelChainDetector(3, 2, 0.2);
@@ -74,7 +74,10 @@ public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShar
         TxOutput big = a.value() >= b.value() ? a : b;
         TxOutput peel = big == a ? b : a;
         long spent = tx.inputs().stream().mapToLong(TxInput::value).sum();
-        return peel.value() > 0 && peel.value() <= maxPeelShare * spent ? Optional.of(big) : Optional.empty();
+        // The remainder moves on to an address the step did not spend from: change kept on the
+        // payer's own address is a wallet paying repeatedly (a fan-out), not a chain.
+        boolean movesOn = big.owner().isPresent() && !Payments.inputOwners(tx).contains(big.owner().get().text());
+        return movesOn && peel.value() > 0 && peel.value() <= maxPeelShare * spent ? Optional.of(big) : Optional.empty();
     }
 
     /** Whether {@code tx} spends the remainder of a step before it (then it is not a chain's start). */

@@ -1,0 +1,28 @@
+package io.chaintrace.core.pattern;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Hash256;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/** Alerts made of windowed bursts: their transactions (each once), counterparties, amounts and times. */
+final class Bursts {
+    private Bursts() {
+    }
+
+    static Alert alert(String pattern, List<CounterpartyWindow.Event> events, double confidence, Map<String, String> parameters) {
+        LinkedHashSet<Hash256> txs = new LinkedHashSet<>();
+        List<Address> who = new ArrayList<>();
+        List<Long> amounts = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (CounterpartyWindow.Event e : events) {
+            txs.add(e.tx());
+            who.add(e.counterparty());
+            amounts.add(e.amount());
+            times.add(e.time());
+        }
+        return new Alert(pattern, List.copyOf(txs), who, amounts, times, confidence, parameters);
+    }
+}

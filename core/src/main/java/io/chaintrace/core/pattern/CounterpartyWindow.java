@@ -1,0 +1,62 @@
+package io.chaintrace.core.pattern;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Hash256;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per address, the payments of the last {@code window} seconds and their counterparties. A burst
+ * is reported once the distinct counterparties reach {@code threshold}; the address then stays
+ * quiet for a window (one alert per burst, however many more payments it holds).
+ */
+final class CounterpartyWindow {
+    record Event(long time, Hash256 tx, Address counterparty, long amount) {
+    }
+
+    private final int threshold;
+    private final long window;
+    private final Map<String, Deque<Event>> byAddress = new HashMap<>();
+    private final Map<String, Long> quietUntil = new HashMap<>();
+
+    CounterpartyWindow(int threshold, long window) {
+        this.threshold = threshold;
+        this.window = window;
+    }
+
+    /** Records one transaction's payments of an address; returns the burst they complete, else an empty list. */
+    List<Event> add(Address address, List<Event> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        long now = events.getFirst().time();
+        String key = address.text();
+        Long quiet = quietUntil.get(key);
+        if (quiet != null) {
+            if (now <= quiet) {
+                return List.of();
+            }
+            quietUntil.remove(key);
+        }
+        Deque<Event> d = byAddress.computeIfAbsent(key, k -> new ArrayDeque<>());
+        while (!d.isEmpty() && now - d.peekFirst().time() > window) {
+            d.pollFirst();
+        }
+        d.addAll(events);
+        Set<String> distinct = new HashSet<>();
+        d.forEach(x -> distinct.add(x.counterparty().text()));
+        if (distinct.size() < threshold) {
+            return List.of();
+        }
+        List<Event> burst = new ArrayList<>(d);
+        byAddress.remove(key);
+        quietUntil.put(key, burst.getFirst().time() + window);
+        return burst;
+    }
+}

@@ -1,0 +1,83 @@
+package io.chaintrace.core.pattern;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.UtxoTransaction;
+import io.chaintrace.core.trace.UtxoLedger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Gather-scatter: at least {@code minWidth} payers pay one hub, and within {@code window}
+ * seconds the hub pays at least {@code minWidth} addresses.
+ */
+public final class GatherScatterDetector implements PatternDetector {
+    private final int minWidth;
+    private final long window;
+    private final CounterpartyWindow gathers;
+    private final CounterpartyWindow scatters;
+    private final Map<String, List<CounterpartyWindow.Event>> gathered = new HashMap<>();
+    private final CoinJoinClassifier coinjoins = CoinJoinClassifier.standard();
+
+    public GatherScatterDetector(int minWidth, long window) {
+        this.minWidth = minWidth;
+        this.window = window;
+        this.gathers = new CounterpartyWindow(minWidth, window);
+        this.scatters = new CounterpartyWindow(minWidth, window);
+    }
+
+    public static GatherScatterDetector standard() {
+        return new GatherScatterDetector(5, 86_400);
+    }
+
+    @Override
+    public String name() {
+        return "gather_scatter";
+    }
+
+    @Override
+    public void accept(UtxoTransaction tx, UtxoLedger ledger, Consumer<Alert> alerts) {
+        if (tx.coinbase() || coinjoins.match(tx).isPresent()) {
+            return;
+        }
+        Address payer = Payments.payer(tx).orElse(null);
+        if (payer == null) {
+            return;
+        }
+        long time = tx.block().time();
+        List<CounterpartyWindow.Event> paid = new ArrayList<>();
+        for (Payments.Payee p : Payments.payees(tx)) {
+            List<CounterpartyWindow.Event> in = gathers.add(p.address(), List.of(new CounterpartyWindow.Event(time, tx.txid(), payer, p.amount())));
+            if (!in.isEmpty()) {
+                gathered.put(p.address().text(), in);
+            }
+            paid.add(new CounterpartyWindow.Event(time, tx.txid(), p.address(), p.amount()));
+        }
+        List<CounterpartyWindow.Event> before = gathered.get(payer.text());
+        if (before == null) {
+            return; // only a hub that has gathered can scatter
+        }
+        List<CounterpartyWindow.Event> out = scatters.add(payer, paid);
+        if (!out.isEmpty() && out.getFirst().time() - before.getLast().time() <= window) {
+            gathered.remove(payer.text());
+            LinkedHashSet<Hash256> txs = new LinkedHashSet<>();
+            List<Address> who = new ArrayList<>();
+            List<Long> amounts = new ArrayList<>();
+            List<Long> times = new ArrayList<>();
+            for (List<CounterpartyWindow.Event> part : List.of(before, out)) {
+                for (CounterpartyWindow.Event e : part) {
+                    txs.add(e.tx());
+                    who.add(e.counterparty());
+                    amounts.add(e.amount());
+                    times.add(e.time());
+                }
+            }
+            alerts.accept(new Alert(name(), List.copyOf(txs), who, amounts, times, 0.8, Map.of("minWidth", Integer.toString(minWidth),
+                    "windowSeconds", Long.toString(window), "hub", payer.text())));
+        }
+    }
+}

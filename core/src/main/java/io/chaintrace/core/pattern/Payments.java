@@ -1,0 +1,50 @@
+package io.chaintrace.core.pattern;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.TxInput;
+import io.chaintrace.core.model.TxOutput;
+import io.chaintrace.core.model.UtxoTransaction;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A transaction read as address-level payments: the payer is the owner of its first resolved
+ * input (multi-input ownership makes the others the same entity), the payees the owners of its
+ * outputs that are not among its inputs' owners (those are change).
+ */
+final class Payments {
+    private Payments() {
+    }
+
+    record Payee(Address address, long amount, int index) {
+    }
+
+    static Optional<Address> payer(UtxoTransaction tx) {
+        for (TxInput i : tx.inputs()) {
+            if (i.owner().isPresent()) {
+                return i.owner();
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Set<String> inputOwners(UtxoTransaction tx) {
+        Set<String> s = new HashSet<>();
+        tx.inputs().forEach(i -> i.owner().ifPresent(a -> s.add(a.text())));
+        return s;
+    }
+
+    static List<Payee> payees(UtxoTransaction tx) {
+        Set<String> own = inputOwners(tx);
+        List<Payee> p = new ArrayList<>();
+        for (TxOutput o : tx.outputs()) {
+            if (o.owner().isPresent() && !own.contains(o.owner().get().text())) {
+                p.add(new Payee(o.owner().get(), o.value(), o.index()));
+            }
+        }
+        return p;
+    }
+}

@@ -1,0 +1,99 @@
+package io.chaintrace.core.pattern;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.UtxoTransaction;
+import io.chaintrace.core.trace.UtxoLedger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Scatter-gather: a source pays at least {@code minWidth} intermediaries, which then pay one
+ * beneficiary, all within {@code window} seconds: the beneficiary's fan-in comes from addresses
+ * the same source had funded.
+ */
+public final class ScatterGatherDetector implements PatternDetector {
+    private static final int REMEMBERED = 1 << 20;
+    private final int minWidth;
+    private final long window;
+    private final CounterpartyWindow gathers;
+    private final CoinJoinClassifier coinjoins = CoinJoinClassifier.standard();
+    private final Map<String, Funding> fundedBy = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Funding> e) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    private record Funding(String source, long time, Hash256 tx) {
+    }
+
+    public ScatterGatherDetector(int minWidth, long window) {
+        this.minWidth = minWidth;
+        this.window = window;
+        this.gathers = new CounterpartyWindow(minWidth, window);
+    }
+
+    public static ScatterGatherDetector standard() {
+        return new ScatterGatherDetector(5, 86_400);
+    }
+
+    @Override
+    public String name() {
+        return "scatter_gather";
+    }
+
+    @Override
+    public void accept(UtxoTransaction tx, UtxoLedger ledger, Consumer<Alert> alerts) {
+        if (tx.coinbase() || coinjoins.match(tx).isPresent()) {
+            return;
+        }
+        Address payer = Payments.payer(tx).orElse(null);
+        if (payer == null) {
+            return;
+        }
+        long time = tx.block().time();
+        for (Payments.Payee p : Payments.payees(tx)) {
+            fundedBy.put(p.address().text(), new Funding(payer.text(), time, tx.txid()));
+            List<CounterpartyWindow.Event> burst = gathers.add(p.address(), List.of(new CounterpartyWindow.Event(time, tx.txid(), payer, p.amount())));
+            if (!burst.isEmpty()) {
+                check(p.address(), burst, alerts);
+            }
+        }
+    }
+
+    /** A fan-in completed at {@code beneficiary}: did one source fund enough of its payers? */
+    private void check(Address beneficiary, List<CounterpartyWindow.Event> burst, Consumer<Alert> alerts) {
+        Map<String, List<Funding>> bySource = new HashMap<>();
+        long start = burst.getFirst().time();
+        for (CounterpartyWindow.Event e : burst) {
+            Funding f = fundedBy.get(e.counterparty().text());
+            if (f != null && start - f.time() <= window) {
+                bySource.computeIfAbsent(f.source(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        for (Map.Entry<String, List<Funding>> e : bySource.entrySet()) {
+            if (e.getValue().size() >= minWidth) {
+                LinkedHashSet<Hash256> txs = new LinkedHashSet<>();
+                e.getValue().forEach(f -> txs.add(f.tx()));
+                List<Address> who = new ArrayList<>(List.of(beneficiary));
+                List<Long> amounts = new ArrayList<>();
+                List<Long> times = new ArrayList<>();
+                for (CounterpartyWindow.Event b : burst) {
+                    txs.add(b.tx());
+                    who.add(b.counterparty());
+                    amounts.add(b.amount());
+                    times.add(b.time());
+                }
+                alerts.accept(new Alert(name(), List.copyOf(txs), who, amounts, times, 0.8, Map.of("minWidth", Integer.toString(minWidth),
+                        "windowSeconds", Long.toString(window), "source", e.getKey(), "beneficiary", beneficiary.text())));
+                return;
+            }
+        }
+    }
+}

@@ -64,6 +64,11 @@ public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShar
         }
     }
 
+    /** The remainder output when {@code tx} is a peel step (clustering reads it as change). */
+    public Optional<TxOutput> remainder(UtxoTransaction tx) {
+        return step(tx);
+    }
+
     /** The remainder output when {@code tx} is a peel step. */
     Optional<TxOutput> step(UtxoTransaction tx) {
         if (tx.coinbase() || tx.inputs().isEmpty() || tx.inputs().size() > maxInputs || tx.outputs().size() != 2 || !tx.fullyResolved()) {

@@ -1,0 +1,104 @@
+package io.chaintrace.core.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Groups owner ids into entities, transaction by transaction: every input of a transaction
+ * belongs to one entity (common-input ownership), except in CoinJoins; and its change output
+ * joins them when at least {@code minVotes} change heuristics name the same output and none names
+ * another (consensus). Each union is counted by its reason.
+ */
+public final class Clusterer {
+    private final UnionFind sets;
+    private final List<ChangeHeuristic> heuristics;
+    private final int minVotes;
+    private long multiInputLinks;
+    private long changeLinks;
+    private long coinjoinsSkipped;
+
+    public Clusterer(UnionFind sets, List<ChangeHeuristic> heuristics, int minVotes) {
+        this.sets = sets;
+        this.heuristics = List.copyOf(heuristics);
+        this.minVotes = minVotes;
+    }
+
+    /** Every heuristic, consensus of two. */
+    public static Clusterer standard(UnionFind sets) {
+        return new Clusterer(sets, List.of(new OneTimeChange(), RoundPayment.DEFAULT, new OptimalChange(), new AddressTypeChange(),
+                new PeelContinuation()), 2);
+    }
+
+    /** A union made: the two owners and why. */
+    public record Link(int a, int b, String reason) {
+    }
+
+    public List<Link> accept(ClusterTx tx) {
+        List<Link> links = new ArrayList<>();
+        if (tx.coinjoin()) {
+            coinjoinsSkipped++;
+            return links;
+        }
+        int first = -1;
+        for (int owner : tx.inOwner()) {
+            if (owner < 0) {
+                continue;
+            }
+            if (first < 0) {
+                first = owner;
+            } else if (sets.find(first) != sets.find(owner)) {
+                sets.union(first, owner);
+                multiInputLinks++;
+                links.add(new Link(first, owner, "multi_input"));
+            }
+        }
+        if (first < 0) {
+            return links;
+        }
+        OptionalInt change = consensus(tx);
+        if (change.isPresent()) {
+            int owner = tx.outOwner()[change.getAsInt()];
+            if (owner >= 0 && sets.find(owner) != sets.find(first)) {
+                sets.union(first, owner);
+                changeLinks++;
+                links.add(new Link(first, owner, "change"));
+            }
+        }
+        return links;
+    }
+
+    /** The output at least {@code minVotes} heuristics name, when none names another. */
+    OptionalInt consensus(ClusterTx tx) {
+        int named = -1;
+        int votes = 0;
+        for (ChangeHeuristic h : heuristics) {
+            OptionalInt c = h.change(tx);
+            if (c.isEmpty()) {
+                continue;
+            }
+            if (named >= 0 && c.getAsInt() != named) {
+                return OptionalInt.empty();
+            }
+            named = c.getAsInt();
+            votes++;
+        }
+        return votes >= minVotes ? OptionalInt.of(named) : OptionalInt.empty();
+    }
+
+    public long multiInputLinks() {
+        return multiInputLinks;
+    }
+
+    public long changeLinks() {
+        return changeLinks;
+    }
+
+    public long coinjoinsSkipped() {
+        return coinjoinsSkipped;
+    }
+
+    public UnionFind sets() {
+        return sets;
+    }
+}

@@ -1,0 +1,83 @@
+package io.chaintrace.core.cluster;
+
+import java.util.Arrays;
+
+/**
+ * Disjoint sets over dense owner ids (union by size, path halving), growing as ids appear. A
+ * set's root is its entity id.
+ */
+public final class UnionFind {
+    private int[] parent;
+    private int[] size;
+
+    public UnionFind(int capacity) {
+        parent = new int[Math.max(16, capacity)];
+        size = new int[parent.length];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = i;
+            size[i] = 1;
+        }
+    }
+
+    private void ensure(int id) {
+        if (id < parent.length) {
+            return;
+        }
+        int old = parent.length;
+        int cap = Math.max(id + 1, old * 2);
+        parent = Arrays.copyOf(parent, cap);
+        size = Arrays.copyOf(size, cap);
+        for (int i = old; i < cap; i++) {
+            parent[i] = i;
+            size[i] = 1;
+        }
+    }
+
+    public int find(int id) {
+        ensure(id);
+        int x = id;
+        while (parent[x] != x) {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        return x;
+    }
+
+    /** Joins the sets of {@code a} and {@code b}; returns the new root (or the common one). */
+    public int union(int a, int b) {
+        int ra = find(a);
+        int rb = find(b);
+        if (ra == rb) {
+            return ra;
+        }
+        if (size[ra] < size[rb]) {
+            int t = ra;
+            ra = rb;
+            rb = t;
+        }
+        parent[rb] = ra;
+        size[ra] += size[rb];
+        return ra;
+    }
+
+    /** Sets a parent directly (loading a stored forest). */
+    public void link(int child, int parentId) {
+        ensure(Math.max(child, parentId));
+        parent[child] = parentId;
+    }
+
+    public int sizeOf(int id) {
+        return size[find(id)];
+    }
+
+    /** Ids below which the forest is defined (ids beyond are singletons). */
+    public int capacity() {
+        return parent.length;
+    }
+
+    /** The direct parent of an id (itself for a root). */
+    public int parentOf(int id) {
+        ensure(id);
+        return parent[id];
+    }
+}

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** Entry point of the {@code chaintrace} command. */
 @Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace 0.1.0",
         description = "Follows stolen cryptocurrency across Bitcoin and Ethereum.",
-        subcommands = {DemoCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:bad input (block file, export row, address, seed)", "2:usage error",
             "3:store missing, locked or corrupt", "4:internal error (rerun with -v and report)",

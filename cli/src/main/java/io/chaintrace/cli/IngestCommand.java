@@ -40,6 +40,9 @@ final class IngestCommand {
         @Option(names = "--no-progress", description = "Do not draw a progress bar.")
         boolean noProgress;
 
+        @Option(names = "--no-cluster", description = "Do not cluster the new transactions into entities afterwards (run 'chaintrace cluster' later).")
+        boolean noCluster;
+
         @Override
         public Integer call() {
             try (ChainStore cs = ChainStore.open(store); Progress progress = new Progress(!noProgress)) {
@@ -55,6 +58,9 @@ final class IngestCommand {
                 double secs = Math.max(1e-9, s.elapsed().toNanos() / 1e9);
                 System.err.printf("ingested %,d blocks, %,d transactions in %.1f s (%,.0f tx/s); %,d already stored, %,d stale not ingested%n",
                         s.written(), s.transactions(), secs, s.transactions() / secs, s.skipped(), s.stale());
+                if (!noCluster) {
+                    ClusterCommand.run(cs, !noProgress);
+                }
             }
             return ExitCode.OK;
         }

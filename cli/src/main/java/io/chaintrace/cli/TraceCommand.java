@@ -83,7 +83,7 @@ final class TraceCommand implements Callable<Integer> {
             description = "text, json (the trace, schema in the README), or the trace graph as graphml, gexf, dot or jgrapht-json.")
     String format;
 
-    @Option(names = "--level", defaultValue = "tx", description = "Graph level for graph formats: tx or address (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--level", defaultValue = "tx", description = "Graph level for graph formats: tx, address or entity (addresses grouped by clustering; default: ${DEFAULT-VALUE}).")
     String level;
 
     @Override
@@ -126,10 +126,18 @@ final class TraceCommand implements Callable<Integer> {
         };
         TraceRequest request = new TraceRequest(parsed, TaintPolicy.named(policy), dir, limits(), stops(), throughEndpoints);
         TraceResult result;
+        String f = json ? "json" : format.toLowerCase(Locale.ROOT);
+        boolean entityLevel = level.equalsIgnoreCase("entity");
+        if (entityLevel && (f.equals("json") || f.equals("text"))) {
+            throw new IllegalArgumentException("--level entity is for the graph formats (graphml, gexf, dot, jgrapht-json)");
+        }
+        org.jgrapht.Graph<TraceGraph.Node, TraceGraph.Edge> entityGraph = null;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             result = new UtxoTracer(cs).trace(request);
+            if (entityLevel) {
+                entityGraph = TraceGraph.of(result, a -> cs.entityOf(a).orElse(a));
+            }
         }
-        String f = json ? "json" : format.toLowerCase(Locale.ROOT);
         switch (f) {
             case "json" -> System.out.println(Json.write(toJson(result)));
             case "text" -> printText(result);
@@ -137,10 +145,12 @@ final class TraceCommand implements Callable<Integer> {
                 TraceGraph.Level l = switch (level.toLowerCase(Locale.ROOT)) {
                     case "tx", "transaction" -> TraceGraph.Level.TRANSACTION;
                     case "address" -> TraceGraph.Level.ADDRESS;
-                    default -> throw new IllegalArgumentException("--level is tx or address, not " + level);
+                    case "entity" -> TraceGraph.Level.ENTITY;
+                    default -> throw new IllegalArgumentException("--level is tx, address or entity, not " + level);
                 };
                 java.io.PrintWriter out = new java.io.PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8));
-                GraphExport.write(TraceGraph.of(result, l), GraphExport.Format.of(f.equals("jgrapht-json") ? "json" : f), out);
+                GraphExport.write(l == TraceGraph.Level.ENTITY ? entityGraph : TraceGraph.of(result, l),
+                        GraphExport.Format.of(f.equals("jgrapht-json") ? "json" : f), out);
                 out.flush();
             }
         }

@@ -52,6 +52,9 @@ import org.rocksdb.WriteOptions;
  *   <li>{@code blocks}: block hash -> height, time, prev hash, tx count, chain work, sequence
  *       number of its first transaction
  *   <li>{@code tx_ids}: sequence number -> txid (transactions in ingest order)
+ *   <li>{@code entity_parents}: owner id -> parent owner id in the entity forest (roots are not
+ *       stored; an owner's entity is the root its parents lead to); {@code meta} keeps how far
+ *       clustering has gone ({@code clusteredSeq}, {@code clusteredMaxId})
  *   <li>{@code block_heights}: height -> block hash (main chain, known heights only)
  *   <li>{@code transactions}: txid -> block hash, height, time, position, inputs with resolved
  *       value and owner id (or unresolved / coinbase), output count
@@ -86,7 +89,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
 
     static final List<String> FAMILIES = List.of("blocks", "block_heights", "transactions", "outputs", "spends",
             "address_ids", "addresses", "address_txs", "labels", "checkpoints", "meta",
-            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids", "tx_pages", "owner_labels", "tx_ids");
+            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids", "tx_pages", "owner_labels", "tx_ids", "entity_parents");
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORMAT = "chaintrace-store-2".getBytes(StandardCharsets.US_ASCII);
     private static final int NO_OWNER = -1;
@@ -1169,6 +1172,97 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         }
         OutputRecord r = OutputRecord.decode(v);
         return Optional.of(new RowRef(Math.toIntExact(r.seq()), output.vout(), Math.toIntExact(r.outputId())));
+    }
+
+    /** What one clustering run did. */
+    public record ClusterRun(long transactions, long multiInputLinks, long changeLinks, long coinjoinsSkipped) {
+    }
+
+    /**
+     * Clusters the transactions ingested since the last run (common-input ownership without
+     * CoinJoins, change by consensus: {@link io.chaintrace.core.cluster.Clusterer#standard}) and
+     * stores the entity forest. Work is committed every {@code chunk} transactions, forest and
+     * progress in one batch, so an interrupted run resumes where it stopped.
+     */
+    public synchronized ClusterRun cluster(int chunk, java.util.function.LongConsumer progress) {
+        requireWritable();
+        awaitInFlight();
+        io.chaintrace.core.cluster.UnionFind sets = new io.chaintrace.core.cluster.UnionFind(counters.nextAddressId + 1);
+        int[] stored = new int[counters.nextAddressId + 1];
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = i;
+        }
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("entity_parents"), ro)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                int child = Keys.getInt(it.key(), 0);
+                int parent = Keys.getInt(it.value(), 0);
+                sets.link(child, parent);
+                stored[child] = parent;
+            }
+        }
+        sets.normalize();
+        long seq = metaLong("clusteredSeq", 0);
+        io.chaintrace.core.cluster.Clusterer clusterer = io.chaintrace.core.cluster.Clusterer.standard(sets);
+        io.chaintrace.core.cluster.TransactionClustering feed = new io.chaintrace.core.cluster.TransactionClustering(clusterer, this,
+                a -> addressIdOf(a.text()), (int) metaLong("clusteredMaxId", -1));
+        long done = 0;
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("tx_ids"), ro)) {
+            for (it.seek(Keys.number(seq)); it.isValid(); it.next()) {
+                Hash256 txid = new Hash256(it.value());
+                feed.accept(transaction(txid).orElseThrow(() -> new StoreException(path, "transaction " + txid + " listed but not stored")));
+                seq = Keys.getLong(it.key(), 0) + 1;
+                if (++done % chunk == 0) {
+                    commitForest(sets, stored, seq, feed.maxSeen());
+                    progress.accept(done);
+                }
+            }
+        }
+        commitForest(sets, stored, seq, feed.maxSeen());
+        progress.accept(done);
+        return new ClusterRun(done, clusterer.multiInputLinks(), clusterer.changeLinks(), clusterer.coinjoinsSkipped());
+    }
+
+    private void commitForest(io.chaintrace.core.cluster.UnionFind sets, int[] stored, long seq, int maxSeen) {
+        try (WriteBatch batch = new WriteBatch()) {
+            int n = Math.min(stored.length, sets.capacity());
+            for (int id = 0; id < n; id++) {
+                int parent = sets.parentOf(id);
+                if (parent != stored[id]) {
+                    if (parent == id) {
+                        batch.delete(cf.get("entity_parents"), Keys.addressId(id));
+                    } else {
+                        batch.put(cf.get("entity_parents"), Keys.addressId(id), Keys.addressId(parent));
+                    }
+                    stored[id] = parent;
+                }
+            }
+            batch.put(cf.get("meta"), "clusteredSeq".getBytes(StandardCharsets.US_ASCII), Keys.number(seq));
+            batch.put(cf.get("meta"), "clusteredMaxId".getBytes(StandardCharsets.US_ASCII), Keys.number(maxSeen));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private long metaLong(String key, long absent) {
+        byte[] v = get("meta", key.getBytes(StandardCharsets.US_ASCII));
+        return v == null ? absent : Keys.getLong(v, 0);
+    }
+
+    /** The entity an address belongs to, named by its root owner's address (the address itself when alone or not clustered). */
+    public Optional<Address> entityOf(Address address) {
+        int id = addressIdOf(address.text());
+        if (id < 0) {
+            return Optional.empty();
+        }
+        for (int hops = 0; hops < 1024; hops++) {
+            byte[] parent = get("entity_parents", Keys.addressId(id));
+            if (parent == null) {
+                return Optional.of(address(id));
+            }
+            id = Keys.getInt(parent, 0);
+        }
+        throw new StoreException(path, "entity forest too deep at owner " + id + " (corrupt?)");
     }
 
     /** Adds labels to an address, replacing any earlier label with the same source and entity. */

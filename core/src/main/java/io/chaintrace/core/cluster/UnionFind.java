@@ -66,6 +66,20 @@ public final class UnionFind {
         parent[child] = parentId;
     }
 
+    /**
+     * After {@link #link} loads: every id points straight at its root, and set sizes are counted
+     * again (union by size needs them; loaded links carry none).
+     */
+    public void normalize() {
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = find(i);
+        }
+        Arrays.fill(size, 0);
+        for (int i = 0; i < parent.length; i++) {
+            size[parent[i]]++;
+        }
+    }
+
     public int sizeOf(int id) {
         return size[find(id)];
     }

@@ -30,7 +30,9 @@ public final class TraceGraph {
 
     /** Which nodes the graph has. */
     public enum Level {
-        TRANSACTION, ADDRESS
+        TRANSACTION, ADDRESS,
+        /** Owners grouped into entities (clustering); value moving inside one entity is left out. */
+        ENTITY
     }
 
     /** What a node stands for. */
@@ -75,7 +77,15 @@ public final class TraceGraph {
 
     /** The trace's graph at this level. */
     public static Graph<Node, Edge> of(TraceResult r, Level level) {
-        return level == Level.TRANSACTION ? transactions(r) : addresses(r);
+        if (level == Level.ENTITY) {
+            throw new IllegalArgumentException("the entity level needs the entity of each address: of(result, entityOf)");
+        }
+        return level == Level.TRANSACTION ? transactions(r) : addresses(r, java.util.function.UnaryOperator.identity(), false);
+    }
+
+    /** Entity level: a node per entity ({@code entityOf} names an address's entity by one of its addresses). */
+    public static Graph<Node, Edge> of(TraceResult r, java.util.function.UnaryOperator<Address> entityOf) {
+        return addresses(r, entityOf, true);
     }
 
     private static Graph<Node, Edge> transactions(TraceResult r) {
@@ -121,7 +131,7 @@ public final class TraceGraph {
         return nodes.computeIfAbsent("out:" + o.outpoint(), id -> new Node(id, kind, owner + " (" + o.state().name().toLowerCase() + ")"));
     }
 
-    private static Graph<Node, Edge> addresses(TraceResult r) {
+    private static Graph<Node, Edge> addresses(TraceResult r, java.util.function.UnaryOperator<Address> group, boolean entities) {
         Graph<Node, Edge> g = new DirectedWeightedPseudograph<>(Edge.class);
         Map<String, Node> nodes = new HashMap<>();
         boolean forward = r.request().direction() == Direction.FORWARD;
@@ -132,7 +142,7 @@ public final class TraceGraph {
             if (o.taint().isClean()) {
                 continue;
             }
-            Node owner = owner(nodes, o);
+            Node owner = owner(nodes, o, group, entities);
             g.addVertex(owner);
             Hash256 created = forward ? o.via().orElse(null) : o.next().orElse(null);
             Hash256 consumed = forward ? (o.state() == OutputState.FOLLOWED ? o.next().orElse(null) : null) : o.via().orElse(null);
@@ -149,9 +159,11 @@ public final class TraceGraph {
             for (TaintedOutput o : e.getValue()) {
                 long[] shares = HaircutPolicy.split(o.taint().amount(), weights);
                 for (int i = 0; i < sources.size(); i++) {
-                    if (shares[i] > 0) {
+                    Node from = owner(nodes, sources.get(i), group, entities);
+                    Node to = owner(nodes, o, group, entities);
+                    if (shares[i] > 0 && !(entities && from.equals(to))) {
                         Edge edge = new Edge(shares[i], o.value(), o.time(), o.outpoint().toString());
-                        g.addEdge(owner(nodes, sources.get(i)), owner(nodes, o), edge);
+                        g.addEdge(from, to, edge);
                         g.setEdgeWeight(edge, shares[i]);
                     }
                 }
@@ -160,9 +172,10 @@ public final class TraceGraph {
         return g;
     }
 
-    private static Node owner(Map<String, Node> nodes, TaintedOutput o) {
-        String text = o.owner().map(Address::text).orElse("no owner:" + o.outpoint());
-        return nodes.computeIfAbsent("addr:" + text, id -> new Node(id, NodeKind.ADDRESS, text));
+    private static Node owner(Map<String, Node> nodes, TaintedOutput o, java.util.function.UnaryOperator<Address> group, boolean entities) {
+        String text = o.owner().map(group).map(Address::text).orElse("no owner:" + o.outpoint());
+        String prefix = entities ? "entity:" : "addr:";
+        return nodes.computeIfAbsent(prefix + text, id -> new Node(id, NodeKind.ADDRESS, entities ? "entity of " + text : text));
     }
 
     /**
@@ -209,7 +222,7 @@ public final class TraceGraph {
 
     /** Groups of addresses that value went round between (strongly connected, Kosaraju): round trips. */
     public static List<Set<Node>> roundTrips(TraceResult r) {
-        Graph<Node, Edge> g = addresses(r);
+        Graph<Node, Edge> g = addresses(r, java.util.function.UnaryOperator.identity(), false);
         List<Set<Node>> out = new ArrayList<>();
         for (Set<Node> c : new KosarajuStrongConnectivityInspector<>(g).stronglyConnectedSets()) {
             Node any = c.iterator().next();

@@ -1,0 +1,66 @@
+package io.chaintrace.cli;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.graph.ChainStore;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code chaintrace cluster}: groups the owners of the transactions ingested since the last run into entities. */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = {"Cluster addresses into entities: common-input ownership (CoinJoins excluded) and change outputs named",
+            "by at least two change heuristics. Incremental: only transactions ingested since the last run are read.",
+            "'ingest btc-blocks' runs it after ingesting unless --no-cluster."})
+final class ClusterCommand implements Callable<Integer> {
+    @Option(names = "--store", required = true, description = "Store directory.")
+    Path store;
+
+    @Option(names = "--show", paramLabel = "ADDRESS", description = "Print the entity an address belongs to (read only).")
+    String show;
+
+    @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        if (show != null) {
+            Address a = Address.parse(show);
+            try (ChainStore cs = ChainStore.openReadOnly(store)) {
+                Address e = cs.entityOf(a).orElseThrow(() -> new IllegalArgumentException("address " + a.text() + " is not in the store " + store));
+                System.out.println(e.text().equals(a.text()) ? a.text() + " is its own entity (or not clustered yet)" : a.text() + " belongs to entity " + e.text());
+            }
+            return ExitCode.OK;
+        }
+        try (ChainStore cs = ChainStore.open(store)) {
+            run(cs, !noProgress);
+        }
+        return ExitCode.OK;
+    }
+
+    static void run(ChainStore cs, boolean progress) {
+        long total = cs.stats().txs();
+        long start = System.nanoTime();
+        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("cluster").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build() : null;
+        ChainStore.ClusterRun r;
+        try {
+            r = cs.cluster(50_000, n -> {
+                if (bar != null) {
+                    bar.stepTo(n);
+                }
+            });
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+        double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+        System.err.printf("clustered %,d transactions in %.1f s: %,d common-input links, %,d change links, %,d CoinJoins left out%n",
+                r.transactions(), secs, r.multiInputLinks(), r.changeLinks(), r.coinjoinsSkipped());
+    }
+}

@@ -113,6 +113,8 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
     private final java.util.concurrent.ExecutorService committer;
     private InFlight inFlight;
     private Throwable failed;
+    /** Whether any label is stored: until one is, new addresses need no label look-up. */
+    private volatile boolean anyLabels;
 
     private ChainStore(Path path, boolean readOnly) {
         this.path = path;
@@ -169,6 +171,10 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                 throw new StoreException(path, "not a Chaintrace store (format marker missing or unknown)");
             }
             counters = new Counters(this);
+            try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("labels"), ro)) {
+                it.seekToFirst();
+                anyLabels = it.isValid();
+            }
         } catch (RocksDBException e) {
             close();
             throw new StoreException(path, "cannot read: " + e.getMessage(), e);
@@ -914,7 +920,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         addr[0] = (byte) kind.ordinal();
         System.arraycopy(t, 0, addr, 1, t.length);
         batch.put(cf.get("addresses"), Keys.addressId(id), addr);
-        byte[] labels = db.get(cf.get("labels"), t); // a miss costs a bloom filter probe
+        byte[] labels = anyLabels ? db.get(cf.get("labels"), t) : null; // a miss costs a bloom filter probe
         if (labels != null) {
             batch.put(cf.get("owner_labels"), Keys.addressId(id), categoryBits(LabelCodec.categories(labels)));
         }
@@ -1282,6 +1288,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                         categoryBits(merged.stream().map(Label::category).collect(java.util.stream.Collectors.toSet())));
             }
             db.write(writeOptions, batch);
+            anyLabels = true;
         } catch (RocksDBException e) {
             throw new StoreException(path, "write failed: " + e.getMessage(), e);
         }

@@ -45,6 +45,20 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path store = out.resolve("store");
         Files.createDirectories(out);
+        try {
+            ChainStore.open(store).close();
+        } catch (io.chaintrace.graph.StoreException e) {
+            if (!e.otherVersion()) {
+                throw e;
+            }
+            // The demo's own store, from an earlier version: build it again.
+            System.out.println("  (the demo store was written by another version of Chaintrace: rebuilding it)");
+            try (java.util.stream.Stream<Path> files = Files.walk(store)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         System.out.println("Chaintrace demo: real Bitcoin mainnet blocks 0-589 from " + file);
         try (ChainStore cs = ChainStore.open(store); IngestCommand.Progress progress = new IngestCommand.Progress(true)) {
             BlockFileSource.Summary s = new BlockFileSource(cs, progress).ingest(List.of(file));

@@ -166,7 +166,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                     && !Arrays.equals(format, FORMAT)) {
                 throw new StoreException(path, "written by another version of Chaintrace (format "
                         + new String(format, StandardCharsets.US_ASCII) + ", this version reads " + new String(FORMAT, StandardCharsets.US_ASCII)
-                        + "): ingest again into a new store");
+                        + "): ingest again into a new store").markOtherVersion();
             } else if (format == null || !Arrays.equals(format, FORMAT)) {
                 throw new StoreException(path, "not a Chaintrace store (format marker missing or unknown)");
             }

@@ -153,4 +153,33 @@ class ChainStoreTest {
             assertEquals(0, s.ethStats().blocks());
         }
     }
+
+    @Test
+    void aStoreOfAnotherFormatIsRefusedWithWhatToDo() throws Exception {
+        Path old = dir.resolve("format1");
+        try (ChainStore s = ChainStore.open(old)) {
+            s.append(block(), new Checkpoint("test", h(200), 0, 1));
+        }
+        try (org.rocksdb.Options o = new org.rocksdb.Options();
+             org.rocksdb.DBOptions d = new org.rocksdb.DBOptions();
+             org.rocksdb.StringAppendOperator append = new org.rocksdb.StringAppendOperator("");
+             org.rocksdb.ColumnFamilyOptions pages = new org.rocksdb.ColumnFamilyOptions().setMergeOperator(append)) {
+            java.util.List<org.rocksdb.ColumnFamilyDescriptor> all = new java.util.ArrayList<>();
+            for (byte[] n : org.rocksdb.RocksDB.listColumnFamilies(o, old.toString())) {
+                all.add(new String(n).equals("tx_pages") ? new org.rocksdb.ColumnFamilyDescriptor(n, pages) : new org.rocksdb.ColumnFamilyDescriptor(n));
+            }
+            java.util.List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+            try (org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(d, old.toString(), all, handles)) {
+                for (org.rocksdb.ColumnFamilyHandle h : handles) {
+                    if (new String(h.getName()).equals("meta")) {
+                        db.put(h, "format".getBytes(), "chaintrace-store-1".getBytes());
+                    }
+                }
+                handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+            }
+        }
+        StoreException e = assertThrows(StoreException.class, () -> ChainStore.openReadOnly(old));
+        assertTrue(e.otherVersion());
+        assertTrue(e.getMessage().contains("chaintrace-store-1") && e.getMessage().contains("ingest again"), e.getMessage());
+    }
 }

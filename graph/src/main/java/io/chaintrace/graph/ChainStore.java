@@ -71,9 +71,10 @@ import org.rocksdb.WriteOptions;
  *   <li>{@code transfers}: block number + tx index + kind + index -> tx hash, from id, to id, asset id, amount
  *   <li>{@code account_transfers}: address id + transfer key -> flags (1 received, 2 sent)
  *   <li>{@code assets}: asset id -> contract, symbol, decimals; {@code asset_ids}: contract -> asset id (ETH is 0)
- *   <li>{@code owner_labels}: owner id -> bit set of its label categories, for every labelled
- *       address that has an id (written by whichever comes second: the label or the address),
- *       so a trace learns its endpoints with one scan
+ *   <li>{@code owner_labels}: one value ("all") of (owner id, bit set of label categories)
+ *       records appended by merges, later ones replacing earlier, for every labelled address that
+ *       has an id (written by whichever comes second: the label or the address), so a trace
+ *       learns its endpoints with one look-up
  *   <li>{@code tx_pages}: the compact rows the fast tracer reads ({@link TxPages}): page + 0 ->
  *       bodies of {@value TxPages#PAGE_SIZE} consecutive transactions by sequence number
  *       (ingest order, which respects every resolved spend), page + 1 -> the spends of their
@@ -141,7 +142,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (String name : FAMILIES) {
             descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII),
-                    name.equals("tx_pages") ? pageOptions : cfOptions));
+                    name.equals("tx_pages") || name.equals("owner_labels") ? pageOptions : cfOptions));
         }
         handles = new ArrayList<>();
         try {
@@ -489,7 +490,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                             rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.RESOLVED.ordinal())
                                     .putLong(prev.value()).putInt(prev.ownerId());
                             body.input(prev.outputId(), prev.seq(), prev.value());
-                            batch.merge(pages, TxPages.spendsKey(prev.seq()), TxPages.spend(prev.seq(), op.vout(), seq));
+                            batch.merge(pages, TxPages.pageKey(prev.seq()), TxPages.spend(prev.seq(), op.vout(), seq));
                             if (prev.ownerId() != NO_OWNER) {
                                 touched.merge(prev.ownerId(), SENT, (a, b) -> (byte) (a | b));
                             }
@@ -516,7 +517,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                     }
                 }
                 batch.put(txs, txid, rec.array());
-                batch.merge(pages, TxPages.bodiesKey(seq), body.encode());
+                batch.merge(pages, TxPages.pageKey(seq), body.encode());
                 batch.put(cf.get("tx_ids"), Keys.number(seq), txid);
                 outputId += tx.outputs().size();
                 for (Map.Entry<Integer, Byte> e : touched.entrySet()) {
@@ -922,17 +923,24 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         batch.put(cf.get("addresses"), Keys.addressId(id), addr);
         byte[] labels = anyLabels ? db.get(cf.get("labels"), t) : null; // a miss costs a bloom filter probe
         if (labels != null) {
-            batch.put(cf.get("owner_labels"), Keys.addressId(id), categoryBits(LabelCodec.categories(labels)));
+            batch.merge(cf.get("owner_labels"), ALL_OWNER_LABELS, ownerLabel(id, LabelCodec.categories(labels)));
         }
     }
 
-    private static byte[] categoryBits(java.util.Set<io.chaintrace.core.model.LabelCategory> categories) {
+    private static final byte[] ALL_OWNER_LABELS = "all".getBytes(StandardCharsets.US_ASCII);
+
+    private static int categoryBits(java.util.Set<io.chaintrace.core.model.LabelCategory> categories) {
         int bits = 0;
         for (io.chaintrace.core.model.LabelCategory c : categories) {
             bits |= 1 << c.ordinal();
         }
-        byte[] v = new byte[4];
-        Keys.putInt(v, 0, bits);
+        return bits;
+    }
+
+    private static byte[] ownerLabel(int id, java.util.Set<io.chaintrace.core.model.LabelCategory> categories) {
+        byte[] v = new byte[8];
+        Keys.putInt(v, 0, id);
+        Keys.putInt(v, 4, categoryBits(categories));
         return v;
     }
 
@@ -1121,13 +1129,11 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
     public io.chaintrace.core.compact.PagedChain compactRows(java.util.Set<io.chaintrace.core.model.LabelCategory> stopAt, long cacheBytes) {
         awaitQuietly();
         java.util.BitSet endpoints = new java.util.BitSet();
-        int wanted = Keys.getInt(categoryBits(stopAt), 0);
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("owner_labels"), ro)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                if ((Keys.getInt(it.value(), 0) & wanted) != 0) {
-                    endpoints.set(Keys.getInt(it.key(), 0));
-                }
-            }
+        int wanted = categoryBits(stopAt);
+        byte[] all = get("owner_labels", ALL_OWNER_LABELS);
+        for (int off = 0; all != null && off < all.length; off += 8) {
+            // Records in the order written: a later one for the same owner replaces an earlier.
+            endpoints.set(Keys.getInt(all, off), (Keys.getInt(all, off + 4) & wanted) != 0);
         }
         if (counters.txs > Integer.MAX_VALUE || counters.outputs > Integer.MAX_VALUE) {
             throw new StoreException(path, "more than 2^31 transactions or outputs: beyond the compact tracer's 32-bit ids");
@@ -1284,8 +1290,8 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             batch.put(cf.get("labels"), address.text().getBytes(StandardCharsets.UTF_8), LabelCodec.encode(merged));
             int id = addressIdOf(address.text());
             if (id >= 0) {
-                batch.put(cf.get("owner_labels"), Keys.addressId(id),
-                        categoryBits(merged.stream().map(Label::category).collect(java.util.stream.Collectors.toSet())));
+                batch.merge(cf.get("owner_labels"), ALL_OWNER_LABELS,
+                        ownerLabel(id, merged.stream().map(Label::category).collect(java.util.stream.Collectors.toSet())));
             }
             db.write(writeOptions, batch);
             anyLabels = true;

@@ -12,19 +12,22 @@ import org.rocksdb.RocksDBException;
  * The {@code tx_pages} column family: compact rows of consecutive transactions, read a page at a
  * time by {@link PagedChain}. Written at ingest by merges that append, so a block adds its
  * transactions' bodies to their page and a spend to the page of the transaction it spends from,
- * without reading anything back.
+ * without reading anything back; a page is one value, read with one look-up.
  *
- * <p>Key: page number (sequence number >>> {@value #SHIFT}), then 0 for bodies or 1 for spends.
- * Body of one transaction (big-endian): input count, output count (ints), first output id (long);
- * per input: output id spent (-1 none), funding sequence number (-1 none), value (longs); per
- * output: value (long), owner id (int). Spend: the spent output's transaction as its index in the
- * page (short), output index (int), spending sequence number (long).
+ * <p>Key: page number (sequence number >>> {@value #SHIFT}). Value: records, each a tag byte and
+ * its payload (big-endian). Tag 0, a transaction's body, in sequence order: input count, output
+ * count (ints), first output id (long); per input: output id spent (-1 none), funding sequence
+ * number (-1 none), value (longs); per output: value (long), owner id (int). Tag 1, a spend: the
+ * spent output's transaction as its index in the page (short), output index (int), spending
+ * sequence number (long); it always follows the body it refers to.
  */
 final class TxPages implements PagedChain.PageSource {
     /** 64 transactions (about 6 KB) a page: narrow traces read little they do not use. */
     static final int SHIFT = 6;
     static final int PAGE_SIZE = 1 << SHIFT;
-    private static final int SPEND = 2 + 4 + 8;
+    private static final int SPEND = 1 + 2 + 4 + 8;
+    private static final byte BODY_TAG = 0;
+    private static final byte SPEND_TAG = 1;
 
     private final RocksDB db;
     private final ColumnFamilyHandle family;
@@ -36,23 +39,19 @@ final class TxPages implements PagedChain.PageSource {
         this.path = path;
     }
 
-    static byte[] bodiesKey(long seq) {
-        return key(seq, (byte) 0);
+    /** The key of the page holding transaction {@code seq}. */
+    static byte[] pageKey(long seq) {
+        return pageNumberKey(Math.toIntExact(seq >>> SHIFT));
     }
 
-    static byte[] spendsKey(long spentSeq) {
-        return key(spentSeq, (byte) 1);
-    }
-
-    private static byte[] key(long seq, byte kind) {
-        byte[] k = new byte[5];
-        Keys.putInt(k, 0, Math.toIntExact(seq >>> SHIFT));
-        k[4] = kind;
+    private static byte[] pageNumberKey(int page) {
+        byte[] k = new byte[4];
+        Keys.putInt(k, 0, page);
         return k;
     }
 
     static byte[] spend(long spentSeq, int vout, long spenderSeq) {
-        return ByteBuffer.allocate(SPEND).putShort((short) (spentSeq & (PAGE_SIZE - 1))).putInt(vout).putLong(spenderSeq).array();
+        return ByteBuffer.allocate(SPEND).put(SPEND_TAG).putShort((short) (spentSeq & (PAGE_SIZE - 1))).putInt(vout).putLong(spenderSeq).array();
     }
 
     /** One transaction's body, built input by input and output by output. */
@@ -60,7 +59,7 @@ final class TxPages implements PagedChain.PageSource {
         private final ByteBuffer b;
 
         Body(int inputs, int outputs, long firstOutput) {
-            b = ByteBuffer.allocate(16 + 24 * inputs + 12 * outputs).putInt(inputs).putInt(outputs).putLong(firstOutput);
+            b = ByteBuffer.allocate(1 + 16 + 24 * inputs + 12 * outputs).put(BODY_TAG).putInt(inputs).putInt(outputs).putLong(firstOutput);
         }
 
         void input(long outputId, long fundingSeq, long value) {
@@ -86,25 +85,29 @@ final class TxPages implements PagedChain.PageSource {
 
     @Override
     public PagedChain.Page read(int page) {
-        List<byte[]> v;
+        byte[] v;
         try {
-            v = db.multiGetAsList(List.of(family, family), List.of(key((long) page << SHIFT, (byte) 0), key((long) page << SHIFT, (byte) 1)));
+            v = db.get(family, pageNumberKey(page));
         } catch (RocksDBException e) {
             throw new StoreException(path, "read failed: " + e.getMessage(), e);
         }
-        return decode(page, v.get(0), v.get(1));
-    }
-
-    private PagedChain.Page decode(int page, byte[] bodies, byte[] spends) {
-        int firstTx = page << SHIFT;
-        if (bodies == null) {
+        if (v == null) {
             throw new StoreException(path, "page " + page + " of the compact rows is missing");
         }
-        ByteBuffer b = ByteBuffer.wrap(bodies);
+        return decode(page, v);
+    }
+
+    private PagedChain.Page decode(int page, byte[] records) {
+        int firstTx = page << SHIFT;
+        ByteBuffer b = ByteBuffer.wrap(records);
         int txs = 0;
         int ins = 0;
         int outs = 0;
         while (b.hasRemaining()) {
+            if (b.get() == SPEND_TAG) {
+                b.position(b.position() + SPEND - 1);
+                continue;
+            }
             int ni = b.getInt();
             int no = b.getInt();
             b.position(b.position() + 8 + 24 * ni + 12 * no);
@@ -125,7 +128,11 @@ final class TxPages implements PagedChain.PageSource {
         b.rewind();
         int o = 0;
         int i = 0;
+        List<long[]> spends = new java.util.ArrayList<>();
         for (int t = 0; t < txs; t++) {
+            while (b.get() == SPEND_TAG) {
+                spends.add(new long[] {b.getShort() & 0xffff, b.getInt(), b.getLong()});
+            }
             int ni = b.getInt();
             int no = b.getInt();
             long first = b.getLong();
@@ -145,14 +152,12 @@ final class TxPages implements PagedChain.PageSource {
         }
         inStart[txs] = i;
         outStart[txs] = o;
-        if (spends != null) {
-            ByteBuffer s = ByteBuffer.wrap(spends);
-            while (s.hasRemaining()) {
-                int local = s.getShort() & 0xffff;
-                int vout = s.getInt();
-                int by = compactId(s.getLong());
-                spender[outStart[local] + vout] = by;
-            }
+        while (b.hasRemaining()) {
+            b.get(); // only spends follow the last body
+            spends.add(new long[] {b.getShort() & 0xffff, b.getInt(), b.getLong()});
+        }
+        for (long[] sp : spends) {
+            spender[outStart[(int) sp[0]] + (int) sp[1]] = compactId(sp[2]);
         }
         return new PagedChain.Page(firstTx, outStart, firstOutput, outValue, outOwner, spender, inStart, inSource, inValue, inTx);
     }

@@ -32,11 +32,15 @@ class PagedChainStoreTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "scenario {0}: {1} thefts, {2} background txs, {3} hops, cache {4} bytes")
-    @CsvSource({"11, 5, 100, 99, 1", "4, 12, 400, 99, 40000", "7, 3, 200, 2, 1000000"})
-    void pagedRowsTraceLikeTheObjectTracer(long seed, int thefts, int background, int hops, long cacheBytes) {
+    @ParameterizedTest(name = "scenario {0}: {1} thefts, {2} background txs, {3} hops, cache {4} bytes, labels first {5}")
+    @CsvSource({"11, 5, 100, 99, 1, false", "4, 12, 400, 99, 40000, true", "7, 3, 200, 2, 1000000, false"})
+    void pagedRowsTraceLikeTheObjectTracer(long seed, int thefts, int background, int hops, long cacheBytes, boolean labelsFirst) {
         Scenario s = ScenarioGenerator.generate(seed, thefts, background);
         try (ChainStore w = ChainStore.open(dir.resolve("s"))) {
+            if (labelsFirst) {
+                // Labels imported before the chain: the endpoints are learnt as their addresses arrive.
+                s.labels().forEach(l -> w.putLabels(l.address(), java.util.List.of(l)));
+            }
             ScenarioStoreTest.write(s, w);
         }
         try (ChainStore store = ChainStore.openReadOnly(dir.resolve("s"))) {

@@ -76,6 +76,9 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--through-endpoints", description = "Report endpoints but follow the value through them.")
     boolean throughEndpoints;
 
+    @Option(names = "--patterns", description = "Flag laundering patterns on the traced transactions, and cash-outs, bridges and mixers at the endpoints (Bitcoin).")
+    boolean patterns;
+
     @Option(names = "--json", description = "Print the result as one JSON object (schema in the README); same as --format json.")
     boolean json;
 
@@ -132,15 +135,34 @@ final class TraceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--level entity is for the graph formats (graphml, gexf, dot, jgrapht-json)");
         }
         org.jgrapht.Graph<TraceGraph.Node, TraceGraph.Edge> entityGraph = null;
+        List<io.chaintrace.core.pattern.Alert> alerts = List.of();
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             result = new UtxoTracer(cs).trace(request);
+            if (patterns) {
+                alerts = io.chaintrace.core.pattern.TracePatterns.of(result, cs);
+            }
             if (entityLevel) {
                 entityGraph = TraceGraph.of(result, a -> cs.entityOf(a).orElse(a));
             }
         }
         switch (f) {
-            case "json" -> System.out.println(Json.write(toJson(result)));
-            case "text" -> printText(result);
+            case "json" -> {
+                Map<String, Object> m = toJson(result);
+                if (patterns) {
+                    m.put("patterns", alerts.stream().map(PatternsCommand::json).toList());
+                }
+                System.out.println(Json.write(m));
+            }
+            case "text" -> {
+                printText(result);
+                if (patterns) {
+                    Map<String, Integer> counts = new java.util.TreeMap<>();
+                    alerts.forEach(a -> counts.merge(a.pattern(), 1, Integer::sum));
+                    System.out.println("patterns: " + (counts.isEmpty() ? "none" : counts));
+                    alerts.forEach(a -> System.out.printf("  %-20s %s (confidence %.2f)%n", a.pattern(),
+                            a.transactions().stream().map(io.chaintrace.core.model.Hash256::hex).collect(Collectors.joining(", ")), a.confidence()));
+                }
+            }
             default -> {
                 TraceGraph.Level l = switch (level.toLowerCase(Locale.ROOT)) {
                     case "tx", "transaction" -> TraceGraph.Level.TRANSACTION;

@@ -29,6 +29,35 @@ class TraceCliTest {
         }
     }
 
+    /**
+     * {@code --patterns} on a real trace: from the coin that starts the peel chain checked by hand
+     * in RealPatternsTest (block 556,977), the chain is flagged with its four transactions; the
+     * entity graph joins the remainder addresses to the payer (change by consensus), so it has
+     * fewer nodes than the address graph.
+     */
+    @Test
+    void patternsAndEntitiesOnARealTrace() throws Exception {
+        String store = dir.resolve("jan2019").toString();
+        assertEquals(0, Chaintrace.run("ingest", "btc-blocks", TestData.blk("block2019Jan.blk").toString(), "--store", store, "--no-progress"));
+        String seed = "188de4d8330fe094c7961f01a702acad9cfc0cfaa17c7d90f5b58ca4c023c6a7:1";
+        JsonNode r = new ObjectMapper().readTree(stdout("trace", "--store", store, "--seed", seed, "--policy", "haircut", "--hops", "10",
+                "--patterns", "--json"));
+        JsonNode peel = null;
+        for (JsonNode a : r.get("patterns")) {
+            if (a.get("pattern").asText().equals("peel_chain")) {
+                peel = a;
+            }
+        }
+        assertEquals("92c0418451d73a94818d7953ba11d4189e4611c94dd6ab01120fa094e8099c86", peel.get("transactions").get(0).asText());
+        assertEquals(4, peel.get("transactions").size());
+        assertEquals(154_500, peel.get("amounts").get(0).asLong());
+        String byAddress = stdout("trace", "--store", store, "--seed", seed, "--policy", "haircut", "--hops", "10", "--format", "dot", "--level", "address");
+        String byEntity = stdout("trace", "--store", store, "--seed", seed, "--policy", "haircut", "--hops", "10", "--format", "dot", "--level", "entity");
+        long addressNodes = byAddress.lines().filter(l -> l.contains("label=") && !l.contains("->")).count();
+        long entityNodes = byEntity.lines().filter(l -> l.contains("label=") && !l.contains("->")).count();
+        assertTrue(entityNodes < addressNodes && entityNodes > 0, entityNodes + " entity nodes, " + addressNodes + " address nodes");
+    }
+
     @Test
     void bitcoinTraceUnderEveryPolicyBalances() throws Exception {
         String store = dir.resolve("btc").toString();

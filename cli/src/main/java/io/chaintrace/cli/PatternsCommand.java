@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /** {@code chaintrace patterns}: runs every detector over a block range of the store (or all of it). */
 @Command(name = "patterns", mixinStandardHelpOptions = true,
-        description = "Flag laundering patterns (CoinJoins, peel chains, ...) over the store's Bitcoin transactions.")
+        description = {"Flag laundering patterns over the store: Bitcoin transactions (CoinJoins, peel chains, fan-out/in, ...)",
+            "and Ethereum transfers (mixer deposits, withdrawals and links, bridges, cash-outs). --from/--to are block heights."})
 final class PatternsCommand implements Callable<Integer> {
     @Option(names = "--store", required = true, description = "Store directory.")
     Path store;
@@ -65,13 +66,22 @@ final class PatternsCommand implements Callable<Integer> {
                     }
                 }
             }
+            // Ethereum transfers, if the store holds any: the same detectors (account-chain ones act on them).
+            long[] transfers = {0};
+            cs.forEachEthTransfer(from == null ? 0 : from, to == null ? Long.MAX_VALUE : to, t -> {
+                transfers[0]++;
+                for (PatternDetector d : detectors) {
+                    d.accept(t, cs, sink);
+                }
+            });
+            scanned[0] += transfers[0];
             detectors.forEach(d -> d.finish(sink));
         }
         if (json) {
             out.forEach(a -> System.out.println(Json.line(a)));
             System.out.println(Json.line(Map.of("transactions", scanned[0], "alerts", counts)));
         } else {
-            System.out.printf("%,d transactions scanned%n", scanned[0]);
+            System.out.printf("%,d transactions and transfers scanned%n", scanned[0]);
             counts.forEach((k, v) -> System.out.printf("  %-22s %,d%n", k, v));
         }
         return ExitCode.OK;

@@ -788,17 +788,22 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
 
     /** Every transfer in blocks [from, to], in chain order. */
     public List<AccountTransfer> ethTransfers(long from, long to) {
-        awaitQuietly();
         List<AccountTransfer> out = new ArrayList<>();
+        forEachEthTransfer(from, to, out::add);
+        return out;
+    }
+
+    /** Every stored Ethereum transfer of blocks {@code from..to}, in chain order, without holding them all. */
+    public void forEachEthTransfer(long from, long to, java.util.function.Consumer<AccountTransfer> action) {
+        awaitQuietly();
         try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("transfers"), ro)) {
             for (it.seek(Keys.number(from)); it.isValid(); it.next()) {
                 if (Keys.getLong(it.key(), 0) > to) {
                     break;
                 }
-                out.add(decodeTransfer(it.key(), it.value()));
+                action.accept(decodeTransfer(it.key(), it.value()));
             }
         }
-        return out;
     }
 
     /** Transfers from or to an account, in chain order. */

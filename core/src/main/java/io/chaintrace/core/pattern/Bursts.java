@@ -23,6 +23,6 @@ final class Bursts {
             amounts.add(e.amount());
             times.add(e.time());
         }
-        return new Alert(pattern, List.copyOf(txs), who, amounts, times, confidence, parameters);
+        return Alert.of(pattern, List.copyOf(txs), who, amounts, times, confidence, parameters);
     }
 }

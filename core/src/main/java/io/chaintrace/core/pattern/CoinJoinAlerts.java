@@ -17,7 +17,7 @@ final class CoinJoinAlerts {
             p.put("unresolvedInputs", Integer.toString(s.unresolvedInputs()));
             confidence *= 0.8;
         }
-        return Optional.of(new Alert(pattern, List.of(s.tx().txid()), s.commonOwners(), List.of(s.commonValue(), (long) s.commonCount()),
+        return Optional.of(Alert.of(pattern, List.of(s.tx().txid()), s.commonOwners(), List.of(s.commonValue(), (long) s.commonCount()),
                 List.of(s.tx().block().time()), confidence, p));
     }
 }

@@ -76,7 +76,7 @@ public final class CycleDetector implements PatternDetector {
             String owner = out.owner().get().text();
             Left back = carried.get(owner);
             if (back != null && !payers.contains(owner)) {
-                alerts.accept(new Alert(name(), List.of(back.tx(), tx.txid()), List.of(out.owner().get()), List.of(out.value()),
+                alerts.accept(Alert.of(name(), List.of(back.tx(), tx.txid()), List.of(out.owner().get()), List.of(out.value()),
                         List.of(back.time(), now), 0.8, Map.of("maxHops", Integer.toString(maxHops), "windowSeconds", Long.toString(window),
                         "hops", Integer.toString(back.hops() + 1))));
             }

@@ -41,7 +41,7 @@ public record DormancyDetector(long minRestSeconds) implements PatternDetector {
         if (!txs.isEmpty()) {
             txs.add(tx.txid());
             times.add(tx.block().time());
-            alerts.accept(new Alert(name(), txs, who, amounts, times, 0.9, Map.of("minRestSeconds", Long.toString(minRestSeconds))));
+            alerts.accept(Alert.of(name(), txs, who, amounts, times, 0.9, Map.of("minRestSeconds", Long.toString(minRestSeconds))));
         }
     }
 }

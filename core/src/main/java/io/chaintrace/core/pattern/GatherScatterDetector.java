@@ -76,7 +76,7 @@ public final class GatherScatterDetector implements PatternDetector {
                     times.add(e.time());
                 }
             }
-            alerts.accept(new Alert(name(), List.copyOf(txs), who, amounts, times, 0.8, Map.of("minWidth", Integer.toString(minWidth),
+            alerts.accept(Alert.of(name(), List.copyOf(txs), who, amounts, times, 0.8, Map.of("minWidth", Integer.toString(minWidth),
                     "windowSeconds", Long.toString(window), "hub", payer.text())));
         }
     }

@@ -71,7 +71,7 @@ public final class PassThroughDetector implements PatternDetector {
         chain.add(tx);
         chains.put(tx.txid(), chain);
         if (chain.size() == minLength) {
-            alerts.accept(new Alert(name(), chain.stream().map(UtxoTransaction::txid).toList(),
+            alerts.accept(Alert.of(name(), chain.stream().map(UtxoTransaction::txid).toList(),
                     chain.stream().flatMap(t -> Payments.payees(t).stream().map(Payments.Payee::address)).toList(),
                     chain.stream().map(t -> Payments.payees(t).stream().mapToLong(Payments.Payee::amount).sum()).toList(),
                     chain.stream().map(t -> t.block().time()).toList(), 0.7,

@@ -11,6 +11,6 @@ public final class Patterns {
     public static List<PatternDetector> standard() {
         return List.of(CoinJoinClassifier.standard(), PeelChainDetector.DEFAULT, FanOutDetector.standard(), FanInDetector.standard(),
                 ScatterGatherDetector.standard(), GatherScatterDetector.standard(), PassThroughDetector.standard(), CycleDetector.standard(),
-                DormancyDetector.DEFAULT);
+                DormancyDetector.DEFAULT, new MixerUseDetector(MixerPools.TORNADO), MixerLinkDetector.standard(), new ServiceDetector());
     }
 }

@@ -113,7 +113,7 @@ public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShar
             times.add(t.block().time());
         }
         double confidence = Math.min(0.99, 0.5 + 0.05 * chain.size());
-        return new Alert(name(), txs, peeledTo, peels, times, confidence, Map.of("minLength", Integer.toString(minLength),
+        return Alert.of(name(), txs, peeledTo, peels, times, confidence, Map.of("minLength", Integer.toString(minLength),
                 "maxInputs", Integer.toString(maxInputs), "maxPeelShare", Double.toString(maxPeelShare)));
     }
 }

@@ -90,7 +90,7 @@ public final class ScatterGatherDetector implements PatternDetector {
                     amounts.add(b.amount());
                     times.add(b.time());
                 }
-                alerts.accept(new Alert(name(), List.copyOf(txs), who, amounts, times, 0.8, Map.of("minWidth", Integer.toString(minWidth),
+                alerts.accept(Alert.of(name(), List.copyOf(txs), who, amounts, times, 0.8, Map.of("minWidth", Integer.toString(minWidth),
                         "windowSeconds", Long.toString(window), "source", e.getKey(), "beneficiary", beneficiary.text())));
                 return;
             }

@@ -32,7 +32,7 @@ public final class TracePatterns {
         }
         detectors.forEach(d -> d.finish(alerts::add));
         for (TraceResult.EndpointHit h : r.endpoints()) {
-            endpointPattern(h.category()).ifPresent(p -> alerts.add(new Alert(p, List.of(h.txid()), List.of(h.address()), List.of(h.amount()),
+            endpointPattern(h.category()).ifPresent(p -> alerts.add(Alert.of(p, List.of(h.txid()), List.of(h.address()), List.of(h.amount()),
                     List.of(h.time()), 0.9, Map.of("entity", h.entity(), "category", h.category().id(), "hop", Integer.toString(h.hop()),
                     "source", h.source()))));
         }

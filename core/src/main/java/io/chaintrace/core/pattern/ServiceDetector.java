@@ -1,0 +1,44 @@
+package io.chaintrace.core.pattern;
+
+import io.chaintrace.core.account.AccountLedger;
+import io.chaintrace.core.model.AccountTransfer;
+import io.chaintrace.core.model.Label;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Value paid into a labelled service on an account chain: an exchange or deposit address
+ * ({@code cash_out}) or a bridge ({@code bridge}: the value leaves for another chain). Mixer
+ * deposits are {@link MixerUseDetector}'s.
+ */
+public final class ServiceDetector implements PatternDetector {
+    private final Map<String, Optional<Label>> labels = new HashMap<>();
+
+    @Override
+    public String name() {
+        return "service";
+    }
+
+    @Override
+    public void accept(AccountTransfer t, AccountLedger ledger, Consumer<Alert> alerts) {
+        Optional<Label> to = labels.computeIfAbsent(t.to().text(), k -> ledger.labelsOf(t.to()).stream()
+                .max(Comparator.comparingDouble(Label::confidence)));
+        Optional<Label> from = labels.computeIfAbsent(t.from().text(), k -> ledger.labelsOf(t.from()).stream()
+                .max(Comparator.comparingDouble(Label::confidence)));
+        if (to.isEmpty() || from.isPresent() && from.get().entity().equals(to.get().entity())) {
+            return; // unlabelled, or a service moving its own funds
+        }
+        Optional<String> pattern = switch (to.get().category()) {
+            case EXCHANGE, DEPOSIT -> Optional.of("cash_out");
+            case BRIDGE -> Optional.of("bridge");
+            default -> Optional.empty();
+        };
+        pattern.ifPresent(p -> alerts.accept(new Alert(p, List.of(t.txHash()), List.of(t.from(), t.to()), List.of(t.amount().units()),
+                List.of(t.block().time()), 0.9, Map.of("entity", to.get().entity(), "category", to.get().category().id(),
+                "asset", t.amount().asset().symbol()))));
+    }
+}

@@ -1149,9 +1149,15 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
 
     /** Every stored Bitcoin transaction in ingest order (chain order within each ingested segment). */
     public void forEachTransaction(java.util.function.Consumer<UtxoTransaction> action) {
+        forEachTransaction(0, Long.MAX_VALUE, action);
+    }
+
+    /** At most {@code count} stored Bitcoin transactions from sequence number {@code fromSeq}, in ingest order. */
+    public void forEachTransaction(long fromSeq, long count, java.util.function.Consumer<UtxoTransaction> action) {
         awaitQuietly();
+        long n = 0;
         try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf.get("tx_ids"), ro)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
+            for (it.seek(Keys.number(fromSeq)); it.isValid() && n++ < count; it.next()) {
                 Hash256 txid = new Hash256(it.value());
                 action.accept(transaction(txid).orElseThrow(() -> new StoreException(path, "transaction " + txid + " listed but not stored")));
             }

@@ -129,8 +129,11 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)))
                 .setWriteBufferSize(64L << 20);
         // Page values are appended to: merges with an empty delimiter concatenate.
+        // Pages are read one look-up each: a block holds about one page (no compression to undo; the rows are
+        // ids and amounts that snappy barely shrinks).
         this.pageOptions = new ColumnFamilyOptions()
-                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)))
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)).setBlockSize(8 << 10))
+                .setCompressionType(org.rocksdb.CompressionType.NO_COMPRESSION)
                 .setWriteBufferSize(64L << 20)
                 .setMergeOperator(append);
         this.dbOptions = new DBOptions().setCreateIfMissing(!readOnly).setCreateMissingColumnFamilies(!readOnly)

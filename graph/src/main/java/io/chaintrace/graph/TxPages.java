@@ -128,10 +128,14 @@ final class TxPages implements PagedChain.PageSource {
         b.rewind();
         int o = 0;
         int i = 0;
-        List<long[]> spends = new java.util.ArrayList<>();
-        for (int t = 0; t < txs; t++) {
-            while (b.get() == SPEND_TAG) {
-                spends.add(new long[] {b.getShort() & 0xffff, b.getInt(), b.getLong()});
+        int t = 0;
+        while (b.hasRemaining()) {
+            if (b.get() == SPEND_TAG) {
+                // A spend always follows the body of the transaction it spends from: its outputs are placed.
+                int local = b.getShort() & 0xffff;
+                int vout = b.getInt();
+                spender[outStart[local] + vout] = compactId(b.getLong());
+                continue;
             }
             int ni = b.getInt();
             int no = b.getInt();
@@ -149,15 +153,9 @@ final class TxPages implements PagedChain.PageSource {
                 outValue[o] = b.getLong();
                 outOwner[o] = b.getInt();
             }
-        }
-        inStart[txs] = i;
-        outStart[txs] = o;
-        while (b.hasRemaining()) {
-            b.get(); // only spends follow the last body
-            spends.add(new long[] {b.getShort() & 0xffff, b.getInt(), b.getLong()});
-        }
-        for (long[] sp : spends) {
-            spender[outStart[(int) sp[0]] + (int) sp[1]] = compactId(sp[2]);
+            t++;
+            outStart[t] = o;
+            inStart[t] = i;
         }
         return new PagedChain.Page(firstTx, outStart, firstOutput, outValue, outOwner, spender, inStart, inSource, inValue, inTx);
     }

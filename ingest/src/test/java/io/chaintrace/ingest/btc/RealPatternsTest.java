@@ -75,7 +75,7 @@ class RealPatternsTest {
                 .filter(x -> x.transactions().getFirst().equals(Hash256.fromHex("77cc542cada002e81ca9247d219e60ee6e999fe15f977e246dc612801976b8ea")))
                 .findFirst().orElseThrow();
         assertEquals("coinjoin.joinmarket", a.pattern());
-        assertEquals(List.of(510_041_099L, 6L), a.amounts().stream().map(x -> (Long) x.longValueExact()).toList());
+        assertEquals(List.of(510_041_099L, 6L), a.amounts().stream().map(java.math.BigInteger::longValueExact).toList());
         assertEquals(6, a.addresses().size());
         assertTrue(a.addresses().stream().allMatch(x -> x.text().startsWith("3")), a.addresses().toString());
         assertEquals("20", a.parameters().get("unresolvedInputs"));
@@ -99,7 +99,7 @@ class RealPatternsTest {
                 .filter(x -> x.transactions().getFirst().equals(chain.getFirst())).findFirst().orElseThrow();
         assertEquals("peel_chain", a.pattern());
         assertEquals(chain, a.transactions());
-        assertEquals(List.of(154_500L, 154_500L, 154_500L, 154_300L), a.amounts().stream().map(x -> (Long) x.longValueExact()).toList());
+        assertEquals(List.of(154_500L, 154_500L, 154_500L, 154_300L), a.amounts().stream().map(java.math.BigInteger::longValueExact).toList());
         assertEquals("3Q7RTVrXMq74dVk5tjsLzsX1Vxm5CvJhDx", a.addresses().getFirst().text());
     }
 }

@@ -128,26 +128,15 @@ class ChainStoreTest {
         try (ChainStore s = ChainStore.open(old)) {
             s.append(block(), new Checkpoint("test", h(200), 0, 1));
         }
-        try (org.rocksdb.Options o = new org.rocksdb.Options();
-             org.rocksdb.DBOptions d = new org.rocksdb.DBOptions();
-             org.rocksdb.StringAppendOperator append = new org.rocksdb.StringAppendOperator("");
-             org.rocksdb.ColumnFamilyOptions pages = new org.rocksdb.ColumnFamilyOptions().setMergeOperator(append)) {
-            // Drop the newer families, as a store written before them would lack them.
-            java.util.List<org.rocksdb.ColumnFamilyDescriptor> all = new java.util.ArrayList<>();
-            for (byte[] n : org.rocksdb.RocksDB.listColumnFamilies(o, old.toString())) {
-                all.add(new String(n).equals("tx_pages") ? new org.rocksdb.ColumnFamilyDescriptor(n, pages) : new org.rocksdb.ColumnFamilyDescriptor(n));
-            }
-            java.util.List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
-            try (org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(d, old.toString(), all, handles)) {
-                for (org.rocksdb.ColumnFamilyHandle h : handles) {
-                    if (new String(h.getName()).startsWith("eth_") || new String(h.getName()).startsWith("asset")
-                            || new String(h.getName()).equals("transfers") || new String(h.getName()).equals("account_transfers")) {
-                        db.dropColumnFamily(h);
-                    }
+        // Drop the newer families, as a store written before them would lack them.
+        raw(old, (db, handles) -> {
+            for (org.rocksdb.ColumnFamilyHandle h : handles) {
+                String name = new String(h.getName());
+                if (name.startsWith("eth_") || name.startsWith("asset") || name.equals("transfers") || name.equals("account_transfers")) {
+                    db.dropColumnFamily(h);
                 }
-                handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
             }
-        }
+        });
         try (ChainStore s = ChainStore.openReadOnly(old)) {
             assertEquals(3, s.stats().txs());
             assertEquals(0, s.ethStats().blocks());
@@ -160,26 +149,39 @@ class ChainStoreTest {
         try (ChainStore s = ChainStore.open(old)) {
             s.append(block(), new Checkpoint("test", h(200), 0, 1));
         }
-        try (org.rocksdb.Options o = new org.rocksdb.Options();
-             org.rocksdb.DBOptions d = new org.rocksdb.DBOptions();
-             org.rocksdb.StringAppendOperator append = new org.rocksdb.StringAppendOperator("");
-             org.rocksdb.ColumnFamilyOptions pages = new org.rocksdb.ColumnFamilyOptions().setMergeOperator(append)) {
-            java.util.List<org.rocksdb.ColumnFamilyDescriptor> all = new java.util.ArrayList<>();
-            for (byte[] n : org.rocksdb.RocksDB.listColumnFamilies(o, old.toString())) {
-                all.add(new String(n).equals("tx_pages") ? new org.rocksdb.ColumnFamilyDescriptor(n, pages) : new org.rocksdb.ColumnFamilyDescriptor(n));
-            }
-            java.util.List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
-            try (org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(d, old.toString(), all, handles)) {
-                for (org.rocksdb.ColumnFamilyHandle h : handles) {
-                    if (new String(h.getName()).equals("meta")) {
-                        db.put(h, "format".getBytes(), "chaintrace-store-1".getBytes());
-                    }
+        raw(old, (db, handles) -> {
+            for (org.rocksdb.ColumnFamilyHandle h : handles) {
+                if (new String(h.getName()).equals("meta")) {
+                    db.put(h, "format".getBytes(), "chaintrace-store-1".getBytes());
                 }
-                handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
             }
-        }
+        });
         StoreException e = assertThrows(StoreException.class, () -> ChainStore.openReadOnly(old));
         assertTrue(e.otherVersion());
         assertTrue(e.getMessage().contains("chaintrace-store-1") && e.getMessage().contains("ingest again"), e.getMessage());
+    }
+
+    interface RawAction {
+        void run(org.rocksdb.RocksDB db, java.util.List<org.rocksdb.ColumnFamilyHandle> handles) throws org.rocksdb.RocksDBException;
+    }
+
+    /** Opens a store with plain RocksDB (every family, the page families with their merge operator) to change it behind ChainStore's back. */
+    static void raw(Path store, RawAction action) throws org.rocksdb.RocksDBException {
+        try (org.rocksdb.Options o = new org.rocksdb.Options();
+             org.rocksdb.DBOptions d = new org.rocksdb.DBOptions();
+             org.rocksdb.StringAppendOperator append = new org.rocksdb.StringAppendOperator("");
+             org.rocksdb.ColumnFamilyOptions merging = new org.rocksdb.ColumnFamilyOptions().setMergeOperator(append)) {
+            java.util.List<org.rocksdb.ColumnFamilyDescriptor> all = new java.util.ArrayList<>();
+            for (byte[] n : org.rocksdb.RocksDB.listColumnFamilies(o, store.toString())) {
+                String name = new String(n);
+                all.add(name.equals("tx_pages") || name.equals("owner_labels") ? new org.rocksdb.ColumnFamilyDescriptor(n, merging)
+                        : new org.rocksdb.ColumnFamilyDescriptor(n));
+            }
+            java.util.List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+            try (org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(d, store.toString(), all, handles)) {
+                action.run(db, handles);
+                handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+            }
+        }
     }
 }

@@ -34,8 +34,7 @@ import java.util.Optional;
  * is an unknown origin, reported as {@code held}. TIHO has no backward rule on accounts.
  */
 public final class AccountBackwardTracer {
-    private static final Comparator<AccountTransfer> CHAIN_ORDER = Comparator.<AccountTransfer>comparingInt(t -> t.block().height())
-            .thenComparingInt(AccountTransfer::txIndex).thenComparing(AccountTransfer::kind).thenComparingInt(AccountTransfer::index);
+    private static final Comparator<AccountTransfer> CHAIN_ORDER = AccountTracer.CHAIN_ORDER;
 
     private final AccountLedger ledger;
 
@@ -48,21 +47,8 @@ public final class AccountBackwardTracer {
         if (!(p instanceof FifoPolicy || p instanceof LifoPolicy || p instanceof HaircutPolicy || p instanceof PoisonPolicy)) {
             throw new IllegalArgumentException("policy " + p.name() + " has no backward rule on account chains (use fifo, lifo, haircut or poison)");
         }
-        Map<String, List<AccountTransfer>> byAsset = new LinkedHashMap<>();
-        Map<String, Asset> assets = new HashMap<>();
-        for (AccountTrace.Seed seed : request.seeds()) {
-            List<AccountTransfer> in = ledger.transfersOf(seed.address()).stream()
-                    .filter(t -> t.to().text().equals(seed.address().text()))
-                    .filter(t -> seed.tx().map(h -> h.equals(t.txHash())).orElse(true)).toList();
-            if (in.isEmpty()) {
-                throw new IllegalArgumentException("seed " + seed + " received nothing in the store");
-            }
-            for (AccountTransfer t : in) {
-                String key = AccountTracer.assetKey(t.amount().asset());
-                assets.put(key, t.amount().asset());
-                byAsset.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
-            }
-        }
+        Map<String, List<AccountTransfer>> byAsset = AccountTracer.seedsByAsset(ledger, request);
+        Map<String, Asset> assets = AccountTracer.assetsOf(byAsset);
         List<AccountTrace.AssetResult> results = new ArrayList<>();
         for (Map.Entry<String, List<AccountTransfer>> e : byAsset.entrySet()) {
             results.add(new Run(request, e.getKey(), assets.get(e.getKey()), e.getValue()).execute());

@@ -25,7 +25,7 @@ import java.util.Set;
  * when taint first reaches it; its earlier history is replayed clean.
  */
 public final class AccountTracer {
-    private static final Comparator<AccountTransfer> CHAIN_ORDER = Comparator.<AccountTransfer>comparingInt(t -> t.block().height())
+    static final Comparator<AccountTransfer> CHAIN_ORDER = Comparator.<AccountTransfer>comparingInt(t -> t.block().height())
             .thenComparingInt(AccountTransfer::txIndex).thenComparing(AccountTransfer::kind).thenComparingInt(AccountTransfer::index);
 
     private final AccountLedger ledger;
@@ -35,8 +35,18 @@ public final class AccountTracer {
     }
 
     public AccountTrace.Result trace(AccountTrace.Request request) {
-        Map<String, List<AccountTransfer>> seedsByAsset = new LinkedHashMap<>();
-        Map<String, Asset> assets = new HashMap<>();
+        Map<String, List<AccountTransfer>> seedsByAsset = seedsByAsset(ledger, request);
+        Map<String, Asset> assets = assetsOf(seedsByAsset);
+        List<AccountTrace.AssetResult> results = new ArrayList<>();
+        for (Map.Entry<String, List<AccountTransfer>> e : seedsByAsset.entrySet()) {
+            results.add(new Run(request, e.getKey(), assets.get(e.getKey()), e.getValue()).execute());
+        }
+        return new AccountTrace.Result(request, results);
+    }
+
+    /** The seed transfers (what each seed address received, in the seed's transaction when given), per asset. */
+    static Map<String, List<AccountTransfer>> seedsByAsset(AccountLedger ledger, AccountTrace.Request request) {
+        Map<String, List<AccountTransfer>> byAsset = new LinkedHashMap<>();
         for (AccountTrace.Seed seed : request.seeds()) {
             List<AccountTransfer> in = ledger.transfersOf(seed.address()).stream()
                     .filter(t -> t.to().text().equals(seed.address().text()))
@@ -45,16 +55,16 @@ public final class AccountTracer {
                 throw new IllegalArgumentException("seed " + seed + " received nothing in the store");
             }
             for (AccountTransfer t : in) {
-                String key = assetKey(t.amount().asset());
-                assets.put(key, t.amount().asset());
-                seedsByAsset.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
+                byAsset.computeIfAbsent(assetKey(t.amount().asset()), k -> new ArrayList<>()).add(t);
             }
         }
-        List<AccountTrace.AssetResult> results = new ArrayList<>();
-        for (Map.Entry<String, List<AccountTransfer>> e : seedsByAsset.entrySet()) {
-            results.add(new Run(request, e.getKey(), assets.get(e.getKey()), e.getValue()).execute());
-        }
-        return new AccountTrace.Result(request, results);
+        return byAsset;
+    }
+
+    static Map<String, Asset> assetsOf(Map<String, List<AccountTransfer>> byAsset) {
+        Map<String, Asset> assets = new HashMap<>();
+        byAsset.forEach((k, v) -> assets.put(k, v.getFirst().amount().asset()));
+        return assets;
     }
 
     static String assetKey(Asset a) {

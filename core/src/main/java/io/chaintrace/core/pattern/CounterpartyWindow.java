@@ -5,10 +5,8 @@ import io.chaintrace.core.model.Hash256;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,8 +20,8 @@ final class CounterpartyWindow {
 
     private final int threshold;
     private final long window;
-    private final Map<String, Deque<Event>> byAddress = new HashMap<>();
-    private final Map<String, Long> quietUntil = new HashMap<>();
+    private final TimedMap<String, Deque<Event>> byAddress = new TimedMap<>();
+    private final TimedMap<String, Long> quietUntil = new TimedMap<>();
 
     CounterpartyWindow(int threshold, long window) {
         this.threshold = threshold;
@@ -36,6 +34,8 @@ final class CounterpartyWindow {
             return List.of();
         }
         long now = events.getFirst().time();
+        byAddress.expire(now, window);
+        quietUntil.expire(now, window);
         String key = address.text();
         Long quiet = quietUntil.get(key);
         if (quiet != null) {
@@ -44,7 +44,11 @@ final class CounterpartyWindow {
             }
             quietUntil.remove(key);
         }
-        Deque<Event> d = byAddress.computeIfAbsent(key, k -> new ArrayDeque<>());
+        Deque<Event> d = byAddress.get(key);
+        if (d == null) {
+            d = new ArrayDeque<>();
+        }
+        byAddress.put(key, d, now);
         while (!d.isEmpty() && now - d.peekFirst().time() > window) {
             d.pollFirst();
         }
@@ -56,7 +60,7 @@ final class CounterpartyWindow {
         }
         List<Event> burst = new ArrayList<>(d);
         byAddress.remove(key);
-        quietUntil.put(key, burst.getFirst().time() + window);
+        quietUntil.put(key, burst.getFirst().time() + window, now);
         return burst;
     }
 }

@@ -8,7 +8,6 @@ import io.chaintrace.core.model.TxOutput;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.trace.UtxoLedger;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,16 +20,11 @@ import java.util.function.Consumer;
  * payer itself is not a return.
  */
 public final class CycleDetector implements PatternDetector {
-    private static final int REMEMBERED = 1 << 20;
     private final int maxHops;
     private final long window;
     private final CoinJoinClassifier coinjoins = CoinJoinClassifier.standard();
-    private final Map<Outpoint, Map<String, Left>> origins = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Outpoint, Map<String, Left>> e) {
-            return size() > REMEMBERED;
-        }
-    };
+    /** Per unspent coin of the last window, the addresses its value left on the way. */
+    private final TimedMap<Outpoint, Map<String, Left>> origins = new TimedMap<>();
 
     /** Value left {@code address} in {@code tx} at {@code time}, {@code hops} transactions ago. */
     private record Left(Address address, Hash256 tx, long time, int hops) {
@@ -56,6 +50,7 @@ public final class CycleDetector implements PatternDetector {
             return;
         }
         long now = tx.block().time();
+        origins.expire(now, window);
         Map<String, Left> carried = new HashMap<>();
         for (TxInput in : tx.inputs()) {
             Map<String, Left> o = origins.remove(in.prevout());
@@ -82,7 +77,9 @@ public final class CycleDetector implements PatternDetector {
             }
             Map<String, Left> next = new HashMap<>();
             carried.forEach((k, l) -> next.put(k, new Left(l.address(), l.tx(), l.time(), l.hops() + 1)));
-            origins.put(new Outpoint(tx.txid(), out.index()), next);
+            if (!next.isEmpty()) {
+                origins.put(new Outpoint(tx.txid(), out.index()), next, now);
+            }
         }
     }
 }

@@ -34,10 +34,7 @@ public final class FanOutDetector implements PatternDetector {
 
     @Override
     public void accept(UtxoTransaction tx, UtxoLedger ledger, Consumer<Alert> alerts) {
-        if (tx.coinbase() || coinjoins.match(tx).isPresent()) {
-            return;
-        }
-        Address payer = Payments.payer(tx).orElse(null);
+        Address payer = Payments.payerOfPayment(tx, coinjoins).orElse(null);
         if (payer == null) {
             return;
         }

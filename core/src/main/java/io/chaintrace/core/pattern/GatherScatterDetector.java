@@ -5,7 +5,6 @@ import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.trace.UtxoLedger;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ public final class GatherScatterDetector implements PatternDetector {
     private final long window;
     private final CounterpartyWindow gathers;
     private final CounterpartyWindow scatters;
-    private final Map<String, List<CounterpartyWindow.Event>> gathered = new HashMap<>();
+    private final TimedMap<String, List<CounterpartyWindow.Event>> gathered = new TimedMap<>();
     private final CoinJoinClassifier coinjoins = CoinJoinClassifier.standard();
 
     public GatherScatterDetector(int minWidth, long window) {
@@ -41,19 +40,17 @@ public final class GatherScatterDetector implements PatternDetector {
 
     @Override
     public void accept(UtxoTransaction tx, UtxoLedger ledger, Consumer<Alert> alerts) {
-        if (tx.coinbase() || coinjoins.match(tx).isPresent()) {
-            return;
-        }
-        Address payer = Payments.payer(tx).orElse(null);
+        Address payer = Payments.payerOfPayment(tx, coinjoins).orElse(null);
         if (payer == null) {
             return;
         }
         long time = tx.block().time();
+        gathered.expire(time, window);
         List<CounterpartyWindow.Event> paid = new ArrayList<>();
         for (Payments.Payee p : Payments.payees(tx)) {
             List<CounterpartyWindow.Event> in = gathers.add(p.address(), List.of(new CounterpartyWindow.Event(time, tx.txid(), payer, p.amount())));
             if (!in.isEmpty()) {
-                gathered.put(p.address().text(), in);
+                gathered.put(p.address().text(), in, time);
             }
             paid.add(new CounterpartyWindow.Event(time, tx.txid(), p.address(), p.amount()));
         }

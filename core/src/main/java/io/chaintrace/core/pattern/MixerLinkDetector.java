@@ -6,7 +6,6 @@ import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Hash256;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -105,8 +104,7 @@ public final class MixerLinkDetector implements PatternDetector {
                 }
             }
         }
-        Optional<AccountTransfer> out = tx.stream().filter(t -> t.amount().asset().contract().isEmpty() && lookup.mixer(t.from()).isPresent()
-                && lookup.mixer(t.to()).isEmpty()).max(Comparator.comparing(t -> t.amount().units()));
+        Optional<AccountTransfer> out = MixerPools.withdrawal(tx, lookup);
         if (out.isEmpty()) {
             return;
         }

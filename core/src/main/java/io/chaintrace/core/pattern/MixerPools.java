@@ -39,6 +39,12 @@ public record MixerPools(List<BigInteger> denominations) {
         return t.amount().asset().contract().isEmpty() && denominations.contains(t.amount().units()) && pools.mixer(t.to()).isPresent();
     }
 
+    /** The withdrawal in a transaction: the largest ETH payment out of a pool to an address that is not one. */
+    static Optional<AccountTransfer> withdrawal(List<AccountTransfer> tx, Lookup pools) {
+        return tx.stream().filter(t -> t.amount().asset().contract().isEmpty() && pools.mixer(t.from()).isPresent()
+                && pools.mixer(t.to()).isEmpty()).max(java.util.Comparator.comparing(t -> t.amount().units()));
+    }
+
     /** The pool's name: its label's entity. */
     static String pool(Label l) {
         return l.entity();

@@ -3,7 +3,6 @@ package io.chaintrace.core.pattern;
 import io.chaintrace.core.account.AccountLedger;
 import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Label;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,8 +46,7 @@ public final class MixerUseDetector implements PatternDetector {
                 alerts.accept(alert("mixer.deposit", t, lookup.mixer(t.to()).orElseThrow()));
             }
         }
-        Optional<AccountTransfer> out = tx.stream().filter(t -> t.amount().asset().contract().isEmpty() && lookup.mixer(t.from()).isPresent()
-                && lookup.mixer(t.to()).isEmpty()).max(Comparator.comparing(t -> t.amount().units()));
+        Optional<AccountTransfer> out = MixerPools.withdrawal(tx, lookup);
         out.ifPresent(t -> alerts.accept(alert("mixer.withdrawal", t, lookup.mixer(t.from()).orElseThrow())));
     }
 

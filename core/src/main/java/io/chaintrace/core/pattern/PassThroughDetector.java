@@ -5,7 +5,6 @@ import io.chaintrace.core.model.TxInput;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.trace.UtxoLedger;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,17 +17,11 @@ import java.util.function.Consumer;
  * make a chain, reported once at its {@code minLength}-th hop.
  */
 public final class PassThroughDetector implements PatternDetector {
-    private static final int REMEMBERED = 1 << 20;
     private final double minShare;
     private final long maxDelay;
     private final int minLength;
     /** Pass-through transactions recently seen: their chain so far. */
-    private final Map<Hash256, List<UtxoTransaction>> chains = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Hash256, List<UtxoTransaction>> e) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final TimedMap<Hash256, List<UtxoTransaction>> chains = new TimedMap<>();
     private final CoinJoinClassifier coinjoins = CoinJoinClassifier.standard();
 
     public PassThroughDetector(double minShare, long maxDelaySeconds, int minLength) {
@@ -48,6 +41,7 @@ public final class PassThroughDetector implements PatternDetector {
 
     @Override
     public void accept(UtxoTransaction tx, UtxoLedger ledger, Consumer<Alert> alerts) {
+        chains.expire(tx.block().time(), maxDelay); // a hop spends coins at most maxDelay old
         if (tx.coinbase() || !tx.fullyResolved() || coinjoins.match(tx).isPresent()) {
             return;
         }
@@ -69,7 +63,7 @@ public final class PassThroughDetector implements PatternDetector {
         }
         List<UtxoTransaction> chain = new ArrayList<>(longest);
         chain.add(tx);
-        chains.put(tx.txid(), chain);
+        chains.put(tx.txid(), chain, tx.block().time());
         if (chain.size() == minLength) {
             alerts.accept(Alert.of(name(), chain.stream().map(UtxoTransaction::txid).toList(),
                     chain.stream().flatMap(t -> Payments.payees(t).stream().map(Payments.Payee::address)).toList(),

@@ -22,6 +22,14 @@ final class Payments {
     record Payee(Address address, long amount, int index) {
     }
 
+    /** The payer when the transaction is one payer paying: not a coinbase, not a CoinJoin, an owned input. */
+    static Optional<Address> payerOfPayment(UtxoTransaction tx, CoinJoinClassifier coinjoins) {
+        if (tx.coinbase() || coinjoins.match(tx).isPresent()) {
+            return Optional.empty();
+        }
+        return payer(tx);
+    }
+
     static Optional<Address> payer(UtxoTransaction tx) {
         for (TxInput i : tx.inputs()) {
             if (i.owner().isPresent()) {

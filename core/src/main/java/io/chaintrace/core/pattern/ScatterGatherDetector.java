@@ -6,7 +6,6 @@ import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.trace.UtxoLedger;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,17 +17,11 @@ import java.util.function.Consumer;
  * the same source had funded.
  */
 public final class ScatterGatherDetector implements PatternDetector {
-    private static final int REMEMBERED = 1 << 20;
     private final int minWidth;
     private final long window;
     private final CounterpartyWindow gathers;
     private final CoinJoinClassifier coinjoins = CoinJoinClassifier.standard();
-    private final Map<String, Funding> fundedBy = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Funding> e) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final TimedMap<String, Funding> fundedBy = new TimedMap<>();
 
     private record Funding(String source, long time, Hash256 tx) {
     }
@@ -50,16 +43,14 @@ public final class ScatterGatherDetector implements PatternDetector {
 
     @Override
     public void accept(UtxoTransaction tx, UtxoLedger ledger, Consumer<Alert> alerts) {
-        if (tx.coinbase() || coinjoins.match(tx).isPresent()) {
-            return;
-        }
-        Address payer = Payments.payer(tx).orElse(null);
+        Address payer = Payments.payerOfPayment(tx, coinjoins).orElse(null);
         if (payer == null) {
             return;
         }
         long time = tx.block().time();
+        fundedBy.expire(time, window);
         for (Payments.Payee p : Payments.payees(tx)) {
-            fundedBy.put(p.address().text(), new Funding(payer.text(), time, tx.txid()));
+            fundedBy.put(p.address().text(), new Funding(payer.text(), time, tx.txid()), time);
             List<CounterpartyWindow.Event> burst = gathers.add(p.address(), List.of(new CounterpartyWindow.Event(time, tx.txid(), payer, p.amount())));
             if (!burst.isEmpty()) {
                 check(p.address(), burst, alerts);

@@ -46,10 +46,11 @@ public final class MixerScenario {
     private final Address bridge;
     private final List<Address> exchanges = new ArrayList<>();
     private final Address relayer;
-    private int counter;
+    private final ScenarioIds ids;
 
     private MixerScenario(long seed) {
         rnd = new SplittableRandom(seed);
+        ids = new ScenarioIds(rnd);
         for (int i = 0; i < denominations.size(); i++) {
             Address p = fresh();
             pools.add(p);
@@ -217,17 +218,10 @@ public final class MixerScenario {
     }
 
     private Address fresh() {
-        byte[] b = new byte[20];
-        rnd.nextBytes(b);
-        return Address.parse("0x" + java.util.HexFormat.of().formatHex(b));
+        return ids.account();
     }
 
     private Hash256 nextHash() {
-        byte[] b = new byte[32];
-        rnd.nextBytes(b);
-        b[0] = (byte) counter;
-        b[1] = (byte) (counter >>> 8);
-        b[2] = (byte) (counter++ >>> 16);
-        return new Hash256(b);
+        return ids.hash();
     }
 }

@@ -34,13 +34,14 @@ public final class OwnerScenario {
     private final List<List<Address>> addresses = new ArrayList<>();
     private final Map<String, Integer> ownerOf = new HashMap<>();
     private final Map<Outpoint, Long> values = new HashMap<>();
-    private final List<Scenario.Block> blocks = new ArrayList<>();
-    private final List<Scenario.Tx> pending = new ArrayList<>();
-    private int counter;
+    private final ScenarioIds ids;
+    private final BlockBuilder chain;
     private int coinjoins;
 
     private OwnerScenario(long seed, int owners) {
         this.rnd = new SplittableRandom(seed);
+        this.ids = new ScenarioIds(rnd);
+        this.chain = new BlockBuilder(ids);
         this.owners = owners;
         for (int i = 0; i < owners; i++) {
             coins.add(new ArrayList<>());
@@ -64,12 +65,12 @@ public final class OwnerScenario {
             } else {
                 g.pay(g.busy(), g.busy());
             }
-            if (g.pending.size() >= 50) {
+            if (g.chain.pending() >= 50) {
                 g.seal();
             }
         }
         g.seal();
-        return new Generated(new Scenario(List.copyOf(g.blocks), List.of(), List.of(), Map.of(), Map.of(), 0), Map.copyOf(g.ownerOf), g.coinjoins);
+        return new Generated(new Scenario(g.chain.blocks(), List.of(), List.of(), Map.of(), Map.of(), 0), Map.copyOf(g.ownerOf), g.coinjoins);
     }
 
     /** Heavy-tailed: owner 0 (the exchange) most, then fewer and fewer. */
@@ -82,7 +83,7 @@ public final class OwnerScenario {
         Hash256 t = nextHash();
         Address to = fresh(owner);
         long v = 100_000 + rnd.nextLong(500_000_000L);
-        pending.add(new Scenario.Tx(t, List.of(Outpoint.COINBASE), List.of(new TxOutput(0, v, to.kind(), Optional.of(to)))));
+        chain.add(new Scenario.Tx(t, List.of(Outpoint.COINBASE), List.of(new TxOutput(0, v, to.kind(), Optional.of(to)))));
         keep(owner, new Outpoint(t, 0), v);
     }
 
@@ -117,7 +118,7 @@ public final class OwnerScenario {
         int pay = changeFirst ? 1 : 0;
         outs.add(changeFirst ? new TxOutput(0, rest, change.kind(), Optional.of(change)) : new TxOutput(0, amount, to.kind(), Optional.of(to)));
         outs.add(changeFirst ? new TxOutput(1, amount, to.kind(), Optional.of(to)) : new TxOutput(1, rest, change.kind(), Optional.of(change)));
-        pending.add(new Scenario.Tx(t, in, outs));
+        chain.add(new Scenario.Tx(t, in, outs));
         keep(payee, new Outpoint(t, pay), amount);
         keep(payer, new Outpoint(t, 1 - pay), rest);
     }
@@ -133,7 +134,7 @@ public final class OwnerScenario {
         long have = in.stream().mapToLong(values::get).sum();
         Address to = fresh(owner);
         Hash256 t = nextHash();
-        pending.add(new Scenario.Tx(t, in, List.of(new TxOutput(0, have - 2_000, to.kind(), Optional.of(to)))));
+        chain.add(new Scenario.Tx(t, in, List.of(new TxOutput(0, have - 2_000, to.kind(), Optional.of(to)))));
         keep(owner, new Outpoint(t, 0), have - 2_000);
     }
 
@@ -173,7 +174,7 @@ public final class OwnerScenario {
                 keepers.add(new long[] {who.get(i), outs.size() - 1, rest});
             }
         }
-        pending.add(new Scenario.Tx(t, in, outs));
+        chain.add(new Scenario.Tx(t, in, outs));
         for (long[] k : keepers) {
             keep((int) k[0], new Outpoint(t, (int) k[1]), k[2]);
         }
@@ -187,8 +188,7 @@ public final class OwnerScenario {
 
     private Address fresh(int owner) {
         ScriptKind kind = KINDS[owner % KINDS.length];
-        byte[] h = new byte[20];
-        rnd.nextBytes(h);
+        byte[] h = ids.bytes(20);
         String text = switch (kind) {
             case P2PKH -> LegacyAddress.fromPubKeyHash(BitcoinNetwork.MAINNET, h).toString();
             case P2SH -> LegacyAddress.fromScriptHash(BitcoinNetwork.MAINNET, h).toString();
@@ -201,21 +201,10 @@ public final class OwnerScenario {
     }
 
     private void seal() {
-        if (pending.isEmpty()) {
-            return;
-        }
-        int height = blocks.size();
-        Hash256 parent = blocks.isEmpty() ? Hash256.ZERO : blocks.getLast().hash();
-        blocks.add(new Scenario.Block(height, nextHash(), parent, 1_600_000_000L + height * 600L, List.copyOf(pending)));
-        pending.clear();
+        chain.seal(1_600_000_000L + chain.height() * 600L);
     }
 
     private Hash256 nextHash() {
-        byte[] b = new byte[32];
-        rnd.nextBytes(b);
-        b[0] = (byte) counter;
-        b[1] = (byte) (counter >>> 8);
-        b[2] = (byte) (counter++ >>> 16);
-        return new Hash256(b);
+        return ids.hash();
     }
 }

@@ -1,7 +1,6 @@
 package io.chaintrace.core.scenario;
 
 import io.chaintrace.core.model.Address;
-import io.chaintrace.core.model.Chain;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.ScriptKind;
@@ -16,8 +15,6 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import org.bitcoinj.base.BitcoinNetwork;
-import org.bitcoinj.base.SegwitAddress;
 
 /**
  * A UTXO chain over two years with laundering patterns planted in background traffic, and the
@@ -39,21 +36,22 @@ public final class PatternPlanter {
     static final long DAY = 86_400L;
     static final long HORIZON = 730 * DAY;
     private final SplittableRandom rnd;
-    private final List<Scenario.Block> blocks = new ArrayList<>();
-    private final List<Scenario.Tx> pending = new ArrayList<>();
+    private final ScenarioIds ids;
+    private final BlockBuilder chain;
     private final Map<Outpoint, Long> values = new HashMap<>();
     private final List<Outpoint> spendable = new ArrayList<>();
     private final Map<String, List<Set<Hash256>>> truth = new HashMap<>();
     private final PriorityQueue<Step> steps = new PriorityQueue<>((a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
     private long now;
     private long order;
-    private int counter;
 
     private record Step(long time, long order, Runnable action) {
     }
 
     private PatternPlanter(long seed) {
         this.rnd = new SplittableRandom(seed);
+        this.ids = new ScenarioIds(rnd);
+        this.chain = new BlockBuilder(ids);
     }
 
     /** Plants {@code each} instances of every pattern and of every near-miss among {@code background} ordinary payments. */
@@ -80,7 +78,7 @@ public final class PatternPlanter {
             s.action.run();
         }
         p.seal();
-        return new Planted(new Scenario(List.copyOf(p.blocks), List.of(), List.of(), Map.of(), Map.of(), 0), p.truth);
+        return new Planted(new Scenario(p.chain.blocks(), List.of(), List.of(), Map.of(), Map.of(), 0), p.truth);
     }
 
     // ------------------------------------------------------------------ planted patterns
@@ -462,7 +460,7 @@ public final class PatternPlanter {
 
     private Outpoint coinTo(Address to, long sat) {
         Hash256 t = nextHash();
-        pending.add(new Scenario.Tx(t, List.of(Outpoint.COINBASE), List.of(new TxOutput(0, sat, ScriptKind.P2WPKH, Optional.of(to)))));
+        chain.add(new Scenario.Tx(t, List.of(Outpoint.COINBASE), List.of(new TxOutput(0, sat, ScriptKind.P2WPKH, Optional.of(to)))));
         Outpoint op = new Outpoint(t, 0);
         values.put(op, sat);
         return op;
@@ -495,32 +493,19 @@ public final class PatternPlanter {
             outputs.add(new TxOutput(i, v, ScriptKind.P2WPKH, Optional.of(to.get(i))));
             values.put(new Outpoint(t, i), v);
         }
-        pending.add(new Scenario.Tx(t, in, outputs));
+        chain.add(new Scenario.Tx(t, in, outputs));
         return t;
     }
 
     private void seal() {
-        if (pending.isEmpty()) {
-            return;
-        }
-        int height = blocks.size();
-        Hash256 parent = blocks.isEmpty() ? Hash256.ZERO : blocks.getLast().hash();
-        blocks.add(new Scenario.Block(height, nextHash(), parent, 1_500_000_000L + now, List.copyOf(pending)));
-        pending.clear();
+        chain.seal(1_500_000_000L + now);
     }
 
     private Address fresh() {
-        byte[] program = new byte[20];
-        rnd.nextBytes(program);
-        return new Address(Chain.BITCOIN, ScriptKind.P2WPKH, SegwitAddress.fromProgram(BitcoinNetwork.MAINNET, 0, program).toString());
+        return ids.p2wpkh();
     }
 
     private Hash256 nextHash() {
-        byte[] b = new byte[32];
-        rnd.nextBytes(b);
-        b[0] = (byte) counter;
-        b[1] = (byte) (counter >>> 8);
-        b[2] = (byte) (counter++ >>> 16);
-        return new Hash256(b);
+        return ids.hash();
     }
 }

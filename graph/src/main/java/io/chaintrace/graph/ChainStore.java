@@ -75,10 +75,10 @@ import org.rocksdb.WriteOptions;
  *       records appended by merges, later ones replacing earlier, for every labelled address that
  *       has an id (written by whichever comes second: the label or the address), so a trace
  *       learns its endpoints with one look-up
- *   <li>{@code tx_pages}: the compact rows the fast tracer reads ({@link TxPages}): page + 0 ->
- *       bodies of {@value TxPages#PAGE_SIZE} consecutive transactions by sequence number
- *       (ingest order, which respects every resolved spend), page + 1 -> the spends of their
- *       outputs; both grow by RocksDB merges (appends), so a page is read with one look-up
+ *   <li>{@code tx_pages}: the compact rows the fast tracer reads ({@link TxPages}): page number
+ *       -> the bodies of {@value TxPages#PAGE_SIZE} consecutive transactions by sequence number
+ *       (ingest order, which respects every resolved spend) and the spends of their outputs,
+ *       appended by RocksDB merges, so a page is read with one look-up
  * </ul>
  * A block and everything it implies, counters and checkpoint included, is one {@link WriteBatch}:
  * a crash leaves either all of it or none.

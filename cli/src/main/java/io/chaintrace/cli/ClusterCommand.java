@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code chaintrace cluster}: groups the owners of the transactions ingested since the last run into entities. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = {"Cluster addresses into entities: common-input ownership (CoinJoins excluded) and change outputs named",
-            "by at least two change heuristics. Incremental: only transactions ingested since the last run are read.",
+            "by at least two change heuristics (Bitcoin); accounts paying one exchange deposit address (Ethereum).",
+            "Incremental: only what was ingested since the last run is read.",
             "'ingest btc-blocks' runs it after ingesting unless --no-cluster."})
 final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--store", required = true, description = "Store directory.")
@@ -60,7 +61,8 @@ final class ClusterCommand implements Callable<Integer> {
             }
         }
         double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-        System.err.printf("clustered %,d transactions in %.1f s: %,d common-input links, %,d change links, %,d CoinJoins left out%n",
-                r.transactions(), secs, r.multiInputLinks(), r.changeLinks(), r.coinjoinsSkipped());
+        System.err.printf("clustered %,d transactions in %.1f s: %,d common-input links, %,d change links, %,d CoinJoins left out;"
+                + " %,d Ethereum transfers: %,d deposit-address links%n", r.transactions(), secs, r.multiInputLinks(), r.changeLinks(),
+                r.coinjoinsSkipped(), r.ethTransfers(), r.depositAddressLinks());
     }
 }

@@ -95,6 +95,9 @@ final class IngestCommand {
         @Option(names = "--no-progress", description = "Do not draw a progress bar.")
         boolean noProgress;
 
+        @Option(names = "--no-cluster", description = "Do not cluster accounts into entities afterwards (run 'chaintrace cluster' later).")
+        boolean noCluster;
+
         @Override
         public Integer call() {
             try (ChainStore cs = ChainStore.open(store); Progress progress = new Progress(!noProgress);
@@ -106,6 +109,9 @@ final class IngestCommand {
                 System.err.printf("ingested %,d blocks, %,d transfers in %.1f s (%,.1f blocks/s); up to block %,d; traces: %s%s%n",
                         s.blocks(), s.transfers(), secs, s.blocks() / secs, s.lastBlock(), s.traces().name().toLowerCase(),
                         s.rolledBack() > 0 ? "; rolled back " + s.rolledBack() + " replaced blocks" : "");
+                if (!noCluster) {
+                    ClusterCommand.run(cs, !noProgress);
+                }
             }
             return ExitCode.OK;
         }
@@ -121,12 +127,18 @@ final class IngestCommand {
         @Option(names = "--store", required = true, description = "Store directory (created if missing).")
         Path store;
 
+        @Option(names = "--no-cluster", description = "Do not cluster accounts into entities afterwards (run 'chaintrace cluster' later).")
+        boolean noCluster;
+
         @Override
         public Integer call() {
             try (ChainStore cs = ChainStore.open(store)) {
                 EtlImport.Summary s = new EtlImport(cs, io.chaintrace.ingest.IngestListener.NONE).importFiles(files);
                 System.err.printf("imported %,d rows: %,d blocks, %,d transfers; %,d blocks already stored%n", s.rows(), s.blocks(),
                         s.transfers(), s.skipped());
+                if (!noCluster) {
+                    ClusterCommand.run(cs, false);
+                }
             }
             return ExitCode.OK;
         }

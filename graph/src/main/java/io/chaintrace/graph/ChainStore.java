@@ -1215,7 +1215,8 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
     }
 
     /** What one clustering run did. */
-    public record ClusterRun(long transactions, long multiInputLinks, long changeLinks, long coinjoinsSkipped) {
+    public record ClusterRun(long transactions, long multiInputLinks, long changeLinks, long coinjoinsSkipped, long ethTransfers,
+                             long depositAddressLinks) {
     }
 
     /**
@@ -1259,7 +1260,24 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         }
         commitForest(sets, stored, seq, feed.maxSeen());
         progress.accept(done);
-        return new ClusterRun(done, clusterer.multiInputLinks(), clusterer.changeLinks(), clusterer.coinjoinsSkipped());
+        // Ethereum: exchange deposit addresses. The blocks of the last window are read again to
+        // rebuild what they received (joining twice changes nothing).
+        Map<String, java.util.Set<io.chaintrace.core.model.LabelCategory>> categories = new HashMap<>();
+        io.chaintrace.core.cluster.DepositAddressClustering deposits = io.chaintrace.core.cluster.DepositAddressClustering.standard(sets,
+                a -> addressIdOf(a.text()), a -> categories.computeIfAbsent(a.text(), k -> LabelCodec.categoriesOrNone(
+                        get("labels", k.getBytes(StandardCharsets.UTF_8)))));
+        long ethDone = metaLong("clusteredEthBlock", -1);
+        long[] lastBlock = {ethDone};
+        long[] transfers = {0};
+        forEachEthTransfer(Math.max(0, ethDone + 1 - 3_200), Long.MAX_VALUE, t -> {
+            deposits.accept(t);
+            lastBlock[0] = Math.max(lastBlock[0], t.block().height());
+            transfers[0]++;
+        });
+        commitForest(sets, stored, seq, feed.maxSeen());
+        put("meta", "clusteredEthBlock", lastBlock[0]);
+        return new ClusterRun(done, clusterer.multiInputLinks(), clusterer.changeLinks(), clusterer.coinjoinsSkipped(), transfers[0],
+                deposits.links());
     }
 
     private void commitForest(io.chaintrace.core.cluster.UnionFind sets, int[] stored, long seq, int maxSeen) {
@@ -1279,6 +1297,14 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             batch.put(cf.get("meta"), "clusteredSeq".getBytes(StandardCharsets.US_ASCII), Keys.number(seq));
             batch.put(cf.get("meta"), "clusteredMaxId".getBytes(StandardCharsets.US_ASCII), Keys.number(maxSeen));
             db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void put(String family, String key, long value) {
+        try {
+            db.put(cf.get(family), key.getBytes(StandardCharsets.US_ASCII), Keys.number(value));
         } catch (RocksDBException e) {
             throw new StoreException(path, "write failed: " + e.getMessage(), e);
         }

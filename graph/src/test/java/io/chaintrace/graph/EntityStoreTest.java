@@ -83,4 +83,57 @@ class EntityStoreTest {
             assertTrue(joined > byId.size() / 4, "addresses in a larger entity: " + joined);
         }
     }
+
+    /**
+     * Ethereum in the store: two accounts of one customer pay a deposit address that forwards to a
+     * labelled exchange within the window (less gas): after clustering they share an entity; an
+     * account that pays the exchange directly stays apart, and so do the payers of an address
+     * that forwards a different amount.
+     */
+    @Test
+    void depositAddressesJoinTheirPayersInTheStore() {
+        java.util.function.IntFunction<Address> acct = i -> Address.parse(String.format("0x%040x", 0x5000 + i));
+        Address exchange = acct.apply(0);
+        Address alice1 = acct.apply(1);
+        Address alice2 = acct.apply(2);
+        Address aliceDeposit = acct.apply(3);
+        Address bob1 = acct.apply(4);
+        Address bob2 = acct.apply(5);
+        Address bobForward = acct.apply(6);
+        Address carol = acct.apply(7);
+        BigInteger eth = BigInteger.TEN.pow(18);
+        BigInteger gas = eth.divide(BigInteger.valueOf(1_000));
+        Object[][] plan = {
+            {10L, alice1, aliceDeposit, eth.multiply(BigInteger.valueOf(3))},
+            {20L, aliceDeposit, exchange, eth.multiply(BigInteger.valueOf(3)).subtract(gas)},
+            {30L, alice2, aliceDeposit, eth.multiply(BigInteger.valueOf(7))},
+            {40L, aliceDeposit, exchange, eth.multiply(BigInteger.valueOf(7)).subtract(gas)},
+            {50L, bob1, bobForward, eth.multiply(BigInteger.valueOf(5))},
+            {60L, bob2, bobForward, eth.multiply(BigInteger.valueOf(5))},
+            {70L, bobForward, exchange, eth.multiply(BigInteger.valueOf(2))},
+            {80L, carol, exchange, eth},
+        };
+        try (ChainStore store = ChainStore.open(dir.resolve("eth"))) {
+            store.putLabels(exchange, List.of(new io.chaintrace.core.model.Label(exchange, "Exchange", io.chaintrace.core.model.LabelCategory.EXCHANGE,
+                    "test", 1.0)));
+            io.chaintrace.core.model.Hash256 parent = io.chaintrace.core.model.Hash256.ZERO;
+            for (int i = 0; i < plan.length; i++) {
+                long n = (Long) plan[i][0];
+                io.chaintrace.core.model.Hash256 hash = io.chaintrace.core.model.Hash256.fromHex(String.format("%064x", 0xb000 + i));
+                io.chaintrace.core.model.Hash256 tx = io.chaintrace.core.model.Hash256.fromHex(String.format("%064x", 0x7000 + i));
+                io.chaintrace.core.model.AccountTransfer t = new io.chaintrace.core.model.AccountTransfer(tx,
+                        new io.chaintrace.core.model.BlockRef((int) n, hash, 1_600_000_000L + n * 12), 0, io.chaintrace.core.model.TransferKind.NATIVE,
+                        0, (Address) plan[i][1], (Address) plan[i][2], new io.chaintrace.core.model.Amount(io.chaintrace.core.model.Asset.ETH,
+                        (BigInteger) plan[i][3]));
+                store.appendEthBlock(new EthBlock(n, hash, parent, 1_600_000_000L + n * 12, List.of(t)), new Checkpoint("eth", hash, (int) n, n + 1));
+                parent = hash;
+            }
+            ChainStore.ClusterRun r = store.cluster(1_000, x -> { });
+            assertEquals(plan.length, r.ethTransfers());
+            assertEquals(1, r.depositAddressLinks());
+            assertEquals(store.entityOf(alice1), store.entityOf(alice2), "one customer's accounts");
+            assertTrue(!store.entityOf(bob1).equals(store.entityOf(bob2)), "a forward of another amount joins nobody");
+            assertTrue(!store.entityOf(carol).equals(store.entityOf(alice1)));
+        }
+    }
 }

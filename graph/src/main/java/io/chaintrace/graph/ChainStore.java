@@ -1147,7 +1147,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             throw new StoreException(path, "more than 2^31 transactions or outputs: beyond the compact tracer's 32-bit ids");
         }
         return new io.chaintrace.core.compact.PagedChain(new TxPages(db, cf.get("tx_pages"), path), (int) counters.txs,
-                (int) counters.outputs, endpoints, cacheBytes, readAhead());
+                (int) counters.outputs, endpoints, cacheBytes, Boolean.getBoolean("chaintrace.pages.readAhead") ? readAhead() : null);
     }
 
     /** Every stored Bitcoin transaction in ingest order (chain order within each ingested segment). */
@@ -1185,6 +1185,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         }
     }
 
+    /** Pages read ahead on other threads, when {@code -Dchaintrace.pages.readAhead=true} (off by default: benchmarks/README.md). */
     private java.util.concurrent.ExecutorService readAhead;
 
     /** Threads that read compact pages ahead of a trace (one per core, at least two), made on first use. */

@@ -2,33 +2,36 @@ package io.chaintrace.core.pattern;
 
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Hash256;
-import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.TxInput;
 import io.chaintrace.core.model.TxOutput;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.trace.UtxoLedger;
-import java.util.HashMap;
+import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayFIFOQueue;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * Cycles in time order (round-tripping): value that left an address comes back to it within
- * {@code maxHops} transactions and {@code window} seconds. Each coin carries the addresses its
- * value left on the way (with where and when), so a return is seen when it happens; change to the
- * payer itself is not a return.
+ * {@code maxHops} transactions and {@code window} seconds. Each unspent coin of the window carries
+ * the addresses its value left on the way (as 64-bit hashes, with when and how many hops ago), so
+ * a return is seen when it happens; change to the payer itself is not a return. The transaction
+ * where the value left is then found by walking back through the ledger.
  */
 public final class CycleDetector implements PatternDetector {
     private final int maxHops;
     private final long window;
     private final CoinJoinClassifier coinjoins = CoinJoinClassifier.standard();
-    /** Per unspent coin of the last window, the addresses its value left on the way. */
-    private final TimedMap<Outpoint, Map<String, Left>> origins = new TimedMap<>();
-
-    /** Value left {@code address} in {@code tx} at {@code time}, {@code hops} transactions ago. */
-    private record Left(Address address, Hash256 tx, long time, int hops) {
-    }
+    /** Per coin (a 64-bit key of its outpoint): pairs of longs, address hash and (time << 8 | hops). */
+    private final Long2ObjectOpenHashMap<long[]> origins = new Long2ObjectOpenHashMap<>();
+    /** Coins in the order they were made, with their time, to drop them once older than the window. */
+    private final LongArrayFIFOQueue madeKeys = new LongArrayFIFOQueue();
+    private final LongArrayFIFOQueue madeTimes = new LongArrayFIFOQueue();
 
     public CycleDetector(int maxHops, long window) {
         this.maxHops = maxHops;
@@ -50,36 +53,90 @@ public final class CycleDetector implements PatternDetector {
             return;
         }
         long now = tx.block().time();
-        origins.expire(now, window);
-        Map<String, Left> carried = new HashMap<>();
+        while (!madeTimes.isEmpty() && now - madeTimes.firstLong() > window) {
+            madeTimes.dequeueLong();
+            origins.remove(madeKeys.dequeueLong());
+        }
+        // What the inputs carry: the smallest hop per address still within hops and window.
+        Long2LongOpenHashMap carried = new Long2LongOpenHashMap();
         for (TxInput in : tx.inputs()) {
-            Map<String, Left> o = origins.remove(in.prevout());
+            long[] o = origins.remove(key(in.prevout().txid(), in.prevout().vout()));
             if (o != null) {
-                for (Left l : o.values()) {
-                    if (l.hops() < maxHops && now - l.time() <= window) {
-                        carried.merge(l.address().text(), l, (a, b) -> a.hops() <= b.hops() ? a : b);
+                for (int i = 0; i < o.length; i += 2) {
+                    long time = o[i + 1] >> 8;
+                    int hops = (int) (o[i + 1] & 0xff);
+                    if (hops < maxHops && now - time <= window) {
+                        long old = carried.getOrDefault(o[i], Long.MAX_VALUE);
+                        if (old == Long.MAX_VALUE || (old & 0xff) > hops) {
+                            carried.put(o[i], o[i + 1]);
+                        }
                     }
                 }
             }
-            in.owner().ifPresent(a -> carried.put(a.text(), new Left(a, tx.txid(), now, 0)));
         }
-        Set<String> payers = Payments.inputOwners(tx);
+        java.util.Set<String> payers = Payments.inputOwners(tx);
+        for (String p : payers) {
+            carried.put(hash(p), now << 8);
+        }
         for (TxOutput out : tx.outputs()) {
             if (out.owner().isEmpty()) {
                 continue;
             }
             String owner = out.owner().get().text();
-            Left back = carried.get(owner);
-            if (back != null && !payers.contains(owner)) {
-                alerts.accept(Alert.of(name(), List.of(back.tx(), tx.txid()), List.of(out.owner().get()), List.of(out.value()),
-                        List.of(back.time(), now), 0.8, Map.of("maxHops", Integer.toString(maxHops), "windowSeconds", Long.toString(window),
-                        "hops", Integer.toString(back.hops() + 1))));
+            long back = carried.getOrDefault(hash(owner), Long.MAX_VALUE);
+            if (back != Long.MAX_VALUE && !payers.contains(owner)) {
+                int hops = (int) (back & 0xff) + 1;
+                List<Hash256> txs = new ArrayList<>();
+                leftFrom(tx, out.owner().get(), hops, ledger).ifPresent(txs::add);
+                txs.add(tx.txid());
+                alerts.accept(Alert.of(name(), txs, List.of(out.owner().get()), List.of(out.value()), List.of(back >> 8, now), 0.8,
+                        Map.of("maxHops", Integer.toString(maxHops), "windowSeconds", Long.toString(window), "hops", Integer.toString(hops))));
             }
-            Map<String, Left> next = new HashMap<>();
-            carried.forEach((k, l) -> next.put(k, new Left(l.address(), l.tx(), l.time(), l.hops() + 1)));
-            if (!next.isEmpty()) {
-                origins.put(new Outpoint(tx.txid(), out.index()), next, now);
+            long[] next = new long[carried.size() * 2];
+            int i = 0;
+            for (var e : carried.long2LongEntrySet()) {
+                next[i++] = e.getLongKey();
+                next[i++] = e.getLongValue() + 1; // one hop further
+            }
+            long k = key(tx.txid(), out.index());
+            origins.put(k, next);
+            madeKeys.enqueue(k);
+            madeTimes.enqueue(now);
+        }
+    }
+
+    /** The transaction, {@code hops} back at most, in which value left {@code address}. */
+    private static Optional<Hash256> leftFrom(UtxoTransaction tx, Address address, int hops, UtxoLedger ledger) {
+        List<UtxoTransaction> level = List.of(tx);
+        for (int h = 0; h < hops && !level.isEmpty(); h++) {
+            List<UtxoTransaction> up = new ArrayList<>();
+            for (UtxoTransaction t : level) {
+                if (h > 0 && Payments.inputOwners(t).contains(address.text())) {
+                    return Optional.of(t.txid());
+                }
+                for (TxInput in : t.inputs()) {
+                    ledger.transaction(in.prevout().txid()).ifPresent(up::add);
+                }
+            }
+            level = up;
+        }
+        for (UtxoTransaction t : level) {
+            if (Payments.inputOwners(t).contains(address.text())) {
+                return Optional.of(t.txid());
             }
         }
+        return Optional.empty();
+    }
+
+    private static long key(Hash256 txid, int vout) {
+        return ByteBuffer.wrap(txid.bytes()).getLong() * 31 + vout;
+    }
+
+    private static long hash(String address) {
+        long h = 1125899906842597L;
+        for (int i = 0; i < address.length(); i++) {
+            h = 31 * h + address.charAt(i);
+        }
+        return h;
     }
 }

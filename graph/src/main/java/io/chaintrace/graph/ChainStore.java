@@ -52,6 +52,7 @@ import org.rocksdb.WriteOptions;
  *   <li>{@code blocks}: block hash -> height, time, prev hash, tx count, chain work, sequence
  *       number of its first transaction
  *   <li>{@code tx_ids}: sequence number -> txid (transactions in ingest order)
+ *   <li>{@code eth_gas}: transaction hash -> gas price (wei), for the transactions that moved value
  *   <li>{@code entity_parents}: owner id -> parent owner id in the entity forest (roots are not
  *       stored; an owner's entity is the root its parents lead to); {@code meta} keeps how far
  *       clustering has gone ({@code clusteredSeq}, {@code clusteredMaxId})
@@ -90,7 +91,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
 
     static final List<String> FAMILIES = List.of("blocks", "block_heights", "transactions", "outputs", "spends",
             "address_ids", "addresses", "address_txs", "labels", "checkpoints", "meta",
-            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids", "tx_pages", "owner_labels", "tx_ids", "entity_parents");
+            "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids", "tx_pages", "owner_labels", "tx_ids", "entity_parents", "eth_gas");
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORMAT = "chaintrace-store-2".getBytes(StandardCharsets.US_ASCII);
     private static final int NO_OWNER = -1;
@@ -700,6 +701,9 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                 batch.put(cf.get("account_transfers"), accountKey(from, key), new byte[] {SENT});
                 batch.put(cf.get("account_transfers"), accountKey(to, key), new byte[] {from == to ? (byte) (SENT | RECEIVED) : RECEIVED});
             }
+            for (Map.Entry<Hash256, BigInteger> g : block.gasPrices().entrySet()) {
+                batch.put(cf.get("eth_gas"), g.getKey().bytes(), g.getValue().toByteArray());
+            }
             ByteBuffer b = ByteBuffer.allocate(32 + 32 + 8);
             b.put(block.hash().bytes()).put(block.parent().bytes()).putLong(block.time());
             batch.put(cf.get("eth_blocks"), Keys.number(block.number()), b.array());
@@ -743,6 +747,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                 int from = v.getInt();
                 int to = v.getInt();
                 batch.delete(cf.get("transfers"), key);
+                batch.delete(cf.get("eth_gas"), java.util.Arrays.copyOf(ts.value(), 32));
                 batch.delete(cf.get("account_transfers"), accountKey(from, key));
                 batch.delete(cf.get("account_transfers"), accountKey(to, key));
                 transfers++;
@@ -807,6 +812,14 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
                 action.accept(decodeTransfer(it.key(), it.value()));
             }
         }
+    }
+
+    /** The gas price (wei) of a stored transaction that moved value, if the source gave it. */
+    @Override
+    public Optional<BigInteger> gasPrice(Hash256 tx) {
+        awaitQuietly();
+        byte[] v = get("eth_gas", tx.bytes());
+        return v == null ? Optional.empty() : Optional.of(new BigInteger(v));
     }
 
     /** Transfers from or to an account, in chain order. */

@@ -11,4 +11,9 @@ public interface AccountLedger {
     List<AccountTransfer> transfersOf(Address address);
 
     List<Label> labelsOf(Address address);
+
+    /** The gas price (wei) a transaction paid, when known (mixer linking compares them). */
+    default java.util.Optional<java.math.BigInteger> gasPrice(io.chaintrace.core.model.Hash256 tx) {
+        return java.util.Optional.empty();
+    }
 }

@@ -21,6 +21,18 @@ public final class MemoryAccountLedger implements AccountLedger {
         }
     }
 
+    private final Map<io.chaintrace.core.model.Hash256, java.math.BigInteger> gasPrices = new HashMap<>();
+
+    /** Records the gas price a transaction paid. */
+    public void gasPrice(io.chaintrace.core.model.Hash256 tx, java.math.BigInteger wei) {
+        gasPrices.put(tx, wei);
+    }
+
+    @Override
+    public java.util.Optional<java.math.BigInteger> gasPrice(io.chaintrace.core.model.Hash256 tx) {
+        return java.util.Optional.ofNullable(gasPrices.get(tx));
+    }
+
     public void label(Label l) {
         labels.computeIfAbsent(l.address().text(), k -> new ArrayList<>()).add(l);
     }

@@ -10,25 +10,26 @@ import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayFIFOQueue;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * Cycles in time order (round-tripping): value that left an address comes back to it within
  * {@code maxHops} transactions and {@code window} seconds. Each unspent coin of the window carries
- * the addresses its value left on the way (as 64-bit hashes, with when and how many hops ago), so
- * a return is seen when it happens; change to the payer itself is not a return. The transaction
- * where the value left is then found by walking back through the ledger.
+ * the addresses its value left on the way (as 64-bit hashes, with when, how many hops ago and in
+ * which transaction), so a return is seen, with both ends, when it happens; change to the payer
+ * itself is not a return.
  */
 public final class CycleDetector implements PatternDetector {
     private final int maxHops;
     private final long window;
     private final CoinJoinClassifier coinjoins = CoinJoinClassifier.standard();
-    /** Per coin (a 64-bit key of its outpoint): pairs of longs, address hash and (time << 8 | hops). */
-    private final Long2ObjectOpenHashMap<long[]> origins = new Long2ObjectOpenHashMap<>();
+    /** Per coin (a 64-bit key of its outpoint): address hashes, (time << 8 | hops), and the transactions the value left in. */
+    private final Long2ObjectOpenHashMap<Carried> origins = new Long2ObjectOpenHashMap<>();
+
+    private record Carried(long[] address, long[] timeHops, Hash256[] leftIn) {
+    }
     /** Coins in the order they were made, with their time, to drop them once older than the window. */
     private final LongArrayFIFOQueue madeKeys = new LongArrayFIFOQueue();
     private final LongArrayFIFOQueue madeTimes = new LongArrayFIFOQueue();
@@ -59,16 +60,18 @@ public final class CycleDetector implements PatternDetector {
         }
         // What the inputs carry: the smallest hop per address still within hops and window.
         Long2LongOpenHashMap carried = new Long2LongOpenHashMap();
+        Long2ObjectOpenHashMap<Hash256> leftIn = new Long2ObjectOpenHashMap<>();
         for (TxInput in : tx.inputs()) {
-            long[] o = origins.remove(key(in.prevout().txid(), in.prevout().vout()));
+            Carried o = origins.remove(key(in.prevout().txid(), in.prevout().vout()));
             if (o != null) {
-                for (int i = 0; i < o.length; i += 2) {
-                    long time = o[i + 1] >> 8;
-                    int hops = (int) (o[i + 1] & 0xff);
+                for (int i = 0; i < o.address().length; i++) {
+                    long time = o.timeHops()[i] >> 8;
+                    int hops = (int) (o.timeHops()[i] & 0xff);
                     if (hops < maxHops && now - time <= window) {
-                        long old = carried.getOrDefault(o[i], Long.MAX_VALUE);
+                        long old = carried.getOrDefault(o.address()[i], Long.MAX_VALUE);
                         if (old == Long.MAX_VALUE || (old & 0xff) > hops) {
-                            carried.put(o[i], o[i + 1]);
+                            carried.put(o.address()[i], o.timeHops()[i]);
+                            leftIn.put(o.address()[i], o.leftIn()[i]);
                         }
                     }
                 }
@@ -77,6 +80,7 @@ public final class CycleDetector implements PatternDetector {
         java.util.Set<String> payers = Payments.inputOwners(tx);
         for (String p : payers) {
             carried.put(hash(p), now << 8);
+            leftIn.put(hash(p), tx.txid());
         }
         for (TxOutput out : tx.outputs()) {
             if (out.owner().isEmpty()) {
@@ -86,46 +90,24 @@ public final class CycleDetector implements PatternDetector {
             long back = carried.getOrDefault(hash(owner), Long.MAX_VALUE);
             if (back != Long.MAX_VALUE && !payers.contains(owner)) {
                 int hops = (int) (back & 0xff) + 1;
-                List<Hash256> txs = new ArrayList<>();
-                leftFrom(tx, out.owner().get(), hops, ledger).ifPresent(txs::add);
-                txs.add(tx.txid());
+                List<Hash256> txs = List.of(leftIn.get(hash(owner)), tx.txid());
                 alerts.accept(Alert.of(name(), txs, List.of(out.owner().get()), List.of(out.value()), List.of(back >> 8, now), 0.8,
                         Map.of("maxHops", Integer.toString(maxHops), "windowSeconds", Long.toString(window), "hops", Integer.toString(hops))));
             }
-            long[] next = new long[carried.size() * 2];
+            long[] address = new long[carried.size()];
+            long[] timeHops = new long[carried.size()];
+            Hash256[] left = new Hash256[carried.size()];
             int i = 0;
             for (var e : carried.long2LongEntrySet()) {
-                next[i++] = e.getLongKey();
-                next[i++] = e.getLongValue() + 1; // one hop further
+                address[i] = e.getLongKey();
+                timeHops[i] = e.getLongValue() + 1; // one hop further
+                left[i++] = leftIn.get(e.getLongKey());
             }
             long k = key(tx.txid(), out.index());
-            origins.put(k, next);
+            origins.put(k, new Carried(address, timeHops, left));
             madeKeys.enqueue(k);
             madeTimes.enqueue(now);
         }
-    }
-
-    /** The transaction, {@code hops} back at most, in which value left {@code address}. */
-    private static Optional<Hash256> leftFrom(UtxoTransaction tx, Address address, int hops, UtxoLedger ledger) {
-        List<UtxoTransaction> level = List.of(tx);
-        for (int h = 0; h < hops && !level.isEmpty(); h++) {
-            List<UtxoTransaction> up = new ArrayList<>();
-            for (UtxoTransaction t : level) {
-                if (h > 0 && Payments.inputOwners(t).contains(address.text())) {
-                    return Optional.of(t.txid());
-                }
-                for (TxInput in : t.inputs()) {
-                    ledger.transaction(in.prevout().txid()).ifPresent(up::add);
-                }
-            }
-            level = up;
-        }
-        for (UtxoTransaction t : level) {
-            if (Payments.inputOwners(t).contains(address.text())) {
-                return Optional.of(t.txid());
-            }
-        }
-        return Optional.empty();
     }
 
     private static long key(Hash256 txid, int vout) {

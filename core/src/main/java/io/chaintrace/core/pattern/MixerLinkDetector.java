@@ -23,9 +23,12 @@ import java.util.function.Consumer;
  *       the pools), before or after;
  *   <li>{@code portfolio}: one address's deposits into at least two pools and another's
  *       withdrawals from the same pools, the same number from each, all within {@code window}
- *       seconds, the withdrawals after the deposits.
+ *       seconds, the withdrawals after the deposits, and no other depositor with that portfolio
+ *       in the window;
+ *   <li>{@code unique_gas_price}: a withdrawal transaction paid the same gas price as exactly one
+ *       deposit, and no other withdrawal paid it, within {@code gasWindow} seconds (a price the
+ *       user typed, reused when withdrawing without a relayer).
  * </ul>
- * The unique-gas-price heuristic needs gas prices, which the store does not keep.
  */
 public final class MixerLinkDetector implements PatternDetector {
     private final MixerPools pools;
@@ -33,8 +36,13 @@ public final class MixerLinkDetector implements PatternDetector {
     private final boolean sameAddress;
     private final boolean directTransfer;
     private final boolean portfolio;
+    private final boolean uniqueGasPrice;
+    private final long gasWindow;
     private final TxBuffer buffer = new TxBuffer();
     private MixerPools.Lookup lookup;
+    private AccountLedger ledger;
+    private final Map<java.math.BigInteger, Deque<Use>> depositsByGas = new HashMap<>();
+    private final Map<java.math.BigInteger, Deque<Use>> withdrawalsByGas = new HashMap<>();
 
     private record Use(Address who, String pool, Hash256 tx, long time) {
     }
@@ -46,16 +54,20 @@ public final class MixerLinkDetector implements PatternDetector {
     private final Map<String, Deque<Use>> recentWithdrawals = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
 
-    public MixerLinkDetector(MixerPools pools, long window, boolean sameAddress, boolean directTransfer, boolean portfolio) {
+    public MixerLinkDetector(MixerPools pools, long window, boolean sameAddress, boolean directTransfer, boolean portfolio,
+                             boolean uniqueGasPrice, long gasWindow) {
         this.pools = pools;
         this.window = window;
         this.sameAddress = sameAddress;
         this.directTransfer = directTransfer;
         this.portfolio = portfolio;
+        this.uniqueGasPrice = uniqueGasPrice;
+        this.gasWindow = gasWindow;
     }
 
+    /** Every heuristic; portfolios within a day, gas prices within a week. */
     public static MixerLinkDetector standard() {
-        return new MixerLinkDetector(MixerPools.TORNADO, 86_400, true, true, true);
+        return new MixerLinkDetector(MixerPools.TORNADO, 86_400, true, true, true, true, 7 * 86_400);
     }
 
     @Override
@@ -67,6 +79,7 @@ public final class MixerLinkDetector implements PatternDetector {
     public void accept(AccountTransfer t, AccountLedger ledger, Consumer<Alert> alerts) {
         if (lookup == null) {
             lookup = new MixerPools.Lookup(ledger);
+            this.ledger = ledger;
         }
         buffer.add(t, tx -> transaction(tx, alerts));
     }
@@ -82,6 +95,9 @@ public final class MixerLinkDetector implements PatternDetector {
                 Use u = new Use(t.from(), MixerPools.pool(lookup.mixer(t.to()).orElseThrow()), t.txHash(), t.block().time());
                 deposits.computeIfAbsent(t.from().text(), k -> new ArrayList<>()).add(u);
                 recent(recentDeposits, u);
+                if (uniqueGasPrice) {
+                    ledger.gasPrice(t.txHash()).ifPresent(g -> byGas(depositsByGas, g, u, u.time()));
+                }
                 if (directTransfer) {
                     for (AccountTransfer d : direct.getOrDefault(t.from().text(), List.of())) {
                         Address other = d.from().text().equals(t.from().text()) ? d.to() : d.from();
@@ -128,6 +144,27 @@ public final class MixerLinkDetector implements PatternDetector {
         if (portfolio) {
             matchPortfolio(w, alerts);
         }
+        if (uniqueGasPrice) {
+            ledger.gasPrice(t.txHash()).ifPresent(g -> {
+                Deque<Use> sameOut = byGas(withdrawalsByGas, g, w, w.time());
+                Deque<Use> sameIn = byGas(depositsByGas, g, null, w.time());
+                if (sameOut.size() == 1 && sameIn.size() == 1) {
+                    link("unique_gas_price", sameIn.peekFirst(), w, null, alerts);
+                }
+            });
+        }
+    }
+
+    /** The uses of one gas price in the last gas window, with {@code u} added when given. */
+    private Deque<Use> byGas(Map<java.math.BigInteger, Deque<Use>> index, java.math.BigInteger g, Use u, long now) {
+        Deque<Use> d = index.computeIfAbsent(g, k -> new ArrayDeque<>());
+        while (!d.isEmpty() && now - d.peekFirst().time() > gasWindow) {
+            d.pollFirst();
+        }
+        if (u != null) {
+            d.addLast(u);
+        }
+        return d;
     }
 
     /** Keeps an address's uses of the last window. */
@@ -147,14 +184,19 @@ public final class MixerLinkDetector implements PatternDetector {
             return;
         }
         long first = mine.peekFirst().time();
+        List<Use> candidates = new ArrayList<>();
         for (Deque<Use> theirs : recentDeposits.values()) {
             Use last = theirs.peekLast();
             if (last.who().text().equals(w.who().text()) || w.time() - theirs.peekFirst().time() > window || last.time() > first) {
                 continue;
             }
             if (theirs.stream().map(Use::pool).sorted().toList().equals(pools)) {
-                link("portfolio", theirs.peekFirst(), w, null, alerts);
+                candidates.add(theirs.peekFirst());
             }
+        }
+        // Only an unambiguous match links: two depositors with the same portfolio in the window could each be the one.
+        if (candidates.size() == 1) {
+            link("portfolio", candidates.getFirst(), w, null, alerts);
         }
     }
 
@@ -169,7 +211,8 @@ public final class MixerLinkDetector implements PatternDetector {
             times.add(via.block().time());
         }
         alerts.accept(new Alert("mixer.link." + heuristic, txs, List.of(d.who(), w.who()), List.of(), times,
-                heuristic.equals("same_address") ? 0.95 : heuristic.equals("direct_transfer") ? 0.85 : 0.7,
-                Map.of("depositPool", d.pool(), "withdrawalPool", w.pool(), "windowSeconds", Long.toString(window))));
+                heuristic.equals("same_address") ? 0.95 : heuristic.equals("direct_transfer") ? 0.85 : heuristic.equals("unique_gas_price") ? 0.8 : 0.7,
+                Map.of("depositPool", d.pool(), "withdrawalPool", w.pool(), "windowSeconds",
+                        Long.toString(heuristic.equals("unique_gas_price") ? gasWindow : window))));
     }
 }

@@ -47,6 +47,9 @@ public final class MixerScenario {
     private final List<Address> exchanges = new ArrayList<>();
     private final Address relayer;
     private final ScenarioIds ids;
+    private final Map<Hash256, BigInteger> gas = new HashMap<>();
+    private final Map<Hash256, Integer> txIndexes = new HashMap<>();
+    private static final BigInteger GWEI = BigInteger.TEN.pow(9);
 
     private MixerScenario(long seed) {
         rnd = new SplittableRandom(seed);
@@ -76,6 +79,7 @@ public final class MixerScenario {
             g.portfolio(g.rnd.nextLong(span), true); // near-miss: withdrawn after more than a day
             g.bridgeEntry(g.rnd.nextLong(span));
             g.cashOut(g.rnd.nextLong(span));
+            g.uniqueGasPrice(g.rnd.nextLong(span));
         }
         for (int i = 0; i < background; i++) {
             g.singlePoolUser(g.rnd.nextLong(span));
@@ -93,6 +97,7 @@ public final class MixerScenario {
             ledger.add(r);
         }
         g.labels.forEach(ledger::label);
+        g.gas.forEach(ledger::gasPrice);
         return new Generated(ledger, ordered, g.truth);
     }
 
@@ -166,6 +171,22 @@ public final class MixerScenario {
         }
     }
 
+    /** A deposit and, days later, a withdrawal without a relayer to a fresh address, both at the same odd gas price. */
+    private void uniqueGasPrice(long t) {
+        Address depositor = funded(t - HOUR);
+        Address withdrawer = fresh();
+        int pool = rnd.nextInt(4);
+        BigInteger price = GWEI.multiply(BigInteger.valueOf(5 + rnd.nextInt(80))).add(BigInteger.valueOf(1 + rnd.nextInt(999_999_999)));
+        Hash256 d = deposit(depositor, pool, t);
+        gas.put(d, price);
+        Hash256 w = nextHash();
+        add(w, t + (2 + rnd.nextInt(120)) * HOUR, TransferKind.INTERNAL, 0, pools.get(pool), withdrawer, denominations.get(pool));
+        gas.put(w, price);
+        mark("mixer.link.unique_gas_price", d, w);
+        mark("mixer.deposit", d);
+        mark("mixer.withdrawal", w);
+    }
+
     private void bridgeEntry(long t) {
         Address a = funded(t - HOUR);
         mark("bridge", pay(a, bridge, ETHER.multiply(BigInteger.valueOf(1 + rnd.nextInt(50))), t));
@@ -209,7 +230,11 @@ public final class MixerScenario {
     }
 
     private void add(Hash256 tx, long time, TransferKind kind, int index, Address from, Address to, BigInteger amount) {
-        transfers.add(new AccountTransfer(tx, new BlockRef(0, Hash256.ZERO, 1_600_000_000L + time), 0, kind, index, from, to,
+        // Most people take the wallet's suggestion: a round number of gwei that many share.
+        gas.putIfAbsent(tx, GWEI.multiply(BigInteger.valueOf(10L * (2 + rnd.nextInt(4)))));
+        // Each transaction its own index, so its transfers stay together in chain order, as in a real block.
+        int txIndex = txIndexes.computeIfAbsent(tx, k -> txIndexes.size());
+        transfers.add(new AccountTransfer(tx, new BlockRef(0, Hash256.ZERO, 1_600_000_000L + time), txIndex, kind, index, from, to,
                 new Amount(Asset.ETH, amount)));
     }
 

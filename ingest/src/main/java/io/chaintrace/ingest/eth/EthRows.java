@@ -21,8 +21,9 @@ public final class EthRows {
         }
     }
 
-    /** A transaction: {@code to} is empty for contract creation. */
-    public record Tx(Hash256 hash, long blockNumber, int index, String from, Optional<String> to, BigInteger value) {
+    /** A transaction: {@code to} is empty for contract creation; the gas price (wei) when the source gives it. */
+    public record Tx(Hash256 hash, long blockNumber, int index, String from, Optional<String> to, BigInteger value,
+                     Optional<BigInteger> gasPrice) {
     }
 
     /**

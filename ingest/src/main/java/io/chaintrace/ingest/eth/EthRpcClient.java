@@ -92,7 +92,8 @@ public final class EthRpcClient implements AutoCloseable {
                 throw new EthRpcException("node at " + url + " returned transaction hashes, not objects, for block " + number);
             }
             txs.add(new EthRows.Tx(Hash256.fromHex(t.getHash()), number, t.getTransactionIndex().intValueExact(), lower(t.getFrom()),
-                    Optional.ofNullable(t.getTo()).map(EthRpcClient::lower), t.getValue()));
+                    Optional.ofNullable(t.getTo()).map(EthRpcClient::lower), t.getValue(), Optional.ofNullable(t.getGasPriceRaw()).map(
+                            raw -> org.web3j.utils.Numeric.decodeQuantity(raw))));
         }
         return new EthRows.Block(b.getNumber().longValueExact(), Hash256.fromHex(b.getHash()), Hash256.fromHex(b.getParentHash()),
                 b.getTimestamp().longValueExact(), txs);

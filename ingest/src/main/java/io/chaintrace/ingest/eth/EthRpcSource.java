@@ -131,7 +131,9 @@ public final class EthRpcSource {
         synchronized (extractor) {
             transfers = extractor.extract(block, receipts, traces, tokens);
         }
-        return new EthBlock(block.number(), block.hash(), block.parent(), block.timestamp(), transfers);
+        return new EthBlock(block.number(), block.hash(), block.parent(), block.timestamp(), transfers, EthBlock.gasPrices(transfers,
+                block.transactions().stream().filter(t -> t.gasPrice().isPresent())
+                        .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get()))));
     }
 
     /** Rolls back stored blocks the node no longer has on its chain; returns how many. */

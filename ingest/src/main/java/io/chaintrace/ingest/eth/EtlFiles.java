@@ -191,7 +191,8 @@ public final class EtlFiles {
             String contract = r.get("receipt_contract_address");
             return new TxRow(new EthRows.Tx(Hash256.fromHex(r.required("hash")), Long.parseLong(r.required("block_number")),
                     Integer.parseInt(r.required("transaction_index")), lower(r.required("from_address")),
-                    to.isEmpty() ? Optional.empty() : Optional.of(lower(to)), new BigInteger(r.required("value"))),
+                    to.isEmpty() ? Optional.empty() : Optional.of(lower(to)), new BigInteger(r.required("value")),
+                    r.get("gas_price").isEmpty() ? Optional.empty() : Optional.of(new BigInteger(r.get("gas_price")))),
                     r.get("block_hash").isEmpty() ? Hash256.ZERO : Hash256.fromHex(r.get("block_hash")),
                     r.get("block_timestamp").isEmpty() ? 0 : Long.parseLong(r.get("block_timestamp")),
                     status.isEmpty() ? Optional.empty() : Optional.of(!status.equals("0")),

@@ -1,5 +1,6 @@
 package io.chaintrace.ingest.eth;
 
+import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Asset;
 import io.chaintrace.core.model.Chain;
@@ -106,7 +107,10 @@ public final class EtlImport {
                 }
             }
             EthRows.Block block = new EthRows.Block(b.number, b.hash, b.parent, b.time, b.txs.stream().map(EtlFiles.TxRow::tx).toList());
-            EthBlock eth = new EthBlock(b.number, b.hash, b.parent, b.time, extractor.extract(block, receipts, b.traces, b.tokens));
+            List<AccountTransfer> extracted = extractor.extract(block, receipts, b.traces, b.tokens);
+            EthBlock eth = new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
+                    block.transactions().stream().filter(t -> t.gasPrice().isPresent())
+                            .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get()))));
             if (store.appendEthBlock(eth, new Checkpoint(CHECKPOINT, b.hash, Math.toIntExact(b.number), ++done))) {
                 written++;
                 transfers += eth.transfers().size();

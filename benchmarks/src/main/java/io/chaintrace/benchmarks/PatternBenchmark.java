@@ -2,6 +2,7 @@ package io.chaintrace.benchmarks;
 
 import io.chaintrace.core.pattern.PatternDetector;
 import io.chaintrace.core.pattern.Patterns;
+import io.chaintrace.core.pattern.RecentLedger;
 import io.chaintrace.graph.ChainStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,7 +55,11 @@ public class PatternBenchmark {
     public long detect() {
         List<PatternDetector> detectors = Patterns.standard();
         long[] alerts = {0};
-        store.forEachTransaction(0, TXS, tx -> detectors.forEach(d -> d.accept(tx, store, a -> alerts[0]++)));
+        RecentLedger ledger = new RecentLedger(store, 200_000);
+        store.forEachTransaction(0, TXS, tx -> {
+            ledger.remember(tx);
+            detectors.forEach(d -> d.accept(tx, ledger, a -> alerts[0]++));
+        });
         detectors.forEach(d -> d.finish(a -> alerts[0]++));
         return alerts[0];
     }

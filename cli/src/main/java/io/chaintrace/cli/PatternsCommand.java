@@ -46,10 +46,12 @@ final class PatternsCommand implements Callable<Integer> {
                 counts.merge(a.pattern(), 1, Integer::sum);
                 out.add(json(a));
             };
+            io.chaintrace.core.pattern.RecentLedger ledger = new io.chaintrace.core.pattern.RecentLedger(cs, 200_000);
             Consumer<UtxoTransaction> feed = tx -> {
                 scanned[0]++;
+                ledger.remember(tx);
                 for (PatternDetector d : detectors) {
-                    d.accept(tx, cs, sink);
+                    d.accept(tx, ledger, sink);
                 }
             };
             if (from == null && to == null) {

@@ -16,9 +16,12 @@ public final class CoinJoinClassifier implements TransactionPattern, PatternDete
         this.rules = List.copyOf(rules);
     }
 
+    private static final CoinJoinClassifier STANDARD = new CoinJoinClassifier(List.of(WhirlpoolCoinJoin.DEFAULT, Wasabi2CoinJoin.DEFAULT,
+            Wasabi1CoinJoin.DEFAULT, JoinMarketCoinJoin.DEFAULT, GenericCoinJoin.DEFAULT));
+
+    /** The default rules, shared (the rules hold no state; the memo is per thread). */
     public static CoinJoinClassifier standard() {
-        return new CoinJoinClassifier(List.of(WhirlpoolCoinJoin.DEFAULT, Wasabi2CoinJoin.DEFAULT, Wasabi1CoinJoin.DEFAULT,
-                JoinMarketCoinJoin.DEFAULT, GenericCoinJoin.DEFAULT));
+        return STANDARD;
     }
 
     @Override
@@ -31,8 +34,24 @@ public final class CoinJoinClassifier implements TransactionPattern, PatternDete
         match(tx).ifPresent(alerts);
     }
 
+    /** The last transaction classified on this thread and its result: several detectors ask about the same one in turn. */
+    private final ThreadLocal<Object[]> last = ThreadLocal.withInitial(() -> new Object[2]);
+
     @Override
     public Optional<Alert> match(UtxoTransaction tx) {
+        Object[] memo = last.get();
+        if (memo[0] == tx) {
+            @SuppressWarnings("unchecked")
+            Optional<Alert> same = (Optional<Alert>) memo[1];
+            return same;
+        }
+        Optional<Alert> result = classify(tx);
+        memo[0] = tx;
+        memo[1] = result;
+        return result;
+    }
+
+    private Optional<Alert> classify(UtxoTransaction tx) {
         for (TransactionPattern r : rules) {
             Optional<Alert> a = r.match(tx);
             if (a.isPresent()) {

@@ -27,8 +27,10 @@ public final class TracePatterns {
         txs.sort(Comparator.<UtxoTransaction>comparingInt(t -> t.block().height()).thenComparingInt(UtxoTransaction::position));
         List<Alert> alerts = new ArrayList<>();
         List<PatternDetector> detectors = Patterns.standard();
+        RecentLedger recent = new RecentLedger(ledger, 100_000);
         for (UtxoTransaction tx : txs) {
-            detectors.forEach(d -> d.accept(tx, ledger, alerts::add));
+            recent.remember(tx);
+            detectors.forEach(d -> d.accept(tx, recent, alerts::add));
         }
         detectors.forEach(d -> d.finish(alerts::add));
         for (TraceResult.EndpointHit h : r.endpoints()) {

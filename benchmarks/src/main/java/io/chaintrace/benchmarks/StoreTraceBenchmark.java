@@ -46,10 +46,6 @@ public class StoreTraceBenchmark {
     @Param({"poison", "haircut", "fifo", "lifo", "tiho"})
     String policy;
 
-    /** Pages of queued transactions read ahead on other threads. */
-    @Param({"false"})
-    boolean readAhead;
-
     private Path dir;
     private ChainStore store;
     private TaintPolicy p;
@@ -58,7 +54,6 @@ public class StoreTraceBenchmark {
 
     @Setup(Level.Trial)
     public void write() throws IOException {
-        System.setProperty("chaintrace.pages.readAhead", Boolean.toString(readAhead));
         dir = SyntheticStores.store(edges);
         p = TaintPolicy.named(policy);
         store = ChainStore.openReadOnly(dir);

@@ -1160,7 +1160,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             throw new StoreException(path, "more than 2^31 transactions or outputs: beyond the compact tracer's 32-bit ids");
         }
         return new io.chaintrace.core.compact.PagedChain(new TxPages(db, cf.get("tx_pages"), path), (int) counters.txs,
-                (int) counters.outputs, endpoints, cacheBytes, Boolean.getBoolean("chaintrace.pages.readAhead") ? readAhead() : null);
+                (int) counters.outputs, endpoints, cacheBytes);
     }
 
     /** Every stored Bitcoin transaction in ingest order (chain order within each ingested segment). */
@@ -1196,21 +1196,6 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         } catch (RocksDBException e) {
             throw new StoreException(path, "read failed: " + e.getMessage(), e);
         }
-    }
-
-    /** Pages read ahead on other threads, when {@code -Dchaintrace.pages.readAhead=true} (off by default: benchmarks/README.md). */
-    private java.util.concurrent.ExecutorService readAhead;
-
-    /** Threads that read compact pages ahead of a trace (one per core, at least two), made on first use. */
-    private synchronized java.util.concurrent.ExecutorService readAhead() {
-        if (readAhead == null) {
-            readAhead = java.util.concurrent.Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-                Thread t = new Thread(r, "page-read-ahead");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return readAhead;
     }
 
     /** Where an output sits in the compact rows: its transaction's sequence number, its index, its output id. */
@@ -1432,14 +1417,6 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
     @Override
     public synchronized void close() {
         StoreException pending = null;
-        if (readAhead != null) {
-            readAhead.shutdownNow();
-            try {
-                readAhead.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS); // no read may outlive the handles
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         if (committer != null) {
             try {
                 awaitInFlight();

@@ -124,7 +124,6 @@ public final class CompactTracer {
             } else if (hop.get(s) == 0) {
                 hop.set(s, 1);
                 waiting.add(s);
-                c.prefetch(s);
             }
         }
         boolean poison = policy instanceof PoisonPolicy;
@@ -233,7 +232,6 @@ public final class CompactTracer {
                 } else if (hop.get(s) == 0) {
                     hop.set(s, h + 1);
                     waiting.add(s);
-                    c.prefetch(s);
                 } else if (h + 1 < hop.get(s)) {
                     hop.set(s, h + 1);
                 }

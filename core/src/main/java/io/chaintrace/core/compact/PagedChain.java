@@ -6,9 +6,7 @@ import java.util.BitSet;
 /**
  * Compact rows read lazily from a store, a page of consecutive transactions at a time, kept in a
  * cache bounded in bytes (least recently used page out first). A trace that floods the chain
- * reads each page once; a narrow one reads only the pages it reaches. With an executor, pages of
- * transactions the tracer has queued are read ahead on other threads while it works (the tracer
- * itself stays on one thread; only reads run elsewhere).
+ * reads each page once; a narrow one reads only the pages it reaches.
  */
 public final class PagedChain implements UtxoRows {
     /** Where pages come from (the store); {@code read} is called once per page miss. */
@@ -48,10 +46,6 @@ public final class PagedChain implements UtxoRows {
     private int lastIndex = -1;
     private Page last;
     private long reads;
-    private final java.util.concurrent.ExecutorService readAhead;
-    private final it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<java.util.concurrent.Future<Page>> reading =
-            new it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<>();
-    private static final int MAX_READING = 64;
 
     /**
      * @param transactions number of transactions (ids below it)
@@ -60,13 +54,6 @@ public final class PagedChain implements UtxoRows {
      * @param maxBytes bound on the pages kept in memory (at least one page is always kept)
      */
     public PagedChain(PageSource source, int transactions, int outputs, BitSet endpoints, long maxBytes) {
-        this(source, transactions, outputs, endpoints, maxBytes, null);
-    }
-
-    /** @param readAhead threads that read queued transactions' pages ahead (null: read when needed) */
-    public PagedChain(PageSource source, int transactions, int outputs, BitSet endpoints, long maxBytes,
-                      java.util.concurrent.ExecutorService readAhead) {
-        this.readAhead = readAhead;
         this.source = source;
         this.shift = source.pageShift();
         this.transactions = transactions;
@@ -103,31 +90,8 @@ public final class PagedChain implements UtxoRows {
     }
 
     @Override
-    public void prefetch(int tx) {
-        int index = tx >>> shift;
-        if (readAhead == null || index == lastIndex || reading.size() >= MAX_READING || reading.containsKey(index) || cache.containsKey(index)) {
-            return;
-        }
-        reading.put(index, readAhead.submit(() -> source.read(index)));
-    }
-
-    @Override
     public boolean endpoint(int owner) {
         return owner >= 0 && endpoints.get(owner);
-    }
-
-    private static Page await(java.util.concurrent.Future<Page> f) {
-        try {
-            return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading a page", e);
-        }
     }
 
     /** Pages read from the source so far (cache misses). */
@@ -151,8 +115,7 @@ public final class PagedChain implements UtxoRows {
         }
         Page p = cache.getAndMoveToLast(index);
         if (p == null) {
-            java.util.concurrent.Future<Page> ahead = reading.remove(index);
-            p = ahead == null ? source.read(index) : await(ahead);
+            p = source.read(index);
             reads++;
             cache.putAndMoveToLast(index, p);
             cachedBytes += p.bytes();

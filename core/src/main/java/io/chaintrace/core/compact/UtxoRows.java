@@ -19,10 +19,6 @@ public interface UtxoRows {
      */
     void load(int tx, TxRow row, boolean creators);
 
-    /** A hint that transaction {@code tx} will be loaded soon (a store may start reading it). */
-    default void prefetch(int tx) {
-    }
-
     /** Whether an owner is a service the trace stops at. */
     boolean endpoint(int owner);
 }

@@ -53,9 +53,9 @@ import org.rocksdb.WriteOptions;
  *       number of its first transaction
  *   <li>{@code tx_ids}: sequence number -> txid (transactions in ingest order)
  *   <li>{@code eth_gas}: transaction hash -> gas price (wei), for the transactions that moved value
- *   <li>{@code entity_parents}: owner id -> parent owner id in the entity forest (roots are not
- *       stored; an owner's entity is the root its parents lead to); {@code meta} keeps how far
- *       clustering has gone ({@code clusteredSeq}, {@code clusteredMaxId})
+ *   <li>{@code entity_parents}: owner id -> the smallest owner id of its entity (owners alone or
+ *       smallest in their entity are not stored); {@code meta} keeps how far clustering has gone
+ *       ({@code clusteredSeq}, {@code clusteredMaxId}, {@code clusteredEthBlock})
  *   <li>{@code block_heights}: height -> block hash (main chain, known heights only)
  *   <li>{@code transactions}: txid -> block hash, height, time, position, inputs with resolved
  *       value and owner id (or unresolved / coinbase), output count
@@ -1283,7 +1283,10 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         try (WriteBatch batch = new WriteBatch()) {
             int n = Math.min(stored.length, sets.capacity());
             for (int id = 0; id < n; id++) {
-                int parent = sets.parentOf(id);
+                // Stored flat and canonical: each owner points at its set's smallest id, so the same
+                // partition is stored the same way however the unions came (an interrupted run resumed
+                // writes what an uninterrupted one does).
+                int parent = sets.smallest(id);
                 if (parent != stored[id]) {
                     if (parent == id) {
                         batch.delete(cf.get("entity_parents"), Keys.addressId(id));
@@ -1314,7 +1317,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         return v == null ? absent : Keys.getLong(v, 0);
     }
 
-    /** The entity an address belongs to, named by its root owner's address (the address itself when alone or not clustered). */
+    /** The entity an address belongs to, named by its first-seen address (the smallest owner id; the address itself when alone). */
     public Optional<Address> entityOf(Address address) {
         int id = addressIdOf(address.text());
         if (id < 0) {

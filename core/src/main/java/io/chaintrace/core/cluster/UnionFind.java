@@ -3,19 +3,22 @@ package io.chaintrace.core.cluster;
 import java.util.Arrays;
 
 /**
- * Disjoint sets over dense owner ids (union by size, path halving), growing as ids appear. A
- * set's root is its entity id.
+ * Disjoint sets over dense owner ids (union by size, path halving), growing as ids appear. Each
+ * set also knows its smallest id: the entity's name, the same whatever order the unions came in.
  */
 public final class UnionFind {
     private int[] parent;
     private int[] size;
+    private int[] min;
 
     public UnionFind(int capacity) {
         parent = new int[Math.max(16, capacity)];
         size = new int[parent.length];
+        min = new int[parent.length];
         for (int i = 0; i < parent.length; i++) {
             parent[i] = i;
             size[i] = 1;
+            min[i] = i;
         }
     }
 
@@ -27,9 +30,11 @@ public final class UnionFind {
         int cap = Math.max(id + 1, old * 2);
         parent = Arrays.copyOf(parent, cap);
         size = Arrays.copyOf(size, cap);
+        min = Arrays.copyOf(min, cap);
         for (int i = old; i < cap; i++) {
             parent[i] = i;
             size[i] = 1;
+            min[i] = i;
         }
     }
 
@@ -57,6 +62,7 @@ public final class UnionFind {
         }
         parent[rb] = ra;
         size[ra] += size[rb];
+        min[ra] = Math.min(min[ra], min[rb]);
         return ra;
     }
 
@@ -76,8 +82,17 @@ public final class UnionFind {
         }
         Arrays.fill(size, 0);
         for (int i = 0; i < parent.length; i++) {
-            size[parent[i]]++;
+            min[i] = i;
         }
+        for (int i = 0; i < parent.length; i++) {
+            size[parent[i]]++;
+            min[parent[i]] = Math.min(min[parent[i]], i);
+        }
+    }
+
+    /** The smallest id in the set of {@code id}: a name for the set that does not depend on how it was built. */
+    public int smallest(int id) {
+        return min[find(id)];
     }
 
     public int sizeOf(int id) {

@@ -179,7 +179,7 @@ final class TraceCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** The limits the options set (--since only matters backward, which accounts do not trace yet). */
+    /** The limits the options set (--since only matters backward: value older than it is not followed back). */
     private Limits limits() {
         return new Limits(hops, minAmount, since == null ? Long.MIN_VALUE : time(since), until == null ? Long.MAX_VALUE : time(until),
                 maxTransactions == null ? Long.MAX_VALUE : maxTransactions, maxEdges == null ? Long.MAX_VALUE : maxEdges);

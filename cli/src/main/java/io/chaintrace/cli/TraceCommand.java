@@ -76,6 +76,10 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--through-endpoints", description = "Report endpoints but follow the value through them.")
     boolean throughEndpoints;
 
+    @Option(names = "--engine", defaultValue = "object", description = {"object (default: every limit, transactions, graphs) or compact",
+        "(Bitcoin forward from outputs or transactions, hops only: amounts, endpoints and the account over the store's compact rows, fast)."})
+    String engine;
+
     @Option(names = "--patterns", description = "Flag laundering patterns on the traced transactions, and cash-outs, bridges and mixers at the endpoints (Bitcoin).")
     boolean patterns;
 
@@ -127,6 +131,11 @@ final class TraceCommand implements Callable<Integer> {
             case "backward" -> Direction.BACKWARD;
             default -> throw new IllegalArgumentException("--direction is forward or backward, not " + direction);
         };
+        if (engine.equalsIgnoreCase("compact")) {
+            return traceCompact(parsed, dir);
+        } else if (!engine.equalsIgnoreCase("object")) {
+            throw new IllegalArgumentException("--engine is object or compact, not " + engine);
+        }
         TraceRequest request = new TraceRequest(parsed, TaintPolicy.named(policy), dir, limits(), stops(), throughEndpoints);
         TraceResult result;
         String f = json ? "json" : format.toLowerCase(Locale.ROOT);
@@ -175,6 +184,73 @@ final class TraceCommand implements Callable<Integer> {
                         GraphExport.Format.of(f.equals("jgrapht-json") ? "json" : f), out);
                 out.flush();
             }
+        }
+        return ExitCode.OK;
+    }
+
+    /**
+     * The compact engine: forward from whole outputs over the store's compact rows, hops and
+     * endpoints the only limits. Prints the account and what each endpoint entity received.
+     */
+    private Integer traceCompact(List<Seed> parsed, Direction dir) {
+        if (dir != Direction.FORWARD || minAmount != 0 || until != null || since != null || maxTransactions != null || maxEdges != null
+                || throughEndpoints || patterns || !json && !format.equalsIgnoreCase("json") && !format.equalsIgnoreCase("text")) {
+            throw new IllegalArgumentException("--engine compact traces forward with --hops and --stop-at only, and prints json or text;"
+                    + " use --engine object for the rest");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        try (ChainStore cs = ChainStore.openReadOnly(store)) {
+            List<Integer> tx = new ArrayList<>();
+            List<Integer> vout = new ArrayList<>();
+            for (Seed s : parsed) {
+                List<io.chaintrace.core.model.Outpoint> outs = switch (s) {
+                    case Seed.OutpointSeed o -> List.of(o.outpoint());
+                    case Seed.TransactionSeed t -> cs.transaction(t.txid()).orElseThrow(() -> new UtxoTracer.SeedNotFoundException(
+                            "transaction " + t.txid() + " is not in the store")).outputs().stream()
+                            .map(o -> new io.chaintrace.core.model.Outpoint(t.txid(), o.index())).toList();
+                    default -> throw new IllegalArgumentException("--engine compact takes outputs (txid:vout) and transactions as seeds, not " + s);
+                };
+                for (io.chaintrace.core.model.Outpoint op : outs) {
+                    ChainStore.RowRef r = cs.rowOf(op).orElseThrow(() -> new UtxoTracer.SeedNotFoundException("output " + op + " is not in the store"));
+                    tx.add(r.tx());
+                    vout.add(r.vout());
+                }
+            }
+            io.chaintrace.core.compact.CompactTracer.Result r = new io.chaintrace.core.compact.CompactTracer(cs.compactRows(stops(), 256L << 20))
+                    .forward(new io.chaintrace.core.compact.OutputRefs(tx.stream().mapToInt(Integer::intValue).toArray(),
+                            vout.stream().mapToInt(Integer::intValue).toArray()), TaintPolicy.named(policy), hops);
+            Map<String, Long> byEntity = new java.util.TreeMap<>();
+            r.endpointTaint().forEach((owner, amount) -> {
+                Address a = cs.address(owner);
+                String entity = cs.labelsOf(a).stream().filter(l -> stops().contains(l.category()))
+                        .max(java.util.Comparator.comparingDouble(io.chaintrace.core.model.Label::confidence))
+                        .map(io.chaintrace.core.model.Label::entity).orElse(a.text());
+                byEntity.merge(entity, amount, Long::sum);
+            });
+            m.put("seeds", parsed.stream().map(Object::toString).toList());
+            m.put("policy", policy.toLowerCase(Locale.ROOT));
+            m.put("direction", "forward");
+            m.put("maxHops", hops);
+            m.put("engine", "compact");
+            Map<String, Object> account = new LinkedHashMap<>();
+            account.put("seeded", r.seeded());
+            account.put("endpoints", r.endpoints());
+            account.put("unspent", r.unspent());
+            account.put("fees", r.fees());
+            account.put("cutByHops", r.cutByHops());
+            account.put("balanced", r.balanced());
+            m.put("account", account);
+            m.put("endpointsByEntity", byEntity);
+            m.put("edgesVisited", r.edgesVisited());
+        }
+        if (json || format.equalsIgnoreCase("json")) {
+            System.out.println(Json.write(m));
+        } else {
+            Map<?, ?> acc = (Map<?, ?>) m.get("account");
+            System.out.printf("%s, compact engine: seeded %s BTC, at endpoints %s, unspent %s, fees %s, cut by hops %s; %,d edges%n", policy,
+                    btc((Long) acc.get("seeded")), btc((Long) acc.get("endpoints")), btc((Long) acc.get("unspent")), btc((Long) acc.get("fees")),
+                    btc((Long) acc.get("cutByHops")), (Long) m.get("edgesVisited"));
+            ((Map<?, ?>) m.get("endpointsByEntity")).forEach((k, v) -> System.out.printf("  endpoint %-30s %s BTC%n", k, btc((Long) v)));
         }
         return ExitCode.OK;
     }

@@ -58,6 +58,25 @@ class TraceCliTest {
         assertTrue(entityNodes < addressNodes && entityNodes > 0, entityNodes + " entity nodes, " + addressNodes + " address nodes");
     }
 
+    /** {@code --engine compact} reads the store's compact rows and gives the object tracer's account under every policy. */
+    @Test
+    void theCompactEngineAgreesWithTheObjectTracer() throws Exception {
+        String store = dir.resolve("compact").toString();
+        assertEquals(0, Chaintrace.run("ingest", "btc-blocks", TestData.blk("block2019Jan.blk").toString(), "--store", store, "--no-progress"));
+        String seed = "188de4d8330fe094c7961f01a702acad9cfc0cfaa17c7d90f5b58ca4c023c6a7:1";
+        for (String policy : new String[] {"poison", "haircut", "fifo", "lifo", "tiho"}) {
+            JsonNode object = new ObjectMapper().readTree(stdout("trace", "--store", store, "--seed", seed, "--policy", policy, "--hops", "3", "--json"));
+            JsonNode compact = new ObjectMapper().readTree(stdout("trace", "--store", store, "--seed", seed, "--policy", policy, "--hops", "3",
+                    "--engine", "compact", "--json"));
+            for (String field : new String[] {"seeded", "unspent", "fees", "cutByHops", "endpoints"}) {
+                assertEquals(object.get("account").get(field).asLong(), compact.get("account").get(field).asLong(), policy + " " + field);
+            }
+            assertTrue(compact.get("edgesVisited").asLong() > 0);
+        }
+        assertEquals(1, Chaintrace.run("trace", "--store", store, "--seed", seed, "--policy", "haircut", "--engine", "compact",
+                "--direction", "backward"), "compact traces go forward only: one error line, exit 1");
+    }
+
     @Test
     void bitcoinTraceUnderEveryPolicyBalances() throws Exception {
         String store = dir.resolve("btc").toString();

@@ -95,18 +95,8 @@ public final class UnionFind {
         return min[find(id)];
     }
 
-    public int sizeOf(int id) {
-        return size[find(id)];
-    }
-
     /** Ids below which the forest is defined (ids beyond are singletons). */
     public int capacity() {
         return parent.length;
-    }
-
-    /** The direct parent of an id (itself for a root). */
-    public int parentOf(int id) {
-        ensure(id);
-        return parent[id];
     }
 }

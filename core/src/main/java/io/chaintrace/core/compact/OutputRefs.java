@@ -7,8 +7,4 @@ public record OutputRefs(int[] tx, int[] vout) {
             throw new IllegalArgumentException("tx and vout differ in length");
         }
     }
-
-    public int size() {
-        return tx.length;
-    }
 }

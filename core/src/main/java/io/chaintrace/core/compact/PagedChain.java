@@ -25,10 +25,6 @@ public final class PagedChain implements UtxoRows {
      */
     public record Page(int firstTx, int[] outStart, int[] firstOutput, long[] outValue, int[] outOwner, int[] spender,
                        int[] inStart, int[] inSource, long[] inValue, int[] inTx) {
-        public int transactions() {
-            return outStart.length - 1;
-        }
-
         long bytes() {
             return 64L + 4L * outStart.length + 4L * firstOutput.length + 8L * outValue.length + 4L * outOwner.length
                     + 4L * spender.length + 4L * inStart.length + 4L * inSource.length + 8L * inValue.length + 4L * inTx.length;

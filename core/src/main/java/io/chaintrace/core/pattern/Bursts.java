@@ -13,8 +13,14 @@ final class Bursts {
     }
 
     static Alert alert(String pattern, List<CounterpartyWindow.Event> events, double confidence, Map<String, String> parameters) {
-        LinkedHashSet<Hash256> txs = new LinkedHashSet<>();
-        List<Address> who = new ArrayList<>();
+        return alert(pattern, List.of(), List.of(), events, confidence, parameters);
+    }
+
+    /** The same, led by transactions and addresses that set the burst up (a scatter's funding, a beneficiary). */
+    static Alert alert(String pattern, List<Hash256> leadingTxs, List<Address> leadingAddresses, List<CounterpartyWindow.Event> events,
+                       double confidence, Map<String, String> parameters) {
+        LinkedHashSet<Hash256> txs = new LinkedHashSet<>(leadingTxs);
+        List<Address> who = new ArrayList<>(leadingAddresses);
         List<Long> amounts = new ArrayList<>();
         List<Long> times = new ArrayList<>();
         for (CounterpartyWindow.Event e : events) {

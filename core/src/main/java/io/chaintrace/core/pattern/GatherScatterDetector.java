@@ -1,11 +1,9 @@
 package io.chaintrace.core.pattern;
 
 import io.chaintrace.core.model.Address;
-import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.trace.UtxoLedger;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -61,19 +59,9 @@ public final class GatherScatterDetector implements PatternDetector {
         List<CounterpartyWindow.Event> out = scatters.add(payer, paid);
         if (!out.isEmpty() && out.getFirst().time() - before.getLast().time() <= window) {
             gathered.remove(payer.text());
-            LinkedHashSet<Hash256> txs = new LinkedHashSet<>();
-            List<Address> who = new ArrayList<>();
-            List<Long> amounts = new ArrayList<>();
-            List<Long> times = new ArrayList<>();
-            for (List<CounterpartyWindow.Event> part : List.of(before, out)) {
-                for (CounterpartyWindow.Event e : part) {
-                    txs.add(e.tx());
-                    who.add(e.counterparty());
-                    amounts.add(e.amount());
-                    times.add(e.time());
-                }
-            }
-            alerts.accept(Alert.of(name(), List.copyOf(txs), who, amounts, times, 0.8, Map.of("minWidth", Integer.toString(minWidth),
+            List<CounterpartyWindow.Event> both = new ArrayList<>(before);
+            both.addAll(out);
+            alerts.accept(Bursts.alert(name(), both, 0.8, Map.of("minWidth", Integer.toString(minWidth),
                     "windowSeconds", Long.toString(window), "hub", payer.text())));
         }
     }

@@ -6,7 +6,6 @@ import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.trace.UtxoLedger;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -70,19 +69,9 @@ public final class ScatterGatherDetector implements PatternDetector {
         }
         for (Map.Entry<String, List<Funding>> e : bySource.entrySet()) {
             if (e.getValue().size() >= minWidth) {
-                LinkedHashSet<Hash256> txs = new LinkedHashSet<>();
-                e.getValue().forEach(f -> txs.add(f.tx()));
-                List<Address> who = new ArrayList<>(List.of(beneficiary));
-                List<Long> amounts = new ArrayList<>();
-                List<Long> times = new ArrayList<>();
-                for (CounterpartyWindow.Event b : burst) {
-                    txs.add(b.tx());
-                    who.add(b.counterparty());
-                    amounts.add(b.amount());
-                    times.add(b.time());
-                }
-                alerts.accept(Alert.of(name(), List.copyOf(txs), who, amounts, times, 0.8, Map.of("minWidth", Integer.toString(minWidth),
-                        "windowSeconds", Long.toString(window), "source", e.getKey(), "beneficiary", beneficiary.text())));
+                alerts.accept(Bursts.alert(name(), e.getValue().stream().map(Funding::tx).toList(), List.of(beneficiary), burst, 0.8,
+                        Map.of("minWidth", Integer.toString(minWidth), "windowSeconds", Long.toString(window), "source", e.getKey(),
+                                "beneficiary", beneficiary.text())));
                 return;
             }
         }

@@ -29,15 +29,11 @@ public final class ServiceDetector implements PatternDetector {
                 .max(Comparator.comparingDouble(Label::confidence)));
         Optional<Label> from = labels.computeIfAbsent(t.from().text(), k -> ledger.labelsOf(t.from()).stream()
                 .max(Comparator.comparingDouble(Label::confidence)));
-        if (to.isEmpty() || from.isPresent() && from.get().entity().equals(to.get().entity())) {
-            return; // unlabelled, or a service moving its own funds
+        if (to.isEmpty() || from.isPresent() && from.get().entity().equals(to.get().entity())
+                || to.get().category() == io.chaintrace.core.model.LabelCategory.MIXER) {
+            return; // unlabelled, a service moving its own funds, or a mixer (MixerUseDetector's)
         }
-        Optional<String> pattern = switch (to.get().category()) {
-            case EXCHANGE, DEPOSIT -> Optional.of("cash_out");
-            case BRIDGE -> Optional.of("bridge");
-            default -> Optional.empty();
-        };
-        pattern.ifPresent(p -> alerts.accept(new Alert(p, List.of(t.txHash()), List.of(t.from(), t.to()), List.of(t.amount().units()),
+        TracePatterns.endpointPattern(to.get().category()).ifPresent(p -> alerts.accept(new Alert(p, List.of(t.txHash()), List.of(t.from(), t.to()), List.of(t.amount().units()),
                 List.of(t.block().time()), 0.9, Map.of("entity", to.get().entity(), "category", to.get().category().id(),
                 "asset", t.amount().asset().symbol()))));
     }

@@ -38,8 +38,4 @@ final class TimedMap<K, V> {
             it.remove();
         }
     }
-
-    int size() {
-        return entries.size();
-    }
 }

@@ -60,8 +60,4 @@ record TxShape(UtxoTransaction tx, int inputs, int outputs, int distinctInputOwn
         }
         return a;
     }
-
-    boolean resolved() {
-        return !tx.coinbase() && tx.fullyResolved();
-    }
 }

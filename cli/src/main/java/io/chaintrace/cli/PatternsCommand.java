@@ -41,43 +41,10 @@ final class PatternsCommand implements Callable<Integer> {
         List<Map<String, Object>> out = new ArrayList<>();
         long[] scanned = {0};
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
-            List<PatternDetector> detectors = Patterns.standard();
-            Consumer<Alert> sink = a -> {
+            scanned[0] = scan(cs, from, to, a -> {
                 counts.merge(a.pattern(), 1, Integer::sum);
                 out.add(json(a));
-            };
-            io.chaintrace.core.pattern.RecentLedger ledger = new io.chaintrace.core.pattern.RecentLedger(cs, 200_000);
-            Consumer<UtxoTransaction> feed = tx -> {
-                scanned[0]++;
-                ledger.remember(tx);
-                for (PatternDetector d : detectors) {
-                    d.accept(tx, ledger, sink);
-                }
-            };
-            if (from == null && to == null) {
-                cs.forEachTransaction(feed);
-            } else {
-                int lo = from == null ? 0 : from;
-                int hi = to == null ? Integer.MAX_VALUE : to;
-                if (lo > hi) {
-                    throw new IllegalArgumentException("--from " + lo + " is above --to " + hi);
-                }
-                for (int h = lo; h <= hi && cs.blockAt(h).isPresent(); h++) {
-                    for (Hash256 txid : cs.transactionIds(h)) {
-                        feed.accept(cs.transaction(txid).orElseThrow());
-                    }
-                }
-            }
-            // Ethereum transfers, if the store holds any: the same detectors (account-chain ones act on them).
-            long[] transfers = {0};
-            cs.forEachEthTransfer(from == null ? 0 : from, to == null ? Long.MAX_VALUE : to, t -> {
-                transfers[0]++;
-                for (PatternDetector d : detectors) {
-                    d.accept(t, cs, sink);
-                }
             });
-            scanned[0] += transfers[0];
-            detectors.forEach(d -> d.finish(sink));
         }
         if (json) {
             out.forEach(a -> System.out.println(Json.line(a)));
@@ -87,6 +54,46 @@ final class PatternsCommand implements Callable<Integer> {
             counts.forEach((k, v) -> System.out.printf("  %-22s %,d%n", k, v));
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Runs every detector over the store's Bitcoin transactions in a height range (all of them when
+     * both ends are null), then its Ethereum transfers; returns how many were scanned.
+     */
+    static long scan(ChainStore cs, Integer from, Integer to, Consumer<Alert> sink) {
+        long[] scanned = {0};
+        List<PatternDetector> detectors = Patterns.standard();
+        io.chaintrace.core.pattern.RecentLedger ledger = new io.chaintrace.core.pattern.RecentLedger(cs, 200_000);
+        Consumer<UtxoTransaction> feed = tx -> {
+            scanned[0]++;
+            ledger.remember(tx);
+            for (PatternDetector d : detectors) {
+                d.accept(tx, ledger, sink);
+            }
+        };
+        if (from == null && to == null) {
+            cs.forEachTransaction(feed);
+        } else {
+            int lo = from == null ? 0 : from;
+            int hi = to == null ? Integer.MAX_VALUE : to;
+            if (lo > hi) {
+                throw new IllegalArgumentException("--from " + lo + " is above --to " + hi);
+            }
+            for (int h = lo; h <= hi && cs.blockAt(h).isPresent(); h++) {
+                for (Hash256 txid : cs.transactionIds(h)) {
+                    feed.accept(cs.transaction(txid).orElseThrow());
+                }
+            }
+        }
+        // Ethereum transfers, if the store holds any: the same detectors (account-chain ones act on them).
+        cs.forEachEthTransfer(from == null ? 0 : from, to == null ? Long.MAX_VALUE : to, t -> {
+            scanned[0]++;
+            for (PatternDetector d : detectors) {
+                d.accept(t, cs, sink);
+            }
+        });
+        detectors.forEach(d -> d.finish(sink));
+        return scanned[0];
     }
 
     static Map<String, Object> json(Alert a) {

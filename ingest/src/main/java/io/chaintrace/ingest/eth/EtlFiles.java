@@ -37,7 +37,9 @@ public final class EtlFiles {
 
     /** The tables ethereum-etl exports that carry value. */
     public enum Table {
-        BLOCKS, TRANSACTIONS, TOKEN_TRANSFERS, TRACES, LOGS, OTHER
+        BLOCKS, TRANSACTIONS, TOKEN_TRANSFERS, TRACES, LOGS,
+        /** ethereum-etl's {@code tokens}: a contract's symbol and decimals. */
+        TOKENS, OTHER
     }
 
     /** One row: its columns as text (numbers exactly as written), and where it came from. */
@@ -151,11 +153,15 @@ public final class EtlFiles {
                 case "trace" -> Table.TRACES;
                 case "block" -> Table.BLOCKS;
                 case "log" -> Table.LOGS;
+                case "token" -> Table.TOKENS;
                 default -> Table.OTHER;
             };
         }
         if (fileName.contains("token_transfer")) {
             return Table.TOKEN_TRANSFERS;
+        }
+        if (fileName.startsWith("tokens") || columns.containsAll(java.util.Set.of("address", "symbol", "decimals"))) {
+            return Table.TOKENS;
         }
         if (fileName.contains("trace")) {
             return Table.TRACES;

@@ -47,6 +47,7 @@ public final class EtlImport {
         Map<Long, EtlBlock> blocks = new TreeMap<>();
         Map<Hash256, Integer> txIndex = new HashMap<>();
         List<EtlFiles.Row> tokenRows = new ArrayList<>();
+        Map<String, Asset> tokens = new HashMap<>();
         for (EtlFiles.Row r : rows) {
             switch (r.table()) {
                 case TRANSACTIONS -> {
@@ -64,6 +65,17 @@ public final class EtlImport {
                     blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).traces.add(t);
                 }
                 case TOKEN_TRANSFERS -> tokenRows.add(r);
+                case TOKENS -> {
+                    String key = r.required("address").toLowerCase(java.util.Locale.ROOT);
+                    Address contract = Address.parse(key);
+                    String decimals = r.get("decimals");
+                    try {
+                        tokens.put(key, new Asset(Chain.ETHEREUM, Optional.of(contract), r.get("symbol").isEmpty() ? "unknown"
+                                : r.get("symbol"), decimals.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(decimals))));
+                    } catch (NumberFormatException e) {
+                        throw new EtlFiles.EtlFormatException(r.file(), r.line(), "decimals '" + decimals + "' is not a number");
+                    }
+                }
                 case BLOCKS -> {
                     long n = Long.parseLong(r.required("number"));
                     EtlBlock b = blocks.computeIfAbsent(n, EtlBlock::new);
@@ -86,8 +98,9 @@ public final class EtlImport {
             EthRows.TokenTransfer t = EtlFiles.tokenTransfer(r, index);
             blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).tokens.add(t);
         }
-        TransferExtractor extractor = new TransferExtractor(contract -> new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)),
-                "unknown", OptionalInt.empty()));
+        // Symbol and decimals from the export's tokens table when it was given; else unknown until a node is asked.
+        TransferExtractor extractor = new TransferExtractor(contract -> tokens.getOrDefault(contract,
+                new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)), "unknown", OptionalInt.empty())));
         listener.started(blocks.size(), 0);
         long written = 0;
         long skipped = 0;

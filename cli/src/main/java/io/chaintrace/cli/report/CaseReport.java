@@ -1,0 +1,276 @@
+package io.chaintrace.cli.report;
+
+import io.chaintrace.core.account.AccountTrace;
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Asset;
+import io.chaintrace.core.model.Chain;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.Label;
+import io.chaintrace.core.pattern.Alert;
+import io.chaintrace.core.trace.TraceGraph;
+import io.chaintrace.core.trace.TraceResult;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.jgrapht.Graph;
+
+/**
+ * What a report says about a case, independent of its format: per traced asset (a leg) the seeds,
+ * where the seeded value went (endpoint entities and categories, what is still held, what limits
+ * cut), a per-hop breakdown, and the flow graph at address level; links between legs (a bridge
+ * hop); how each policy would split the same value; the patterns flagged; and the parameters that
+ * reproduce it. Amounts are exact base units as text, with a decimal form for people.
+ */
+public record CaseReport(String title, String generated, Map<String, Object> parameters, List<Leg> legs, List<Link> links,
+                         List<PolicyRow> policies, List<AlertRow> alerts, List<String> notes) {
+
+    /** One traced asset: a chain, an asset, one policy. */
+    public record Leg(String name, String chain, String asset, int decimals, String policy, List<String> seeds, String seeded,
+                      String seededDisplay, List<Endpoint> endpoints, List<Category> categories, Map<String, String> account,
+                      List<Hop> hops, List<Node> nodes, List<Edge> edges) {
+    }
+
+    /** Value one endpoint entity received. */
+    public record Endpoint(String entity, String category, String amount, String display, int transfers) {
+    }
+
+    /** Value one category of service received. */
+    public record Category(String category, String amount, String display) {
+    }
+
+    /** Per hop: how many tainted transfers (Bitcoin: outputs), the taint they carried, and what reached services at that hop. */
+    public record Hop(int hop, int transfers, String moved, String display, String toEndpoints) {
+    }
+
+    /**
+     * A node of the flow graph: an address ({@code id} = chain:address).
+     *
+     * @param kind seed, endpoint (a labelled service the trace stopped at), held (still holds taint), or address
+     */
+    public record Node(String id, String address, String chain, String kind, String label, String entity, String category, int hop) {
+    }
+
+    /** Taint moving from one address to another in one transaction. */
+    public record Edge(String source, String target, String tx, int block, long time, int hop, String asset, String value, String taint,
+                       String display) {
+    }
+
+    /** A hop the ledgers do not show, stated by the case (e.g. a bridge's payout on the other chain). */
+    public record Link(String source, String target, String note) {
+    }
+
+    /** What one endpoint entity receives under one policy, for one leg. */
+    public record PolicyRow(String leg, String policy, Map<String, String> byEntity) {
+    }
+
+    /** A flagged pattern with its evidence; {@code onTrace} when it touches a traced transaction or address. */
+    public record AlertRow(String pattern, double confidence, List<String> transactions, List<String> addresses, List<String> amounts,
+                           Map<String, String> parameters, boolean onTrace) {
+    }
+
+    /** Every node id across the legs (a node shared by two legs, e.g. ETH and a token, counts once). */
+    public Set<String> nodeIds() {
+        Set<String> ids = new HashSet<>();
+        legs.forEach(l -> l.nodes().forEach(n -> ids.add(n.id())));
+        return ids;
+    }
+
+    /** Exact base units as a decimal number. */
+    public static String display(BigInteger units, int decimals) {
+        return new BigDecimal(units, decimals).stripTrailingZeros().toPlainString();
+    }
+
+    public static String nodeId(Address a) {
+        return (a.chain() == Chain.BITCOIN ? "btc:" : "eth:") + a.text();
+    }
+
+    /** A Bitcoin trace as a leg (address level). */
+    public static Leg bitcoin(String name, TraceResult r, Function<Address, List<Label>> labels) {
+        int decimals = 8;
+        Map<String, TraceResult.TaintedOutput> byOutpoint = new HashMap<>();
+        r.outputs().forEach(o -> byOutpoint.put(o.outpoint().toString(), o));
+        Nodes nodes = new Nodes(labels);
+        for (TraceResult.TaintedOutput o : r.outputs()) {
+            if (o.taint().isClean() || o.owner().isEmpty()) {
+                continue;
+            }
+            String kind = o.hop() == 0 ? "seed" : switch (o.state()) {
+                case ENDPOINT -> "endpoint";
+                case UNSPENT -> "held";
+                default -> "address";
+            };
+            nodes.add(o.owner().get(), kind, o.hop());
+        }
+        List<Edge> edges = new ArrayList<>();
+        Graph<TraceGraph.Node, TraceGraph.Edge> g = TraceGraph.of(r, TraceGraph.Level.ADDRESS);
+        for (TraceGraph.Edge e : g.edgeSet()) {
+            TraceResult.TaintedOutput o = byOutpoint.get(e.outpoint());
+            String from = "btc:" + g.getEdgeSource(e).id().substring("addr:".length());
+            String to = "btc:" + g.getEdgeTarget(e).id().substring("addr:".length());
+            edges.add(new Edge(from, to, o.outpoint().txid().hex(), o.height(), o.time(), o.hop(), "BTC", Long.toString(e.value()),
+                    Long.toString(e.taint()), display(BigInteger.valueOf(e.taint()), decimals)));
+        }
+        List<Endpoint> endpoints = endpoints(r.endpoints().stream().map(h -> new Hit(h.entity(), h.category().id(),
+                BigInteger.valueOf(h.amount()), h.hop())).toList(), decimals);
+        TraceResult.Account a = r.account();
+        Map<String, String> account = new LinkedHashMap<>();
+        account.put("reached services", display(BigInteger.valueOf(a.endpoints()), decimals));
+        account.put(r.request().policy().conserving() ? "still unspent" : "on unspent tainted outputs", display(BigInteger.valueOf(a.unspent()), decimals));
+        account.put("paid as fees", display(BigInteger.valueOf(a.fees()), decimals));
+        account.put("cut by the hop limit", display(BigInteger.valueOf(a.cutByHops()), decimals));
+        account.put("below the minimum amount", display(BigInteger.valueOf(a.dust()), decimals));
+        account.put("cut by the time window", display(BigInteger.valueOf(a.cutByTime()), decimals));
+        account.put("cut by the budget", display(BigInteger.valueOf(a.cutByBudget()), decimals));
+        account.put("balanced", Boolean.toString(!r.request().policy().conserving() || a.balanced()));
+        List<Hop> hops = hops(r.outputs().stream().filter(o -> o.hop() > 0 && !o.taint().isClean())
+                .map(o -> new Hit("", "", BigInteger.valueOf(o.taint().amount()), o.hop())).toList(),
+                r.endpoints().stream().map(h -> new Hit("", "", BigInteger.valueOf(h.amount()), h.hop())).toList(), decimals);
+        return new Leg(name, "bitcoin", "BTC", decimals, r.request().policy().name(),
+                r.request().seeds().stream().map(Object::toString).toList(), Long.toString(a.seeded()),
+                display(BigInteger.valueOf(a.seeded()), decimals), endpoints, categories(endpoints, decimals), account, hops,
+                nodes.list(), edges);
+    }
+
+    /** One asset of an Ethereum trace as a leg. */
+    public static Leg account(String name, String policy, AccountTrace.AssetResult r, List<AccountTrace.Seed> seeds,
+                              Function<Address, List<Label>> labels) {
+        Asset asset = r.asset();
+        int decimals = asset.decimals().orElse(0);
+        Nodes nodes = new Nodes(labels);
+        Set<String> seedAddresses = new HashSet<>();
+        seeds.forEach(s -> seedAddresses.add(s.address().text()));
+        Set<String> endpointAddresses = new HashSet<>();
+        r.endpoints().forEach(h -> endpointAddresses.add(h.address().text()));
+        Map<String, BigInteger> heldBy = new HashMap<>();
+        r.addresses().forEach(a -> heldBy.put(a.address().text(), a.held()));
+        List<Edge> edges = new ArrayList<>();
+        for (AccountTrace.TaintedTransfer f : r.flows()) {
+            if (f.taint().signum() <= 0) {
+                continue;
+            }
+            for (Address a : List.of(f.transfer().from(), f.transfer().to())) {
+                String kind = seedAddresses.contains(a.text()) ? "seed" : endpointAddresses.contains(a.text()) ? "endpoint"
+                        : heldBy.getOrDefault(a.text(), BigInteger.ZERO).signum() > 0 ? "held" : "address";
+                nodes.add(a, kind, a == f.transfer().from() ? Math.max(0, f.hop() - 1) : f.hop());
+            }
+            edges.add(new Edge(nodeId(f.transfer().from()), nodeId(f.transfer().to()), f.transfer().txHash().hex(),
+                    f.transfer().block().height(), f.transfer().block().time(), f.hop(), asset.symbol(),
+                    f.transfer().amount().units().toString(), f.taint().toString(), display(f.taint(), decimals)));
+        }
+        List<Endpoint> endpoints = endpoints(r.endpoints().stream().map(h -> new Hit(h.entity(), h.category().id(), h.amount(), h.hop()))
+                .toList(), decimals);
+        AccountTrace.Account a = r.account();
+        Map<String, String> account = new LinkedHashMap<>();
+        account.put("reached services", display(a.endpoints(), decimals));
+        account.put("still held by traced addresses", display(a.held(), decimals));
+        account.put("cut by the hop limit", display(a.cutByHops(), decimals));
+        account.put("below the minimum amount", display(a.dust(), decimals));
+        account.put("cut by the time window", display(a.cutByTime(), decimals));
+        account.put("cut by the budget", display(a.cutByBudget(), decimals));
+        account.put("balanced", Boolean.toString(a.balanced()));
+        List<Hop> hops = hops(r.flows().stream().filter(f -> f.taint().signum() > 0).map(f -> new Hit("", "", f.taint(), f.hop())).toList(),
+                r.endpoints().stream().map(h -> new Hit("", "", h.amount(), h.hop())).toList(), decimals);
+        return new Leg(name, "ethereum", asset.symbol(), decimals, policy, seeds.stream().map(Object::toString).toList(), a.seeded().toString(),
+                display(a.seeded(), decimals), endpoints, categories(endpoints, decimals), account, hops, nodes.list(), edges);
+    }
+
+    /**
+     * An alert as a row; on the trace when it shares a transaction with one of the legs, or an
+     * address other than a service's (an exchange's deposit address is in every cash-out alert).
+     */
+    public static AlertRow alert(Alert a, Collection<Leg> legs) {
+        Set<String> txs = new HashSet<>();
+        Set<String> addresses = new HashSet<>();
+        for (Leg l : legs) {
+            l.edges().forEach(e -> txs.add(e.tx()));
+            l.nodes().stream().filter(n -> n.entity().isEmpty()).forEach(n -> addresses.add(n.address()));
+        }
+        boolean on = a.transactions().stream().map(Hash256::hex).anyMatch(txs::contains)
+                || a.addresses().stream().map(Address::text).anyMatch(addresses::contains);
+        return new AlertRow(a.pattern(), a.confidence(), a.transactions().stream().map(Hash256::hex).toList(),
+                a.addresses().stream().map(Address::text).toList(), a.amounts().stream().map(BigInteger::toString).toList(),
+                new TreeMap<>(a.parameters()), on);
+    }
+
+    private record Hit(String entity, String category, BigInteger amount, int hop) {
+    }
+
+    private static List<Endpoint> endpoints(List<Hit> hits, int decimals) {
+        Map<String, BigInteger> amounts = new TreeMap<>();
+        Map<String, String> categories = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (Hit h : hits) {
+            amounts.merge(h.entity(), h.amount(), BigInteger::add);
+            categories.putIfAbsent(h.entity(), h.category());
+            counts.merge(h.entity(), 1, Integer::sum);
+        }
+        List<Endpoint> out = new ArrayList<>();
+        amounts.forEach((e, v) -> out.add(new Endpoint(e, categories.get(e), v.toString(), display(v, decimals), counts.get(e))));
+        out.sort((x, y) -> new BigInteger(y.amount()).compareTo(new BigInteger(x.amount())));
+        return out;
+    }
+
+    private static List<Category> categories(List<Endpoint> endpoints, int decimals) {
+        Map<String, BigInteger> m = new TreeMap<>();
+        endpoints.forEach(e -> m.merge(e.category(), new BigInteger(e.amount()), BigInteger::add));
+        List<Category> out = new ArrayList<>();
+        m.forEach((c, v) -> out.add(new Category(c, v.toString(), display(v, decimals))));
+        return out;
+    }
+
+    private static List<Hop> hops(List<Hit> moved, List<Hit> reached, int decimals) {
+        Map<Integer, BigInteger> sum = new TreeMap<>();
+        Map<Integer, Integer> count = new HashMap<>();
+        Map<Integer, BigInteger> atEndpoints = new HashMap<>();
+        moved.forEach(h -> {
+            sum.merge(h.hop(), h.amount(), BigInteger::add);
+            count.merge(h.hop(), 1, Integer::sum);
+        });
+        reached.forEach(h -> atEndpoints.merge(h.hop(), h.amount(), BigInteger::add));
+        List<Hop> out = new ArrayList<>();
+        sum.forEach((hop, v) -> out.add(new Hop(hop, count.get(hop), v.toString(), display(v, decimals),
+                display(atEndpoints.getOrDefault(hop, BigInteger.ZERO), decimals))));
+        return out;
+    }
+
+    /** Nodes by id; a node keeps its strongest kind (seed, endpoint, held, address) and its smallest hop. */
+    private static final class Nodes {
+        private static final List<String> RANK = List.of("seed", "endpoint", "held", "address");
+        private final Function<Address, List<Label>> labels;
+        private final Map<String, Node> nodes = new LinkedHashMap<>();
+
+        Nodes(Function<Address, List<Label>> labels) {
+            this.labels = labels;
+        }
+
+        void add(Address a, String kind, int hop) {
+            String id = nodeId(a);
+            Node old = nodes.get(id);
+            if (old != null) {
+                String k = RANK.indexOf(kind) < RANK.indexOf(old.kind()) ? kind : old.kind();
+                nodes.put(id, new Node(id, old.address(), old.chain(), k, old.label(), old.entity(), old.category(), Math.min(hop, old.hop())));
+                return;
+            }
+            List<Label> ls = labels.apply(a);
+            String entity = ls.isEmpty() ? "" : ls.getFirst().entity();
+            String category = ls.isEmpty() ? "" : ls.getFirst().category().id();
+            String text = a.text();
+            String shortText = text.length() > 14 ? text.substring(0, 8) + "…" + text.substring(text.length() - 4) : text;
+            nodes.put(id, new Node(id, text, a.chain() == Chain.BITCOIN ? "bitcoin" : "ethereum", kind,
+                    entity.isEmpty() ? shortText : entity + " " + shortText, entity, category, hop));
+        }
+
+        List<Node> list() {
+            return List.copyOf(nodes.values());
+        }
+    }
+}

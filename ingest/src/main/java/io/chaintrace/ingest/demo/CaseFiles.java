@@ -1,0 +1,191 @@
+package io.chaintrace.ingest.demo;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Chain;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.Label;
+import io.chaintrace.core.model.Outpoint;
+import io.chaintrace.core.model.TxOutput;
+import io.chaintrace.core.scenario.ExchangeHack;
+import io.chaintrace.core.scenario.Scenario;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bitcoinj.base.BitcoinNetwork;
+import org.bitcoinj.base.Coin;
+import org.bitcoinj.base.SegwitAddress;
+import org.bitcoinj.base.Sha256Hash;
+import org.bitcoinj.core.Block;
+import org.bitcoinj.core.Transaction;
+import org.bitcoinj.script.Script;
+import org.bitcoinj.script.ScriptBuilder;
+
+/**
+ * Writes a generated case as the files a real investigation starts from, so that the demo ingests
+ * it through the same paths as real data: the Bitcoin leg as a Bitcoin Core block file
+ * ({@code blk00000.dat}, mainnet framing, serialized by bitcoinj), the Ethereum leg as an
+ * ethereum-etl export (CSV: blocks, transactions, traces, token transfers, tokens), the labels as
+ * Chaintrace's label CSV.
+ */
+public final class CaseFiles {
+    /** The Bitcoin leg's first height: blocks carry it in their coinbase (BIP34). */
+    public static final int FIRST_HEIGHT = 850_000;
+    private static final int MAINNET_MAGIC = 0xd9b4bef9;
+
+    /** Where each file went, and each generated Bitcoin txid's real one (bitcoinj computes them from the bytes). */
+    public record Written(Path blocks, List<Path> ethereum, Path labels, Map<Hash256, Hash256> txids) {
+        public Outpoint real(Outpoint generated) {
+            return new Outpoint(txids.get(generated.txid()), generated.vout());
+        }
+    }
+
+    private CaseFiles() {
+    }
+
+    public static Written write(ExchangeHack.Case c, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path blk = dir.resolve("btc").resolve("blk00000.dat");
+            Files.createDirectories(blk.getParent());
+            Map<Hash256, Hash256> txids = writeBitcoin(c.bitcoin(), blk);
+            List<Path> eth = writeEthereum(c, dir.resolve("eth"));
+            Path labels = dir.resolve("labels.csv");
+            writeLabels(c.labels(), labels);
+            return new Written(blk, eth, labels, txids);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Bitcoin leg as a block file; returns generated txid -> real txid. */
+    static Map<Hash256, Hash256> writeBitcoin(Scenario s, Path file) throws IOException {
+        Map<Hash256, Sha256Hash> real = new HashMap<>();
+        Sha256Hash prev = Sha256Hash.ZERO_HASH;
+        int unique = 0;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (Scenario.Block b : s.blocks()) {
+                int height = FIRST_HEIGHT + b.height();
+                List<Transaction> txs = new ArrayList<>();
+                // The block's own coinbase first (BIP34 height, nothing paid); the case's coin creations follow.
+                txs.add(coinbase(height, unique++, List.of()));
+                for (Scenario.Tx t : b.transactions()) {
+                    Transaction tx;
+                    if (t.spends().getFirst().equals(Outpoint.COINBASE)) {
+                        tx = coinbase(height, unique++, t.outputs());
+                    } else {
+                        tx = new Transaction();
+                        for (Outpoint o : t.spends()) {
+                            Sha256Hash funding = real.get(o.txid());
+                            if (funding == null) {
+                                throw new IllegalStateException("case bug: " + t.txid() + " spends " + o + " before it exists");
+                            }
+                            tx.addInput(funding, o.vout(), ScriptBuilder.createEmpty());
+                        }
+                        addOutputs(tx, t.outputs());
+                    }
+                    real.put(t.txid(), tx.getTxId());
+                    txs.add(tx);
+                }
+                // Regtest's easiest target: the ingest orders branches by work, it does not check proof of work.
+                Block block = new Block(2, prev, null, Instant.ofEpochSecond(b.time()), 0x207fffffL, 0, txs);
+                byte[] bytes = block.serialize();
+                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(MAINNET_MAGIC).putInt(bytes.length).array());
+                out.write(bytes);
+                prev = block.getHash();
+            }
+        }
+        Map<Hash256, Hash256> txids = new HashMap<>();
+        real.forEach((k, v) -> txids.put(k, new Hash256(v.getBytes())));
+        return txids;
+    }
+
+    private static Transaction coinbase(int height, int unique, List<TxOutput> outputs) {
+        Transaction tx = Transaction.coinbase(new ScriptBuilder().number(height).number(unique).build().program());
+        if (outputs.isEmpty()) {
+            tx.addOutput(Coin.ZERO, ScriptBuilder.createOpReturnScript(new byte[0]));
+        }
+        addOutputs(tx, outputs);
+        return tx;
+    }
+
+    private static void addOutputs(Transaction tx, List<TxOutput> outputs) {
+        for (TxOutput o : outputs) {
+            Address owner = o.owner().orElseThrow(() -> new IllegalStateException("case outputs have owners"));
+            Script script = ScriptBuilder.createOutputScript(SegwitAddress.fromBech32(owner.text(), BitcoinNetwork.MAINNET));
+            tx.addOutput(Coin.valueOf(o.value()), script);
+        }
+    }
+
+    /** The Ethereum leg as ethereum-etl CSV files. */
+    static List<Path> writeEthereum(ExchangeHack.Case c, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path blocks = dir.resolve("blocks.csv");
+        Path transactions = dir.resolve("transactions.csv");
+        Path traces = dir.resolve("traces.csv");
+        Path tokenTransfers = dir.resolve("token_transfers.csv");
+        Path tokens = dir.resolve("tokens.csv");
+        try (BufferedWriter bw = Files.newBufferedWriter(blocks, StandardCharsets.UTF_8);
+             BufferedWriter tw = Files.newBufferedWriter(transactions, StandardCharsets.UTF_8);
+             BufferedWriter rw = Files.newBufferedWriter(traces, StandardCharsets.UTF_8);
+             BufferedWriter kw = Files.newBufferedWriter(tokenTransfers, StandardCharsets.UTF_8)) {
+            bw.write("number,hash,parent_hash,timestamp\n");
+            tw.write("hash,nonce,block_hash,block_number,transaction_index,from_address,to_address,value,gas,gas_price,block_timestamp,receipt_status\n");
+            rw.write("block_number,transaction_hash,transaction_index,from_address,to_address,value,trace_type,call_type,trace_address,error,status\n");
+            kw.write("token_address,from_address,to_address,value,transaction_hash,log_index,block_number\n");
+            Map<String, Integer> nonces = new HashMap<>();
+            for (ExchangeHack.EthBlock b : c.ethereum()) {
+                bw.write(b.number() + "," + hex(b.hash()) + "," + hex(b.parent()) + "," + b.time() + "\n");
+                int logIndex = 0;
+                for (int i = 0; i < b.transactions().size(); i++) {
+                    ExchangeHack.EthTx t = b.transactions().get(i);
+                    int nonce = nonces.merge(t.from().text(), 1, Integer::sum) - 1;
+                    tw.write(String.join(",", hex(t.hash()), Integer.toString(nonce), hex(b.hash()), Long.toString(b.number()),
+                            Integer.toString(i), t.from().text(), t.to().text(), t.value().toString(), "100000", t.gasPrice().toString(),
+                            Long.toString(b.time()), "1") + "\n");
+                    if (!t.internal().isEmpty()) {
+                        rw.write(trace(b, i, t.hash(), t.from(), t.to(), t.value().toString(), ""));
+                        for (int k = 0; k < t.internal().size(); k++) {
+                            ExchangeHack.Internal m = t.internal().get(k);
+                            rw.write(trace(b, i, t.hash(), m.from(), m.to(), m.value().toString(), Integer.toString(k)));
+                        }
+                    }
+                    for (ExchangeHack.TokenMove m : t.tokens()) {
+                        kw.write(String.join(",", m.token().text(), m.from().text(), m.to().text(), m.value().toString(), hex(t.hash()),
+                                Integer.toString(logIndex++), Long.toString(b.number())) + "\n");
+                    }
+                }
+            }
+        }
+        Files.writeString(tokens, "address,symbol,name,decimals,total_supply\n" + c.usdt().text() + ",USDT,Tether USD,6,\n");
+        return List.of(blocks, transactions, traces, tokenTransfers, tokens);
+    }
+
+    private static String trace(ExchangeHack.EthBlock b, int index, Hash256 tx, Address from, Address to, String value, String traceAddress) {
+        return String.join(",", Long.toString(b.number()), hex(tx), Integer.toString(index), from.text(), to.text(), value, "call", "call",
+                traceAddress, "", "1") + "\n";
+    }
+
+    private static void writeLabels(List<Label> labels, Path file) throws IOException {
+        StringBuilder sb = new StringBuilder("chain,address,label,category,source\n");
+        for (Label l : labels) {
+            sb.append(l.address().chain() == Chain.BITCOIN ? "bitcoin" : "ethereum").append(',').append(l.address().text()).append(',')
+                    .append(l.entity()).append(',').append(l.category().id()).append(',').append(l.source()).append('\n');
+        }
+        Files.writeString(file, sb.toString());
+    }
+
+    private static String hex(Hash256 h) {
+        return "0x" + h.hex();
+    }
+}

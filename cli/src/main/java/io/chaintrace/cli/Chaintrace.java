@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** Entry point of the {@code chaintrace} command. */
 @Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace 0.1.0",
         description = "Follows stolen cryptocurrency across Bitcoin and Ethereum.",
-        subcommands = {DemoCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, BatchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:bad input (block file, export row, address, seed)", "2:usage error",
             "3:store missing, locked or corrupt", "4:internal error (rerun with -v and report)",
@@ -57,6 +57,11 @@ public final class Chaintrace {
             case UtxoTracer.SeedNotFoundException s -> {
                 code = ExitCode.BAD_INPUT;
                 message = s.getMessage() + " (ingest the blocks that hold it first: chaintrace ingest btc-blocks <blocks dir> --store DIR)";
+            }
+            case io.chaintrace.core.account.AccountTracer.SeedNotFoundException s -> {
+                code = ExitCode.BAD_INPUT;
+                message = s.getMessage() + " (fetch its neighbourhood first: chaintrace fetch eth --rpc URL --seed ADDRESS --hops N --store DIR,"
+                        + " or ingest its blocks: chaintrace ingest eth --rpc URL --from A --to B --store DIR)";
             }
             case IllegalArgumentException i -> {
                 code = ExitCode.BAD_INPUT;

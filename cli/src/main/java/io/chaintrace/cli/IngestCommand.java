@@ -43,12 +43,16 @@ final class IngestCommand {
         @Option(names = "--no-cluster", description = "Do not cluster the new transactions into entities afterwards (run 'chaintrace cluster' later).")
         boolean noCluster;
 
+        @picocli.CommandLine.Mixin
+        MetricsOptions metrics;
+
         @Override
-        public Integer call() {
-            try (ChainStore cs = ChainStore.open(store); Progress progress = new Progress(!noProgress)) {
+        public Integer call() throws java.io.IOException {
+            try (MetricsOptions.Session m = metrics.start(); ChainStore cs = ChainStore.open(store); Progress progress = new Progress(!noProgress)) {
+                IngestListener listener = new MeteredIngest(progress, m.registry(), "bitcoin", "transactions");
                 BlockFileSource source = threads == null
-                        ? new BlockFileSource(cs, progress)
-                        : new BlockFileSource(cs, progress, threads);
+                        ? new BlockFileSource(cs, listener)
+                        : new BlockFileSource(cs, listener, threads);
                 BlockFileSource.Summary s;
                 try {
                     s = source.ingest(inputs);
@@ -98,12 +102,15 @@ final class IngestCommand {
         @Option(names = "--no-cluster", description = "Do not cluster accounts into entities afterwards (run 'chaintrace cluster' later).")
         boolean noCluster;
 
+        @picocli.CommandLine.Mixin
+        MetricsOptions metrics;
+
         @Override
-        public Integer call() {
-            try (ChainStore cs = ChainStore.open(store); Progress progress = new Progress(!noProgress);
+        public Integer call() throws java.io.IOException {
+            try (MetricsOptions.Session m = metrics.start(); ChainStore cs = ChainStore.open(store); Progress progress = new Progress(!noProgress);
                  EthRpcClient client = new EthRpcClient(rpc, EthRpcClient.Settings.DEFAULT)) {
                 EthRpcSource.Summary s = new EthRpcSource(cs, client, new EthRpcSource.Settings(confirmations, concurrency, noInternal),
-                        progress).ingest(from, to == null ? Long.MAX_VALUE : to);
+                        new MeteredIngest(progress, m.registry(), "ethereum", "transfers")).ingest(from, to == null ? Long.MAX_VALUE : to);
                 progress.close();
                 double secs = Math.max(1e-9, s.elapsed().toNanos() / 1e9);
                 System.err.printf("ingested %,d blocks, %,d transfers in %.1f s (%,.1f blocks/s); up to block %,d; traces: %s%s%n",
@@ -130,10 +137,14 @@ final class IngestCommand {
         @Option(names = "--no-cluster", description = "Do not cluster accounts into entities afterwards (run 'chaintrace cluster' later).")
         boolean noCluster;
 
+        @picocli.CommandLine.Mixin
+        MetricsOptions metrics;
+
         @Override
-        public Integer call() {
-            try (ChainStore cs = ChainStore.open(store)) {
-                EtlImport.Summary s = new EtlImport(cs, io.chaintrace.ingest.IngestListener.NONE).importFiles(files);
+        public Integer call() throws java.io.IOException {
+            try (MetricsOptions.Session m = metrics.start(); ChainStore cs = ChainStore.open(store)) {
+                EtlImport.Summary s = new EtlImport(cs, new MeteredIngest(IngestListener.NONE, m.registry(), "ethereum", "transfers"))
+                        .importFiles(files);
                 System.err.printf("imported %,d rows: %,d blocks, %,d transfers; %,d blocks already stored%n", s.rows(), s.blocks(),
                         s.transfers(), s.skipped());
                 if (!noCluster) {

@@ -234,4 +234,52 @@ class BadInputTest {
         assertEquals(1, r.lines().size(), r.err());
         assertTrue(r.lines().getFirst().startsWith("chaintrace: error: " + f + ": line 2: bad transaction row: "), r.err());
     }
+
+    @Test
+    void lockedStoreIsOneLineAndExitCodeThree() throws IOException {
+        assertEquals(0, ingest(write("good.blk", TestData.concat(records))).exit());
+        Path store = dir.resolve("store");
+        // Another writer holds RocksDB's lock.
+        try (io.chaintrace.graph.ChainStore holder = io.chaintrace.graph.ChainStore.open(store)) {
+            Run r = ingest(write("again.blk", TestData.concat(records)));
+            assertEquals(ExitCode.STORE, r.exit(), r.err());
+            assertEquals(1, r.lines().size(), r.err());
+            assertTrue(r.lines().getFirst().startsWith("chaintrace: error: "), r.err());
+            assertTrue(r.lines().getFirst().contains(store.toString()) && r.lines().getFirst().contains("lock"), r.err());
+            assertTrue(holder.stats().blocks() > 0, "the holder's store is untouched");
+        }
+    }
+
+    @Test
+    void corruptStoreIsOneLineAndExitCodeThree() throws IOException {
+        assertEquals(0, ingest(write("good.blk", TestData.concat(records))).exit());
+        Path store = dir.resolve("store");
+        try (java.util.stream.Stream<Path> files = Files.list(store)) {
+            Path manifest = files.filter(f -> f.getFileName().toString().startsWith("MANIFEST-")).findFirst().orElseThrow();
+            byte[] b = Files.readAllBytes(manifest);
+            for (int i = 0; i < b.length; i += 7) {
+                b[i] ^= 0x5a;
+            }
+            Files.write(manifest, b);
+        }
+        for (String[] args : List.of(new String[] {"stats", "--store", store.toString()},
+                new String[] {"trace", "--store", store.toString(), "--seed", "0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9:0"},
+                new String[] {"batch", "--store", store.toString(), "--seeds", write("s.csv", "seed\nab:0\n".getBytes(StandardCharsets.US_ASCII)).toString(),
+                        "--out", dir.resolve("r.jsonl").toString(), "--no-progress"})) {
+            Run r = run(args);
+            assertEquals(ExitCode.STORE, r.exit(), args[0] + ": " + r.err());
+            assertEquals(1, r.lines().size(), r.err());
+            assertTrue(r.lines().getFirst().startsWith("chaintrace: error: ") && r.lines().getFirst().contains(store.toString()), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+    }
+
+    @Test
+    void ethereumSeedNotInStoreSaysHowToFetchIt() throws IOException {
+        assertEquals(0, ingest(write("good.blk", TestData.concat(records))).exit());
+        Run r = run("trace", "--store", dir.resolve("store").toString(), "--seed", "0x52908400098527886E0F7030069857D2E4169EE7", "--hops", "2");
+        assertEquals(ExitCode.BAD_INPUT, r.exit(), r.err());
+        assertEquals(1, r.lines().size(), r.err());
+        assertTrue(r.lines().getFirst().contains("received nothing in the store (fetch its neighbourhood first: chaintrace fetch eth"), r.err());
+    }
 }

@@ -30,6 +30,13 @@ public final class AccountTracer {
 
     private final AccountLedger ledger;
 
+    /** A seed address that received nothing in the store (wrong address, or its blocks are not ingested). */
+    public static final class SeedNotFoundException extends IllegalArgumentException {
+        public SeedNotFoundException(String message) {
+            super(message);
+        }
+    }
+
     public AccountTracer(AccountLedger ledger) {
         this.ledger = ledger;
     }
@@ -52,7 +59,7 @@ public final class AccountTracer {
                     .filter(t -> t.to().text().equals(seed.address().text()))
                     .filter(t -> seed.tx().map(h -> h.equals(t.txHash())).orElse(true)).toList();
             if (in.isEmpty()) {
-                throw new IllegalArgumentException("seed " + seed + " received nothing in the store");
+                throw new SeedNotFoundException("seed " + seed + " received nothing in the store");
             }
             for (AccountTransfer t : in) {
                 byAsset.computeIfAbsent(assetKey(t.amount().asset()), k -> new ArrayList<>()).add(t);

@@ -4,6 +4,7 @@ import io.chaintrace.core.trace.UtxoTracer;
 import io.chaintrace.graph.StoreException;
 import io.chaintrace.ingest.btc.BlockFileException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
 /** Entry point of the {@code chaintrace} command. */
 @Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace 0.1.0",
         description = "Follows stolen cryptocurrency across Bitcoin and Ethereum.",
-        subcommands = {DemoCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, BatchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, BatchCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:bad input (block file, export row, address, seed)", "2:usage error",
             "3:store missing, locked or corrupt", "4:internal error (rerun with -v and report)",
@@ -35,8 +37,24 @@ public final class Chaintrace {
         }
         CommandLine cl = new CommandLine(new Chaintrace());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
+        try {
+            ConfigFile config = ConfigFile.from(args);
+            config.check(cl);
+            cl.setDefaultValueProvider(config);
+            patternSettings = config.patterns();
+        } catch (IllegalArgumentException e) {
+            return report(e, cl.getErr(), verbose);
+        }
         return cl.execute(args);
     }
+
+    /** The detector thresholds of this run: the defaults, or what the config file set. */
+    static volatile io.chaintrace.core.pattern.PatternSettings patternSettings = io.chaintrace.core.pattern.PatternSettings.defaults();
+
+    @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Config file (Java properties): option defaults as <command>.<option> = value, detector thresholds as"
+                    + " patterns.<setting> = value. Default: $CHAINTRACE_CONFIG, if set.")
+    Path config;
 
     private static int report(Exception e, PrintWriter err, boolean verbose) {
         int code;

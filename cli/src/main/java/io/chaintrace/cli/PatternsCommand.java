@@ -62,7 +62,7 @@ final class PatternsCommand implements Callable<Integer> {
      */
     static long scan(ChainStore cs, Integer from, Integer to, Consumer<Alert> sink) {
         long[] scanned = {0};
-        List<PatternDetector> detectors = Patterns.standard();
+        List<PatternDetector> detectors = Chaintrace.patternSettings.detectors();
         io.chaintrace.core.pattern.RecentLedger ledger = new io.chaintrace.core.pattern.RecentLedger(cs, 200_000);
         Consumer<UtxoTransaction> feed = tx -> {
             scanned[0]++;

@@ -80,6 +80,9 @@ final class TraceCommand implements Callable<Integer> {
         "(Bitcoin forward from outputs or transactions, hops only: amounts, endpoints and the account over the store's compact rows, fast)."})
     String engine;
 
+    @Option(names = "--report", paramLabel = "DIR", description = "Also write the HTML report (and JSON, CSV, GraphML, GEXF) into DIR.")
+    Path report;
+
     @Option(names = "--patterns", description = "Flag laundering patterns on the traced transactions, and cash-outs, bridges and mixers at the endpoints (Bitcoin).")
     boolean patterns;
 
@@ -147,8 +150,12 @@ final class TraceCommand implements Callable<Integer> {
         List<io.chaintrace.core.pattern.Alert> alerts = List.of();
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             result = new UtxoTracer(cs).trace(request);
-            if (patterns) {
-                alerts = io.chaintrace.core.pattern.TracePatterns.of(result, cs);
+            if (patterns || report != null) {
+                alerts = io.chaintrace.core.pattern.TracePatterns.of(result, cs, Chaintrace.patternSettings);
+            }
+            if (report != null) {
+                writeReport(List.of(io.chaintrace.cli.report.CaseReport.bitcoin("Bitcoin " + dir.name().toLowerCase(Locale.ROOT), result,
+                        cs::labelsOf)), alerts, all);
             }
             if (entityLevel) {
                 entityGraph = TraceGraph.of(result, a -> cs.entityOf(a).orElse(a));
@@ -289,6 +296,14 @@ final class TraceCommand implements Callable<Integer> {
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             AccountTrace.Request request = new AccountTrace.Request(seedList, TaintPolicy.named(policy), limits(), stops(), throughEndpoints);
             result = backward ? new AccountBackwardTracer(cs).trace(request) : new AccountTracer(cs).trace(request);
+            if (report != null) {
+                List<io.chaintrace.cli.report.CaseReport.Leg> legs = new ArrayList<>();
+                for (AccountTrace.AssetResult a : result.assets()) {
+                    legs.add(io.chaintrace.cli.report.CaseReport.account("Ethereum " + a.asset().symbol(), policy.toLowerCase(Locale.ROOT), a,
+                            seedList, cs::labelsOf));
+                }
+                writeReport(legs, List.of(), all);
+            }
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seeds", all);
@@ -347,6 +362,29 @@ final class TraceCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** The HTML report and its JSON, CSV, GraphML and GEXF siblings, into --report DIR. */
+    private void writeReport(List<io.chaintrace.cli.report.CaseReport.Leg> legs, List<io.chaintrace.core.pattern.Alert> alerts, List<String> seeds) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("command", "chaintrace trace --store " + store + " " + seeds.stream().map(x -> "--seed " + x).collect(Collectors.joining(" "))
+                + " --policy " + policy + " --direction " + direction + " --hops " + hops
+                + (minAmount != 0 ? " --min-amount " + minAmount : "") + (until != null ? " --until " + until : "")
+                + (since != null ? " --since " + since : "") + (stopAt != null ? " --stop-at " + String.join(",", stopAt) : "")
+                + (throughEndpoints ? " --through-endpoints" : ""));
+        parameters.put("policy", policy.toLowerCase(Locale.ROOT));
+        parameters.put("direction", direction.toLowerCase(Locale.ROOT));
+        parameters.put("maxHops", hops);
+        parameters.put("stopAt", stops().stream().map(LabelCategory::id).toList());
+        parameters.put("seeds", seeds);
+        parameters.put("store", store.toAbsolutePath().toString());
+        parameters.put("patternSettings", Chaintrace.patternSettings.values());
+        List<io.chaintrace.cli.report.CaseReport.AlertRow> rows = alerts.stream().map(a -> io.chaintrace.cli.report.CaseReport.alert(a, legs)).toList();
+        io.chaintrace.cli.report.CaseReport r = new io.chaintrace.cli.report.CaseReport("Trace of " + String.join(", ", seeds),
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), parameters, legs, List.of(), List.of(),
+                rows, List.of("Amounts are exact: satoshi and wei in the store."));
+        io.chaintrace.cli.report.ReportWriter.Written w = io.chaintrace.cli.report.ReportWriter.write(r, report);
+        System.err.println("report: " + w.html().toAbsolutePath());
     }
 
     private static long time(String t) {

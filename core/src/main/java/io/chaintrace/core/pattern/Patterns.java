@@ -9,8 +9,6 @@ public final class Patterns {
 
     /** A fresh set (detectors with windows keep state per run). */
     public static List<PatternDetector> standard() {
-        return List.of(CoinJoinClassifier.standard(), PeelChainDetector.DEFAULT, FanOutDetector.standard(), FanInDetector.standard(),
-                ScatterGatherDetector.standard(), GatherScatterDetector.standard(), PassThroughDetector.standard(), CycleDetector.standard(),
-                DormancyDetector.DEFAULT, new MixerUseDetector(MixerPools.TORNADO), MixerLinkDetector.standard(), new ServiceDetector());
+        return PatternSettings.defaults().detectors();
     }
 }

@@ -20,13 +20,18 @@ public final class TracePatterns {
     }
 
     public static List<Alert> of(TraceResult r, UtxoLedger ledger) {
+        return of(r, ledger, PatternSettings.defaults());
+    }
+
+    /** As {@link #of(TraceResult, UtxoLedger)}, with these detector settings. */
+    public static List<Alert> of(TraceResult r, UtxoLedger ledger, PatternSettings settings) {
         List<UtxoTransaction> txs = new ArrayList<>();
         for (TraceResult.TaintedTransaction t : r.transactions()) {
             ledger.transaction(t.txid()).ifPresent(txs::add);
         }
         txs.sort(Comparator.<UtxoTransaction>comparingInt(t -> t.block().height()).thenComparingInt(UtxoTransaction::position));
         List<Alert> alerts = new ArrayList<>();
-        List<PatternDetector> detectors = Patterns.standard();
+        List<PatternDetector> detectors = settings.detectors();
         RecentLedger recent = new RecentLedger(ledger, 100_000);
         for (UtxoTransaction tx : txs) {
             recent.remember(tx);

@@ -1,0 +1,385 @@
+package io.chaintrace.benchmarks.compare;
+
+import io.chaintrace.core.compact.CompactTracer;
+import io.chaintrace.core.compact.OutputRefs;
+import io.chaintrace.core.compact.PagedChain;
+import io.chaintrace.core.compact.Reachability;
+import io.chaintrace.core.trace.TaintPolicy;
+import io.chaintrace.graph.ChainStore;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.jgrapht.Graph;
+import org.jgrapht.graph.DefaultDirectedWeightedGraph;
+import org.jgrapht.graph.DefaultWeightedEdge;
+import org.jgrapht.traverse.BreadthFirstIterator;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Result;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.graphdb.TransactionTerminatedException;
+
+/**
+ * Chaintrace side by side with what an investigator would use instead, in one run on one machine,
+ * on the same data and the same queries: (a) Neo4j embedded, the transaction graph loaded as
+ * {@code (:Tx {id})-[:SPENT_BY {value}]->(:Tx)} and queried with a Cypher variable-length path;
+ * (b) a plain JGraphT {@code DefaultDirectedWeightedGraph} walked breadth first; (c) Chaintrace's
+ * compact rows read from its RocksDB store. The data: the synthetic chain (seed 42) of about N
+ * transactions, written through the store's ingest path. The queries: forward reachability from a
+ * seed transaction within k hops, k = 1..8, for seeds drawn from the first tenth of the chain; the
+ * three answers are compared, seed by seed and k by k, before anything is timed. Then the poison
+ * and haircut traces, which only Chaintrace expresses as amounts (a poison trace reaches exactly
+ * the reachable set). Prints and writes a Markdown report.
+ *
+ * <pre>benchmarks/compare [--transactions 1000000] [--seeds 50] [--max-hops 8] [--work DIR]</pre>
+ */
+public final class SideBySide {
+    /** What to run. {@code neo4jTimeout}: a Cypher query longer than this is stopped and counted as timed out. */
+    public record Settings(long transactions, int seeds, int maxHops, Path work, Duration neo4jTimeout, long pageCacheBytes) {
+        public static Settings of(String[] args) {
+            Map<String, String> m = new HashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                m.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+            }
+            return new Settings(Long.parseLong(m.getOrDefault("transactions", "1000000").replace("_", "")),
+                    Integer.parseInt(m.getOrDefault("seeds", "50")), Integer.parseInt(m.getOrDefault("max-hops", "8")),
+                    Path.of(m.getOrDefault("work", "compare")), Duration.ofSeconds(Long.parseLong(m.getOrDefault("neo4j-timeout", "20"))),
+                    Long.parseLong(m.getOrDefault("page-cache-mb", "1024")) << 20);
+        }
+    }
+
+    /** Latencies of one system at one k, nanoseconds, one per seed (-1: timed out). */
+    record Latencies(long[] nanos) {
+        long percentile(double p) {
+            long[] done = Arrays.stream(nanos).filter(x -> x >= 0).sorted().toArray();
+            if (done.length == 0) {
+                return -1;
+            }
+            return done[(int) Math.min(done.length - 1, Math.ceil(p * done.length) - 1)];
+        }
+
+        int timeouts() {
+            return (int) Arrays.stream(nanos).filter(x -> x < 0).count();
+        }
+    }
+
+    /** Every figure of a run. */
+    public record Report(Settings settings, long transactions, long edges, Map<String, Double> loadSeconds, Map<String, Long> diskBytes,
+                         Map<String, Long> memoryBytes, Map<String, Map<Integer, Latencies>> latency, Map<Integer, Double> meanReached,
+                         int verified, int unverified, Map<String, Latencies> traces, String markdown) {
+    }
+
+    private SideBySide() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings s = Settings.of(args);
+        Report r = run(s);
+        Path md = s.work().resolve("side-by-side.md");
+        Files.writeString(md, r.markdown());
+        System.out.println(r.markdown());
+        System.out.println("written to " + md.toAbsolutePath());
+    }
+
+    public static Report run(Settings s) throws Exception {
+        Files.createDirectories(s.work());
+        Map<String, Double> load = new LinkedHashMap<>();
+        Map<String, Long> disk = new LinkedHashMap<>();
+        Map<String, Long> memory = new LinkedHashMap<>();
+
+        // Chaintrace: written through the store's ingest path.
+        Path ctStore = s.work().resolve("chaintrace-store");
+        log("writing the synthetic chain of about %,d transactions into Chaintrace's store", s.transactions());
+        ScaleIngest.Figures ingest = ScaleIngest.ingest(s.transactions(), ctStore);
+        load.put("Chaintrace", ingest.seconds());
+        disk.put("Chaintrace", ingest.bytes());
+
+        try (ChainStore cs = ChainStore.openReadOnly(ctStore)) {
+            PagedChain rows = cs.compactRows(Set.of(), s.pageCacheBytes());
+            int n = rows.transactions();
+            // The spend graph, as the peers get it: one edge per spent output, creator -> spender, with the output's value.
+            IntArrayList src = new IntArrayList();
+            IntArrayList dst = new IntArrayList();
+            LongArrayList val = new LongArrayList();
+            new Reachability(rows).spendEdges(n, src, dst, val);
+            log("%,d transactions, %,d spend edges", n, src.size());
+
+            // JGraphT.
+            long heap0 = usedHeap();
+            long t0 = System.nanoTime();
+            Graph<Integer, DefaultWeightedEdge> g = jgrapht(n, src, dst, val);
+            load.put("JGraphT", (System.nanoTime() - t0) / 1e9);
+            memory.put("JGraphT", usedHeap() - heap0);
+            disk.put("JGraphT", 0L);
+
+            // Neo4j.
+            Path neoHome = s.work().resolve("neo4j");
+            ScaleIngest.delete(neoHome);
+            t0 = System.nanoTime();
+            DatabaseManagementService dbms = neo4j(neoHome, s);
+            GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+            loadNeo4j(db, n, src, dst, val);
+            load.put("Neo4j", (System.nanoTime() - t0) / 1e9);
+            dbms.shutdown(); // flushes: the size on disk is what a restart reads
+            disk.put("Neo4j", ScaleIngest.size(neoHome.resolve("data")));
+            dbms = neo4j(neoHome, s);
+            db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+            memory.put("Neo4j", s.pageCacheBytes());
+
+            // Seeds from the first tenth: their value has the whole chain ahead of it.
+            SplittableRandom rnd = new SplittableRandom(42);
+            int[] seeds = new int[s.seeds()];
+            for (int i = 0; i < seeds.length; i++) {
+                seeds[i] = rnd.nextInt(Math.max(1, n / 10));
+            }
+            Reachability reach = new Reachability(rows);
+            GraphDatabaseService neo = db;
+            // Verify: the three answer alike for every seed and k (Neo4j where it finishes in time).
+            int verified = 0;
+            int unverified = 0;
+            Map<Integer, Double> meanReached = new LinkedHashMap<>();
+            for (int k = 1; k <= s.maxHops(); k++) {
+                long reachedSum = 0;
+                for (int seed : seeds) {
+                    int[] ct = sorted(reach.forward(new int[] {seed}, k));
+                    int[] jg = sorted(bfs(g, seed, k));
+                    if (!Arrays.equals(ct, jg)) {
+                        throw new IllegalStateException("JGraphT and Chaintrace disagree from transaction " + seed + " at k = " + k
+                                + ": " + jg.length + " vs " + ct.length);
+                    }
+                    int[] nj = cypher(neo, seed, k, s.neo4jTimeout());
+                    if (nj == null) {
+                        unverified++;
+                    } else {
+                        if (!Arrays.equals(ct, sorted(nj))) {
+                            throw new IllegalStateException("Neo4j and Chaintrace disagree from transaction " + seed + " at k = " + k
+                                    + ": " + nj.length + " vs " + ct.length);
+                        }
+                        verified++;
+                    }
+                    reachedSum += ct.length;
+                }
+                meanReached.put(k, (double) reachedSum / seeds.length);
+                log("k = %d: the three agree (%,d transactions reached on average)", k, reachedSum / seeds.length);
+            }
+
+            // Time: each system, each k, each seed once more (warm: every structure has served the same queries).
+            Map<String, Map<Integer, Latencies>> latency = new LinkedHashMap<>();
+            for (String system : List.of("Chaintrace", "JGraphT", "Neo4j")) {
+                Map<Integer, Latencies> byK = new LinkedHashMap<>();
+                for (int k = 1; k <= s.maxHops(); k++) {
+                    long[] ns = new long[seeds.length];
+                    for (int i = 0; i < seeds.length; i++) {
+                        int seed = seeds[i];
+                        long a = System.nanoTime();
+                        int[] r = switch (system) {
+                            case "Chaintrace" -> reach.forward(new int[] {seed}, k);
+                            case "JGraphT" -> bfs(g, seed, k);
+                            default -> cypher(neo, seed, k, s.neo4jTimeout());
+                        };
+                        ns[i] = r == null ? -1 : System.nanoTime() - a;
+                    }
+                    byK.put(k, new Latencies(ns));
+                }
+                latency.put(system, byK);
+                log("%s timed", system);
+            }
+            // Chaintrace's own cache: what its pages hold after all the queries.
+            memory.put("Chaintrace", rows.cachedBytes());
+
+            // Amounts: poison and haircut, 6 hops, every output of the seed transaction (only Chaintrace has them).
+            Map<String, Latencies> traces = new LinkedHashMap<>();
+            CompactTracer tracer = new CompactTracer(rows);
+            for (String policy : List.of("poison", "haircut")) {
+                long[] ns = new long[seeds.length];
+                for (int i = 0; i < seeds.length; i++) {
+                    OutputRefs refs = allOutputs(rows, seeds[i]);
+                    long a = System.nanoTime();
+                    tracer.forward(refs, TaintPolicy.named(policy), 6);
+                    ns[i] = System.nanoTime() - a;
+                }
+                traces.put(policy, new Latencies(ns));
+            }
+            dbms.shutdown();
+            String md = markdown(s, n, src.size(), load, disk, memory, latency, meanReached, verified, unverified, traces);
+            return new Report(s, n, src.size(), load, disk, memory, latency, meanReached, verified, unverified, traces, md);
+        }
+    }
+
+    /** Every output of one transaction, as trace seeds. */
+    static OutputRefs allOutputs(PagedChain rows, int tx) {
+        int outputs = new Reachability(rows).outputs(tx);
+        int[] t = new int[outputs];
+        int[] v = new int[outputs];
+        for (int i = 0; i < outputs; i++) {
+            t[i] = tx;
+            v[i] = i;
+        }
+        return new OutputRefs(t, v);
+    }
+
+    static Graph<Integer, DefaultWeightedEdge> jgrapht(int n, IntArrayList src, IntArrayList dst, LongArrayList val) {
+        Graph<Integer, DefaultWeightedEdge> g = new DefaultDirectedWeightedGraph<>(DefaultWeightedEdge.class);
+        for (int i = 0; i < n; i++) {
+            g.addVertex(i);
+        }
+        for (int i = 0; i < src.size(); i++) {
+            int a = src.getInt(i);
+            int b = dst.getInt(i);
+            DefaultWeightedEdge e = g.getEdge(a, b);
+            if (e == null) {
+                e = g.addEdge(a, b);
+                g.setEdgeWeight(e, val.getLong(i));
+            } else {
+                // One edge per pair of transactions in this graph type: several outputs spent by one transaction add up.
+                g.setEdgeWeight(e, g.getEdgeWeight(e) + val.getLong(i));
+            }
+        }
+        return g;
+    }
+
+    /** The naive traversal: JGraphT's breadth-first iterator, stopped past depth k. */
+    static int[] bfs(Graph<Integer, DefaultWeightedEdge> g, int seed, int k) {
+        BreadthFirstIterator<Integer, DefaultWeightedEdge> it = new BreadthFirstIterator<>(g, seed);
+        IntArrayList out = new IntArrayList();
+        while (it.hasNext()) {
+            Integer v = it.next();
+            int depth = it.getDepth(v);
+            if (depth > k) {
+                break;
+            }
+            if (depth > 0) {
+                out.add(v.intValue());
+            }
+        }
+        return out.toIntArray();
+    }
+
+    static DatabaseManagementService neo4j(Path home, Settings s) {
+        return new DatabaseManagementServiceBuilder(home)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, s.pageCacheBytes())
+                .build();
+    }
+
+    static void loadNeo4j(GraphDatabaseService db, int n, IntArrayList src, IntArrayList dst, LongArrayList val) {
+        int batch = 50_000;
+        for (int from = 0; from < n; from += batch) {
+            int to = Math.min(n, from + batch) - 1;
+            try (Transaction tx = db.beginTx()) {
+                tx.execute("UNWIND range($from, $to) AS i CREATE (:Tx {id: i})", Map.of("from", from, "to", to)).close();
+                tx.commit();
+            }
+        }
+        try (Transaction tx = db.beginTx()) {
+            tx.execute("CREATE INDEX tx_id IF NOT EXISTS FOR (t:Tx) ON (t.id)").close();
+            tx.commit();
+        }
+        try (Transaction tx = db.beginTx()) {
+            tx.schema().awaitIndexesOnline(10, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        for (int from = 0; from < src.size(); from += batch) {
+            int to = Math.min(src.size(), from + batch);
+            List<List<Long>> rows = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                rows.add(List.of((long) src.getInt(i), (long) dst.getInt(i), val.getLong(i)));
+            }
+            try (Transaction tx = db.beginTx()) {
+                tx.execute("UNWIND $rows AS r MATCH (a:Tx {id: r[0]}) MATCH (b:Tx {id: r[1]}) CREATE (a)-[:SPENT_BY {value: r[2]}]->(b)",
+                        Map.of("rows", rows)).close();
+                tx.commit();
+            }
+            if ((from / batch) % 10 == 0) {
+                log("neo4j: %,d of %,d edges", to, src.size());
+            }
+        }
+    }
+
+    /** The Cypher an analyst would write; null when it ran past the timeout. */
+    static int[] cypher(GraphDatabaseService db, int seed, int k, Duration timeout) {
+        try (Transaction tx = db.beginTx(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+             Result r = tx.execute("MATCH (s:Tx {id: $id})-[:SPENT_BY*1.." + k + "]->(t:Tx) RETURN DISTINCT t.id AS id", Map.of("id", seed))) {
+            IntArrayList out = new IntArrayList();
+            while (r.hasNext()) {
+                out.add(((Number) r.next().get("id")).intValue());
+            }
+            tx.commit();
+            return out.toIntArray();
+        } catch (TransactionTerminatedException e) {
+            return null;
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("timeout") || String.valueOf(e.getMessage()).contains("terminated")) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    static int[] sorted(int[] a) {
+        int[] b = a.clone();
+        Arrays.sort(b);
+        return b;
+    }
+
+    static long usedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static void log(String format, Object... args) {
+        System.err.printf("[%s] %s%n", Instant.now().toString().substring(11, 19), String.format(format, args));
+    }
+
+    static String ms(long nanos) {
+        return nanos < 0 ? "timeout" : nanos < 10_000_000 ? String.format("%.3f", nanos / 1e6) : String.format("%,.0f", nanos / 1e6);
+    }
+
+    static String markdown(Settings s, int n, int edges, Map<String, Double> load, Map<String, Long> disk, Map<String, Long> memory,
+                           Map<String, Map<Integer, Latencies>> latency, Map<Integer, Double> meanReached, int verified, int unverified,
+                           Map<String, Latencies> traces) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("Side by side, %s: %,d transactions, %,d spend edges (synthetic chain, seed 42); %d seeds from the first"
+                + " tenth; k = 1..%d; Neo4j page cache %,d MB, queries stopped after %d s.%n%n", Instant.now().toString().substring(0, 10), n, edges,
+                s.seeds(), s.maxHops(), s.pageCacheBytes() >> 20, s.neo4jTimeout().toSeconds()));
+        sb.append(String.format("Answers compared before timing: %,d (seed, k) pairs equal in all three; %,d where Neo4j timed out (Chaintrace"
+                + " and JGraphT equal there too).%n%n", verified, unverified));
+        sb.append("| | Chaintrace | Neo4j | JGraphT |\n|---|---|---|---|\n");
+        sb.append(String.format("| load (s) | %.1f | %.1f | %.1f |%n", load.get("Chaintrace"), load.get("Neo4j"), load.get("JGraphT")));
+        sb.append(String.format("| on disk (MB) | %,.0f | %,.0f | (in memory) |%n", disk.get("Chaintrace") / 1e6, disk.get("Neo4j") / 1e6));
+        sb.append(String.format("| memory (MB) | %,.0f (page cache in use) | %,.0f (page cache) | %,.0f (heap) |%n", memory.get("Chaintrace") / 1e6,
+                memory.get("Neo4j") / 1e6, memory.get("JGraphT") / 1e6));
+        sb.append(String.format("%nStore size: Neo4j / Chaintrace = **%.2fx**.%n%n", (double) disk.get("Neo4j") / disk.get("Chaintrace")));
+        sb.append("| k | reached (mean) | Chaintrace p50 / p95 (ms) | Neo4j p50 / p95 (ms) | JGraphT p50 / p95 (ms) | Neo4j / Chaintrace (p50) | JGraphT / Chaintrace (p50) | Neo4j timeouts |\n");
+        sb.append("|---|---|---|---|---|---|---|---|\n");
+        for (int k = 1; k <= s.maxHops(); k++) {
+            Latencies c = latency.get("Chaintrace").get(k);
+            Latencies nj = latency.get("Neo4j").get(k);
+            Latencies j = latency.get("JGraphT").get(k);
+            long c50 = Math.max(1, c.percentile(0.5));
+            sb.append(String.format("| %d | %,.0f | %s / %s | %s / %s | %s / %s | %s | %.1fx | %d of %d |%n", k, meanReached.get(k),
+                    ms(c.percentile(0.5)), ms(c.percentile(0.95)), ms(nj.percentile(0.5)), ms(nj.percentile(0.95)), ms(j.percentile(0.5)),
+                    ms(j.percentile(0.95)), nj.percentile(0.5) < 0 ? "-" : String.format("%.0fx", (double) nj.percentile(0.5) / c50),
+                    (double) j.percentile(0.5) / c50, nj.timeouts(), s.seeds()));
+        }
+        sb.append(String.format("%nAmounts (Chaintrace only; Neo4j and a plain graph walk do not express them), 6 hops from every output of"
+                + " the seed transaction: poison p50 %s ms, p95 %s ms; haircut p50 %s ms, p95 %s ms.%n", ms(traces.get("poison").percentile(0.5)),
+                ms(traces.get("poison").percentile(0.95)), ms(traces.get("haircut").percentile(0.5)), ms(traces.get("haircut").percentile(0.95))));
+        return sb.toString();
+    }
+}

@@ -25,7 +25,14 @@ final class SyntheticStores {
         Path dir = root.resolve("synthetic-" + SEED + "-" + edges);
         Path done = dir.resolve("done");
         if (Files.exists(done)) {
-            return dir;
+            try (ChainStore s = ChainStore.openReadOnly(dir)) {
+                return dir;
+            } catch (io.chaintrace.graph.StoreException e) {
+                if (!e.otherVersion()) {
+                    throw e;
+                }
+                System.out.println("[store] " + dir + " was written by another version: writing it again");
+            }
         }
         if (Files.exists(dir)) {
             IngestBenchmark.delete(dir);

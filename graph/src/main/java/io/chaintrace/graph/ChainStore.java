@@ -93,7 +93,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             "address_ids", "addresses", "address_txs", "labels", "checkpoints", "meta",
             "eth_blocks", "transfers", "account_transfers", "assets", "asset_ids", "tx_pages", "owner_labels", "tx_ids", "entity_parents", "eth_gas");
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FORMAT = "chaintrace-store-2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORMAT = "chaintrace-store-3".getBytes(StandardCharsets.US_ASCII);
     private static final int NO_OWNER = -1;
     private static final byte RECEIVED = 1;
     private static final byte SENT = 2;
@@ -473,7 +473,7 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 Map<Integer, Byte> touched = new LinkedHashMap<>();
                 long seq = firstSeq + position;
-                TxPages.Body body = new TxPages.Body(tx.spends().size(), tx.outputs().size(), outputId);
+                TxPages.Body body = new TxPages.Body(seq, tx.spends().size(), tx.outputs().size(), outputId);
                 byte[] txid = tx.txid().bytes();
                 ByteBuffer rec = ByteBuffer.allocate(32 + 4 + 8 + 4 + 4 + 4 + tx.spends().size() * 49);
                 rec.put(block.hash().bytes()).putInt(block.height()).putLong(block.time()).putInt(position)
@@ -993,6 +993,19 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
     }
 
     // ---------------------------------------------------------------- reading
+
+    /** Bytes of table files per column family (RocksDB's {@code rocksdb.total-sst-files-size}): what each part of the store costs on disk. */
+    public Map<String, Long> familySizes() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        try {
+            for (String name : FAMILIES) {
+                m.put(name, Long.parseLong(db.getProperty(cf.get(name), "rocksdb.total-sst-files-size")));
+            }
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "cannot read sizes: " + e.getMessage(), e);
+        }
+        return m;
+    }
 
     public synchronized StoreStats stats() {
         awaitQuietly();

@@ -1,7 +1,6 @@
 package io.chaintrace.graph;
 
 import io.chaintrace.core.compact.PagedChain;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.rocksdb.ColumnFamilyHandle;
@@ -15,17 +14,18 @@ import org.rocksdb.RocksDBException;
  * without reading anything back; a page is one value, read with one look-up.
  *
  * <p>Key: page number (sequence number >>> {@value #SHIFT}). Value: records, each a tag byte and
- * its payload (big-endian). Tag 0, a transaction's body, in sequence order: input count, output
- * count (ints), first output id (long); per input: output id spent (-1 none), funding sequence
- * number (-1 none), value (longs); per output: value (long), owner id (int). Tag 1, a spend: the
- * spent output's transaction as its index in the page (short), output index (int), spending
- * sequence number (long); it always follows the body it refers to.
+ * its payload in unsigned LEB128 varints (numbers are small once taken relative to something the
+ * reader knows: a page holds about half the bytes fixed-width fields took). Tag 0, a transaction's
+ * body, in sequence order: input count, output count, first output id; per input: the transaction's
+ * first output id minus the output id spent (0: none), its own sequence number minus the funding
+ * one (0: none), value; per output: value, owner id + 1 (0: none). Tag 1, a spend: the spent
+ * output's transaction as its index in the page (one byte), output index, the spending sequence
+ * number minus the page's first; it always follows the body it refers to.
  */
 final class TxPages implements PagedChain.PageSource {
-    /** 64 transactions (about 6 KB) a page: narrow traces read little they do not use. */
+    /** 64 transactions (about 3 KB) a page: narrow traces read little they do not use. */
     static final int SHIFT = 6;
     static final int PAGE_SIZE = 1 << SHIFT;
-    private static final int SPEND = 1 + 2 + 4 + 8;
     private static final byte BODY_TAG = 0;
     private static final byte SPEND_TAG = 1;
 
@@ -51,30 +51,131 @@ final class TxPages implements PagedChain.PageSource {
     }
 
     static byte[] spend(long spentSeq, int vout, long spenderSeq) {
-        return ByteBuffer.allocate(SPEND).put(SPEND_TAG).putShort((short) (spentSeq & (PAGE_SIZE - 1))).putInt(vout).putLong(spenderSeq).array();
+        Varints v = new Varints(16);
+        v.tag(SPEND_TAG);
+        v.tag((byte) (spentSeq & (PAGE_SIZE - 1)));
+        v.put(vout);
+        v.put(spenderSeq - (spentSeq & ~(long) (PAGE_SIZE - 1)));
+        return v.bytes();
     }
 
     /** One transaction's body, built input by input and output by output. */
     static final class Body {
-        private final ByteBuffer b;
+        private final Varints b;
+        private final long seq;
+        private final long firstOutput;
+        private int inputsLeft;
+        private int outputsLeft;
 
-        Body(int inputs, int outputs, long firstOutput) {
-            b = ByteBuffer.allocate(1 + 16 + 24 * inputs + 12 * outputs).put(BODY_TAG).putInt(inputs).putInt(outputs).putLong(firstOutput);
+        Body(long seq, int inputs, int outputs, long firstOutput) {
+            this.seq = seq;
+            this.firstOutput = firstOutput;
+            this.inputsLeft = inputs;
+            this.outputsLeft = outputs;
+            b = new Varints(8 + 12 * inputs + 8 * outputs);
+            b.tag(BODY_TAG);
+            b.put(inputs);
+            b.put(outputs);
+            b.put(firstOutput);
         }
 
         void input(long outputId, long fundingSeq, long value) {
-            b.putLong(outputId).putLong(fundingSeq).putLong(value);
+            inputsLeft--;
+            b.put(outputId < 0 ? 0 : firstOutput - outputId);
+            b.put(fundingSeq < 0 ? 0 : seq - fundingSeq);
+            b.put(value);
         }
 
         void output(long value, int owner) {
-            b.putLong(value).putInt(owner);
+            outputsLeft--;
+            b.put(value);
+            b.put(owner + 1L);
         }
 
         byte[] encode() {
-            if (b.hasRemaining()) {
+            if (inputsLeft != 0 || outputsLeft != 0) {
                 throw new IllegalStateException("transaction body incomplete");
             }
-            return b.array();
+            return b.bytes();
+        }
+    }
+
+    /** Unsigned LEB128 into a growing array. */
+    static final class Varints {
+        private byte[] a;
+        private int n;
+
+        Varints(int capacity) {
+            a = new byte[Math.max(8, capacity)];
+        }
+
+        void tag(byte t) {
+            ensure(1);
+            a[n++] = t;
+        }
+
+        void put(long v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("varints are unsigned: " + v);
+            }
+            ensure(10);
+            while ((v & ~0x7fL) != 0) {
+                a[n++] = (byte) ((v & 0x7f) | 0x80);
+                v >>>= 7;
+            }
+            a[n++] = (byte) v;
+        }
+
+        private void ensure(int more) {
+            if (n + more > a.length) {
+                a = Arrays.copyOf(a, Math.max(a.length * 2, n + more));
+            }
+        }
+
+        byte[] bytes() {
+            return n == a.length ? a : Arrays.copyOf(a, n);
+        }
+    }
+
+    /** Reads varints from a page value. */
+    private static final class Reader {
+        private final byte[] a;
+        int pos;
+
+        Reader(byte[] a) {
+            this.a = a;
+        }
+
+        boolean more() {
+            return pos < a.length;
+        }
+
+        byte tag() {
+            return a[pos++];
+        }
+
+        long next() {
+            long v = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = a[pos++];
+                v |= (long) (b & 0x7f) << shift;
+                shift += 7;
+            } while (b < 0);
+            return v;
+        }
+
+        int nextInt() {
+            return (int) next();
+        }
+
+        void skip(int varints) {
+            for (int k = 0; k < varints; k++) {
+                while (a[pos++] < 0) {
+                    // continuation bytes
+                }
+            }
         }
     }
 
@@ -99,18 +200,19 @@ final class TxPages implements PagedChain.PageSource {
 
     private PagedChain.Page decode(int page, byte[] records) {
         int firstTx = page << SHIFT;
-        ByteBuffer b = ByteBuffer.wrap(records);
+        Reader b = new Reader(records);
         int txs = 0;
         int ins = 0;
         int outs = 0;
-        while (b.hasRemaining()) {
-            if (b.get() == SPEND_TAG) {
-                b.position(b.position() + SPEND - 1);
+        while (b.more()) {
+            if (b.tag() == SPEND_TAG) {
+                b.pos++; // index in the page
+                b.skip(2);
                 continue;
             }
-            int ni = b.getInt();
-            int no = b.getInt();
-            b.position(b.position() + 8 + 24 * ni + 12 * no);
+            int ni = b.nextInt();
+            int no = b.nextInt();
+            b.skip(1 + 3 * ni + 2 * no);
             txs++;
             ins += ni;
             outs += no;
@@ -125,33 +227,36 @@ final class TxPages implements PagedChain.PageSource {
         int[] inSource = new int[ins];
         long[] inValue = new long[ins];
         int[] inTx = new int[ins];
-        b.rewind();
+        b.pos = 0;
         int o = 0;
         int i = 0;
         int t = 0;
-        while (b.hasRemaining()) {
-            if (b.get() == SPEND_TAG) {
+        while (b.more()) {
+            if (b.tag() == SPEND_TAG) {
                 // A spend always follows the body of the transaction it spends from: its outputs are placed.
-                int local = b.getShort() & 0xffff;
-                int vout = b.getInt();
-                spender[outStart[local] + vout] = compactId(b.getLong());
+                int local = b.a[b.pos++] & 0xff;
+                int vout = b.nextInt();
+                spender[outStart[local] + vout] = compactId(firstTx + b.next());
                 continue;
             }
-            int ni = b.getInt();
-            int no = b.getInt();
-            long first = b.getLong();
+            int ni = b.nextInt();
+            int no = b.nextInt();
+            long first = b.next();
             compactId(first + no);
+            long seq = firstTx + t;
             firstOutput[t] = (int) first;
             inStart[t] = i;
             outStart[t] = o;
             for (int k = 0; k < ni; k++, i++) {
-                inSource[i] = compactId(b.getLong());
-                inTx[i] = compactId(b.getLong());
-                inValue[i] = b.getLong();
+                long spent = b.next();
+                long funding = b.next();
+                inSource[i] = spent == 0 ? -1 : compactId(first - spent);
+                inTx[i] = funding == 0 ? -1 : compactId(seq - funding);
+                inValue[i] = b.next();
             }
             for (int k = 0; k < no; k++, o++) {
-                outValue[o] = b.getLong();
-                outOwner[o] = b.getInt();
+                outValue[o] = b.next();
+                outOwner[o] = (int) (b.next() - 1);
             }
             t++;
             outStart[t] = o;

@@ -128,6 +128,9 @@ public final class CompactTracer {
         }
         boolean poison = policy instanceof PoisonPolicy;
         boolean haircut = policy instanceof HaircutPolicy;
+        long[] weights = new long[16];
+        long[] shares = new long[16];
+        long[] remainders = new long[16];
         while (!waiting.isEmpty()) {
             int t = waiting.take();
             int h = hop.get(t);
@@ -186,10 +189,15 @@ public final class CompactTracer {
                     fees += fee;
                 }
             } else if (haircut) {
-                long[] weights = new long[n + 1];
+                // Scratch reused from transaction to transaction: the split allocates nothing.
+                if (weights.length < n + 1) {
+                    weights = new long[2 * (n + 1)];
+                    shares = new long[weights.length];
+                    remainders = new long[weights.length];
+                }
                 System.arraycopy(row.outValue, o0, weights, 0, n);
                 weights[n] = fee;
-                long[] shares = HaircutPolicy.split(taintIn, weights);
+                HaircutPolicy.split(taintIn, weights, n + 1, shares, remainders);
                 for (int j = 0; j < n; j++) {
                     if (shares[j] > 0) {
                         taint.set(row.outputId(o0 + j), shares[j]);

@@ -55,20 +55,33 @@ public final class HaircutPolicy implements TaintPolicy {
      * With no weight at all the taint stays on the last slice.
      */
     public static long[] split(long taint, long[] weights) {
-        int n = weights.length;
-        long[] share = new long[n];
+        long[] share = new long[weights.length];
+        split(taint, weights, weights.length, share, new long[weights.length]);
+        return share;
+    }
+
+    /**
+     * As {@link #split(long, long[])} over the first {@code n} weights, into {@code share} (and
+     * {@code remainder} as scratch), so that a tracer splitting millions of transactions allocates
+     * nothing per transaction. Value that is wholly tainted is copied, not divided.
+     */
+    public static void split(long taint, long[] weights, int n, long[] share, long[] remainder) {
+        java.util.Arrays.fill(share, 0, n, 0L);
         if (taint == 0 || n == 0) {
-            return share;
+            return;
         }
         long total = 0;
-        for (long w : weights) {
-            total = Math.addExact(total, w);
+        for (int i = 0; i < n; i++) {
+            total = Math.addExact(total, weights[i]);
         }
         if (total == 0) {
             share[n - 1] = taint;
-            return share;
+            return;
         }
-        long[] remainder = new long[n];
+        if (taint == total) {
+            System.arraycopy(weights, 0, share, 0, n);
+            return;
+        }
         long assigned = 0;
         for (int i = 0; i < n; i++) {
             long w = weights[i];
@@ -100,6 +113,5 @@ public final class HaircutPolicy implements TaintPolicy {
             remainder[best] = 0;
             share[best]++;
         }
-        return share;
     }
 }

@@ -194,17 +194,24 @@ final class DemoCommand implements Callable<Integer> {
 
     private void printSummary(CaseReport r) {
         for (CaseReport.Leg l : r.legs()) {
-            System.out.printf("  %s, %s: %s %s seeded%n", l.name(), l.policy(), l.seededDisplay(), l.asset());
+            System.out.printf("  %s, %s: %s %s seeded%n", l.name(), l.policy(), grouped(l.seededDisplay()), l.asset());
             for (CaseReport.Endpoint e : l.endpoints()) {
-                System.out.printf("      %-24s %-9s %18s %s%n", e.entity(), e.category(), e.display(), l.asset());
+                System.out.printf("      %-24s %-9s %18s %s%n", e.entity(), e.category(), grouped(e.display()), l.asset());
             }
             String held = l.account().getOrDefault("still unspent", l.account().get("still held by traced addresses"));
-            System.out.printf("      %-34s %18s %s%n", "still held by the thief", held, l.asset());
+            System.out.printf("      %-34s %18s %s%n", "still held by the thief", grouped(held), l.asset());
         }
         long onTrace = r.alerts().stream().filter(CaseReport.AlertRow::onTrace).count();
         Map<String, Long> byPattern = new java.util.TreeMap<>();
         r.alerts().stream().filter(CaseReport.AlertRow::onTrace).forEach(a -> byPattern.merge(a.pattern(), 1L, Long::sum));
         System.out.printf("  patterns on the trace: %d %s%n", onTrace, byPattern);
+    }
+
+    /** An exact decimal with thousands separators (the digits are not rounded). */
+    static String grouped(String decimal) {
+        int dot = decimal.indexOf('.');
+        String whole = dot < 0 ? decimal : decimal.substring(0, dot);
+        return String.format("%,d", new java.math.BigInteger(whole)) + (dot < 0 ? "" : decimal.substring(dot));
     }
 
     /** The demo's own store is rebuilt on every run; refuses a directory that is not a store. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +26,8 @@ import org.jgrapht.nio.graphml.GraphMLExporter;
  */
 public final class ReportWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** cytoscape.js, from its WebJar. */
-    static final String CYTOSCAPE = "META-INF/resources/webjars/cytoscape/3.33.1/dist/cytoscape.min.js";
+    /** The WebJar's own record of its version, which names the folder cytoscape.js is in. */
+    static final String CYTOSCAPE_POM = "META-INF/maven/org.webjars.npm/cytoscape/pom.properties";
 
     /** The files written. */
     public record Written(Path html, Path json, Path edgesCsv, Path endpointsCsv, Path graphml, Path gexf) {
@@ -73,7 +72,10 @@ public final class ReportWriter {
     /** The page: the template with cytoscape.js and the report's JSON inlined. */
     public static String html(CaseReport report) throws IOException {
         String template = resource(ReportWriter.class.getClassLoader(), "io/chaintrace/cli/report/report.html");
-        String cytoscape = resource(ReportWriter.class.getClassLoader(), CYTOSCAPE);
+        java.util.Properties webjar = new java.util.Properties();
+        webjar.load(new java.io.StringReader(resource(ReportWriter.class.getClassLoader(), CYTOSCAPE_POM)));
+        String cytoscape = resource(ReportWriter.class.getClassLoader(),
+                "META-INF/resources/webjars/cytoscape/" + webjar.getProperty("version") + "/dist/cytoscape.min.js");
         // Inside <script>, only "</" can end the element early; JSON allows "<\/" for it.
         String data = json(report).replace("</", "<\\/");
         return template.replace("{{TITLE}}", escape(report.title())).replace("{{CYTOSCAPE}}", cytoscape).replace("{{DATA}}", data);
@@ -217,11 +219,5 @@ public final class ReportWriter {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    static String toGraphml(CaseReport r) {
-        StringWriter w = new StringWriter();
-        graphml(r, w);
-        return w.toString();
     }
 }

@@ -222,14 +222,26 @@ final class BatchCommand implements Callable<Integer> {
                         continue;
                     }
                     done.add(s.id()); // a seed listed twice is traced once
+                    // Never block on a queue nobody drains: a worker that failed ends the run.
+                    while (!queue.offer(s, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        if (!crashed.isEmpty()) {
+                            break;
+                        }
+                    }
                     if (!crashed.isEmpty()) {
                         break;
                     }
-                    queue.put(s);
                 }
             } finally {
+                if (!crashed.isEmpty()) {
+                    queue.clear();
+                }
                 for (int i = 0; i < n; i++) {
-                    queue.put(end);
+                    while (!queue.offer(end, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        if (!crashed.isEmpty()) {
+                            queue.clear();
+                        }
+                    }
                 }
                 for (Thread t : workers) {
                     t.join();
@@ -249,22 +261,8 @@ final class BatchCommand implements Callable<Integer> {
 
     private Map<String, Object> trace(ChainStore cs, CompactTracer tracer, SeedLine s, TaintPolicy p, Set<LabelCategory> stops,
                                       Map<Integer, String> entities, Counter edges) {
-        Seed seed = Seed.parse(s.seed());
-        List<Outpoint> outs = switch (seed) {
-            case Seed.OutpointSeed o -> List.of(o.outpoint());
-            case Seed.TransactionSeed t -> cs.transaction(t.txid()).orElseThrow(() -> notFound("transaction " + t.txid())).outputs().stream()
-                    .map(o -> new Outpoint(t.txid(), o.index())).toList();
-            default -> throw new IllegalArgumentException("batch seeds are outputs (txid:vout) or transactions (txid), not " + s.seed());
-        };
-        int[] tx = new int[outs.size()];
-        int[] vout = new int[outs.size()];
-        for (int i = 0; i < outs.size(); i++) {
-            Outpoint op = outs.get(i);
-            ChainStore.RowRef r = cs.rowOf(op).orElseThrow(() -> notFound("output " + op));
-            tx[i] = r.tx();
-            vout[i] = r.vout();
-        }
-        CompactTracer.Result r = tracer.forward(new OutputRefs(tx, vout), p, hops);
+        OutputRefs refs = outputRefs(cs, List.of(Seed.parse(s.seed())));
+        CompactTracer.Result r = tracer.forward(refs, p, hops);
         edges.increment(r.edgesVisited());
         Map<String, Long> byEntity = new TreeMap<>();
         r.endpointTaint().forEach((owner, amount) -> byEntity.merge(entities.computeIfAbsent(owner, o -> entity(cs, o, stops)), amount, Long::sum));
@@ -283,12 +281,36 @@ final class BatchCommand implements Callable<Integer> {
         return m;
     }
 
+    /** The compact engine's seeds: outputs ({@code txid:vout}) and transactions (all their outputs), found in the store. */
+    static OutputRefs outputRefs(ChainStore cs, List<Seed> seeds) {
+        List<Outpoint> outs = new ArrayList<>();
+        for (Seed seed : seeds) {
+            switch (seed) {
+                case Seed.OutpointSeed o -> outs.add(o.outpoint());
+                case Seed.TransactionSeed t -> cs.transaction(t.txid()).orElseThrow(() -> notFound("transaction " + t.txid())).outputs()
+                        .forEach(o -> outs.add(new Outpoint(t.txid(), o.index())));
+                default -> throw new IllegalArgumentException("the compact engine takes outputs (txid:vout) or transactions (txid) as seeds, not "
+                        + seed);
+            }
+        }
+        int[] tx = new int[outs.size()];
+        int[] vout = new int[outs.size()];
+        for (int i = 0; i < outs.size(); i++) {
+            Outpoint op = outs.get(i);
+            ChainStore.RowRef r = cs.rowOf(op).orElseThrow(() -> notFound("output " + op));
+            tx[i] = r.tx();
+            vout[i] = r.vout();
+        }
+        return new OutputRefs(tx, vout);
+    }
+
     private static io.chaintrace.core.trace.UtxoTracer.SeedNotFoundException notFound(String what) {
         return new io.chaintrace.core.trace.UtxoTracer.SeedNotFoundException(what + " is not in the store (ingest the blocks that hold it:"
                 + " chaintrace ingest btc-blocks <blocks dir> --store DIR)");
     }
 
-    private static String entity(ChainStore cs, int owner, Set<LabelCategory> stops) {
+    /** What to call an endpoint owner: its most confident label's entity among the stop categories, else its address. */
+    static String entity(ChainStore cs, int owner, Set<LabelCategory> stops) {
         Address a = cs.address(owner);
         return cs.labelsOf(a).stream().filter(l -> stops.contains(l.category())).max(java.util.Comparator.comparingDouble(Label::confidence))
                 .map(Label::entity).orElse(a.text());

@@ -207,33 +207,10 @@ final class TraceCommand implements Callable<Integer> {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
-            List<Integer> tx = new ArrayList<>();
-            List<Integer> vout = new ArrayList<>();
-            for (Seed s : parsed) {
-                List<io.chaintrace.core.model.Outpoint> outs = switch (s) {
-                    case Seed.OutpointSeed o -> List.of(o.outpoint());
-                    case Seed.TransactionSeed t -> cs.transaction(t.txid()).orElseThrow(() -> new UtxoTracer.SeedNotFoundException(
-                            "transaction " + t.txid() + " is not in the store")).outputs().stream()
-                            .map(o -> new io.chaintrace.core.model.Outpoint(t.txid(), o.index())).toList();
-                    default -> throw new IllegalArgumentException("--engine compact takes outputs (txid:vout) and transactions as seeds, not " + s);
-                };
-                for (io.chaintrace.core.model.Outpoint op : outs) {
-                    ChainStore.RowRef r = cs.rowOf(op).orElseThrow(() -> new UtxoTracer.SeedNotFoundException("output " + op + " is not in the store"));
-                    tx.add(r.tx());
-                    vout.add(r.vout());
-                }
-            }
             io.chaintrace.core.compact.CompactTracer.Result r = new io.chaintrace.core.compact.CompactTracer(cs.compactRows(stops(), 256L << 20))
-                    .forward(new io.chaintrace.core.compact.OutputRefs(tx.stream().mapToInt(Integer::intValue).toArray(),
-                            vout.stream().mapToInt(Integer::intValue).toArray()), TaintPolicy.named(policy), hops);
+                    .forward(BatchCommand.outputRefs(cs, parsed), TaintPolicy.named(policy), hops);
             Map<String, Long> byEntity = new java.util.TreeMap<>();
-            r.endpointTaint().forEach((owner, amount) -> {
-                Address a = cs.address(owner);
-                String entity = cs.labelsOf(a).stream().filter(l -> stops().contains(l.category()))
-                        .max(java.util.Comparator.comparingDouble(io.chaintrace.core.model.Label::confidence))
-                        .map(io.chaintrace.core.model.Label::entity).orElse(a.text());
-                byEntity.merge(entity, amount, Long::sum);
-            });
+            r.endpointTaint().forEach((owner, amount) -> byEntity.merge(BatchCommand.entity(cs, owner, stops()), amount, Long::sum));
             m.put("seeds", parsed.stream().map(Object::toString).toList());
             m.put("policy", policy.toLowerCase(Locale.ROOT));
             m.put("direction", "forward");

@@ -171,7 +171,7 @@ class BatchTest {
         assertTrue(errors.get("absent").contains("is not in the store (ingest the blocks that hold it"), errors.get("absent"));
         assertTrue(errors.get("bad.jsonl line 4").contains("bad.jsonl line 4: not JSON"), errors.toString());
         assertTrue(errors.get("bad.jsonl line 5").contains("no \"seed\" field"), errors.toString());
-        assertTrue(errors.get("eth").contains("batch seeds are outputs (txid:vout) or transactions (txid)"), errors.get("eth"));
+        assertTrue(errors.get("eth").contains("the compact engine takes outputs (txid:vout) or transactions (txid) as seeds"), errors.get("eth"));
         assertTrue(r.err().contains("1 seeds traced, 5 failed"), r.err());
     }
 

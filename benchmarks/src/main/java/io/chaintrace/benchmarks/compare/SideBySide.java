@@ -147,6 +147,21 @@ public final class SideBySide {
             db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
             memory.put("Neo4j", s.pageCacheBytes());
 
+            // Neo4j with what Chaintrace's store holds, in the model people load Bitcoin into it with:
+            // (:Tx {id, txid, height, time})-[:OUT {vout}]->(:Output {id, value})-[:IN]->(:Tx), (:Output)-[:LOCKED]->(:Address {id, address}).
+            Path utxoHome = s.work().resolve("neo4j-utxo");
+            ScaleIngest.delete(utxoHome);
+            t0 = System.nanoTime();
+            DatabaseManagementService utxoDbms = neo4j(utxoHome, s);
+            loadNeo4jUtxo(utxoDbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME), cs);
+            load.put("Neo4j UTXO", (System.nanoTime() - t0) / 1e9);
+            utxoDbms.shutdown();
+            disk.put("Neo4j UTXO", ScaleIngest.size(utxoHome.resolve("data")));
+            disk.put("Neo4j UTXO store", ScaleIngest.size(utxoHome.resolve("data").resolve("databases")));
+            utxoDbms = neo4j(utxoHome, s);
+            GraphDatabaseService utxo = utxoDbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+            memory.put("Neo4j UTXO", s.pageCacheBytes());
+
             // Seeds from the first tenth: their value has the whole chain ahead of it.
             SplittableRandom rnd = new SplittableRandom(42);
             int[] seeds = new int[s.seeds()];
@@ -161,6 +176,8 @@ public final class SideBySide {
             // The smallest k at which Neo4j ran out of time per seed: deeper queries from it are not run (they only grow).
             int[] neoLimit = new int[seeds.length];
             Arrays.fill(neoLimit, Integer.MAX_VALUE);
+            int[] utxoLimit = new int[seeds.length];
+            Arrays.fill(utxoLimit, Integer.MAX_VALUE);
             Map<Integer, Double> meanReached = new LinkedHashMap<>();
             for (int k = 1; k <= s.maxHops(); k++) {
                 long reachedSum = 0;
@@ -183,6 +200,17 @@ public final class SideBySide {
                         }
                         verified++;
                     }
+                    int[] nu = k >= utxoLimit[si] ? null : cypherUtxo(utxo, seed, k, s.neo4jTimeout());
+                    if (nu == null) {
+                        utxoLimit[si] = Math.min(utxoLimit[si], k);
+                        unverified++;
+                    } else {
+                        if (!Arrays.equals(ct, sorted(nu))) {
+                            throw new IllegalStateException("Neo4j (UTXO model) and Chaintrace disagree from transaction " + seed + " at k = " + k
+                                    + ": " + nu.length + " vs " + ct.length);
+                        }
+                        verified++;
+                    }
                     reachedSum += ct.length;
                 }
                 meanReached.put(k, (double) reachedSum / seeds.length);
@@ -191,7 +219,7 @@ public final class SideBySide {
 
             // Time: each system, each k, each seed once more (warm: every structure has served the same queries).
             Map<String, Map<Integer, Latencies>> latency = new LinkedHashMap<>();
-            for (String system : List.of("Chaintrace", "JGraphT", "Neo4j")) {
+            for (String system : List.of("Chaintrace", "JGraphT", "Neo4j", "Neo4j UTXO")) {
                 Map<Integer, Latencies> byK = new LinkedHashMap<>();
                 for (int k = 1; k <= s.maxHops(); k++) {
                     long[] ns = new long[seeds.length];
@@ -201,7 +229,8 @@ public final class SideBySide {
                         int[] r = switch (system) {
                             case "Chaintrace" -> reach.forward(new int[] {seed}, k);
                             case "JGraphT" -> bfs(g, seed, k);
-                            default -> k >= neoLimit[i] ? null : cypher(neo, seed, k, s.neo4jTimeout());
+                            case "Neo4j" -> k >= neoLimit[i] ? null : cypher(neo, seed, k, s.neo4jTimeout());
+                            default -> k >= utxoLimit[i] ? null : cypherUtxo(utxo, seed, k, s.neo4jTimeout());
                         };
                         ns[i] = r == null ? -1 : System.nanoTime() - a;
                     }
@@ -227,6 +256,7 @@ public final class SideBySide {
                 traces.put(policy, new Latencies(ns));
             }
             dbms.shutdown();
+            utxoDbms.shutdown();
             String md = markdown(s, n, src.size(), load, disk, memory, latency, meanReached, verified, unverified, traces);
             return new Report(s, n, src.size(), load, disk, memory, latency, meanReached, verified, unverified, traces, md);
         }
@@ -320,6 +350,94 @@ public final class SideBySide {
         }
     }
 
+    /** Loads every transaction of the store in the usual UTXO model, with the indexes an investigator's look-ups need. */
+    static void loadNeo4jUtxo(GraphDatabaseService db, ChainStore cs) {
+        try (Transaction tx = db.beginTx()) {
+            for (String index : List.of("FOR (t:Tx) ON (t.id)", "FOR (t:Tx) ON (t.txid)", "FOR (o:Output) ON (o.id)", "FOR (a:Address) ON (a.id)",
+                    "FOR (a:Address) ON (a.address)")) {
+                tx.execute("CREATE INDEX IF NOT EXISTS " + index).close();
+            }
+            tx.commit();
+        }
+        try (Transaction tx = db.beginTx()) {
+            tx.schema().awaitIndexesOnline(10, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        Map<String, Integer> addresses = new HashMap<>();
+        int[] seq = {0};
+        long[] outputId = {0};
+        List<Map<String, Object>> txs = new ArrayList<>();
+        List<Map<String, Object>> outs = new ArrayList<>();
+        List<Map<String, Object>> newAddresses = new ArrayList<>();
+        List<List<Long>> spends = new ArrayList<>();
+        Runnable flush = () -> {
+            try (Transaction tx = db.beginTx()) {
+                tx.execute("UNWIND $rows AS r CREATE (:Address {id: r.id, address: r.address})", Map.of("rows", newAddresses)).close();
+                tx.execute("UNWIND $rows AS r CREATE (:Tx {id: r.id, txid: r.txid, height: r.height, time: r.time})", Map.of("rows", txs)).close();
+                tx.execute("UNWIND $rows AS r MATCH (t:Tx {id: r.tx}) CREATE (t)-[:OUT {vout: r.vout}]->(o:Output {id: r.id, value: r.value})"
+                        + " WITH o, r WHERE r.owner >= 0 MATCH (a:Address {id: r.owner}) CREATE (o)-[:LOCKED]->(a)", Map.of("rows", outs)).close();
+                tx.execute("UNWIND $rows AS r MATCH (o:Output {id: r[0]}) MATCH (t:Tx {id: r[1]}) CREATE (o)-[:IN]->(t)", Map.of("rows", spends))
+                        .close();
+                tx.commit();
+            }
+            txs.clear();
+            outs.clear();
+            newAddresses.clear();
+            spends.clear();
+        };
+        cs.forEachTransaction(t -> {
+            int id = seq[0]++;
+            txs.add(Map.of("id", id, "txid", t.txid().hex(), "height", t.block().height(), "time", t.block().time()));
+            for (var in : t.inputs()) {
+                if (in.status() == io.chaintrace.core.model.InputStatus.RESOLVED) {
+                    ChainStore.RowRef r = cs.rowOf(in.prevout()).orElseThrow();
+                    spends.add(List.of((long) r.output(), (long) id));
+                }
+            }
+            for (var o : t.outputs()) {
+                int owner = -1;
+                if (o.owner().isPresent()) {
+                    String a = o.owner().get().text();
+                    Integer known = addresses.get(a);
+                    if (known == null) {
+                        known = addresses.size();
+                        addresses.put(a, known);
+                        newAddresses.add(Map.of("id", known, "address", a));
+                    }
+                    owner = known;
+                }
+                outs.add(Map.of("tx", id, "vout", o.index(), "id", outputId[0] + o.index(), "value", o.value(), "owner", owner));
+            }
+            outputId[0] += t.outputs().size();
+            if (txs.size() >= 20_000) {
+                flush.run();
+                if (id % 200_000 < 20_000) {
+                    log("neo4j (UTXO model): %,d transactions", id + 1);
+                }
+            }
+        });
+        flush.run();
+    }
+
+    /** Reachability in the UTXO model: a hop is an output and the transaction spending it. */
+    static int[] cypherUtxo(GraphDatabaseService db, int seed, int k, Duration timeout) {
+        try (Transaction tx = db.beginTx(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+             Result r = tx.execute("MATCH (s:Tx {id: $id})-[:OUT|IN*2.." + (2 * k) + "]->(t:Tx) RETURN DISTINCT t.id AS id", Map.of("id", seed))) {
+            IntArrayList out = new IntArrayList();
+            while (r.hasNext()) {
+                out.add(((Number) r.next().get("id")).intValue());
+            }
+            tx.commit();
+            return out.toIntArray();
+        } catch (TransactionTerminatedException e) {
+            return null;
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("timeout") || String.valueOf(e.getMessage()).contains("terminated")) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** The Cypher an analyst would write; null when it ran past the timeout. */
     static int[] cypher(GraphDatabaseService db, int seed, int k, Duration timeout) {
         try (Transaction tx = db.beginTx(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -368,36 +486,46 @@ public final class SideBySide {
         sb.append(String.format("Side by side, %s: %,d transactions, %,d spend edges (synthetic chain, seed 42); %d seeds from the first"
                 + " tenth; k = 1..%d; Neo4j page cache %,d MB, queries stopped after %d s.%n%n", Instant.now().toString().substring(0, 10), n, edges,
                 s.seeds(), s.maxHops(), s.pageCacheBytes() >> 20, s.neo4jTimeout().toSeconds()));
-        sb.append(String.format("Answers compared before timing: %,d (seed, k) pairs equal in all three; %,d where Neo4j timed out (Chaintrace"
-                + " and JGraphT equal there too).%n%n", verified, unverified));
-        sb.append("| | Chaintrace | Neo4j | JGraphT |\n|---|---|---|---|\n");
-        sb.append(String.format("| load (s) | %.1f | %.1f | %.1f |%n", load.get("Chaintrace"), load.get("Neo4j"), load.get("JGraphT")));
-        sb.append(String.format("| on disk, all (MB) | %,.0f | %,.0f | (in memory) |%n", disk.get("Chaintrace") / 1e6, disk.get("Neo4j") / 1e6));
-        sb.append(String.format("| on disk, the data the queries read (MB) | %,.1f (trace rows) | %,.1f (store files; + %,.0f transaction logs) | |%n",
-                disk.get("Chaintrace trace rows") / 1e6, disk.get("Neo4j store") / 1e6, disk.get("Neo4j transaction logs") / 1e6));
-        sb.append(String.format("| memory (MB) | %,.0f (page cache in use) | %,.0f (page cache) | %,.0f (heap) |%n", memory.get("Chaintrace") / 1e6,
-                memory.get("Neo4j") / 1e6, memory.get("JGraphT") / 1e6));
-        sb.append(String.format("%nStore size, like for like (Neo4j holds the spend graph with values; Chaintrace's trace rows hold that and"
-                + " owners, input values and unspent outputs): Neo4j store / Chaintrace trace rows = **%.1fx**; with Neo4j's transaction logs"
-                + " %.1fx. All on disk: Neo4j / Chaintrace = %.2fx (Chaintrace's store also keeps what Neo4j was not given: txids, addresses,"
-                + " per-address index, full transaction records).%n%n",
-                (double) disk.get("Neo4j store") / disk.get("Chaintrace trace rows"), (double) disk.get("Neo4j") / disk.get("Chaintrace trace rows"),
-                (double) disk.get("Neo4j") / disk.get("Chaintrace")));
-        sb.append("| k | reached (mean) | Chaintrace p50 / p95 (ms) | Neo4j p50 / p95 (ms) | JGraphT p50 / p95 (ms) | Neo4j / Chaintrace (p50) | JGraphT / Chaintrace (p50) | Neo4j timeouts |\n");
-        sb.append("|---|---|---|---|---|---|---|---|\n");
+        sb.append(String.format("Answers compared before timing: %,d (seed, k, Neo4j model) triples equal to Chaintrace's and JGraphT's; %,d where"
+                + " Neo4j timed out (Chaintrace and JGraphT equal there too).%n%n", verified, unverified));
+        sb.append("| | Chaintrace | Neo4j, spend graph | Neo4j, UTXO model | JGraphT |\n|---|---|---|---|---|\n");
+        sb.append(String.format("| what it holds | everything ingested: txids, addresses, indexes, compact rows | transactions (ids) and spends with"
+                + " values | transactions (txid, height, time), outputs (value), addresses, spends; indexes on ids, txid, address | the spend graph |%n"));
+        sb.append(String.format("| load (s) | %.1f | %.1f | %.1f | %.1f |%n", load.get("Chaintrace"), load.get("Neo4j"), load.get("Neo4j UTXO"),
+                load.get("JGraphT")));
+        sb.append(String.format("| on disk, all (MB) | %,.0f | %,.0f | %,.0f | (in memory) |%n", disk.get("Chaintrace") / 1e6, disk.get("Neo4j") / 1e6,
+                disk.get("Neo4j UTXO") / 1e6));
+        sb.append(String.format("| on disk, store files without transaction logs (MB) | %,.0f | %,.1f | %,.0f | |%n", disk.get("Chaintrace") / 1e6,
+                disk.get("Neo4j store") / 1e6, disk.get("Neo4j UTXO store") / 1e6));
+        sb.append(String.format("| on disk, what the reachability queries read (MB) | %,.1f (compact rows) | %,.1f | | |%n",
+                disk.get("Chaintrace trace rows") / 1e6, disk.get("Neo4j store") / 1e6));
+        sb.append(String.format("| memory (MB) | %,.0f (pages cached after all queries) | %,.0f (page cache) | %,.0f (page cache) | %,.0f (heap) |%n",
+                memory.get("Chaintrace") / 1e6, memory.get("Neo4j") / 1e6, memory.get("Neo4j UTXO") / 1e6, memory.get("JGraphT") / 1e6));
+        sb.append(String.format("%nStore size: Neo4j (UTXO model, same information) / Chaintrace = **%.1fx** all on disk, %.1fx store files alone."
+                + " Spend graph only: Neo4j's store files / Chaintrace's compact rows = %.1fx (%.1fx with Neo4j's transaction logs).%n%n",
+                (double) disk.get("Neo4j UTXO") / disk.get("Chaintrace"), (double) disk.get("Neo4j UTXO store") / disk.get("Chaintrace"),
+                (double) disk.get("Neo4j store") / disk.get("Chaintrace trace rows"), (double) disk.get("Neo4j") / disk.get("Chaintrace trace rows")));
+        sb.append("| k | reached (mean) | Chaintrace p50 / p95 (ms) | Neo4j spend graph p50 / p95 (ms) | Neo4j UTXO p50 / p95 (ms) | JGraphT p50 / p95 (ms)"
+                + " | Neo4j spend / Chaintrace (p50) | Neo4j UTXO / Chaintrace (p50) | JGraphT / Chaintrace (p50) | Neo4j timeouts (spend, UTXO) |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (int k = 1; k <= s.maxHops(); k++) {
             Latencies c = latency.get("Chaintrace").get(k);
             Latencies nj = latency.get("Neo4j").get(k);
+            Latencies nu = latency.get("Neo4j UTXO").get(k);
             Latencies j = latency.get("JGraphT").get(k);
             long c50 = Math.max(1, c.percentile(0.5));
-            sb.append(String.format("| %d | %,.0f | %s / %s | %s / %s | %s / %s | %s | %.1fx | %d of %d |%n", k, meanReached.get(k),
-                    ms(c.percentile(0.5)), ms(c.percentile(0.95)), ms(nj.percentile(0.5)), ms(nj.percentile(0.95)), ms(j.percentile(0.5)),
-                    ms(j.percentile(0.95)), nj.percentile(0.5) < 0 ? "-" : String.format("%.0fx", (double) nj.percentile(0.5) / c50),
-                    (double) j.percentile(0.5) / c50, nj.timeouts(), s.seeds()));
+            sb.append(String.format("| %d | %,.0f | %s / %s | %s / %s | %s / %s | %s / %s | %s | %s | %.1fx | %d, %d of %d |%n", k, meanReached.get(k),
+                    ms(c.percentile(0.5)), ms(c.percentile(0.95)), ms(nj.percentile(0.5)), ms(nj.percentile(0.95)), ms(nu.percentile(0.5)),
+                    ms(nu.percentile(0.95)), ms(j.percentile(0.5)), ms(j.percentile(0.95)), ratio(nj, c50), ratio(nu, c50),
+                    (double) j.percentile(0.5) / c50, nj.timeouts(), nu.timeouts(), s.seeds()));
         }
         sb.append(String.format("%nAmounts (Chaintrace only; Neo4j and a plain graph walk do not express them), 6 hops from every output of"
                 + " the seed transaction: poison p50 %s ms, p95 %s ms; haircut p50 %s ms, p95 %s ms.%n", ms(traces.get("poison").percentile(0.5)),
                 ms(traces.get("poison").percentile(0.95)), ms(traces.get("haircut").percentile(0.5)), ms(traces.get("haircut").percentile(0.95))));
         return sb.toString();
+    }
+
+    private static String ratio(Latencies peer, long chaintraceP50) {
+        return peer.percentile(0.5) < 0 ? "-" : String.format("%.0fx", (double) peer.percentile(0.5) / chaintraceP50);
     }
 }

@@ -22,13 +22,13 @@ class SideBySideSmokeTest {
         SideBySide.Report r = SideBySide.run(new SideBySide.Settings(3_000, 8, 4, work, Duration.ofSeconds(30), 64L << 20));
         assertTrue(r.transactions() > 2_000, "transactions: " + r.transactions());
         assertTrue(r.edges() > r.transactions(), "spend edges: " + r.edges());
-        assertEquals(8 * 4, r.verified(), "every (seed, k) compared with Neo4j too");
+        assertEquals(2 * 8 * 4, r.verified(), "every (seed, k) compared with both Neo4j models too");
         assertEquals(0, r.unverified());
-        for (String system : new String[] {"Chaintrace", "Neo4j", "JGraphT"}) {
+        for (String system : new String[] {"Chaintrace", "Neo4j", "Neo4j UTXO", "JGraphT"}) {
             assertTrue(r.loadSeconds().get(system) > 0, system);
             assertEquals(4, r.latency().get(system).size(), system);
         }
-        assertTrue(r.diskBytes().get("Chaintrace") > 0 && r.diskBytes().get("Neo4j") > 0);
+        assertTrue(r.diskBytes().get("Chaintrace") > 0 && r.diskBytes().get("Neo4j") > 0 && r.diskBytes().get("Neo4j UTXO") > 0);
         assertTrue(r.meanReached().get(4) >= r.meanReached().get(1), "reach grows with k");
         assertTrue(r.markdown().contains("| 4 |"), r.markdown());
     }

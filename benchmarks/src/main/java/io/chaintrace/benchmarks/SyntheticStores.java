@@ -45,6 +45,7 @@ final class SyntheticStores {
                     System.out.printf("[store] block %,d%n", h);
                 }
             });
+            s.compactPages(); // as an ingest ends
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         long bytes = size(dir);

@@ -111,6 +111,7 @@ final class DemoCommand implements Callable<Integer> {
                 BlockFileSource.Summary s = new BlockFileSource(cs, progress).ingest(List.of(files.blocks()));
                 progress.close();
                 System.out.printf("  Bitcoin:  %,d blocks, %,d transactions ingested from the block file%n", s.written(), s.transactions());
+                cs.compactPages();
             }
             EtlImport.Summary e = new EtlImport(cs, IngestListener.NONE).importFiles(files.ethereum());
             System.out.printf("  Ethereum: %,d blocks, %,d transfers imported from the export%n", e.blocks(), e.transfers());

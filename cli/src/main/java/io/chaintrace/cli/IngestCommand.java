@@ -62,6 +62,10 @@ final class IngestCommand {
                 double secs = Math.max(1e-9, s.elapsed().toNanos() / 1e9);
                 System.err.printf("ingested %,d blocks, %,d transactions in %.1f s (%,.0f tx/s); %,d already stored, %,d stale not ingested%n",
                         s.written(), s.transactions(), secs, s.transactions() / secs, s.skipped(), s.stale());
+                if (s.written() > 0) {
+                    // One look-up per page for the traces that follow.
+                    cs.compactPages();
+                }
                 if (!noCluster) {
                     ClusterCommand.run(cs, !noProgress);
                 }

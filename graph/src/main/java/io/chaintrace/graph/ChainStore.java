@@ -994,6 +994,23 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
 
     // ---------------------------------------------------------------- reading
 
+    /**
+     * Compacts the compact rows and the endpoint list. A page is built by merges that land in
+     * whichever files were flushed when its transactions and their spends were written; until
+     * compacted, a cold read of one page gathers its pieces from several files. After this, a page
+     * is one value in one file: one look-up.
+     */
+    public void compactPages() {
+        requireWritable();
+        awaitInFlight();
+        try {
+            db.compactRange(cf.get("tx_pages"));
+            db.compactRange(cf.get("owner_labels"));
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "compaction failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Bytes of table files per column family (RocksDB's {@code rocksdb.total-sst-files-size}): what each part of the store costs on disk. */
     public Map<String, Long> familySizes() {
         Map<String, Long> m = new LinkedHashMap<>();

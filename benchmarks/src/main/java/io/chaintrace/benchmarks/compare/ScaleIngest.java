@@ -43,6 +43,7 @@ public final class ScaleIngest {
                     System.err.printf("[ingest] block %,d, %.0f s%n", h, (System.nanoTime() - t0) / 1e9);
                 }
             });
+            s.compactPages(); // as an ingest ends: part of the time
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         return new Figures(txs, secs, size(dir));

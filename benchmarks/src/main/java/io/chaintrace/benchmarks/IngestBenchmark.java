@@ -74,7 +74,11 @@ public class IngestBenchmark {
         return new BlockFileSource(store, IngestListener.NONE).ingest(files).transactions();
     }
 
-    static void delete(Path root) throws IOException {
+    /** Deletes a folder and all it holds; nothing when it does not exist. */
+    public static void delete(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * $CHAINTRACE_STORES), one per seed and size, reused by later runs: writing the 10^7 store takes
  * minutes. A store is complete when its "done" marker exists.
  */
-final class SyntheticStores {
+public final class SyntheticStores {
     static final long SEED = 42;
 
     private SyntheticStores() {
@@ -55,7 +55,8 @@ final class SyntheticStores {
         return dir;
     }
 
-    static long size(Path dir) throws IOException {
+    /** Bytes of the files under a folder. */
+    public static long size(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }

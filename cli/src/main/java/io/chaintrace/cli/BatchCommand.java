@@ -122,7 +122,7 @@ final class BatchCommand implements Callable<Integer> {
 
     Summary run(TaintPolicy p, MeterRegistry registry) throws Exception {
         Set<String> done = finished(out);
-        long total = countLines(seeds);
+        long total = noProgress ? 0 : countLines(seeds); // only the progress bar needs it: a pass over the file
         Set<LabelCategory> stops = stopAt == null ? TraceRequest.SERVICES : stopAt.stream().map(LabelCategory::fromId)
                 .collect(java.util.stream.Collectors.toSet());
         int n = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();

@@ -104,9 +104,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Alert> alerts = new ArrayList<>();
         CaseReport report;
         try (ChainStore cs = ChainStore.open(store)) {
-            for (Path f : List.of(files.labels())) {
-                new LabelImporter(cs).importFile(f);
-            }
+            new LabelImporter(cs).importFile(files.labels());
             try (IngestCommand.Progress progress = new IngestCommand.Progress(!noProgress)) {
                 BlockFileSource.Summary s = new BlockFileSource(cs, progress).ingest(List.of(files.blocks()));
                 progress.close();
@@ -155,14 +153,15 @@ final class DemoCommand implements Callable<Integer> {
             rows.add(new CaseReport.PolicyRow("Bitcoin (after the bridge)", q, m));
         }
         rows.sort(Comparator.comparing(CaseReport.PolicyRow::leg).thenComparing(r -> POLICIES.indexOf(r.policy())));
-        List<CaseReport.AlertRow> alertRows = alerts.stream().map(a -> CaseReport.alert(a, legs))
+        List<CaseReport.AlertRow> alertRows = CaseReport.alerts(alerts, legs).stream()
                 .sorted(Comparator.comparing(CaseReport.AlertRow::onTrace).reversed().thenComparing(CaseReport.AlertRow::pattern)).toList();
         // The bridge hop: THORChain's router took the ETH; its vault paid the thief the BTC the Bitcoin leg starts from. Chaintrace
         // does not match bridge deposits to payouts by itself: the case states the link, as the bridge's own records would.
         List<CaseReport.Link> links = new ArrayList<>();
         CaseReport.Leg bitcoin = legs.getLast();
         bitcoin.nodes().stream().filter(n -> n.kind().equals("seed")).findFirst().ifPresent(seedNode -> links.add(new CaseReport.Link(
-                label(hack, "THORChain Router"), seedNode.id(), "bridge: THORChain's vault " + vaultOf(hack) + " paid " + bitcoin.seededDisplay()
+                CaseReport.nodeId(labelled(hack, "THORChain Router")), seedNode.id(), "bridge: THORChain's vault "
+                + labelled(hack, "THORChain Vault").text() + " paid " + bitcoin.seededDisplay()
                         + " BTC")));
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("command", "chaintrace demo --seed " + seed + " --background " + background + " --policy " + p);
@@ -185,12 +184,9 @@ final class DemoCommand implements Callable<Integer> {
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), parameters, legs, links, rows, alertRows, notes);
     }
 
-    private static String vaultOf(ExchangeHack.Case hack) {
-        return hack.labels().stream().filter(l -> l.entity().equals("THORChain Vault")).map(l -> l.address().text()).findFirst().orElseThrow();
-    }
-
-    private static String label(ExchangeHack.Case hack, String entity) {
-        return hack.labels().stream().filter(l -> l.entity().equals(entity)).map(l -> CaseReport.nodeId(l.address())).findFirst().orElseThrow();
+    /** The case's address labelled with this entity. */
+    private static Address labelled(ExchangeHack.Case hack, String entity) {
+        return hack.labels().stream().filter(l -> l.entity().equals(entity)).map(Label::address).findFirst().orElseThrow();
     }
 
     private void printSummary(CaseReport r) {

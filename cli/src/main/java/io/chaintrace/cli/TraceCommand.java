@@ -356,7 +356,7 @@ final class TraceCommand implements Callable<Integer> {
         parameters.put("seeds", seeds);
         parameters.put("store", store.toAbsolutePath().toString());
         parameters.put("patternSettings", Chaintrace.patternSettings.values());
-        List<io.chaintrace.cli.report.CaseReport.AlertRow> rows = alerts.stream().map(a -> io.chaintrace.cli.report.CaseReport.alert(a, legs)).toList();
+        List<io.chaintrace.cli.report.CaseReport.AlertRow> rows = io.chaintrace.cli.report.CaseReport.alerts(alerts, legs);
         io.chaintrace.cli.report.CaseReport r = new io.chaintrace.cli.report.CaseReport("Trace of " + String.join(", ", seeds),
                 java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), parameters, legs, List.of(), List.of(),
                 rows, List.of("Amounts are exact: satoshi and wei in the store."));

@@ -1,13 +1,12 @@
 package io.chaintrace.benchmarks.compare;
 
+import io.chaintrace.benchmarks.IngestBenchmark;
+import io.chaintrace.benchmarks.SyntheticStores;
 import io.chaintrace.core.scenario.SyntheticChain;
 import io.chaintrace.graph.ChainStore;
 import io.chaintrace.graph.SyntheticWriter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Ingest at scale: the synthetic chain (seed 42) of about {@code transactions} transactions written
@@ -31,7 +30,7 @@ public final class ScaleIngest {
     }
 
     public static Figures ingest(long transactions, Path dir) throws IOException {
-        delete(dir);
+        IngestBenchmark.delete(dir);
         int outputs = (int) Math.min(Integer.MAX_VALUE, Math.round(transactions * OUTPUTS_PER_TX));
         long t0 = System.nanoTime();
         int txs;
@@ -46,24 +45,7 @@ public final class ScaleIngest {
             s.compactPages(); // as an ingest ends: part of the time
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        return new Figures(txs, secs, size(dir));
-    }
-
-    static long size(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        return new Figures(txs, secs, SyntheticStores.size(dir));
     }
 
     public static void main(String[] args) throws IOException {

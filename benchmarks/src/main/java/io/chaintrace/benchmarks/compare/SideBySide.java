@@ -1,5 +1,7 @@
 package io.chaintrace.benchmarks.compare;
 
+import io.chaintrace.benchmarks.IngestBenchmark;
+import io.chaintrace.benchmarks.SyntheticStores;
 import io.chaintrace.core.compact.CompactTracer;
 import io.chaintrace.core.compact.OutputRefs;
 import io.chaintrace.core.compact.PagedChain;
@@ -63,6 +65,12 @@ public final class SideBySide {
                     Path.of(m.getOrDefault("work", "compare")), Duration.ofSeconds(Long.parseLong(m.getOrDefault("neo4j-timeout", "10"))),
                     Long.parseLong(m.getOrDefault("page-cache-mb", "1024")) << 20);
         }
+    }
+
+    /** One system's answer to a reachability query: the transactions within k hops of the seed, or null when it timed out. */
+    @FunctionalInterface
+    interface Query {
+        int[] reach(int seed, int k);
     }
 
     /** Latencies of one system at one k, nanoseconds, one per seed (-1: timed out). */
@@ -133,16 +141,16 @@ public final class SideBySide {
 
             // Neo4j.
             Path neoHome = s.work().resolve("neo4j");
-            ScaleIngest.delete(neoHome);
+            IngestBenchmark.delete(neoHome);
             t0 = System.nanoTime();
             DatabaseManagementService dbms = neo4j(neoHome, s);
             GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
             loadNeo4j(db, n, src, dst, val);
             load.put("Neo4j", (System.nanoTime() - t0) / 1e9);
             dbms.shutdown(); // flushes: the size on disk is what a restart reads
-            disk.put("Neo4j", ScaleIngest.size(neoHome.resolve("data")));
-            disk.put("Neo4j store", ScaleIngest.size(neoHome.resolve("data").resolve("databases")));
-            disk.put("Neo4j transaction logs", ScaleIngest.size(neoHome.resolve("data").resolve("transactions")));
+            disk.put("Neo4j", SyntheticStores.size(neoHome.resolve("data")));
+            disk.put("Neo4j store", SyntheticStores.size(neoHome.resolve("data").resolve("databases")));
+            disk.put("Neo4j transaction logs", SyntheticStores.size(neoHome.resolve("data").resolve("transactions")));
             dbms = neo4j(neoHome, s);
             db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
             memory.put("Neo4j", s.pageCacheBytes());
@@ -150,14 +158,14 @@ public final class SideBySide {
             // Neo4j with what Chaintrace's store holds, in the model people load Bitcoin into it with:
             // (:Tx {id, txid, height, time})-[:OUT {vout}]->(:Output {id, value})-[:IN]->(:Tx), (:Output)-[:LOCKED]->(:Address {id, address}).
             Path utxoHome = s.work().resolve("neo4j-utxo");
-            ScaleIngest.delete(utxoHome);
+            IngestBenchmark.delete(utxoHome);
             t0 = System.nanoTime();
             DatabaseManagementService utxoDbms = neo4j(utxoHome, s);
             loadNeo4jUtxo(utxoDbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME), cs);
             load.put("Neo4j UTXO", (System.nanoTime() - t0) / 1e9);
             utxoDbms.shutdown();
-            disk.put("Neo4j UTXO", ScaleIngest.size(utxoHome.resolve("data")));
-            disk.put("Neo4j UTXO store", ScaleIngest.size(utxoHome.resolve("data").resolve("databases")));
+            disk.put("Neo4j UTXO", SyntheticStores.size(utxoHome.resolve("data")));
+            disk.put("Neo4j UTXO store", SyntheticStores.size(utxoHome.resolve("data").resolve("databases")));
             utxoDbms = neo4j(utxoHome, s);
             GraphDatabaseService utxo = utxoDbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
             memory.put("Neo4j UTXO", s.pageCacheBytes());
@@ -170,74 +178,67 @@ public final class SideBySide {
             }
             Reachability reach = new Reachability(rows);
             GraphDatabaseService neo = db;
-            // Verify: the three answer alike for every seed and k (Neo4j where it finishes in time).
+            Map<String, Query> systems = new LinkedHashMap<>();
+            systems.put("Chaintrace", (seed, k) -> reach.forward(new int[] {seed}, k));
+            systems.put("JGraphT", (seed, k) -> bfs(g, seed, k));
+            systems.put("Neo4j", (seed, k) -> cypher(neo, seed, k, s.neo4jTimeout()));
+            systems.put("Neo4j UTXO", (seed, k) -> cypherUtxo(utxo, seed, k, s.neo4jTimeout()));
+            // Per Neo4j model and seed, the smallest k at which it ran out of time: deeper queries are not run (they only grow).
+            Map<String, int[]> timedOutAt = new LinkedHashMap<>();
+            for (String model : List.of("Neo4j", "Neo4j UTXO")) {
+                int[] limit = new int[seeds.length];
+                Arrays.fill(limit, Integer.MAX_VALUE);
+                timedOutAt.put(model, limit);
+            }
+            // Verify: all answer alike for every seed and k (Neo4j where it finishes in time).
             int verified = 0;
             int unverified = 0;
-            // The smallest k at which Neo4j ran out of time per seed: deeper queries from it are not run (they only grow).
-            int[] neoLimit = new int[seeds.length];
-            Arrays.fill(neoLimit, Integer.MAX_VALUE);
-            int[] utxoLimit = new int[seeds.length];
-            Arrays.fill(utxoLimit, Integer.MAX_VALUE);
             Map<Integer, Double> meanReached = new LinkedHashMap<>();
             for (int k = 1; k <= s.maxHops(); k++) {
                 long reachedSum = 0;
                 for (int si = 0; si < seeds.length; si++) {
                     int seed = seeds[si];
-                    int[] ct = sorted(reach.forward(new int[] {seed}, k));
-                    int[] jg = sorted(bfs(g, seed, k));
+                    int[] ct = sorted(systems.get("Chaintrace").reach(seed, k));
+                    int[] jg = sorted(systems.get("JGraphT").reach(seed, k));
                     if (!Arrays.equals(ct, jg)) {
                         throw new IllegalStateException("JGraphT and Chaintrace disagree from transaction " + seed + " at k = " + k
                                 + ": " + jg.length + " vs " + ct.length);
                     }
-                    int[] nj = k >= neoLimit[si] ? null : cypher(neo, seed, k, s.neo4jTimeout());
-                    if (nj == null) {
-                        neoLimit[si] = Math.min(neoLimit[si], k);
-                        unverified++;
-                    } else {
-                        if (!Arrays.equals(ct, sorted(nj))) {
-                            throw new IllegalStateException("Neo4j and Chaintrace disagree from transaction " + seed + " at k = " + k
+                    for (Map.Entry<String, int[]> model : timedOutAt.entrySet()) {
+                        int[] limit = model.getValue();
+                        int[] nj = k >= limit[si] ? null : systems.get(model.getKey()).reach(seed, k);
+                        if (nj == null) {
+                            limit[si] = Math.min(limit[si], k);
+                            unverified++;
+                        } else if (!Arrays.equals(ct, sorted(nj))) {
+                            throw new IllegalStateException(model.getKey() + " and Chaintrace disagree from transaction " + seed + " at k = " + k
                                     + ": " + nj.length + " vs " + ct.length);
+                        } else {
+                            verified++;
                         }
-                        verified++;
-                    }
-                    int[] nu = k >= utxoLimit[si] ? null : cypherUtxo(utxo, seed, k, s.neo4jTimeout());
-                    if (nu == null) {
-                        utxoLimit[si] = Math.min(utxoLimit[si], k);
-                        unverified++;
-                    } else {
-                        if (!Arrays.equals(ct, sorted(nu))) {
-                            throw new IllegalStateException("Neo4j (UTXO model) and Chaintrace disagree from transaction " + seed + " at k = " + k
-                                    + ": " + nu.length + " vs " + ct.length);
-                        }
-                        verified++;
                     }
                     reachedSum += ct.length;
                 }
                 meanReached.put(k, (double) reachedSum / seeds.length);
-                log("k = %d: the three agree (%,d transactions reached on average)", k, reachedSum / seeds.length);
+                log("k = %d: all agree (%,d transactions reached on average)", k, reachedSum / seeds.length);
             }
 
             // Time: each system, each k, each seed once more (warm: every structure has served the same queries).
             Map<String, Map<Integer, Latencies>> latency = new LinkedHashMap<>();
-            for (String system : List.of("Chaintrace", "JGraphT", "Neo4j", "Neo4j UTXO")) {
+            for (Map.Entry<String, Query> system : systems.entrySet()) {
+                int[] limit = timedOutAt.get(system.getKey());
                 Map<Integer, Latencies> byK = new LinkedHashMap<>();
                 for (int k = 1; k <= s.maxHops(); k++) {
                     long[] ns = new long[seeds.length];
                     for (int i = 0; i < seeds.length; i++) {
-                        int seed = seeds[i];
                         long a = System.nanoTime();
-                        int[] r = switch (system) {
-                            case "Chaintrace" -> reach.forward(new int[] {seed}, k);
-                            case "JGraphT" -> bfs(g, seed, k);
-                            case "Neo4j" -> k >= neoLimit[i] ? null : cypher(neo, seed, k, s.neo4jTimeout());
-                            default -> k >= utxoLimit[i] ? null : cypherUtxo(utxo, seed, k, s.neo4jTimeout());
-                        };
+                        int[] r = limit != null && k >= limit[i] ? null : system.getValue().reach(seeds[i], k);
                         ns[i] = r == null ? -1 : System.nanoTime() - a;
                     }
                     byK.put(k, new Latencies(ns));
                 }
-                latency.put(system, byK);
-                log("%s timed", system);
+                latency.put(system.getKey(), byK);
+                log("%s timed", system.getKey());
             }
             // Chaintrace's own cache: what its pages hold after all the queries.
             memory.put("Chaintrace", rows.cachedBytes());
@@ -418,30 +419,20 @@ public final class SideBySide {
         flush.run();
     }
 
-    /** Reachability in the UTXO model: a hop is an output and the transaction spending it. */
-    static int[] cypherUtxo(GraphDatabaseService db, int seed, int k, Duration timeout) {
-        try (Transaction tx = db.beginTx(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-             Result r = tx.execute("MATCH (s:Tx {id: $id})-[:OUT|IN*2.." + (2 * k) + "]->(t:Tx) RETURN DISTINCT t.id AS id", Map.of("id", seed))) {
-            IntArrayList out = new IntArrayList();
-            while (r.hasNext()) {
-                out.add(((Number) r.next().get("id")).intValue());
-            }
-            tx.commit();
-            return out.toIntArray();
-        } catch (TransactionTerminatedException e) {
-            return null;
-        } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("timeout") || String.valueOf(e.getMessage()).contains("terminated")) {
-                return null;
-            }
-            throw e;
-        }
+    /** The Cypher an analyst would write on the spend graph; null when it ran past the timeout. */
+    static int[] cypher(GraphDatabaseService db, int seed, int k, Duration timeout) {
+        return reachable(db, "MATCH (s:Tx {id: $id})-[:SPENT_BY*1.." + k + "]->(t:Tx) RETURN DISTINCT t.id AS id", seed, timeout);
     }
 
-    /** The Cypher an analyst would write; null when it ran past the timeout. */
-    static int[] cypher(GraphDatabaseService db, int seed, int k, Duration timeout) {
+    /** The same in the UTXO model, where a hop is an output and the transaction spending it. */
+    static int[] cypherUtxo(GraphDatabaseService db, int seed, int k, Duration timeout) {
+        return reachable(db, "MATCH (s:Tx {id: $id})-[:OUT|IN*2.." + (2 * k) + "]->(t:Tx) RETURN DISTINCT t.id AS id", seed, timeout);
+    }
+
+    /** Runs a reachability query for one seed; null when Neo4j stopped it at the timeout. */
+    private static int[] reachable(GraphDatabaseService db, String cypher, int seed, Duration timeout) {
         try (Transaction tx = db.beginTx(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-             Result r = tx.execute("MATCH (s:Tx {id: $id})-[:SPENT_BY*1.." + k + "]->(t:Tx) RETURN DISTINCT t.id AS id", Map.of("id", seed))) {
+             Result r = tx.execute(cypher, Map.of("id", seed))) {
             IntArrayList out = new IntArrayList();
             while (r.hasNext()) {
                 out.add(((Number) r.next().get("id")).intValue());

@@ -184,21 +184,25 @@ public record CaseReport(String title, String generated, Map<String, Object> par
     }
 
     /**
-     * An alert as a row; on the trace when it shares a transaction with one of the legs, or an
+     * Alerts as rows; one is on the trace when it shares a transaction with one of the legs, or an
      * address other than a service's (an exchange's deposit address is in every cash-out alert).
      */
-    public static AlertRow alert(Alert a, Collection<Leg> legs) {
+    public static List<AlertRow> alerts(Collection<Alert> alerts, Collection<Leg> legs) {
         Set<String> txs = new HashSet<>();
         Set<String> addresses = new HashSet<>();
         for (Leg l : legs) {
             l.edges().forEach(e -> txs.add(e.tx()));
             l.nodes().stream().filter(n -> n.entity().isEmpty()).forEach(n -> addresses.add(n.address()));
         }
-        boolean on = a.transactions().stream().map(Hash256::hex).anyMatch(txs::contains)
-                || a.addresses().stream().map(Address::text).anyMatch(addresses::contains);
-        return new AlertRow(a.pattern(), a.confidence(), a.transactions().stream().map(Hash256::hex).toList(),
-                a.addresses().stream().map(Address::text).toList(), a.amounts().stream().map(BigInteger::toString).toList(),
-                new TreeMap<>(a.parameters()), on);
+        List<AlertRow> rows = new ArrayList<>(alerts.size());
+        for (Alert a : alerts) {
+            boolean on = a.transactions().stream().map(Hash256::hex).anyMatch(txs::contains)
+                    || a.addresses().stream().map(Address::text).anyMatch(addresses::contains);
+            rows.add(new AlertRow(a.pattern(), a.confidence(), a.transactions().stream().map(Hash256::hex).toList(),
+                    a.addresses().stream().map(Address::text).toList(), a.amounts().stream().map(BigInteger::toString).toList(),
+                    new TreeMap<>(a.parameters()), on));
+        }
+        return rows;
     }
 
     private record Hit(String entity, String category, BigInteger amount, int hop) {

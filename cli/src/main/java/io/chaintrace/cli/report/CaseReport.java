@@ -100,7 +100,7 @@ public record CaseReport(String title, String generated, Map<String, Object> par
         r.outputs().forEach(o -> byOutpoint.put(o.outpoint().toString(), o));
         Nodes nodes = new Nodes(labels);
         for (TraceResult.TaintedOutput o : r.outputs()) {
-            if (o.taint().isClean() || o.owner().isEmpty()) {
+            if (o.taint().isClean()) {
                 continue;
             }
             String kind = o.hop() == 0 ? "seed" : switch (o.state()) {
@@ -108,7 +108,12 @@ public record CaseReport(String title, String generated, Map<String, Object> par
                 case UNSPENT -> "held";
                 default -> "address";
             };
-            nodes.add(o.owner().get(), kind, o.hop());
+            if (o.owner().isPresent()) {
+                nodes.add(o.owner().get(), kind, o.hop());
+            } else {
+                // Value burnt or paid to a script with no owner (OP_RETURN): a node of its own, as the trace graph has it.
+                nodes.ownerless("btc:no owner:" + o.outpoint(), o.outpoint().toString(), kind, o.hop());
+            }
         }
         List<Edge> edges = new ArrayList<>();
         Graph<TraceGraph.Node, TraceGraph.Edge> g = TraceGraph.of(r, TraceGraph.Level.ADDRESS);
@@ -271,6 +276,11 @@ public record CaseReport(String title, String generated, Map<String, Object> par
             String shortText = text.length() > 14 ? text.substring(0, 8) + "…" + text.substring(text.length() - 4) : text;
             nodes.put(id, new Node(id, text, a.chain() == Chain.BITCOIN ? "bitcoin" : "ethereum", kind,
                     entity.isEmpty() ? shortText : entity + " " + shortText, entity, category, hop));
+        }
+
+        void ownerless(String id, String outpoint, String kind, int hop) {
+            nodes.putIfAbsent(id, new Node(id, "", "bitcoin", kind, "no owner " + outpoint.substring(0, 8) + "…" + outpoint.substring(outpoint.length() - 4),
+                    "", "", hop));
         }
 
         List<Node> list() {

@@ -92,9 +92,14 @@ class BatchTest {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("chaintrace_batch_seeds_total{application=\"chaintrace\",outcome=\"done\"}")) {
+                // Scraped once seeds are being done: the meters are all registered and counting.
+                java.util.regex.Matcher done = java.util.regex.Pattern
+                        .compile("chaintrace_batch_seeds_total\\{application=\"chaintrace\",outcome=\"done\"} ([0-9.E]+)").matcher(r.body());
+                if (r.statusCode() == 200 && done.find() && Double.parseDouble(done.group(1)) > 0) {
                     scraped = r.body();
                     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+                } else {
+                    Thread.sleep(20);
                 }
             } catch (java.io.IOException e) {
                 Thread.sleep(20); // not listening yet

@@ -165,8 +165,12 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         }
         try {
             byte[] format = db.get(cf.get("meta"), FORMAT_KEY);
-            if (format == null && !readOnly) {
-                db.put(cf.get("meta"), FORMAT_KEY, FORMAT);
+            if (format == null && holdsNothing()) {
+                // A new store, or one whose creation was killed between RocksDB's files and the marker: empty either
+                // way, so it is a Chaintrace store with nothing in it yet.
+                if (!readOnly) {
+                    db.put(cf.get("meta"), FORMAT_KEY, FORMAT);
+                }
             } else if (format != null && new String(format, StandardCharsets.US_ASCII).startsWith("chaintrace-store-")
                     && !Arrays.equals(format, FORMAT)) {
                 throw new StoreException(path, "written by another version of Chaintrace (format "
@@ -187,6 +191,18 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
             close();
             throw e;
         }
+    }
+
+    private boolean holdsNothing() {
+        for (ColumnFamilyHandle h : handles) {
+            try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(h, ro)) {
+                it.seekToFirst();
+                if (it.isValid()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Opens the store at {@code path} for writing, creating it if needed. */

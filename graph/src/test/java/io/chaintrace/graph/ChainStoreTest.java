@@ -161,6 +161,38 @@ class ChainStoreTest {
         assertTrue(e.getMessage().contains("chaintrace-store-1") && e.getMessage().contains("ingest again"), e.getMessage());
     }
 
+    @Test
+    void aStoreKilledBeforeItsMarkerOpensEmptyButOneWithDataAndNoMarkerIsRefused() throws Exception {
+        // A kill between RocksDB creating its files and the marker being written leaves an empty database.
+        Path killed = dir.resolve("killed-at-creation");
+        ChainStore.open(killed).close();
+        raw(killed, (db, handles) -> deleteMarker(db, handles));
+        try (ChainStore s = ChainStore.openReadOnly(killed)) {
+            assertEquals(0, s.stats().txs());
+        }
+        try (ChainStore s = ChainStore.open(killed)) {
+            s.append(block(), new Checkpoint("test", h(200), 0, 1));
+        }
+        try (ChainStore s = ChainStore.openReadOnly(killed)) {
+            assertEquals(3, s.stats().txs());
+        }
+
+        // Data without a marker is not ours to read or to stamp.
+        raw(killed, (db, handles) -> deleteMarker(db, handles));
+        for (boolean readOnly : new boolean[] {true, false}) {
+            StoreException e = assertThrows(StoreException.class, () -> (readOnly ? ChainStore.openReadOnly(killed) : ChainStore.open(killed)).close());
+            assertTrue(e.getMessage().contains("not a Chaintrace store") && e.getMessage().contains(killed.toString()), e.getMessage());
+        }
+    }
+
+    private static void deleteMarker(org.rocksdb.RocksDB db, java.util.List<org.rocksdb.ColumnFamilyHandle> handles) throws org.rocksdb.RocksDBException {
+        for (org.rocksdb.ColumnFamilyHandle h : handles) {
+            if (new String(h.getName()).equals("meta")) {
+                db.delete(h, "format".getBytes());
+            }
+        }
+    }
+
     interface RawAction {
         void run(org.rocksdb.RocksDB db, java.util.List<org.rocksdb.ColumnFamilyHandle> handles) throws org.rocksdb.RocksDBException;
     }

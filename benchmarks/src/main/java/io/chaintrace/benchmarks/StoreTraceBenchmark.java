@@ -26,16 +26,23 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Tracing from a cold RocksDB store: the synthetic chain of {@code edges} outputs (the one
  * {@link CompactTraceBenchmark} holds in memory) written through the ingest path once; each
- * measured trace opens the store afresh (empty RocksDB block cache; the OS page cache is whatever
- * the machine left) and runs the compact tracer over pages read lazily into a 256 MB cache.
- * {@code fullTrace}: 10 seeds, no hop limit; {@code sixHops}: one seed, 6 hops. Edges per trace
- * and pages read are printed at setup; edges per second = edges / time.
+ * measured trace opens the store afresh (empty RocksDB block cache, no page decoded, endpoint set
+ * read from the store) and runs the compact tracer over pages read lazily into a 256 MB cache.
+ * {@code os}: {@code warm} has the store's files in the operating system's page cache (read once at
+ * set-up), as on a machine that has used the store recently; {@code evicted} drops every file of
+ * the store from the page cache before each trace ({@code dd iflag=nocache}), so each page read
+ * goes to the disk. {@code fullTrace}: 10 seeds, no hop limit; {@code sixHops}: one seed, 6 hops.
+ * Edges per trace and pages read are printed at set-up; edges per second = edges / time.
+ *
+ * <p>Warm-up is long (100 single shots) because each shot runs the per-open steps once: with a
+ * few shots they are still interpreted and the figure measures the JIT, not the store. The first
+ * warm-up shot is the fresh-JVM figure.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2)
-@Measurement(iterations = 10)
+@Warmup(iterations = 100)
+@Measurement(iterations = 20)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx6g"})
 public class StoreTraceBenchmark {
     static final long CACHE = 256L << 20;
@@ -45,6 +52,9 @@ public class StoreTraceBenchmark {
 
     @Param({"poison", "haircut", "fifo", "lifo", "tiho"})
     String policy;
+
+    @Param({"warm", "evicted"})
+    String os;
 
     private Path dir;
     private ChainStore store;
@@ -66,11 +76,32 @@ public class StoreTraceBenchmark {
         System.out.printf("%n[trace] full: %,d edges, %,d pages read; six hops: %,d edges, %,d pages read%n",
                 r.edgesVisited(), rows.pageReads(), r6.edgesVisited(), rows6.pageReads());
         store.close();
+        if (os.equals("warm")) {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    try (var in = java.nio.file.Files.newInputStream(f)) {
+                        in.transferTo(java.io.OutputStream.nullOutputStream());
+                    }
+                }
+            }
+        }
     }
 
     @Setup(Level.Invocation)
-    public void openCold() {
+    public void openCold() throws IOException, InterruptedException {
+        if (os.equals("evicted")) {
+            evict(dir);
+        }
         store = ChainStore.openReadOnly(dir);
+    }
+
+    /** Drops every file of the store from the operating system's page cache (GNU dd's nocache flag: posix_fadvise DONTNEED). */
+    static void evict(Path dir) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", "for f in \"$1\"/*; do dd if=\"$f\" iflag=nocache count=0 status=none || exit 1; done", "evict",
+                dir.toString()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("could not drop " + dir + " from the page cache (dd iflag=nocache)");
+        }
     }
 
     @TearDown(Level.Invocation)

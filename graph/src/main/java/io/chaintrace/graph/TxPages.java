@@ -32,6 +32,8 @@ final class TxPages implements PagedChain.PageSource {
     private final RocksDB db;
     private final ColumnFamilyHandle family;
     private final java.nio.file.Path path;
+    /** Spends met while laying a page out, as (output index, spender) pairs, placed once the page's outputs are counted. */
+    private int[] spendScratch = new int[256];
 
     TxPages(RocksDB db, ColumnFamilyHandle family, java.nio.file.Path path) {
         this.db = db;
@@ -198,71 +200,119 @@ final class TxPages implements PagedChain.PageSource {
         return decode(page, v);
     }
 
+    /**
+     * One pass over the page lays it out (where each transaction's inputs and outputs go, which
+     * transaction spends each output) and leaves the bodies to {@link LazyBodies}: a narrow trace
+     * touches one or two of a page's transactions.
+     */
     private PagedChain.Page decode(int page, byte[] records) {
         int firstTx = page << SHIFT;
         Reader b = new Reader(records);
-        int txs = 0;
-        int ins = 0;
-        int outs = 0;
-        while (b.more()) {
-            if (b.tag() == SPEND_TAG) {
-                b.pos++; // index in the page
-                b.skip(2);
-                continue;
-            }
-            int ni = b.nextInt();
-            int no = b.nextInt();
-            b.skip(1 + 3 * ni + 2 * no);
-            txs++;
-            ins += ni;
-            outs += no;
-        }
-        int[] outStart = new int[txs + 1];
-        int[] firstOutput = new int[txs];
-        long[] outValue = new long[outs];
-        int[] outOwner = new int[outs];
-        int[] spender = new int[outs];
-        Arrays.fill(spender, -1);
-        int[] inStart = new int[txs + 1];
-        int[] inSource = new int[ins];
-        long[] inValue = new long[ins];
-        int[] inTx = new int[ins];
-        b.pos = 0;
-        int o = 0;
-        int i = 0;
+        int[] outStart = new int[PAGE_SIZE + 1];
+        int[] inStart = new int[PAGE_SIZE + 1];
+        int[] firstOutput = new int[PAGE_SIZE];
+        int[] bodyAt = new int[PAGE_SIZE];
+        int spends = 0;
         int t = 0;
         while (b.more()) {
             if (b.tag() == SPEND_TAG) {
                 // A spend always follows the body of the transaction it spends from: its outputs are placed.
                 int local = b.a[b.pos++] & 0xff;
                 int vout = b.nextInt();
-                spender[outStart[local] + vout] = compactId(firstTx + b.next());
+                if (2 * spends + 2 > spendScratch.length) {
+                    spendScratch = Arrays.copyOf(spendScratch, 2 * spendScratch.length);
+                }
+                spendScratch[2 * spends] = outStart[local] + vout;
+                spendScratch[2 * spends + 1] = compactId(firstTx + b.next());
+                spends++;
                 continue;
             }
             int ni = b.nextInt();
             int no = b.nextInt();
             long first = b.next();
             compactId(first + no);
-            long seq = firstTx + t;
             firstOutput[t] = (int) first;
-            inStart[t] = i;
-            outStart[t] = o;
-            for (int k = 0; k < ni; k++, i++) {
+            bodyAt[t] = b.pos;
+            b.skip(3 * ni + 2 * no);
+            inStart[t + 1] = inStart[t] + ni;
+            outStart[t + 1] = outStart[t] + no;
+            t++;
+        }
+        int outs = outStart[t];
+        int ins = inStart[t];
+        int[] spender = new int[outs];
+        Arrays.fill(spender, -1);
+        for (int k = 0; k < spends; k++) {
+            spender[spendScratch[2 * k]] = spendScratch[2 * k + 1];
+        }
+        long[] outValue = new long[outs];
+        int[] outOwner = new int[outs];
+        int[] inSource = new int[ins];
+        long[] inValue = new long[ins];
+        int[] inTx = new int[ins];
+        return new PagedChain.Page(firstTx, outStart, firstOutput, outValue, outOwner, spender, inStart, inSource, inValue, inTx,
+                new LazyBodies(records, bodyAt, firstTx, outStart, firstOutput, outValue, outOwner, inStart, inSource, inValue, inTx));
+    }
+
+    /** Fills one transaction's inputs and outputs from the page value, the first time it is loaded. */
+    private final class LazyBodies implements PagedChain.Bodies {
+        private final byte[] records;
+        private final int[] bodyAt;
+        private final int firstTx;
+        private final int[] outStart;
+        private final int[] firstOutput;
+        private final long[] outValue;
+        private final int[] outOwner;
+        private final int[] inStart;
+        private final int[] inSource;
+        private final long[] inValue;
+        private final int[] inTx;
+        /** Bit j: local transaction j is filled (PAGE_SIZE is 64: one bit each in a long). */
+        private long decoded;
+
+        LazyBodies(byte[] records, int[] bodyAt, int firstTx, int[] outStart, int[] firstOutput, long[] outValue, int[] outOwner,
+                   int[] inStart, int[] inSource, long[] inValue, int[] inTx) {
+            this.records = records;
+            this.bodyAt = bodyAt;
+            this.firstTx = firstTx;
+            this.outStart = outStart;
+            this.firstOutput = firstOutput;
+            this.outValue = outValue;
+            this.outOwner = outOwner;
+            this.inStart = inStart;
+            this.inSource = inSource;
+            this.inValue = inValue;
+            this.inTx = inTx;
+        }
+
+        @Override
+        public void decode(int j) {
+            long bit = 1L << j;
+            if ((decoded & bit) != 0) {
+                return;
+            }
+            Reader b = new Reader(records);
+            b.pos = bodyAt[j];
+            long first = firstOutput[j];
+            long seq = firstTx + j;
+            for (int i = inStart[j]; i < inStart[j + 1]; i++) {
                 long spent = b.next();
                 long funding = b.next();
                 inSource[i] = spent == 0 ? -1 : compactId(first - spent);
                 inTx[i] = funding == 0 ? -1 : compactId(seq - funding);
                 inValue[i] = b.next();
             }
-            for (int k = 0; k < no; k++, o++) {
+            for (int o = outStart[j]; o < outStart[j + 1]; o++) {
                 outValue[o] = b.next();
                 outOwner[o] = (int) (b.next() - 1);
             }
-            t++;
-            outStart[t] = o;
-            inStart[t] = i;
+            decoded |= bit;
         }
-        return new PagedChain.Page(firstTx, outStart, firstOutput, outValue, outOwner, spender, inStart, inSource, inValue, inTx);
+
+        @Override
+        public long bytes() {
+            return 32L + records.length + 4L * bodyAt.length;
+        }
     }
 
     private int compactId(long id) {

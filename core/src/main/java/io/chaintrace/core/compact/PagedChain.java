@@ -1,7 +1,6 @@
 package io.chaintrace.core.compact;
 
 import it.unimi.dsi.fastutil.ints.Int2ObjectLinkedOpenHashMap;
-import java.util.BitSet;
 
 /**
  * Compact rows read lazily from a store, a page of consecutive transactions at a time, kept in a
@@ -21,21 +20,43 @@ public final class PagedChain implements UtxoRows {
      * Consecutive transactions from {@code firstTx}: outputs of local transaction {@code j} are
      * {@code outStart[j] .. outStart[j+1]-1} with output ids from {@code firstOutput[j]}; inputs
      * {@code inStart[j] .. inStart[j+1]-1}, each with the output id it spends, its value and its
-     * funding transaction (-1 for coinbases and unresolved inputs).
+     * funding transaction (-1 for coinbases and unresolved inputs). With {@code bodies}, the
+     * values, owners and inputs of a transaction are only there once {@link Bodies#decode} has
+     * run for it; the layout ({@code outStart}, {@code inStart}, {@code firstOutput}) and the
+     * spenders are there from the start.
      */
     public record Page(int firstTx, int[] outStart, int[] firstOutput, long[] outValue, int[] outOwner, int[] spender,
-                       int[] inStart, int[] inSource, long[] inValue, int[] inTx) {
+                       int[] inStart, int[] inSource, long[] inValue, int[] inTx, Bodies bodies) {
+        /** A page decoded whole. */
+        public Page(int firstTx, int[] outStart, int[] firstOutput, long[] outValue, int[] outOwner, int[] spender,
+                    int[] inStart, int[] inSource, long[] inValue, int[] inTx) {
+            this(firstTx, outStart, firstOutput, outValue, outOwner, spender, inStart, inSource, inValue, inTx, null);
+        }
+
         long bytes() {
             return 64L + 4L * outStart.length + 4L * firstOutput.length + 8L * outValue.length + 4L * outOwner.length
-                    + 4L * spender.length + 4L * inStart.length + 4L * inSource.length + 8L * inValue.length + 4L * inTx.length;
+                    + 4L * spender.length + 4L * inStart.length + 4L * inSource.length + 8L * inValue.length + 4L * inTx.length
+                    + (bodies == null ? 0 : bodies.bytes());
         }
+    }
+
+    /**
+     * Fills a page's arrays one transaction at a time, on first use: a narrow trace touches one or
+     * two of a page's 64 transactions, and decoding the rest cost more than reading the page.
+     */
+    public interface Bodies {
+        /** Fills local transaction {@code j}'s inputs and outputs, if not done already. */
+        void decode(int j);
+
+        /** Bytes held to decode from. */
+        long bytes();
     }
 
     private final PageSource source;
     private final int shift;
     private final int transactions;
     private final int outputs;
-    private final BitSet endpoints;
+    private final long[] endpoints;
     private final long maxBytes;
     private final Int2ObjectLinkedOpenHashMap<Page> cache = new Int2ObjectLinkedOpenHashMap<>();
     private long cachedBytes;
@@ -46,10 +67,10 @@ public final class PagedChain implements UtxoRows {
     /**
      * @param transactions number of transactions (ids below it)
      * @param outputs number of outputs
-     * @param endpoints owners the trace stops at
+     * @param endpoints owners the trace stops at, a bit each (owner {@code o} is bit {@code o & 63} of word {@code o >>> 6})
      * @param maxBytes bound on the pages kept in memory (at least one page is always kept)
      */
-    public PagedChain(PageSource source, int transactions, int outputs, BitSet endpoints, long maxBytes) {
+    public PagedChain(PageSource source, int transactions, int outputs, long[] endpoints, long maxBytes) {
         this.source = source;
         this.shift = source.pageShift();
         this.transactions = transactions;
@@ -72,6 +93,9 @@ public final class PagedChain implements UtxoRows {
     public void load(int tx, TxRow row, boolean creators) {
         Page p = page(tx >>> shift);
         int j = tx - p.firstTx;
+        if (p.bodies != null) {
+            p.bodies.decode(j);
+        }
         row.outValue = p.outValue;
         row.outOwner = p.outOwner;
         row.outSpender = p.spender;
@@ -87,7 +111,7 @@ public final class PagedChain implements UtxoRows {
 
     @Override
     public boolean endpoint(int owner) {
-        return owner >= 0 && endpoints.get(owner);
+        return owner >= 0 && owner >>> 6 < endpoints.length && (endpoints[owner >>> 6] & 1L << owner) != 0;
     }
 
     /** Pages read from the source so far (cache misses). */

@@ -162,6 +162,46 @@ class ChainStoreTest {
     }
 
     @Test
+    void theCompactRowsStopAtTheOwnersWhoseLatestLabelsAreInTheStopSet() {
+        Path store = dir.resolve("endpoints");
+        try (ChainStore s = ChainStore.open(store)) {
+            s.append(block(), new Checkpoint("test", h(200), 0, 1));
+            s.putLabels(BOB, List.of(new Label(BOB, "Binance", LabelCategory.EXCHANGE, "list-a", 1.0)));
+            s.putLabels(ALICE, List.of(new Label(ALICE, "Alice", LabelCategory.THEFT, "case", 1.0)));
+        }
+        int alice;
+        int bob;
+        try (ChainStore s = ChainStore.openReadOnly(store)) {
+            alice = idOf(s, ALICE);
+            bob = idOf(s, BOB);
+            io.chaintrace.core.compact.PagedChain services = s.compactRows(io.chaintrace.core.trace.TraceRequest.SERVICES, 1 << 20);
+            assertTrue(services.endpoint(bob), "an exchange is a service");
+            assertFalse(services.endpoint(alice), "a theft label is not");
+            assertFalse(services.endpoint(-1), "no owner");
+            assertFalse(services.endpoint(Integer.MAX_VALUE), "an id past every label");
+            io.chaintrace.core.compact.PagedChain thefts = s.compactRows(java.util.Set.of(LabelCategory.THEFT), 1 << 20);
+            assertTrue(thefts.endpoint(alice));
+            assertFalse(thefts.endpoint(bob));
+        }
+        // The same source corrects its label: the later record wins, the exchange bit is cleared.
+        try (ChainStore s = ChainStore.open(store)) {
+            s.putLabels(BOB, List.of(new Label(BOB, "Binance", LabelCategory.OTHER, "list-a", 1.0)));
+        }
+        try (ChainStore s = ChainStore.openReadOnly(store)) {
+            assertFalse(s.compactRows(io.chaintrace.core.trace.TraceRequest.SERVICES, 1 << 20).endpoint(bob));
+        }
+    }
+
+    private static int idOf(ChainStore s, Address a) {
+        for (int id = 0; id < s.stats().addresses(); id++) {
+            if (s.address(id).equals(a)) {
+                return id;
+            }
+        }
+        throw new AssertionError(a + " has no id");
+    }
+
+    @Test
     void aStoreKilledBeforeItsMarkerOpensEmptyButOneWithDataAndNoMarkerIsRefused() throws Exception {
         // A kill between RocksDB creating its files and the marker being written leaves an empty database.
         Path killed = dir.resolve("killed-at-creation");

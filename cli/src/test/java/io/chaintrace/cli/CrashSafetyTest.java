@@ -68,7 +68,7 @@ class CrashSafetyTest {
         boolean finishNext = false;
         for (int run = 0; run < 60 && midIngestKills < KILLS; run++) {
             Process child = start(store);
-            // A kill after the last block (while sealing pages or clustering) is resumed to the end, not killed again:
+            // A kill after the last block (while compacting pages or clustering) is resumed to the end, not killed again:
             // the next run would redo only that tail, and kills there would never land mid-ingest.
             long delay = finishNext ? TimeUnit.SECONDS.toMillis(120) : 150 + (long) (random.nextDouble() * fullMillis);
             finishNext = false;

@@ -47,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BatchTest {
     static final int SEEDS = 40_000;
+    private static final java.util.regex.Pattern SEEDS_DONE =
+            java.util.regex.Pattern.compile("chaintrace_batch_seeds_total\\{application=\"chaintrace\",outcome=\"done\"} ([0-9.E]+)");
     @TempDir
     static Path dir;
     static Path store;
@@ -93,8 +95,7 @@ class BatchTest {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 // Scraped once seeds are being done: the meters are all registered and counting.
-                java.util.regex.Matcher done = java.util.regex.Pattern
-                        .compile("chaintrace_batch_seeds_total\\{application=\"chaintrace\",outcome=\"done\"} ([0-9.E]+)").matcher(r.body());
+                java.util.regex.Matcher done = SEEDS_DONE.matcher(r.body());
                 if (r.statusCode() == 200 && done.find() && Double.parseDouble(done.group(1)) > 0) {
                     scraped = r.body();
                     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));

@@ -1203,13 +1203,15 @@ public final class ChainStore implements UtxoLedger, io.chaintrace.core.account.
         if (all != null) {
             java.nio.ByteBuffer.wrap(all).asIntBuffer().get(records); // big-endian, as Keys writes them
         }
-        long[] words = new long[(counters.nextAddressId >>> 6) + 1];
+        int maxOwner = -1;
+        for (int k = 0; k < records.length; k += 2) {
+            maxOwner = Math.max(maxOwner, records[k]);
+        }
+        // Sized by the labelled owners, not by every address the store knows (a billion on the whole chain).
+        long[] words = new long[maxOwner < 0 ? 0 : (maxOwner >>> 6) + 1];
         for (int k = 0; k < records.length; k += 2) {
             // Records in the order written: a later one for the same owner replaces an earlier.
             int owner = records[k];
-            if (owner >>> 6 >= words.length) {
-                words = Arrays.copyOf(words, (owner >>> 6) + 1);
-            }
             if ((records[k + 1] & wanted) != 0) {
                 words[owner >>> 6] |= 1L << owner;
             } else {

@@ -251,60 +251,43 @@ final class TxPages implements PagedChain.PageSource {
         long[] inValue = new long[ins];
         int[] inTx = new int[ins];
         return new PagedChain.Page(firstTx, outStart, firstOutput, outValue, outOwner, spender, inStart, inSource, inValue, inTx,
-                new LazyBodies(records, bodyAt, firstTx, outStart, firstOutput, outValue, outOwner, inStart, inSource, inValue, inTx));
+                new LazyBodies(records, bodyAt));
     }
 
     /** Fills one transaction's inputs and outputs from the page value, the first time it is loaded. */
     private final class LazyBodies implements PagedChain.Bodies {
         private final byte[] records;
         private final int[] bodyAt;
-        private final int firstTx;
-        private final int[] outStart;
-        private final int[] firstOutput;
-        private final long[] outValue;
-        private final int[] outOwner;
-        private final int[] inStart;
-        private final int[] inSource;
-        private final long[] inValue;
-        private final int[] inTx;
         /** Bit j: local transaction j is filled (PAGE_SIZE is 64: one bit each in a long). */
         private long decoded;
 
-        LazyBodies(byte[] records, int[] bodyAt, int firstTx, int[] outStart, int[] firstOutput, long[] outValue, int[] outOwner,
-                   int[] inStart, int[] inSource, long[] inValue, int[] inTx) {
+        LazyBodies(byte[] records, int[] bodyAt) {
             this.records = records;
             this.bodyAt = bodyAt;
-            this.firstTx = firstTx;
-            this.outStart = outStart;
-            this.firstOutput = firstOutput;
-            this.outValue = outValue;
-            this.outOwner = outOwner;
-            this.inStart = inStart;
-            this.inSource = inSource;
-            this.inValue = inValue;
-            this.inTx = inTx;
         }
 
         @Override
-        public void decode(int j) {
+        public void decode(PagedChain.Page page, int j) {
             long bit = 1L << j;
             if ((decoded & bit) != 0) {
                 return;
             }
             Reader b = new Reader(records);
             b.pos = bodyAt[j];
-            long first = firstOutput[j];
-            long seq = firstTx + j;
+            long first = page.firstOutput()[j];
+            long seq = page.firstTx() + j;
+            int[] inStart = page.inStart();
+            int[] outStart = page.outStart();
             for (int i = inStart[j]; i < inStart[j + 1]; i++) {
                 long spent = b.next();
                 long funding = b.next();
-                inSource[i] = spent == 0 ? -1 : compactId(first - spent);
-                inTx[i] = funding == 0 ? -1 : compactId(seq - funding);
-                inValue[i] = b.next();
+                page.inSource()[i] = spent == 0 ? -1 : compactId(first - spent);
+                page.inTx()[i] = funding == 0 ? -1 : compactId(seq - funding);
+                page.inValue()[i] = b.next();
             }
             for (int o = outStart[j]; o < outStart[j + 1]; o++) {
-                outValue[o] = b.next();
-                outOwner[o] = (int) (b.next() - 1);
+                page.outValue()[o] = b.next();
+                page.outOwner()[o] = (int) (b.next() - 1);
             }
             decoded |= bit;
         }

@@ -45,8 +45,8 @@ public final class PagedChain implements UtxoRows {
      * two of a page's 64 transactions, and decoding the rest cost more than reading the page.
      */
     public interface Bodies {
-        /** Fills local transaction {@code j}'s inputs and outputs, if not done already. */
-        void decode(int j);
+        /** Fills local transaction {@code j}'s inputs and outputs into {@code page}'s arrays, if not done already. */
+        void decode(Page page, int j);
 
         /** Bytes held to decode from. */
         long bytes();
@@ -94,7 +94,7 @@ public final class PagedChain implements UtxoRows {
         Page p = page(tx >>> shift);
         int j = tx - p.firstTx;
         if (p.bodies != null) {
-            p.bodies.decode(j);
+            p.bodies.decode(p, j);
         }
         row.outValue = p.outValue;
         row.outOwner = p.outOwner;

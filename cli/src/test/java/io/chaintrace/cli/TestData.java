@@ -57,11 +57,35 @@ final class TestData {
         return off;
     }
 
+    /**
+     * The children's temporary directory, removed when the tests end. RocksDB unpacks its native
+     * library (16 MB) into the temporary directory at every start and deletes it at exit; a child
+     * these tests kill never exits, and in the system's /tmp its copies piled up run after run.
+     */
+    private static final Path CHILD_TMP = childTmp();
+
+    private static Path childTmp() {
+        try {
+            Path d = Files.createTempDirectory("chaintrace-children");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(d)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    // the system cleans its temporary directory in the end
+                }
+            }));
+            return d;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Runs the CLI in a child JVM with this test's class path. */
     static ProcessBuilder child(List<String> prefix, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-Djava.io.tmpdir=" + CHILD_TMP);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Chaintrace.class.getName());

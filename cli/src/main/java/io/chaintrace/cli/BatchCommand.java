@@ -58,7 +58,7 @@ import picocli.CommandLine.Option;
 @Command(name = "batch", mixinStandardHelpOptions = true,
         description = {"Trace many Bitcoin seeds forward (compact engine), one JSON result line per seed, in parallel.",
             "Seeds: CSV with a 'seed' column (and optionally 'id'), JSON lines {\"id\":..,\"seed\":..}, or one seed per line.",
-            "A seed is txid:vout or a txid. Rerunning with the same --out skips seeds already done."})
+            "A seed is txid:vout, a txid or a Bitcoin address (what it received from others). Rerunning with the same --out skips seeds already done."})
 final class BatchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -276,12 +276,18 @@ final class BatchCommand implements Callable<Integer> {
         m.put("unspent", r.unspent());
         m.put("fees", r.fees());
         m.put("cutByHops", r.cutByHops());
+        m.put("absorbedBySeeds", r.absorbedBySeeds());
         m.put("endpointsByEntity", byEntity);
         m.put("edgesVisited", r.edgesVisited());
         return m;
     }
 
-    /** The compact engine's seeds: outputs ({@code txid:vout}) and transactions (all their outputs), found in the store. */
+    /**
+     * The compact engine's seeds, found in the store: outputs ({@code txid:vout}), transactions (all
+     * their outputs) and Bitcoin addresses (what the address received from others, as the object
+     * tracer seeds it: outputs paying it in transactions that spend none of its own outputs, so its
+     * change to itself is followed, not seeded twice).
+     */
     static OutputRefs outputRefs(ChainStore cs, List<Seed> seeds) {
         List<Outpoint> outs = new ArrayList<>();
         for (Seed seed : seeds) {
@@ -289,8 +295,11 @@ final class BatchCommand implements Callable<Integer> {
                 case Seed.OutpointSeed o -> outs.add(o.outpoint());
                 case Seed.TransactionSeed t -> cs.transaction(t.txid()).orElseThrow(() -> notFound("transaction " + t.txid())).outputs()
                         .forEach(o -> outs.add(new Outpoint(t.txid(), o.index())));
-                default -> throw new IllegalArgumentException("the compact engine takes outputs (txid:vout) or transactions (txid) as seeds, not "
-                        + seed);
+                case Seed.AddressSeed a when a.address().chain() == io.chaintrace.core.model.Chain.BITCOIN -> outs.addAll(inflows(cs, a.address()));
+                case Seed.AddressSeed a -> throw new IllegalArgumentException(a + " is an Ethereum address: the compact engine traces Bitcoin"
+                        + " (trace it with chaintrace trace --seed " + a + ")");
+                default -> throw new IllegalArgumentException("the compact engine seeds whole outputs (txid:vout), transactions (txid) and"
+                        + " addresses, not " + seed + " (part of an output: chaintrace trace --engine object)");
             }
         }
         int[] tx = new int[outs.size()];
@@ -302,6 +311,26 @@ final class BatchCommand implements Callable<Integer> {
             vout[i] = r.vout();
         }
         return new OutputRefs(tx, vout);
+    }
+
+    private static List<Outpoint> inflows(ChainStore cs, Address address) {
+        List<io.chaintrace.core.model.Hash256> txids = cs.transactionsOf(address);
+        if (txids.isEmpty()) {
+            throw notFound("address " + address.text());
+        }
+        List<Outpoint> outs = new ArrayList<>();
+        for (io.chaintrace.core.model.Hash256 txid : txids) {
+            io.chaintrace.core.model.UtxoTransaction tx = cs.transaction(txid).orElseThrow(() -> notFound("transaction " + txid));
+            if (tx.inputs().stream().anyMatch(i -> i.owner().filter(o -> o.text().equals(address.text())).isPresent())) {
+                continue; // spends the address's own coins: its outputs to the address are change, followed from the coins it spends
+            }
+            for (io.chaintrace.core.model.TxOutput o : tx.outputs()) {
+                if (o.owner().filter(a -> a.text().equals(address.text())).isPresent()) {
+                    outs.add(new Outpoint(txid, o.index()));
+                }
+            }
+        }
+        return outs;
     }
 
     private static io.chaintrace.core.trace.UtxoTracer.SeedNotFoundException notFound(String what) {

@@ -77,7 +77,7 @@ final class TraceCommand implements Callable<Integer> {
     boolean throughEndpoints;
 
     @Option(names = "--engine", defaultValue = "object", description = {"object (default: every limit, transactions, graphs) or compact",
-        "(Bitcoin forward from outputs or transactions, hops only: amounts, endpoints and the account over the store's compact rows, fast)."})
+        "(Bitcoin forward from outputs, transactions or addresses, hops only: amounts, endpoints and the account over the store's compact rows, fast)."})
     String engine;
 
     @Option(names = "--report", paramLabel = "DIR", description = "Also write the HTML report (and JSON, CSV, GraphML, GEXF) into DIR.")
@@ -222,6 +222,7 @@ final class TraceCommand implements Callable<Integer> {
             account.put("unspent", r.unspent());
             account.put("fees", r.fees());
             account.put("cutByHops", r.cutByHops());
+            account.put("absorbedBySeeds", r.absorbedBySeeds());
             account.put("balanced", r.balanced());
             m.put("account", account);
             m.put("endpointsByEntity", byEntity);
@@ -231,9 +232,10 @@ final class TraceCommand implements Callable<Integer> {
             System.out.println(Json.write(m));
         } else {
             Map<?, ?> acc = (Map<?, ?>) m.get("account");
-            System.out.printf("%s, compact engine: seeded %s BTC, at endpoints %s, unspent %s, fees %s, cut by hops %s; %,d edges%n", policy,
+            long absorbed = (Long) acc.get("absorbedBySeeds");
+            System.out.printf("%s, compact engine: seeded %s BTC, at endpoints %s, unspent %s, fees %s, cut by hops %s%s; %,d edges%n", policy,
                     btc((Long) acc.get("seeded")), btc((Long) acc.get("endpoints")), btc((Long) acc.get("unspent")), btc((Long) acc.get("fees")),
-                    btc((Long) acc.get("cutByHops")), (Long) m.get("edgesVisited"));
+                    btc((Long) acc.get("cutByHops")), absorbed == 0 ? "" : ", reached seeds again " + btc(absorbed), (Long) m.get("edgesVisited"));
             ((Map<?, ?>) m.get("endpointsByEntity")).forEach((k, v) -> System.out.printf("  endpoint %-30s %s BTC%n", k, btc((Long) v)));
         }
         return ExitCode.OK;

@@ -73,6 +73,20 @@ class TraceCliTest {
             }
             assertTrue(compact.get("edgesVisited").asLong() > 0);
         }
+        // An address seed: what the address received, seeded alike by both engines.
+        String address;
+        try (io.chaintrace.graph.ChainStore cs = io.chaintrace.graph.ChainStore.openReadOnly(java.nio.file.Path.of(store))) {
+            address = cs.transaction(io.chaintrace.core.model.Outpoint.parse(seed).txid()).orElseThrow().outputs().get(1).owner().orElseThrow().text();
+        }
+        for (String policy : new String[] {"poison", "haircut", "fifo", "lifo", "tiho"}) {
+            JsonNode object = new ObjectMapper().readTree(stdout("trace", "--store", store, "--seed", address, "--policy", policy, "--hops", "3", "--json"));
+            JsonNode compact = new ObjectMapper().readTree(stdout("trace", "--store", store, "--seed", address, "--policy", policy, "--hops", "3",
+                    "--engine", "compact", "--json"));
+            assertTrue(object.get("account").get("seeded").asLong() > 0, address);
+            for (String field : new String[] {"seeded", "unspent", "fees", "cutByHops", "endpoints"}) {
+                assertEquals(object.get("account").get(field).asLong(), compact.get("account").get(field).asLong(), address + " " + policy + " " + field);
+            }
+        }
         assertEquals(1, Chaintrace.run("trace", "--store", store, "--seed", seed, "--policy", "haircut", "--engine", "compact",
                 "--direction", "backward"), "compact traces go forward only: one error line, exit 1");
     }

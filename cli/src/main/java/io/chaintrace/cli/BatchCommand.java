@@ -314,23 +314,10 @@ final class BatchCommand implements Callable<Integer> {
     }
 
     private static List<Outpoint> inflows(ChainStore cs, Address address) {
-        List<io.chaintrace.core.model.Hash256> txids = cs.transactionsOf(address);
-        if (txids.isEmpty()) {
-            throw notFound("address " + address.text());
+        if (cs.transactionsOf(address).isEmpty()) {
+            throw notFound("address " + address.text()); // with how to ingest what holds it
         }
-        List<Outpoint> outs = new ArrayList<>();
-        for (io.chaintrace.core.model.Hash256 txid : txids) {
-            io.chaintrace.core.model.UtxoTransaction tx = cs.transaction(txid).orElseThrow(() -> notFound("transaction " + txid));
-            if (tx.inputs().stream().anyMatch(i -> i.owner().filter(o -> o.text().equals(address.text())).isPresent())) {
-                continue; // spends the address's own coins: its outputs to the address are change, followed from the coins it spends
-            }
-            for (io.chaintrace.core.model.TxOutput o : tx.outputs()) {
-                if (o.owner().filter(a -> a.text().equals(address.text())).isPresent()) {
-                    outs.add(new Outpoint(txid, o.index()));
-                }
-            }
-        }
-        return outs;
+        return io.chaintrace.core.trace.UtxoTracer.inflows(cs, address);
     }
 
     private static io.chaintrace.core.trace.UtxoTracer.SeedNotFoundException notFound(String what) {

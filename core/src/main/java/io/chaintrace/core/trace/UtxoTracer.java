@@ -40,6 +40,35 @@ public final class UtxoTracer {
         this.ledger = ledger;
     }
 
+    /**
+     * What an address received from others, as a trace seeds it: outputs paying it in
+     * transactions that spend none of its own outputs. Its change to itself is then followed, not
+     * seeded a second time. The compact engine seeds an address the same way.
+     *
+     * @throws SeedNotFoundException if the ledger has no transaction of the address
+     */
+    public static List<Outpoint> inflows(UtxoLedger ledger, Address address) {
+        List<Hash256> txids = ledger.transactionsOf(address);
+        if (txids.isEmpty()) {
+            throw new SeedNotFoundException("address " + address.text() + " has no transactions in the store");
+        }
+        List<Outpoint> found = new ArrayList<>();
+        for (Hash256 txid : txids) {
+            UtxoTransaction tx = ledger.transaction(txid)
+                    .orElseThrow(() -> new SeedNotFoundException("transaction " + txid + " is not in the store"));
+            boolean selfFunded = tx.inputs().stream().anyMatch(i -> i.owner().map(o -> o.text().equals(address.text())).orElse(false));
+            if (selfFunded) {
+                continue;
+            }
+            for (TxOutput o : tx.outputs()) {
+                if (o.owner().map(a -> a.text().equals(address.text())).orElse(false)) {
+                    found.add(new Outpoint(txid, o.index()));
+                }
+            }
+        }
+        return found;
+    }
+
     /** Thrown when a seed names something the store does not hold. */
     public static final class SeedNotFoundException extends IllegalArgumentException {
         public SeedNotFoundException(String message) {
@@ -341,29 +370,8 @@ public final class UtxoTracer {
             return new Located(tx, out, amount < 0 ? Taint.whole(out.value()) : Taint.intervals(new long[] {0, amount}));
         }
 
-        /**
-         * What an address received from others: outputs paying it in transactions that spend none
-         * of its own outputs. Its change to itself is then followed, not seeded a second time.
-         */
         private List<Located> addressInflows(Address address) {
-            List<Hash256> txids = ledger.transactionsOf(address);
-            if (txids.isEmpty()) {
-                throw new SeedNotFoundException("address " + address.text() + " has no transactions in the store");
-            }
-            List<Located> found = new ArrayList<>();
-            for (Hash256 txid : txids) {
-                UtxoTransaction tx = stored(txid);
-                boolean selfFunded = tx.inputs().stream().anyMatch(i -> i.owner().map(o -> o.text().equals(address.text())).orElse(false));
-                if (selfFunded) {
-                    continue;
-                }
-                for (TxOutput o : tx.outputs()) {
-                    if (o.owner().map(a -> a.text().equals(address.text())).orElse(false)) {
-                        found.add(new Located(tx, o, Taint.whole(o.value())));
-                    }
-                }
-            }
-            return found;
+            return inflows(ledger, address).stream().map(op -> located(op, -1)).toList();
         }
 
         private UtxoTransaction stored(Hash256 txid) {

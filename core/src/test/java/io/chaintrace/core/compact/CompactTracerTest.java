@@ -39,13 +39,7 @@ class CompactTracerTest {
             Map<String, Long> byEntity = new java.util.TreeMap<>();
             r.endpointTaint().forEach((owner, a) -> byEntity.merge(entityOf.get(owner), a, Long::sum));
             assertEquals(expected.byEntity(), byEntity, p.name());
-            assertEquals(expected.account().unspent(), r.unspent(), p.name() + " unspent");
-            assertEquals(expected.account().fees(), r.fees(), p.name() + " fees");
-            assertEquals(expected.account().cutByHops(), r.cutByHops(), p.name() + " cut");
-            for (TraceResult.TaintedOutput o : expected.outputs()) {
-                assertEquals(o.taint().amount(), r.outputTaint(loaded.outputs().get(o.outpoint())), p.name() + " " + o.outpoint());
-            }
-            assertTrue(!p.conserving() || r.balanced(), p.name());
+            assertSameAccountAndOutputs(expected, r, loaded, p);
         }
         assertTrue(loaded.chain().bytesPerEdge() <= 24, "bytes per edge " + loaded.chain().bytesPerEdge());
     }
@@ -86,16 +80,7 @@ class CompactTracerTest {
         for (TaintPolicy p : TaintPolicy.ALL) {
             TraceResult expected = new UtxoTracer(s.toLedger()).trace(new TraceRequest(seeds.stream().<Seed>map(Seed.OutpointSeed::new).toList(),
                     p, Direction.FORWARD, Limits.DEFAULT.withHops(6), TraceRequest.SERVICES, false));
-            CompactTracer.Result r = new CompactTracer(loaded.chain()).forward(loaded.chain().refs(seedIds), p, 6);
-            assertEquals(expected.account().seeded(), r.seeded(), p.name() + " seeded");
-            assertEquals(expected.account().endpoints(), r.endpoints(), p.name() + " endpoints");
-            assertEquals(expected.account().unspent(), r.unspent(), p.name() + " unspent");
-            assertEquals(expected.account().fees(), r.fees(), p.name() + " fees");
-            assertEquals(expected.account().absorbedBySeeds(), r.absorbedBySeeds(), p.name() + " absorbed");
-            for (TraceResult.TaintedOutput o : expected.outputs()) {
-                assertEquals(o.taint().amount(), r.outputTaint(loaded.outputs().get(o.outpoint())), p.name() + " " + o.outpoint());
-            }
-            assertTrue(!p.conserving() || r.balanced(), p.name());
+            assertSameAccountAndOutputs(expected, new CompactTracer(loaded.chain()).forward(loaded.chain().refs(seedIds), p, 6), loaded, p);
         }
         // By hand, haircut: the exchange's 40,000 of 40,000 stop there; t2 takes in the mule's 59,000 of its 99,000 (fee 1,000):
         // 60,000 x 59/99 = 35,757 (rounded as HaircutPolicy splits) reach the second seed, absorbed; it goes on whole (60,000).
@@ -103,6 +88,20 @@ class CompactTracerTest {
         assertEquals(40_000, haircut.endpoints());
         assertEquals(160_000, haircut.seeded());
         assertTrue(haircut.absorbedBySeeds() > 35_000 && haircut.absorbedBySeeds() < 36_000, "absorbed " + haircut.absorbedBySeeds());
+    }
+
+    /** The compact account and every output's taint equal the object tracer's. */
+    private static void assertSameAccountAndOutputs(TraceResult expected, CompactTracer.Result r, ScenarioChains.Loaded loaded, TaintPolicy p) {
+        assertEquals(expected.account().seeded(), r.seeded(), p.name() + " seeded");
+        assertEquals(expected.account().endpoints(), r.endpoints(), p.name() + " endpoints");
+        assertEquals(expected.account().unspent(), r.unspent(), p.name() + " unspent");
+        assertEquals(expected.account().fees(), r.fees(), p.name() + " fees");
+        assertEquals(expected.account().cutByHops(), r.cutByHops(), p.name() + " cut");
+        assertEquals(expected.account().absorbedBySeeds(), r.absorbedBySeeds(), p.name() + " absorbed");
+        for (TraceResult.TaintedOutput o : expected.outputs()) {
+            assertEquals(o.taint().amount(), r.outputTaint(loaded.outputs().get(o.outpoint())), p.name() + " " + o.outpoint());
+        }
+        assertTrue(!p.conserving() || r.balanced(), p.name());
     }
 
     private static io.chaintrace.core.model.Address address(int n) {

@@ -314,10 +314,12 @@ final class BatchCommand implements Callable<Integer> {
     }
 
     private static List<Outpoint> inflows(ChainStore cs, Address address) {
-        if (cs.transactionsOf(address).isEmpty()) {
+        if (cs.addressId(address).isEmpty()) {
             throw notFound("address " + address.text()); // with how to ingest what holds it
         }
-        return io.chaintrace.core.trace.UtxoTracer.inflows(cs, address);
+        List<Outpoint> outs = new ArrayList<>();
+        io.chaintrace.core.trace.UtxoTracer.inflows(cs, address, (tx, o) -> outs.add(new Outpoint(tx.txid(), o.index())));
+        return outs;
     }
 
     private static io.chaintrace.core.trace.UtxoTracer.SeedNotFoundException notFound(String what) {

@@ -250,22 +250,21 @@ public final class CompactTracer {
                 }
                 fees += left;
             }
-            if (holdsSeeds) {
-                for (int o = o0; o < o1; o++) {
-                    int id = row.outputId(o);
-                    if (Arrays.binarySearch(seedOutputs, 0, seedCount, id) >= 0) {
-                        absorbed += taint.get(id);
-                        taint.set(id, row.outValue[o]);
-                        if (ordered) {
-                            located.put(id, Taint.whole(row.outValue[o]));
-                        }
-                    }
-                }
-            }
             for (int o = o0; o < o1; o++) {
-                long a = taint.get(row.outputId(o));
-                if (a == 0 || holdsSeeds && Arrays.binarySearch(seedOutputs, 0, seedCount, row.outputId(o)) >= 0) {
-                    continue; // a seed's spender was queued (or its value counted unspent) when it was seeded
+                int id = row.outputId(o);
+                long a = taint.get(id);
+                if (holdsSeeds && Arrays.binarySearch(seedOutputs, 0, seedCount, id) >= 0) {
+                    // A seed keeps its full value and what the trace brought is absorbed; its spender was queued (or its
+                    // value counted unspent) when it was seeded.
+                    absorbed += a;
+                    taint.set(id, row.outValue[o]);
+                    if (ordered) {
+                        located.put(id, Taint.whole(row.outValue[o]));
+                    }
+                    continue;
+                }
+                if (a == 0) {
+                    continue;
                 }
                 int owner = row.outOwner[o];
                 if (owner >= 0 && c.endpoint(owner)) {
@@ -274,7 +273,6 @@ public final class CompactTracer {
                     // The taint stops here: kept negated, so that it does not flow on when the output's spender is reached
                     // through another input (a service spending its deposit with coins the trace follows). A map apart
                     // cost poison traces 6%: endpoint outputs are many there.
-                    int id = row.outputId(o);
                     taint.set(id, -a);
                     if (ordered) {
                         located.remove(id);

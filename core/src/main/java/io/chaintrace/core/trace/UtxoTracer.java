@@ -43,16 +43,16 @@ public final class UtxoTracer {
     /**
      * What an address received from others, as a trace seeds it: outputs paying it in
      * transactions that spend none of its own outputs. Its change to itself is then followed, not
-     * seeded a second time. The compact engine seeds an address the same way.
+     * seeded a second time. The compact engine seeds an address the same way. Each output is
+     * handed over with its transaction, read once.
      *
      * @throws SeedNotFoundException if the ledger has no transaction of the address
      */
-    public static List<Outpoint> inflows(UtxoLedger ledger, Address address) {
+    public static void inflows(UtxoLedger ledger, Address address, java.util.function.BiConsumer<UtxoTransaction, TxOutput> each) {
         List<Hash256> txids = ledger.transactionsOf(address);
         if (txids.isEmpty()) {
             throw new SeedNotFoundException("address " + address.text() + " has no transactions in the store");
         }
-        List<Outpoint> found = new ArrayList<>();
         for (Hash256 txid : txids) {
             UtxoTransaction tx = ledger.transaction(txid)
                     .orElseThrow(() -> new SeedNotFoundException("transaction " + txid + " is not in the store"));
@@ -62,11 +62,10 @@ public final class UtxoTracer {
             }
             for (TxOutput o : tx.outputs()) {
                 if (o.owner().map(a -> a.text().equals(address.text())).orElse(false)) {
-                    found.add(new Outpoint(txid, o.index()));
+                    each.accept(tx, o);
                 }
             }
         }
-        return found;
     }
 
     /** Thrown when a seed names something the store does not hold. */
@@ -371,7 +370,9 @@ public final class UtxoTracer {
         }
 
         private List<Located> addressInflows(Address address) {
-            return inflows(ledger, address).stream().map(op -> located(op, -1)).toList();
+            List<Located> found = new ArrayList<>();
+            inflows(ledger, address, (tx, o) -> found.add(new Located(tx, o, Taint.whole(o.value()))));
+            return found;
         }
 
         private UtxoTransaction stored(Hash256 txid) {

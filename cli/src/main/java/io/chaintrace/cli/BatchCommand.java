@@ -1,5 +1,7 @@
 package io.chaintrace.cli;
 
+import io.chaintrace.graph.RowRef;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -306,7 +308,7 @@ final class BatchCommand implements Callable<Integer> {
         int[] vout = new int[outs.size()];
         for (int i = 0; i < outs.size(); i++) {
             Outpoint op = outs.get(i);
-            ChainStore.RowRef r = cs.rowOf(op).orElseThrow(() -> notFound("output " + op));
+            RowRef r = cs.rowOf(op).orElseThrow(() -> notFound("output " + op));
             tx[i] = r.tx();
             vout[i] = r.vout();
         }

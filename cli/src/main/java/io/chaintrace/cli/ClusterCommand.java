@@ -1,5 +1,7 @@
 package io.chaintrace.cli;
 
+import io.chaintrace.graph.ClusterRun;
+
 import io.chaintrace.core.model.Address;
 import io.chaintrace.graph.ChainStore;
 import java.nio.file.Path;
@@ -48,7 +50,7 @@ final class ClusterCommand implements Callable<Integer> {
         long start = System.nanoTime();
         ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("cluster").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build() : null;
-        ChainStore.ClusterRun r;
+        ClusterRun r;
         try {
             r = cs.cluster(50_000, n -> {
                 if (bar != null) {

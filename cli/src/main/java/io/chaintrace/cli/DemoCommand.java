@@ -1,5 +1,7 @@
 package io.chaintrace.cli;
 
+import io.chaintrace.graph.ClusterRun;
+
 import io.chaintrace.cli.report.CaseReport;
 import io.chaintrace.cli.report.ReportWriter;
 import io.chaintrace.core.account.AccountTrace;
@@ -9,7 +11,7 @@ import io.chaintrace.core.model.Label;
 import io.chaintrace.core.model.LabelCategory;
 import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.pattern.Alert;
-import io.chaintrace.core.scenario.ExchangeHack;
+import io.chaintrace.scenarios.ExchangeHack;
 import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.Seed;
 import io.chaintrace.core.trace.TaintPolicy;
@@ -113,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             EtlImport.Summary e = new EtlImport(cs, IngestListener.NONE).importFiles(files.ethereum());
             System.out.printf("  Ethereum: %,d blocks, %,d transfers imported from the export%n", e.blocks(), e.transfers());
-            ChainStore.ClusterRun clusters = cs.cluster(50_000, n -> { });
+            ClusterRun clusters = cs.cluster(50_000, n -> { });
             System.out.printf("  entities: %,d common-input and %,d change links (Bitcoin), %,d deposit-address links (Ethereum)%n",
                     clusters.multiInputLinks(), clusters.changeLinks(), clusters.depositAddressLinks());
 

@@ -8,8 +8,8 @@ import io.chaintrace.core.cluster.TransactionClustering;
 import io.chaintrace.core.cluster.UnionFind;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.TxOutput;
-import io.chaintrace.core.scenario.OwnerScenario;
-import io.chaintrace.core.scenario.Scenario;
+import io.chaintrace.scenarios.OwnerScenario;
+import io.chaintrace.scenarios.Scenario;
 import io.chaintrace.core.trace.MemoryLedger;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -128,7 +128,7 @@ class EntityStoreTest {
                 store.appendEthBlock(new EthBlock(n, hash, parent, 1_600_000_000L + n * 12, List.of(t)), new Checkpoint("eth", hash, (int) n, n + 1));
                 parent = hash;
             }
-            ChainStore.ClusterRun r = store.cluster(1_000, x -> { });
+            ClusterRun r = store.cluster(1_000, x -> { });
             assertEquals(plan.length, r.ethTransfers());
             assertEquals(1, r.depositAddressLinks());
             assertEquals(store.entityOf(alice1), store.entityOf(alice2), "one customer's accounts");

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chaintrace.core.compact.CompactTracer;
 import io.chaintrace.core.compact.OutputRefs;
 import io.chaintrace.core.compact.PagedChain;
-import io.chaintrace.core.scenario.Scenario;
-import io.chaintrace.core.scenario.ScenarioGenerator;
+import io.chaintrace.scenarios.Scenario;
+import io.chaintrace.scenarios.ScenarioGenerator;
 import io.chaintrace.core.trace.Direction;
 import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.Seed;
@@ -44,9 +44,9 @@ class PagedChainStoreTest {
             ScenarioStoreTest.write(s, w);
         }
         try (ChainStore store = ChainStore.openReadOnly(dir.resolve("s"))) {
-            List<ChainStore.RowRef> refs = s.thefts().stream().map(op -> store.rowOf(op).orElseThrow()).toList();
-            OutputRefs seeds = new OutputRefs(refs.stream().mapToInt(ChainStore.RowRef::tx).toArray(),
-                    refs.stream().mapToInt(ChainStore.RowRef::vout).toArray());
+            List<RowRef> refs = s.thefts().stream().map(op -> store.rowOf(op).orElseThrow()).toList();
+            OutputRefs seeds = new OutputRefs(refs.stream().mapToInt(RowRef::tx).toArray(),
+                    refs.stream().mapToInt(RowRef::vout).toArray());
             int maxHops = Math.min(hops, s.hopsNeeded());
             for (TaintPolicy p : TaintPolicy.ALL) {
                 TraceResult expected = new UtxoTracer(store).trace(new TraceRequest(s.thefts().stream().<Seed>map(Seed.OutpointSeed::new)

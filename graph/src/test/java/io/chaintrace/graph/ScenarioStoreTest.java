@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chaintrace.core.model.Label;
-import io.chaintrace.core.scenario.Scenario;
-import io.chaintrace.core.scenario.ScenarioGenerator;
+import io.chaintrace.scenarios.Scenario;
+import io.chaintrace.scenarios.ScenarioGenerator;
 import io.chaintrace.core.trace.Direction;
 import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.Seed;

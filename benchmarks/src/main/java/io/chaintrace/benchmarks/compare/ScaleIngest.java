@@ -2,9 +2,9 @@ package io.chaintrace.benchmarks.compare;
 
 import io.chaintrace.benchmarks.IngestBenchmark;
 import io.chaintrace.benchmarks.SyntheticStores;
-import io.chaintrace.core.scenario.SyntheticChain;
+import io.chaintrace.scenarios.SyntheticChain;
 import io.chaintrace.graph.ChainStore;
-import io.chaintrace.graph.SyntheticWriter;
+import io.chaintrace.ingest.demo.SyntheticWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,5 +1,7 @@
 package io.chaintrace.benchmarks.compare;
 
+import io.chaintrace.graph.RowRef;
+
 import io.chaintrace.benchmarks.IngestBenchmark;
 import io.chaintrace.benchmarks.SyntheticStores;
 import io.chaintrace.core.compact.CompactTracer;
@@ -390,7 +392,7 @@ public final class SideBySide {
             txs.add(Map.of("id", id, "txid", t.txid().hex(), "height", t.block().height(), "time", t.block().time()));
             for (var in : t.inputs()) {
                 if (in.status() == io.chaintrace.core.model.InputStatus.RESOLVED) {
-                    ChainStore.RowRef r = cs.rowOf(in.prevout()).orElseThrow();
+                    RowRef r = cs.rowOf(in.prevout()).orElseThrow();
                     spends.add(List.of((long) r.output(), (long) id));
                 }
             }

@@ -10,6 +10,7 @@ import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.LifoPolicy;
 import io.chaintrace.core.trace.PoisonPolicy;
 import io.chaintrace.core.trace.TaintPolicy;
+import io.chaintrace.core.trace.TihoPolicy;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,17 +44,28 @@ public final class AccountBackwardTracer {
     }
 
     public AccountTrace.Result trace(AccountTrace.Request request) {
-        TaintPolicy p = request.policy();
-        if (!(p instanceof FifoPolicy || p instanceof LifoPolicy || p instanceof HaircutPolicy || p instanceof PoisonPolicy)) {
-            throw new IllegalArgumentException("policy " + p.name() + " has no backward rule on account chains (use fifo, lifo, haircut or poison)");
-        }
+        Rule rule = rule(request.policy());
         Map<String, List<AccountTransfer>> byAsset = AccountTracer.seedsByAsset(ledger, request);
         Map<String, Asset> assets = AccountTracer.assetsOf(byAsset);
         List<AccountTrace.AssetResult> results = new ArrayList<>();
         for (Map.Entry<String, List<AccountTransfer>> e : byAsset.entrySet()) {
-            results.add(new Run(request, e.getKey(), assets.get(e.getKey()), e.getValue()).execute());
+            results.add(new Run(request, rule, e.getKey(), assets.get(e.getKey()), e.getValue()).execute());
         }
         return new AccountTrace.Result(request, results);
+    }
+
+    /** How a policy splits a payment among the inflows that paid it, chosen once per trace. */
+    private enum Rule { POISON, HAIRCUT, FIFO, LIFO }
+
+    private static Rule rule(TaintPolicy policy) {
+        return switch (policy) {
+            case PoisonPolicy p -> Rule.POISON;
+            case HaircutPolicy p -> Rule.HAIRCUT;
+            case FifoPolicy p -> Rule.FIFO;
+            case LifoPolicy p -> Rule.LIFO;
+            case TihoPolicy p -> throw new IllegalArgumentException(
+                    "policy " + p.name() + " has no backward rule on account chains (use fifo, lifo, haircut or poison)");
+        };
     }
 
     /** What is asked of one transfer: the parts of its value (intervals, in units) and the hop. */
@@ -72,7 +84,7 @@ public final class AccountBackwardTracer {
         private final String assetKey;
         private final Asset asset;
         private final Limits limits;
-        private final TaintPolicy policy;
+        private final Rule rule;
         private final Map<AccountTransfer, Ask> asked = new LinkedHashMap<>();
         private final Map<String, List<AccountTransfer>> pending = new LinkedHashMap<>();
         private final Deque<String> senders = new ArrayDeque<>();
@@ -88,12 +100,12 @@ public final class AccountBackwardTracer {
         private BigInteger cutByTime = BigInteger.ZERO;
         private BigInteger cutByBudget = BigInteger.ZERO;
 
-        Run(AccountTrace.Request request, String assetKey, Asset asset, List<AccountTransfer> seeds) {
+        Run(AccountTrace.Request request, Rule rule, String assetKey, Asset asset, List<AccountTransfer> seeds) {
             this.request = request;
             this.assetKey = assetKey;
             this.asset = asset;
             this.limits = request.limits();
-            this.policy = request.policy();
+            this.rule = rule;
             for (AccountTransfer t : seeds) {
                 BigInteger a = t.amount().units();
                 seeded = seeded.add(a);
@@ -132,7 +144,7 @@ public final class AccountBackwardTracer {
                 }
                 a = new Ask(hop);
                 asked.put(t, a);
-            } else if (policy instanceof PoisonPolicy) {
+            } else if (rule == Rule.POISON) {
                 return; // poison asks a transfer in full once
             }
             a.hop = Math.min(a.hop, hop);
@@ -179,8 +191,11 @@ public final class AccountBackwardTracer {
             AccountTransfer last = payments.stream().max(CHAIN_ORDER).orElseThrow();
             List<AccountTransfer> history = histories.computeIfAbsent(sender, k -> ledger.transfersOf(payments.getFirst().from()).stream()
                     .filter(x -> AccountTracer.assetKey(x.amount().asset()).equals(assetKey)).sorted(CHAIN_ORDER).toList());
-            SourcePool pool = policy instanceof FifoPolicy ? new LotSources(false)
-                    : policy instanceof LifoPolicy ? new LotSources(true) : new ShareSources();
+            SourcePool pool = switch (rule) {
+                case FIFO -> new LotSources(false);
+                case LIFO -> new LotSources(true);
+                case POISON, HAIRCUT -> new ShareSources();
+            };
             List<AccountTransfer> inflows = new ArrayList<>();
             for (AccountTransfer x : history) {
                 if (CHAIN_ORDER.compare(x, last) > 0) {
@@ -203,7 +218,7 @@ public final class AccountBackwardTracer {
         /** Maps the asked parts of payment {@code x} onto the inflows that paid it. */
         private void attribute(AccountTransfer x, List<BigInteger[]> parts, List<SourcePool.Piece> pieces, List<AccountTransfer> inflows) {
             int hop = asked.get(x).hop + 1;
-            if (policy instanceof PoisonPolicy) {
+            if (rule == Rule.POISON) {
                 for (AccountTransfer in : inflows) {
                     ask(in, List.<BigInteger[]>of(new BigInteger[] {BigInteger.ZERO, in.amount().units()}), hop);
                 }
@@ -212,7 +227,7 @@ public final class AccountBackwardTracer {
                 }
                 return;
             }
-            if (policy instanceof HaircutPolicy) {
+            if (rule == Rule.HAIRCUT) {
                 BigInteger[] weights = pieces.stream().map(SourcePool.Piece::amount).toArray(BigInteger[]::new);
                 BigInteger[] shares = ShareSources.split(sum(parts), weights);
                 for (int i = 0; i < pieces.size(); i++) {

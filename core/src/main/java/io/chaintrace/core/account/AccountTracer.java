@@ -110,7 +110,7 @@ public final class AccountTracer {
         /** A traced address: its pool, its transfers of this asset in chain order, and where its replay stands. */
         private final class Traced {
             final Address address;
-            final Pool pool = request.policy().newPool();
+            final Pool pool = Pool.of(request.policy());
             final List<AccountTransfer> history;
             int cursor;
             int hop = Integer.MAX_VALUE;

@@ -1,15 +1,32 @@
 package io.chaintrace.core.account;
 
+import io.chaintrace.core.trace.FifoPolicy;
+import io.chaintrace.core.trace.HaircutPolicy;
+import io.chaintrace.core.trace.LifoPolicy;
+import io.chaintrace.core.trace.PoisonPolicy;
+import io.chaintrace.core.trace.TaintPolicy;
+import io.chaintrace.core.trace.TihoPolicy;
 import java.math.BigInteger;
 import java.util.List;
 
 /**
- * An address's holdings of one asset as a taint policy sees them (DOMAIN.md section 4, account
+ * An address's holdings of one asset as a taint policy sees them (docs/POLICIES.md, account
  * model): each inflow adds (amount, taint); each outflow takes from the pool by the policy's rule.
  * What the pool cannot cover (value the trace never saw arrive: balances from before the chain
  * data, block rewards) is paid clean.
  */
 public interface Pool {
+    /** A fresh pool under {@code policy}: the account-model form of each policy. */
+    static Pool of(TaintPolicy policy) {
+        return switch (policy) {
+            case PoisonPolicy p -> new PoisonPool();
+            case HaircutPolicy p -> new HaircutPool();
+            case FifoPolicy p -> LotPool.fifo();
+            case LifoPolicy p -> LotPool.lifo();
+            case TihoPolicy p -> new TaintFirstPool();
+        };
+    }
+
     /** Value arrives; {@code taint <= amount}; {@code hop} is how far that taint is from the seed. */
     void receive(BigInteger amount, BigInteger taint, int hop);
 

@@ -2,7 +2,7 @@ package io.chaintrace.core.cluster;
 
 import java.util.OptionalInt;
 
-/** Names the change output of a transaction (DOMAIN.md section 6), or abstains. */
+/** Names the change output of a transaction (docs/CLUSTERING.md), or abstains. */
 public interface ChangeHeuristic {
     String name();
 

@@ -15,7 +15,7 @@ import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
- * Exchange deposit addresses on Ethereum (Victor 2020, DOMAIN.md section 6): an address D that
+ * Exchange deposit addresses on Ethereum (Victor 2020, docs/CLUSTERING.md): an address D that
  * forwards to a known exchange address, within {@code maxBlocks} blocks, an amount within
  * {@code tolerance} wei of what it received, is that exchange's deposit address, and every
  * account that paid into D is one entity (the customer's). Transfers are fed in chain order; ETH

@@ -4,7 +4,7 @@ import java.util.OptionalInt;
 
 /**
  * Peel continuation: in a peel step whose large remainder is spent by the next peel step, the
- * remainder is the change (DOMAIN.md section 7). The caller says whether the chain continues.
+ * remainder is the change (docs/PATTERNS.md). The caller says whether the chain continues.
  */
 public final class PeelContinuation implements ChangeHeuristic {
     @Override

@@ -7,6 +7,7 @@ import io.chaintrace.core.trace.LifoPolicy;
 import io.chaintrace.core.trace.PoisonPolicy;
 import io.chaintrace.core.trace.Taint;
 import io.chaintrace.core.trace.TaintPolicy;
+import io.chaintrace.core.trace.TihoPolicy;
 import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import java.util.Arrays;
@@ -94,12 +95,27 @@ public final class CompactTracer {
         }
     }
 
+    /** How a policy splits a transaction on compact rows, chosen once per trace. */
+    private enum Rule { POISON, HAIRCUT, ORDERED, TIHO }
+
+    private static Rule rule(TaintPolicy policy) {
+        return switch (policy) {
+            case PoisonPolicy p -> Rule.POISON;
+            case HaircutPolicy p -> Rule.HAIRCUT;
+            // FIFO and LIFO keep taint's place inside each coin: the policy object splits with intervals.
+            case FifoPolicy p -> Rule.ORDERED;
+            case LifoPolicy p -> Rule.ORDERED;
+            case TihoPolicy p -> Rule.TIHO;
+        };
+    }
+
     /** Forward from whole outputs, at most {@code maxHops} transactions deep. */
     public Result forward(OutputRefs seeds, TaintPolicy policy, int maxHops) {
         int[] seedTx = seeds.tx();
         int[] seedVout = seeds.vout();
         Paged.Longs taint = new Paged.Longs(c.outputs());
-        boolean ordered = policy instanceof FifoPolicy || policy instanceof LifoPolicy;
+        Rule rule = rule(policy);
+        boolean ordered = rule == Rule.ORDERED;
         boolean creators = ordered && policy.usesInputAge();
         Int2ObjectOpenHashMap<Taint> located = ordered ? new Int2ObjectOpenHashMap<>() : null;
         Paged.Ints hop = new Paged.Ints(c.transactions());
@@ -144,8 +160,6 @@ public final class CompactTracer {
             }
         }
         Arrays.sort(seedOutputs, 0, seedCount);
-        boolean poison = policy instanceof PoisonPolicy;
-        boolean haircut = policy instanceof HaircutPolicy;
         long[] weights = new long[16];
         long[] shares = new long[16];
         long[] remainders = new long[16];
@@ -186,7 +200,8 @@ public final class CompactTracer {
                     }
                 }
             }
-            if (ordered) {
+            switch (rule) {
+            case ORDERED -> {
                 Taint[] inTaint = new Taint[i1 - i0];
                 long[] inV = new long[i1 - i0];
                 long[] age = new long[i1 - i0];
@@ -206,7 +221,8 @@ public final class CompactTracer {
                         taint.set(row.outputId(o), tt.amount());
                     }
                 }
-            } else if (poison) {
+            }
+            case POISON -> {
                 if (taintIn > 0) {
                     for (int o = o0; o < o1; o++) {
                         if (row.outValue[o] > 0) {
@@ -215,7 +231,8 @@ public final class CompactTracer {
                     }
                     fees += fee;
                 }
-            } else if (haircut) {
+            }
+            case HAIRCUT -> {
                 // Scratch reused from transaction to transaction: the split allocates nothing.
                 if (weights.length < n + 1) {
                     weights = new long[2 * (n + 1)];
@@ -231,8 +248,9 @@ public final class CompactTracer {
                     }
                 }
                 fees += shares[n];
-            } else {
-                // TIHO: highest-value output first, ties to the earlier one; what no output holds goes to the fee.
+            }
+            case TIHO -> {
+                // Highest-value output first, ties to the earlier one; what no output holds goes to the fee.
                 long left = taintIn;
                 while (left > 0) {
                     int best = -1;
@@ -249,6 +267,7 @@ public final class CompactTracer {
                     left -= a;
                 }
                 fees += left;
+            }
             }
             for (int o = o0; o < o1; o++) {
                 int id = row.outputId(o);

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The generic CoinJoin rule (DOMAIN.md section 7): at least 2 inputs and 3 outputs; with
+ * The generic CoinJoin rule (docs/PATTERNS.md): at least 2 inputs and 3 outputs; with
  * p = (outputs + 1) / 2 participants, p is at most the number of distinct input addresses and the
  * most common output value occurs exactly p times, above dust.
  */

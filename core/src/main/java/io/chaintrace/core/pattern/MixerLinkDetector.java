@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Links a mixer's depositors to its withdrawers (DOMAIN.md section 7), each heuristic a setting:
+ * Links a mixer's depositors to its withdrawers (docs/PATTERNS.md), each heuristic a setting:
  * <ul>
  *   <li>{@code same_address}: an address withdraws after it deposited;
  *   <li>{@code direct_transfer}: a depositor and a withdrawer paid each other directly (outside

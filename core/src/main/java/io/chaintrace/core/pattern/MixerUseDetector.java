@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Mixer deposits and withdrawals (DOMAIN.md section 7): a payment of exactly a pool denomination
+ * Mixer deposits and withdrawals (docs/PATTERNS.md): a payment of exactly a pool denomination
  * to a labelled mixer pool is a deposit; the largest payment out of a pool in a transaction is a
  * withdrawal to its recipient (the other payments are the relayer's fee).
  */

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Every detector threshold by name ({@code fanOut.minPayees}, {@code passThrough.maxDelay}, ...),
- * with the documented defaults (DOMAIN.md); a config file overrides any of them. Times are in
+ * with the documented defaults (docs/PATTERNS.md); a config file overrides any of them. Times are in
  * seconds. CoinJoin rules are wallet fingerprints and are not settings.
  */
 public final class PatternSettings {

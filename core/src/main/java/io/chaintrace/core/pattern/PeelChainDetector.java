@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Peel chains (DOMAIN.md section 7): a run of at least {@code minLength} transactions, each with
+ * Peel chains (docs/PATTERNS.md): a run of at least {@code minLength} transactions, each with
  * at most {@code maxInputs} inputs and two outputs: a small peel (at most {@code maxPeelShare} of
  * what the step spends) paid out, and the remainder sent on to another address and spent by the
  * next step, shrinking at every step. Reported once per chain, from its first step.

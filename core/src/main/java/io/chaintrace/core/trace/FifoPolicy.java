@@ -7,11 +7,6 @@ package io.chaintrace.core.trace;
  */
 public final class FifoPolicy extends OrderPolicy {
     @Override
-    public io.chaintrace.core.account.Pool newPool() {
-        return io.chaintrace.core.account.LotPool.fifo();
-    }
-
-    @Override
     public String name() {
         return "fifo";
     }

@@ -11,11 +11,6 @@ import java.math.BigInteger;
  */
 public final class HaircutPolicy implements TaintPolicy {
     @Override
-    public io.chaintrace.core.account.Pool newPool() {
-        return new io.chaintrace.core.account.HaircutPool();
-    }
-
-    @Override
     public String name() {
         return "haircut";
     }

@@ -9,11 +9,6 @@ import java.util.Comparator;
  */
 public final class LifoPolicy extends OrderPolicy {
     @Override
-    public io.chaintrace.core.account.Pool newPool() {
-        return io.chaintrace.core.account.LotPool.lifo();
-    }
-
-    @Override
     public String name() {
         return "lifo";
     }

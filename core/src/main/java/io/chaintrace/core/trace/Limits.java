@@ -1,7 +1,7 @@
 package io.chaintrace.core.trace;
 
 /**
- * Where a trace stops, each a setting (DOMAIN.md section 5). A trace cut by a limit says so in its
+ * Where a trace stops, each a setting (docs/POLICIES.md). A trace cut by a limit says so in its
  * account and marks the outputs where it was cut.
  *
  * @param maxHops          transactions to follow from the seeds

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * fills it. Taint keeps its position (intervals), so the mapping is exact both ways: backward is
  * the same line read from the other side.
  */
-abstract class OrderPolicy implements TaintPolicy {
+abstract sealed class OrderPolicy implements TaintPolicy permits FifoPolicy, LifoPolicy {
     /** The order in which inputs are consumed: input indexes. */
     abstract int[] inputOrder(Flow flow);
 

@@ -10,11 +10,6 @@ import java.util.Arrays;
  */
 public final class PoisonPolicy implements TaintPolicy {
     @Override
-    public io.chaintrace.core.account.Pool newPool() {
-        return new io.chaintrace.core.account.PoisonPool();
-    }
-
-    @Override
     public String name() {
         return "poison";
     }

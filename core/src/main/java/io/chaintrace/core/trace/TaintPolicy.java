@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How taint passes through a transaction (DOMAIN.md section 4), one class per policy. Forward:
+ * How taint passes through a transaction ({@code docs/POLICIES.md}), one class per policy. Sealed: every
+ * engine chooses its per-policy code with an exhaustive {@code switch}, so a new policy does not compile
+ * until each engine handles it. Forward:
  * from inputs to outputs and the fee. Backward: from outputs to the inputs that paid for them.
  */
-public interface TaintPolicy {
+public sealed interface TaintPolicy permits PoisonPolicy, HaircutPolicy, OrderPolicy, TihoPolicy {
     /** Lower-case name used on the command line and in reports. */
     String name();
 
@@ -23,9 +25,6 @@ public interface TaintPolicy {
 
     /** Backward: the taint of each output onto the inputs; the fee is never a source of taint. */
     Taint[] backward(Flow flow, Taint[] outputTaint);
-
-    /** A fresh account pool under this policy (account model: Ethereum addresses, per asset). */
-    io.chaintrace.core.account.Pool newPool();
 
     /** Whether the policy orders inputs by age (then the tracer looks up when each spent output was created). */
     default boolean usesInputAge() {

@@ -11,11 +11,6 @@ import java.util.Comparator;
  */
 public final class TihoPolicy implements TaintPolicy {
     @Override
-    public io.chaintrace.core.account.Pool newPool() {
-        return new io.chaintrace.core.account.TaintFirstPool();
-    }
-
-    @Override
     public String name() {
         return "tiho";
     }

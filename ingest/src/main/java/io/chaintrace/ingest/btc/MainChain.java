@@ -1,5 +1,7 @@
 package io.chaintrace.ingest.btc;
 
+import io.chaintrace.graph.StoredBlock;
+
 import io.chaintrace.core.model.BlockRef;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.graph.ChainStore;
@@ -64,7 +66,7 @@ final class MainChain {
         List<Segment> segments = new ArrayList<>();
         List<BlockRecord> stale = new ArrayList<>();
         for (BlockRecord root : roots) {
-            Optional<ChainStore.StoredBlock> parent = root.prev().isZero() ? Optional.empty() : store.block(root.prev());
+            Optional<StoredBlock> parent = root.prev().isZero() ? Optional.empty() : store.block(root.prev());
             int rootHeight;
             BigInteger baseWork;
             if (parent.isPresent()) {

@@ -1,5 +1,7 @@
 package io.chaintrace.ingest.eth;
 
+import io.chaintrace.graph.StoredEthBlock;
+
 import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Chain;
 import io.chaintrace.core.model.Hash256;
@@ -94,7 +96,7 @@ public final class EthRpcSource {
         try {
             ArrayDeque<Future<EthBlock>> ahead = new ArrayDeque<>();
             long next = first;
-            Hash256 parent = tip >= 0 ? store.ethBlock(tip).map(ChainStore.StoredEthBlock::hash).orElse(null) : null;
+            Hash256 parent = tip >= 0 ? store.ethBlock(tip).map(StoredEthBlock::hash).orElse(null) : null;
             long done = store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L);
             for (long n = first; n <= last; n++) {
                 while (next <= last && ahead.size() < settings.concurrency() * 2) {
@@ -145,7 +147,7 @@ public final class EthRpcSource {
         long n = cp.get().height();
         long firstReplaced = -1;
         while (n >= 0) {
-            Optional<ChainStore.StoredEthBlock> mine = store.ethBlock(n);
+            Optional<StoredEthBlock> mine = store.ethBlock(n);
             if (mine.isEmpty()) {
                 break;
             }

@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Finds the value transfers of a block (DOMAIN.md section 1): the top-level value of each
+ * Finds the value transfers of a block (docs/DATA-MODELS.md): the top-level value of each
  * successful transaction; internal CALL, CREATE and SELFDESTRUCT frames with value that did not
  * fail (DELEGATECALL moves nothing, CALLCODE pays the caller itself, STATICCALL cannot carry
  * value); and ERC-20 {@code Transfer} logs (three topics; ERC-721 has four and moves no amount).

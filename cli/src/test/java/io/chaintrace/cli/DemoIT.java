@@ -1,0 +1,149 @@
+package io.chaintrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chaintrace.cli.report.CaseReport;
+import io.chaintrace.scenarios.ExchangeHack;
+import java.io.Reader;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.jgrapht.Graph;
+import org.jgrapht.graph.DefaultEdge;
+import org.jgrapht.graph.DirectedPseudograph;
+import org.jgrapht.nio.graphml.GraphMLImporter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code chaintrace demo}, the README's main command, run as a user runs it: the report's amounts
+ * at every endpoint entity, under every policy and on every leg, equal the case generator's
+ * ground truth (worked by hand in {@link ExchangeHack}); every export says the same.
+ */
+class DemoIT {
+    @TempDir
+    static Path dir;
+    static JsonNode report;
+    static ExchangeHack.Case hack;
+
+    @BeforeAll
+    static void runDemo() throws Exception {
+        assertEquals(ExitCode.OK, Chaintrace.run("demo", "--out", dir.toString(), "--no-progress"));
+        report = new ObjectMapper().readTree(dir.resolve("report/report.json").toFile());
+        // The same generator with the demo's default seed and size: the ground truth.
+        hack = ExchangeHack.generate(2026, 400);
+    }
+
+    @Test
+    void everyPolicysEndpointsEqualTheGroundTruth() {
+        int compared = 0;
+        for (JsonNode row : report.get("policies")) {
+            String leg = row.get("leg").asText();
+            String asset = leg.startsWith("Bitcoin") ? "BTC" : leg.substring("Ethereum ".length());
+            int decimals = switch (asset) {
+                case "BTC" -> 8;
+                case "ETH" -> 18;
+                default -> 6;
+            };
+            String policy = row.get("policy").asText();
+            Map<String, String> expected = new TreeMap<>();
+            hack.expected().get(asset).get(policy).forEach((entity, units) -> {
+                if (units.signum() > 0) {
+                    expected.put(entity, CaseReport.display(units, decimals));
+                }
+            });
+            Map<String, String> got = new TreeMap<>();
+            row.get("byEntity").properties().forEach(e -> got.put(e.getKey(), e.getValue().asText()));
+            assertEquals(expected, got, leg + " under " + policy);
+            compared++;
+        }
+        assertEquals(3 * 5, compared, "three legs (ETH, USDT, BTC) under five policies");
+    }
+
+    @Test
+    void theReportsLegsAreExactAndBalanced() {
+        for (JsonNode leg : report.get("legs")) {
+            String asset = leg.get("asset").asText();
+            BigInteger sum = BigInteger.ZERO;
+            for (JsonNode e : leg.get("endpoints")) {
+                BigInteger units = new BigInteger(e.get("amount").asText());
+                assertEquals(hack.expected().get(asset).get("haircut").get(e.get("entity").asText()), units, asset + " " + e);
+                sum = sum.add(units);
+            }
+            assertEquals("true", leg.get("account").get("balanced").asText(), leg.get("name").asText());
+            assertTrue(leg.get("edges").size() > 0 && leg.get("nodes").size() > 0);
+            assertEquals(sum, leg.get("endpoints").valueStream().map(e -> new BigInteger(e.get("amount").asText())).reduce(BigInteger.ZERO,
+                    BigInteger::add));
+        }
+        assertEquals(new BigInteger("22000000000000000000000"), new BigInteger(report.get("legs").get(0).get("seeded").asText()));
+    }
+
+    @Test
+    void thePatternsOfThePlaybookAreFlaggedOnTheTrace() {
+        Set<String> onTrace = new HashSet<>();
+        report.get("alerts").forEach(a -> {
+            if (a.get("onTrace").asBoolean()) {
+                onTrace.add(a.get("pattern").asText());
+            }
+        });
+        for (String p : List.of("peel_chain", "coinjoin.generic", "mixer.deposit", "mixer.link.unique_gas_price", "bridge", "cash_out")) {
+            assertTrue(onTrace.contains(p), p + " not flagged on the trace: " + onTrace);
+        }
+    }
+
+    @Test
+    void exportsCarryTheSameGraphAndAmounts() throws Exception {
+        Path out = dir.resolve("report");
+        int nodes = 0;
+        Set<String> ids = new HashSet<>();
+        int edges = 0;
+        for (JsonNode leg : report.get("legs")) {
+            leg.get("nodes").forEach(n -> ids.add(n.get("id").asText()));
+            edges += leg.get("edges").size();
+        }
+        nodes = ids.size();
+        // GraphML, read back with jgrapht-io.
+        Graph<String, DefaultEdge> g = new DirectedPseudograph<>(null, DefaultEdge::new, false);
+        GraphMLImporter<String, DefaultEdge> importer = new GraphMLImporter<>();
+        importer.setVertexFactory(id -> id);
+        try (Reader r = Files.newBufferedReader(out.resolve("flow.graphml"))) {
+            importer.importGraph(g, r);
+        }
+        assertEquals(nodes, g.vertexSet().size());
+        assertEquals(edges, g.edgeSet().size());
+        // GEXF, as XML.
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("flow.gexf").toFile());
+        assertEquals(nodes, doc.getElementsByTagName("node").getLength());
+        assertEquals(edges, doc.getElementsByTagName("edge").getLength());
+        // CSV: one line per edge and per endpoint, amounts exact.
+        List<String> edgeLines = Files.readAllLines(out.resolve("edges.csv"));
+        assertEquals(edges + 1, edgeLines.size());
+        List<String> endpointLines = Files.readAllLines(out.resolve("endpoints.csv"));
+        int endpoints = 0;
+        for (JsonNode leg : report.get("legs")) {
+            for (JsonNode e : leg.get("endpoints")) {
+                endpoints++;
+                String units = e.get("amount").asText();
+                assertTrue(endpointLines.stream().anyMatch(l -> l.contains("," + e.get("entity").asText() + ",") && l.contains("," + units + ",")),
+                        "endpoints.csv lacks " + e);
+            }
+        }
+        assertEquals(endpoints + 1, endpointLines.size());
+        // The page is one file: nothing fetched from elsewhere.
+        String html = Files.readString(out.resolve("report.html"));
+        assertFalse(html.contains("<script src"), "scripts are inlined");
+        assertFalse(html.contains("<link "), "styles are inlined");
+        assertTrue(html.contains("cytoscape"), "cytoscape.js is bundled");
+    }
+}

@@ -1,0 +1,154 @@
+package io.chaintrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo's HTML report in a real headless Chromium (Debian's chromium and chromium-driver;
+ * {@code ./test} installs them): it loads from the file with no console errors and no network,
+ * the flow graph renders every node of the report, a click on a node shows its details, and a
+ * screenshot is kept as a test artifact ({@code cli/target/report-screenshot.png}).
+ */
+class ReportBrowserIT {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    static Path dir;
+    static ChromeDriver driver;
+    static JsonNode report;
+
+    @BeforeAll
+    static void start() throws Exception {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            fail("Chromium and its driver are needed at " + CHROMIUM + " and " + CHROMEDRIVER
+                    + " (apt-get install chromium chromium-driver; ./test installs them)");
+        }
+        assertEquals(ExitCode.OK, Chaintrace.run("demo", "--out", dir.toString(), "--no-progress"));
+        report = new ObjectMapper().readTree(dir.resolve("report/report.json").toFile());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // As root in a sandbox with no network: no sandbox, no GPU, nothing phoning home.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1400,1000", "--user-data-dir=" + dir.resolve("chromium-profile"));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.get(dir.resolve("report/report.html").toUri().toString());
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> ((JavascriptExecutor) d).executeScript("return !!window.chaintrace"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void loadsWithoutConsoleErrors() {
+        List<LogEntry> entries = driver.manage().logs().get(LogType.BROWSER).getAll();
+        List<String> errors = entries.stream().filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::getMessage).toList();
+        assertTrue(errors.isEmpty(), "console: " + errors);
+        assertEquals(report.get("title").asText(), driver.getTitle());
+    }
+
+    @Test
+    void theGraphRendersEveryNodeAndEdgeOfTheReport() {
+        Set<String> ids = new HashSet<>();
+        int edges = 0;
+        for (JsonNode leg : report.get("legs")) {
+            leg.get("nodes").forEach(n -> ids.add(n.get("id").asText()));
+            edges += leg.get("edges").size();
+        }
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        assertEquals((long) ids.size(), js.executeScript("return window.chaintrace.cy.nodes().length"));
+        assertEquals((long) edges + report.get("links").size(), js.executeScript("return window.chaintrace.cy.edges().length"));
+        // Rendered: every node has a place inside the graph's box after the layout fitted it.
+        long inside = (Long) js.executeScript("""
+                var cy = window.chaintrace.cy, w = cy.width(), h = cy.height();
+                return cy.nodes().filter(function (n) { var p = n.renderedPosition(); return p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h; }).length;""");
+        assertEquals((long) ids.size(), inside);
+        // The canvas was drawn on: not a blank box.
+        long drawn = (Long) js.executeScript("""
+                var c = document.querySelectorAll('#graph canvas'), n = 0;
+                for (var i = 0; i < c.length; i++) {
+                  var d = c[i].getContext('2d').getImageData(0, 0, c[i].width, c[i].height).data;
+                  for (var k = 3; k < d.length; k += 4) { if (d[k] > 0) { n++; } }
+                }
+                return n;""");
+        assertTrue(drawn > 1_000, "pixels drawn: " + drawn);
+    }
+
+    @Test
+    void clickingANodeShowsItsTransactions() throws Exception {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        WebElement graph = driver.findElement(By.id("graph"));
+        js.executeScript("arguments[0].scrollIntoView({block: 'center'})", graph);
+        // The seed of the Bitcoin leg: a real mouse click at its place on the canvas.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> target = (Map<String, Object>) js.executeScript("""
+                var n = window.chaintrace.cy.nodes('[kind = "endpoint"]')[0], p = n.renderedPosition();
+                return {id: n.id(), x: p.x, y: p.y, address: window.chaintrace.data.legs.flatMap(function (l) { return l.nodes; })
+                  .filter(function (m) { return m.id === n.id(); })[0].address};""");
+        int x = (int) Math.round(((Number) target.get("x")).doubleValue() - graph.getSize().getWidth() / 2.0);
+        int y = (int) Math.round(((Number) target.get("y")).doubleValue() - graph.getSize().getHeight() / 2.0);
+        new Actions(driver).moveToElement(graph, x, y).click().perform();
+        WebElement shown = new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> d.findElements(By.id("details-address")).stream()
+                .findFirst().orElse(null));
+        assertEquals(target.get("address"), shown.getText());
+        String details = driver.findElement(By.id("details")).getText();
+        assertTrue(details.contains("tainted transfers"), details);
+        // The artifact: the page as the investigator sees it after the click.
+        Path shot = Path.of("target", "report-screenshot.png");
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
+        Files.write(Path.of("target", "report-graph.png"), driver.findElement(By.id("flow")).getScreenshotAs(OutputType.BYTES));
+        assertTrue(Files.size(shot) > 10_000);
+    }
+
+    @Test
+    void theTransactionFilterNarrowsTheTable() {
+        WebElement search = driver.findElement(By.id("tx-search"));
+        int all = driver.findElements(By.cssSelector("#tx-table tbody tr")).size();
+        String tx = report.get("legs").get(0).get("edges").get(0).get("tx").asText();
+        search.sendKeys(tx);
+        List<WebElement> rows = driver.findElements(By.cssSelector("#tx-table tbody tr"));
+        assertTrue(rows.size() >= 1 && rows.size() < all, rows.size() + " of " + all);
+        rows.forEach(r -> assertTrue(r.getText().contains(tx)));
+        search.clear();
+        search.sendKeys(" ");
+        search.clear();
+    }
+}

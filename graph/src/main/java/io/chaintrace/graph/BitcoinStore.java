@@ -1,0 +1,173 @@
+package io.chaintrace.graph;
+
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.BlockRef;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.InputStatus;
+import io.chaintrace.core.model.Outpoint;
+import io.chaintrace.core.model.TxInput;
+import io.chaintrace.core.model.TxOutput;
+import io.chaintrace.core.model.UtxoTransaction;
+import io.chaintrace.core.trace.UtxoLedger;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Reads the Bitcoin side of the store: blocks, transactions with their resolved inputs, outputs,
+ * spends and address histories ({@link BlockWriter} writes them). Every read first waits for the
+ * block in flight, so it sees every block appended before it.
+ */
+final class BitcoinStore {
+    private final StoreFiles files;
+    private final BlockWriter writer;
+    private final AddressBook addresses;
+
+    BitcoinStore(StoreFiles files, BlockWriter writer, AddressBook addresses) {
+        this.files = files;
+        this.writer = writer;
+        this.addresses = addresses;
+    }
+
+    Optional<StoredBlock> block(Hash256 hash) {
+        writer.awaitQuietly();
+        byte[] v = files.get(Family.BLOCKS, hash.bytes());
+        if (v == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        int height = b.getInt();
+        long time = b.getLong();
+        byte[] prev = new byte[32];
+        b.get(prev);
+        int txCount = b.getInt();
+        byte[] work = new byte[b.getShort()];
+        b.get(work);
+        return Optional.of(new StoredBlock(new BlockRef(height, hash, time), new Hash256(prev), txCount, new BigInteger(1, work), b.getLong()));
+    }
+
+    Optional<Hash256> blockAt(int height) {
+        writer.awaitQuietly();
+        byte[] v = files.get(Family.BLOCK_HEIGHTS, Keys.height(height));
+        return v == null ? Optional.empty() : Optional.of(new Hash256(v));
+    }
+
+    Optional<UtxoTransaction> transaction(Hash256 txid) {
+        writer.awaitQuietly();
+        byte[] v = files.get(Family.TRANSACTIONS, txid.bytes());
+        if (v == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        byte[] blockHash = new byte[32];
+        b.get(blockHash);
+        int height = b.getInt();
+        long time = b.getLong();
+        int position = b.getInt();
+        int nIn = b.getInt();
+        int nOut = b.getInt();
+        List<TxInput> inputs = new ArrayList<>(nIn);
+        for (int i = 0; i < nIn; i++) {
+            byte[] prev = new byte[32];
+            b.get(prev);
+            int vout = b.getInt();
+            InputStatus status = InputStatus.values()[b.get()];
+            long value = b.getLong();
+            int owner = b.getInt();
+            Outpoint op = status == InputStatus.COINBASE ? Outpoint.COINBASE : new Outpoint(new Hash256(prev), vout);
+            inputs.add(new TxInput(op, status, value, owner(owner)));
+        }
+        // The record says how many outputs there are: one multiGet, no iterator (costly through JNI).
+        List<byte[]> keys = new ArrayList<>(nOut);
+        for (int i = 0; i < nOut; i++) {
+            keys.add(Keys.outpoint(txid, i));
+        }
+        List<byte[]> values = files.multiGet(Family.OUTPUTS, keys);
+        List<TxOutput> outputs = new ArrayList<>(nOut);
+        for (int i = 0; i < nOut; i++) {
+            byte[] ov = values.get(i);
+            if (ov == null) {
+                break;
+            }
+            OutputRecord o = OutputRecord.decode(ov);
+            outputs.add(new TxOutput(i, o.value(), o.kind(), owner(o.ownerId())));
+        }
+        if (outputs.size() != nOut) {
+            throw new StoreException(files.path, "corrupt: transaction " + txid + " lists " + nOut + " outputs, " + outputs.size() + " stored");
+        }
+        return Optional.of(new UtxoTransaction(txid, new BlockRef(height, new Hash256(blockHash), time), position, inputs, outputs));
+    }
+
+    private Optional<Address> owner(int id) {
+        return id == OutputRecord.NO_OWNER ? Optional.empty() : Optional.of(addresses.address(id));
+    }
+
+    Optional<UtxoLedger.Spend> spenderOf(Outpoint outpoint) {
+        writer.awaitQuietly();
+        byte[] v = files.get(Family.SPENDS, Keys.outpoint(outpoint));
+        return v == null ? Optional.empty() : Optional.of(new UtxoLedger.Spend(outpoint, Hash256.of(v, 0), Keys.getInt(v, 32)));
+    }
+
+    List<Hash256> transactionsOf(Address address) {
+        writer.awaitQuietly();
+        Optional<Integer> id = addresses.storedId(address);
+        if (id.isEmpty()) {
+            return List.of();
+        }
+        List<Hash256> txids = new ArrayList<>();
+        byte[] prefix = Keys.addressId(id.get());
+        try (RocksIterator it = files.iterator(Family.ADDRESS_TXS)) {
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (!Arrays.equals(k, 0, 4, prefix, 0, 4)) {
+                    break;
+                }
+                txids.add(Hash256.of(k, 12));
+            }
+        }
+        return txids;
+    }
+
+    /** At most {@code count} stored transactions from sequence number {@code fromSeq}, in ingest order. */
+    void forEachTransaction(long fromSeq, long count, Consumer<UtxoTransaction> action) {
+        writer.awaitQuietly();
+        long n = 0;
+        try (RocksIterator it = files.iterator(Family.TX_IDS)) {
+            for (it.seek(Keys.number(fromSeq)); it.isValid() && n++ < count; it.next()) {
+                action.accept(listed(new Hash256(it.value())));
+            }
+        }
+    }
+
+    /** A transaction that {@code tx_ids} lists: stored, or the store is corrupt. */
+    UtxoTransaction listed(Hash256 txid) {
+        return transaction(txid).orElseThrow(() -> new StoreException(files.path, "transaction " + txid + " listed but not stored"));
+    }
+
+    List<Hash256> transactionIds(int height) {
+        Optional<StoredBlock> b = blockAt(height).flatMap(this::block);
+        if (b.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < b.get().txCount(); i++) {
+            keys.add(Keys.number(b.get().firstSeq() + i));
+        }
+        return files.multiGet(Family.TX_IDS, keys).stream().map(Hash256::new).toList();
+    }
+
+    Optional<RowRef> rowOf(Outpoint output) {
+        writer.awaitQuietly();
+        byte[] v = files.get(Family.OUTPUTS, Keys.outpoint(output));
+        if (v == null) {
+            return Optional.empty();
+        }
+        OutputRecord r = OutputRecord.decode(v);
+        return Optional.of(new RowRef(Math.toIntExact(r.seq()), output.vout(), Math.toIntExact(r.outputId())));
+    }
+}

@@ -1,0 +1,364 @@
+package io.chaintrace.graph;
+
+import io.chaintrace.core.model.BlockRef;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.InputStatus;
+import io.chaintrace.core.model.Outpoint;
+import io.chaintrace.core.model.ScriptKind;
+import io.chaintrace.core.model.TxOutput;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Writes Bitcoin blocks: a block and everything it implies (transactions, outputs, spends, address
+ * history, compact rows, new owner ids, counters, checkpoint) is one atomic batch, written on a
+ * committer thread while the caller prepares the next block, one block in flight at most. Every
+ * other write of the store waits for the block in flight first ({@link #awaitInFlight()}), under the
+ * store's write lock (the {@link StoreFiles} monitor).
+ */
+final class BlockWriter {
+    private static final byte RECEIVED = 1;
+    private static final byte SENT = 2;
+
+    private final StoreFiles files;
+    private final Counters counters;
+    private final ExecutorService committer;
+    private AddressBook addresses;
+    private InFlight inFlight;
+    private Throwable failed;
+
+    BlockWriter(StoreFiles files, Counters counters) {
+        this.files = files;
+        this.counters = counters;
+        this.committer = files.readOnly ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "store-committer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void attach(AddressBook addresses) {
+        this.addresses = addresses;
+    }
+
+    /** Whether a block with this hash is stored or being written. */
+    boolean has(Hash256 hash) {
+        synchronized (files) {
+            return inFlight != null && inFlight.hash.equals(hash) || files.get(Family.BLOCKS, hash.bytes()) != null;
+        }
+    }
+
+    /** See {@link ChainStore#append}. */
+    boolean append(NewBlock block, Checkpoint checkpoint) {
+        synchronized (files) {
+            requireWritable();
+            if (inFlight != null && inFlight.hash.equals(block.hash()) || files.get(Family.BLOCKS, block.hash().bytes()) != null) {
+                return false;
+            }
+            WriteBatch batch = new WriteBatch();
+            BlockWrite w;
+            try {
+                w = new BlockWrite(block);
+                w.resolveOwners();
+                w.resolveInputs();
+                w.write(batch);
+                Counters next = counters.plus(block.transactions().size(), w.inputs, w.outputs, w.value, w.standardAddresses,
+                        w.newIds.size(), w.unresolved);
+                next.write(batch, files);
+                batch.put(files.handle(Family.CHECKPOINTS), checkpoint.source().getBytes(StandardCharsets.UTF_8), checkpoint.encode());
+                awaitInFlight();
+                counters.set(next);
+            } catch (RocksDBException e) {
+                batch.close();
+                throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                batch.close();
+                throw e;
+            }
+            w.newIds.forEach(addresses::remember);
+            InFlight f = new InFlight(block.hash(), w.created);
+            f.done = committer.submit(() -> {
+                try (batch) {
+                    files.write(batch);
+                }
+                return null;
+            });
+            inFlight = f;
+            return true;
+        }
+    }
+
+    /** Waits for the block in flight; call under the write lock. */
+    void awaitInFlight() {
+        InFlight f = inFlight;
+        if (f == null) {
+            return;
+        }
+        try {
+            f.done.get();
+        } catch (ExecutionException e) {
+            failed = e.getCause();
+            throw new StoreException(files.path, "write failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(files.path, "interrupted while writing", e);
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    /** Waits for every appended block to be written. */
+    void sync() {
+        synchronized (files) {
+            awaitInFlight();
+        }
+    }
+
+    /** Waits for the write in flight before a read; a failure is kept for the next write to report. */
+    void awaitQuietly() {
+        synchronized (files) {
+            try {
+                awaitInFlight();
+            } catch (StoreException e) {
+                // reported by the next append or by close
+            }
+        }
+    }
+
+    void requireWritable() {
+        if (files.readOnly) {
+            throw new IllegalStateException("store " + files.path + " is open read-only");
+        }
+        if (failed != null) {
+            throw new StoreException(files.path, "an earlier write failed: " + failed.getMessage(), failed);
+        }
+    }
+
+    /** Waits for the last write and stops the committer; whether every write landed. */
+    boolean finish() {
+        if (committer == null) {
+            return true;
+        }
+        try {
+            awaitInFlight();
+        } finally {
+            committer.shutdownNow();
+        }
+        return failed == null;
+    }
+
+    /** The block being written: its hash and the outputs it creates, for the next block to resolve against. */
+    private static final class InFlight {
+        final Hash256 hash;
+        final Map<Outpoint, OutputRecord> outputs;
+        Future<Void> done;
+
+        InFlight(Hash256 hash, Map<Outpoint, OutputRecord> outputs) {
+            this.hash = hash;
+            this.outputs = outputs;
+        }
+    }
+
+    /** The state of one block being written. */
+    private final class BlockWrite {
+        final NewBlock block;
+        final Map<String, Integer> ids = new HashMap<>();
+        final LinkedHashMap<String, Integer> newIds = new LinkedHashMap<>();
+        final Map<String, ScriptKind> newKinds = new HashMap<>();
+        final Map<Outpoint, OutputRecord> resolved = new HashMap<>();
+        final Map<Outpoint, OutputRecord> created = new HashMap<>();
+        long inputs;
+        long outputs;
+        long value;
+        long unresolved;
+        long standardAddresses;
+        /** Sequence number of the block's first transaction, id of its first output. */
+        final long firstSeq;
+        final long firstOutput;
+
+        BlockWrite(NewBlock block) {
+            this.block = block;
+            this.firstSeq = counters.txs;
+            this.firstOutput = counters.outputs;
+        }
+
+        /** Looks up or assigns a dense id for every owner in the block, in order of appearance. */
+        void resolveOwners() {
+            LinkedHashMap<String, ScriptKind> wanted = new LinkedHashMap<>();
+            for (NewBlock.NewTransaction tx : block.transactions()) {
+                for (TxOutput o : tx.outputs()) {
+                    o.owner().ifPresent(a -> wanted.putIfAbsent(a.text(), a.kind()));
+                }
+            }
+            List<String> missing = new ArrayList<>();
+            for (String text : wanted.keySet()) {
+                Integer id = addresses.cachedId(text);
+                if (id != null) {
+                    ids.put(text, id);
+                } else {
+                    missing.add(text);
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            List<byte[]> keys = new ArrayList<>(missing.size());
+            for (String text : missing) {
+                keys.add(text.getBytes(StandardCharsets.UTF_8));
+            }
+            List<byte[]> found = files.multiGet(Family.ADDRESS_IDS, keys);
+            int next = counters.nextAddressId;
+            for (int i = 0; i < missing.size(); i++) {
+                String text = missing.get(i);
+                byte[] v = found.get(i);
+                if (v != null) {
+                    int id = Keys.getInt(v, 0);
+                    ids.put(text, id);
+                    addresses.remember(text, id);
+                } else {
+                    ids.put(text, next);
+                    newIds.put(text, next);
+                    ScriptKind kind = wanted.get(text);
+                    newKinds.put(text, kind);
+                    if (kind.hasStandardAddress()) {
+                        standardAddresses++;
+                    }
+                    next++;
+                }
+            }
+        }
+
+        /** Fetches the outputs this block's inputs spend, except those created earlier in the block. */
+        void resolveInputs() {
+            Set<Outpoint> createdHere = new HashSet<>();
+            for (NewBlock.NewTransaction tx : block.transactions()) {
+                for (TxOutput o : tx.outputs()) {
+                    createdHere.add(new Outpoint(tx.txid(), o.index()));
+                }
+            }
+            List<Outpoint> wanted = new ArrayList<>();
+            Map<Outpoint, OutputRecord> previous = inFlight == null ? Map.of() : inFlight.outputs;
+            for (NewBlock.NewTransaction tx : block.transactions()) {
+                for (Outpoint op : tx.spends()) {
+                    if (op.equals(Outpoint.COINBASE) || createdHere.contains(op)) {
+                        continue;
+                    }
+                    OutputRecord inPrevious = previous.get(op);
+                    if (inPrevious != null) {
+                        resolved.put(op, inPrevious); // created by the block still being written
+                    } else {
+                        wanted.add(op);
+                    }
+                }
+            }
+            List<byte[]> keys = new ArrayList<>(wanted.size());
+            for (Outpoint op : wanted) {
+                keys.add(Keys.outpoint(op));
+            }
+            List<byte[]> found = files.multiGet(Family.OUTPUTS, keys);
+            for (int i = 0; i < wanted.size(); i++) {
+                byte[] v = found.get(i);
+                if (v != null) {
+                    resolved.put(wanted.get(i), OutputRecord.decode(v));
+                }
+            }
+        }
+
+        void write(WriteBatch batch) throws RocksDBException {
+            ColumnFamilyHandle txs = files.handle(Family.TRANSACTIONS);
+            ColumnFamilyHandle outs = files.handle(Family.OUTPUTS);
+            ColumnFamilyHandle spends = files.handle(Family.SPENDS);
+            ColumnFamilyHandle addrTxs = files.handle(Family.ADDRESS_TXS);
+            ColumnFamilyHandle pages = files.handle(Family.TX_PAGES);
+            ColumnFamilyHandle txIds = files.handle(Family.TX_IDS);
+            int position = 0;
+            long outputId = firstOutput;
+            for (NewBlock.NewTransaction tx : block.transactions()) {
+                Map<Integer, Byte> touched = new LinkedHashMap<>();
+                long seq = firstSeq + position;
+                TxPages.Body body = new TxPages.Body(seq, tx.spends().size(), tx.outputs().size(), outputId);
+                byte[] txid = tx.txid().bytes();
+                ByteBuffer rec = ByteBuffer.allocate(32 + 4 + 8 + 4 + 4 + 4 + tx.spends().size() * 49);
+                rec.put(block.hash().bytes()).putInt(block.height()).putLong(block.time()).putInt(position)
+                        .putInt(tx.spends().size()).putInt(tx.outputs().size());
+                int inputIndex = 0;
+                for (Outpoint op : tx.spends()) {
+                    inputs++;
+                    if (op.equals(Outpoint.COINBASE)) {
+                        rec.put(Hash256.ZERO.bytes()).putInt(-1).put((byte) InputStatus.COINBASE.ordinal()).putLong(0)
+                                .putInt(OutputRecord.NO_OWNER);
+                        body.input(-1, -1, 0);
+                    } else {
+                        OutputRecord prev = resolved.get(op);
+                        if (prev == null) {
+                            unresolved++;
+                            rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.UNRESOLVED.ordinal()).putLong(0)
+                                    .putInt(OutputRecord.NO_OWNER);
+                            body.input(-1, -1, 0);
+                        } else {
+                            rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.RESOLVED.ordinal())
+                                    .putLong(prev.value()).putInt(prev.ownerId());
+                            body.input(prev.outputId(), prev.seq(), prev.value());
+                            batch.merge(pages, TxPages.pageKey(prev.seq()), TxPages.spend(prev.seq(), op.vout(), seq));
+                            if (prev.ownerId() != OutputRecord.NO_OWNER) {
+                                touched.merge(prev.ownerId(), SENT, (a, b) -> (byte) (a | b));
+                            }
+                        }
+                        byte[] spend = new byte[36];
+                        tx.txid().copyTo(spend, 0);
+                        Keys.putInt(spend, 32, inputIndex);
+                        batch.put(spends, Keys.outpoint(op), spend);
+                    }
+                    inputIndex++;
+                }
+                for (TxOutput o : tx.outputs()) {
+                    outputs++;
+                    value = Math.addExact(value, o.value());
+                    int owner = o.owner().map(a -> ids.get(a.text())).orElse(OutputRecord.NO_OWNER);
+                    OutputRecord out = new OutputRecord(o.value(), o.kind(), owner, seq, outputId + o.index());
+                    body.output(o.value(), owner);
+                    Outpoint op = new Outpoint(tx.txid(), o.index());
+                    resolved.put(op, out);
+                    created.put(op, out);
+                    batch.put(outs, Keys.outpoint(tx.txid(), o.index()), out.encode());
+                    if (owner != OutputRecord.NO_OWNER) {
+                        touched.merge(owner, RECEIVED, (a, b) -> (byte) (a | b));
+                    }
+                }
+                batch.put(txs, txid, rec.array());
+                batch.merge(pages, TxPages.pageKey(seq), body.encode());
+                batch.put(txIds, Keys.number(seq), txid);
+                outputId += tx.outputs().size();
+                for (Map.Entry<Integer, Byte> e : touched.entrySet()) {
+                    batch.put(addrTxs, Keys.addressTx(e.getKey(), block.height(), position, tx.txid()), new byte[] {e.getValue()});
+                }
+                position++;
+            }
+            for (Map.Entry<String, Integer> e : newIds.entrySet()) {
+                addresses.put(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
+            }
+            byte[] work = block.chainWork().toByteArray();
+            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length + 8);
+            b.putInt(block.height()).putLong(block.time()).put(block.prev().bytes()).putInt(block.transactions().size())
+                    .putShort((short) work.length).put(work).putLong(firstSeq);
+            batch.put(files.handle(Family.BLOCKS), block.hash().bytes(), b.array());
+            if (block.height() != BlockRef.UNKNOWN_HEIGHT) {
+                batch.put(files.handle(Family.BLOCK_HEIGHTS), Keys.height(block.height()), block.hash().bytes());
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.chaintrace.graph;
+
+import io.chaintrace.core.cluster.Clusterer;
+import io.chaintrace.core.cluster.DepositAddressClustering;
+import io.chaintrace.core.cluster.TransactionClustering;
+import io.chaintrace.core.cluster.UnionFind;
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.LabelCategory;
+import io.chaintrace.core.trace.UtxoLedger;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Entities (docs/CLUSTERING.md): the union-find forest of owner ids in {@code entity_parents},
+ * stored flat and canonical (each owner points at its entity's smallest id; owners alone or smallest
+ * are not stored), and how far clustering has gone ({@code clusteredSeq}, {@code clusteredMaxId},
+ * {@code clusteredEthBlock} in {@code meta}).
+ */
+final class EntityStore {
+    private final StoreFiles files;
+    private final BlockWriter writer;
+    private final AddressBook addresses;
+    private final LabelStore labels;
+    private final Counters counters;
+
+    EntityStore(StoreFiles files, BlockWriter writer, AddressBook addresses, LabelStore labels, Counters counters) {
+        this.files = files;
+        this.writer = writer;
+        this.addresses = addresses;
+        this.labels = labels;
+        this.counters = counters;
+    }
+
+    /** See {@link ChainStore#cluster}. */
+    ClusterRun cluster(BitcoinStore bitcoin, UtxoLedger ledger, EthereumStore ethereum, int chunk, LongConsumer progress) {
+        synchronized (files) {
+            writer.requireWritable();
+            writer.awaitInFlight();
+            UnionFind sets = new UnionFind(counters.nextAddressId + 1);
+            int[] stored = new int[counters.nextAddressId + 1];
+            for (int i = 0; i < stored.length; i++) {
+                stored[i] = i;
+            }
+            try (RocksIterator it = files.iterator(Family.ENTITY_PARENTS)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    int child = Keys.getInt(it.key(), 0);
+                    int parent = Keys.getInt(it.value(), 0);
+                    sets.link(child, parent);
+                    stored[child] = parent;
+                }
+            }
+            sets.normalize();
+            long seq = files.meta("clusteredSeq", 0);
+            Clusterer clusterer = Clusterer.standard(sets);
+            TransactionClustering feed = new TransactionClustering(clusterer, ledger, a -> addresses.idOf(a.text()),
+                    (int) files.meta("clusteredMaxId", -1));
+            long done = 0;
+            try (RocksIterator it = files.iterator(Family.TX_IDS)) {
+                for (it.seek(Keys.number(seq)); it.isValid(); it.next()) {
+                    feed.accept(bitcoin.listed(new Hash256(it.value())));
+                    seq = Keys.getLong(it.key(), 0) + 1;
+                    if (++done % chunk == 0) {
+                        commitForest(sets, stored, seq, feed.maxSeen());
+                        progress.accept(done);
+                    }
+                }
+            }
+            commitForest(sets, stored, seq, feed.maxSeen());
+            progress.accept(done);
+            // Ethereum: exchange deposit addresses. The blocks of the last window are read again to rebuild what they
+            // received (joining twice changes nothing).
+            Map<String, Set<LabelCategory>> categories = new HashMap<>();
+            DepositAddressClustering deposits = DepositAddressClustering.standard(sets, a -> addresses.idOf(a.text()),
+                    a -> categories.computeIfAbsent(a.text(), labels::categories));
+            long ethDone = files.meta("clusteredEthBlock", -1);
+            long[] lastBlock = {ethDone};
+            long[] transfers = {0};
+            ethereum.forEachTransfer(Math.max(0, ethDone + 1 - 3_200), Long.MAX_VALUE, t -> {
+                deposits.accept(t);
+                lastBlock[0] = Math.max(lastBlock[0], t.block().height());
+                transfers[0]++;
+            });
+            commitForest(sets, stored, seq, feed.maxSeen());
+            files.put(Family.META, "clusteredEthBlock".getBytes(StandardCharsets.US_ASCII), Keys.number(lastBlock[0]));
+            return new ClusterRun(done, clusterer.multiInputLinks(), clusterer.changeLinks(), clusterer.coinjoinsSkipped(), transfers[0],
+                    deposits.links());
+        }
+    }
+
+    private void commitForest(UnionFind sets, int[] stored, long seq, int maxSeen) {
+        try (WriteBatch batch = new WriteBatch()) {
+            int n = Math.min(stored.length, sets.capacity());
+            for (int id = 0; id < n; id++) {
+                // Flat and canonical: the same partition is stored the same way however the unions came (an interrupted
+                // run resumed writes what an uninterrupted one does).
+                int parent = sets.smallest(id);
+                if (parent != stored[id]) {
+                    if (parent == id) {
+                        batch.delete(files.handle(Family.ENTITY_PARENTS), Keys.addressId(id));
+                    } else {
+                        batch.put(files.handle(Family.ENTITY_PARENTS), Keys.addressId(id), Keys.addressId(parent));
+                    }
+                    stored[id] = parent;
+                }
+            }
+            files.putMeta(batch, "clusteredSeq", seq);
+            files.putMeta(batch, "clusteredMaxId", maxSeen);
+            files.write(batch);
+        } catch (RocksDBException e) {
+            throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The entity of an address, named by its smallest owner id's address (the address itself when alone). */
+    Optional<Address> entityOf(Address address) {
+        int id = addresses.idOf(address.text());
+        if (id < 0) {
+            return Optional.empty();
+        }
+        for (int hops = 0; hops < 1024; hops++) {
+            byte[] parent = files.get(Family.ENTITY_PARENTS, Keys.addressId(id));
+            if (parent == null) {
+                return Optional.of(addresses.address(id));
+            }
+            id = Keys.getInt(parent, 0);
+        }
+        throw new StoreException(files.path, "entity forest too deep at owner " + id + " (corrupt?)");
+    }
+}

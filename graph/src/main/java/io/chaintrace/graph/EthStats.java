@@ -1,0 +1,5 @@
+package io.chaintrace.graph;
+
+/** Ethereum totals: blocks and transfers stored. */
+public record EthStats(long blocks, long transfers) {
+}

@@ -1,0 +1,309 @@
+package io.chaintrace.graph;
+
+import io.chaintrace.core.model.AccountTransfer;
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Amount;
+import io.chaintrace.core.model.Asset;
+import io.chaintrace.core.model.BlockRef;
+import io.chaintrace.core.model.Chain;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.ScriptKind;
+import io.chaintrace.core.model.TransferKind;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The Ethereum side of the store: blocks ({@code eth_blocks}), transfers in chain order
+ * ({@code transfers}), each account's transfers ({@code account_transfers}), tokens ({@code assets},
+ * {@code asset_ids}), gas prices ({@code eth_gas}); a block and its transfers are one atomic batch,
+ * and a reorg rolls blocks back in one.
+ */
+final class EthereumStore {
+    private static final byte RECEIVED = 1;
+    private static final byte SENT = 2;
+
+    private final StoreFiles files;
+    private final BlockWriter writer;
+    private final AddressBook addresses;
+    private final Counters counters;
+
+    EthereumStore(StoreFiles files, BlockWriter writer, AddressBook addresses, Counters counters) {
+        this.files = files;
+        this.writer = writer;
+        this.addresses = addresses;
+        this.counters = counters;
+    }
+
+    boolean append(EthBlock block, Checkpoint checkpoint) {
+        synchronized (files) {
+            writer.requireWritable();
+            writer.awaitInFlight();
+            if (block(block.number()).isPresent()) {
+                return false;
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                Map<String, Integer> newIds = new LinkedHashMap<>();
+                Map<String, Asset> newAssets = new LinkedHashMap<>();
+                int nextId = counters.nextAddressId;
+                int nextAsset = (int) files.meta("nextAssetId", 1);
+                for (AccountTransfer t : block.transfers()) {
+                    for (Address a : List.of(t.from(), t.to())) {
+                        if (!newIds.containsKey(a.text()) && addresses.idOf(a.text()) < 0) {
+                            newIds.put(a.text(), nextId++);
+                        }
+                    }
+                    Asset asset = t.amount().asset();
+                    if (!asset.nativeCoin() && !newAssets.containsKey(asset.contract().get().text())
+                            && assetIdOf(asset.contract().get().text()) < 0) {
+                        newAssets.put(asset.contract().get().text(), asset);
+                    }
+                }
+                for (Map.Entry<String, Integer> e : newIds.entrySet()) {
+                    addresses.put(batch, e.getKey(), ScriptKind.ACCOUNT, e.getValue());
+                }
+                Map<String, Integer> assetIds = new HashMap<>();
+                for (Map.Entry<String, Asset> e : newAssets.entrySet()) {
+                    int id = nextAsset++;
+                    assetIds.put(e.getKey(), id);
+                    batch.put(files.handle(Family.ASSET_IDS), e.getKey().getBytes(StandardCharsets.UTF_8), Keys.addressId(id));
+                    batch.put(files.handle(Family.ASSETS), Keys.addressId(id), encodeAsset(e.getValue()));
+                }
+                for (AccountTransfer t : block.transfers()) {
+                    int from = newIds.containsKey(t.from().text()) ? newIds.get(t.from().text()) : addresses.idOf(t.from().text());
+                    int to = newIds.containsKey(t.to().text()) ? newIds.get(t.to().text()) : addresses.idOf(t.to().text());
+                    Asset asset = t.amount().asset();
+                    int assetId = asset.nativeCoin() ? 0 : assetIds.getOrDefault(asset.contract().get().text(),
+                            assetIdOf(asset.contract().get().text()));
+                    byte[] key = transferKey(block.number(), t.txIndex(), t.kind(), t.index());
+                    byte[] amount = t.amount().units().toByteArray();
+                    ByteBuffer v = ByteBuffer.allocate(32 + 4 + 4 + 4 + 1 + amount.length);
+                    v.put(t.txHash().bytes()).putInt(from).putInt(to).putInt(assetId).put((byte) amount.length).put(amount);
+                    batch.put(files.handle(Family.TRANSFERS), key, v.array());
+                    batch.put(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(from, key), new byte[] {SENT});
+                    batch.put(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(to, key),
+                            new byte[] {from == to ? (byte) (SENT | RECEIVED) : RECEIVED});
+                }
+                for (Map.Entry<Hash256, BigInteger> g : block.gasPrices().entrySet()) {
+                    batch.put(files.handle(Family.ETH_GAS), g.getKey().bytes(), g.getValue().toByteArray());
+                }
+                ByteBuffer b = ByteBuffer.allocate(32 + 32 + 8);
+                b.put(block.hash().bytes()).put(block.parent().bytes()).putLong(block.time());
+                batch.put(files.handle(Family.ETH_BLOCKS), Keys.number(block.number()), b.array());
+                Counters next = counters.plusAccounts(newIds.size());
+                next.write(batch, files);
+                files.putMeta(batch, "nextAssetId", nextAsset);
+                files.putMeta(batch, "ethBlocks", files.meta("ethBlocks", 0) + 1);
+                files.putMeta(batch, "transfers", files.meta("transfers", 0) + block.transfers().size());
+                batch.put(files.handle(Family.CHECKPOINTS), checkpoint.source().getBytes(StandardCharsets.UTF_8), checkpoint.encode());
+                files.write(batch);
+                counters.set(next);
+                newIds.forEach(addresses::remember);
+                return true;
+            } catch (RocksDBException e) {
+                throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    int rollback(long fromNumber, String checkpointSource) {
+        synchronized (files) {
+            writer.requireWritable();
+            writer.awaitInFlight();
+            int removed = 0;
+            long transfers = 0;
+            try (WriteBatch batch = new WriteBatch(); RocksIterator blocks = files.iterator(Family.ETH_BLOCKS);
+                 RocksIterator ts = files.iterator(Family.TRANSFERS)) {
+                for (blocks.seek(Keys.number(fromNumber)); blocks.isValid(); blocks.next()) {
+                    batch.delete(files.handle(Family.ETH_BLOCKS), blocks.key());
+                    removed++;
+                }
+                for (ts.seek(Keys.number(fromNumber)); ts.isValid(); ts.next()) {
+                    byte[] key = ts.key();
+                    ByteBuffer v = ByteBuffer.wrap(ts.value());
+                    v.position(32);
+                    int from = v.getInt();
+                    int to = v.getInt();
+                    batch.delete(files.handle(Family.TRANSFERS), key);
+                    batch.delete(files.handle(Family.ETH_GAS), Arrays.copyOf(ts.value(), 32));
+                    batch.delete(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(from, key));
+                    batch.delete(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(to, key));
+                    transfers++;
+                }
+                if (removed == 0) {
+                    return 0;
+                }
+                files.putMeta(batch, "ethBlocks", files.meta("ethBlocks", 0) - removed);
+                files.putMeta(batch, "transfers", files.meta("transfers", 0) - transfers);
+                Optional<StoredEthBlock> before = fromNumber == 0 ? Optional.empty() : block(fromNumber - 1);
+                byte[] source = checkpointSource.getBytes(StandardCharsets.UTF_8);
+                if (before.isPresent()) {
+                    byte[] old = files.get(Family.CHECKPOINTS, source);
+                    long done = old == null ? 0 : Checkpoint.decode(checkpointSource, old).blocksDone();
+                    batch.put(files.handle(Family.CHECKPOINTS), source, new Checkpoint(checkpointSource, before.get().hash(),
+                            (int) before.get().number(), Math.max(0, done - removed)).encode());
+                } else {
+                    batch.delete(files.handle(Family.CHECKPOINTS), source);
+                }
+                files.write(batch);
+                return removed;
+            } catch (RocksDBException e) {
+                throw new StoreException(files.path, "rollback failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    Optional<StoredEthBlock> block(long number) {
+        byte[] v = files.get(Family.ETH_BLOCKS, Keys.number(number));
+        if (v == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        byte[] hash = new byte[32];
+        byte[] parent = new byte[32];
+        b.get(hash).get(parent);
+        return Optional.of(new StoredEthBlock(number, new Hash256(hash), new Hash256(parent), b.getLong()));
+    }
+
+    EthStats stats() {
+        writer.awaitQuietly();
+        return new EthStats(files.meta("ethBlocks", 0), files.meta("transfers", 0));
+    }
+
+    void forEachTransfer(long from, long to, Consumer<AccountTransfer> action) {
+        writer.awaitQuietly();
+        try (RocksIterator it = files.iterator(Family.TRANSFERS)) {
+            for (it.seek(Keys.number(from)); it.isValid(); it.next()) {
+                if (Keys.getLong(it.key(), 0) > to) {
+                    break;
+                }
+                action.accept(decodeTransfer(it.key(), it.value()));
+            }
+        }
+    }
+
+    Optional<BigInteger> gasPrice(Hash256 tx) {
+        writer.awaitQuietly();
+        byte[] v = files.get(Family.ETH_GAS, tx.bytes());
+        return v == null ? Optional.empty() : Optional.of(new BigInteger(v));
+    }
+
+    List<AccountTransfer> transfersOf(Address address) {
+        writer.awaitQuietly();
+        int id = addresses.idOf(address.text());
+        if (id < 0) {
+            return List.of();
+        }
+        List<AccountTransfer> out = new ArrayList<>();
+        byte[] prefix = Keys.addressId(id);
+        try (RocksIterator it = files.iterator(Family.ACCOUNT_TRANSFERS)) {
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (!Arrays.equals(k, 0, 4, prefix, 0, 4)) {
+                    break;
+                }
+                byte[] key = Arrays.copyOfRange(k, 4, k.length);
+                out.add(decodeTransfer(key, files.get(Family.TRANSFERS, key)));
+            }
+        }
+        return out;
+    }
+
+    Optional<String> chainId(Chain chain) {
+        byte[] v = files.get(Family.META, ("chainId." + chain.name()).getBytes(StandardCharsets.US_ASCII));
+        return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
+    }
+
+    void setChainId(Chain chain, String id) {
+        synchronized (files) {
+            writer.requireWritable();
+            files.put(Family.META, ("chainId." + chain.name()).getBytes(StandardCharsets.US_ASCII), id.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    void updateAsset(Asset asset) {
+        synchronized (files) {
+            writer.requireWritable();
+            int id = assetIdOf(asset.contract().orElseThrow().text());
+            if (id >= 0) {
+                files.put(Family.ASSETS, Keys.addressId(id), encodeAsset(asset));
+            }
+        }
+    }
+
+    private AccountTransfer decodeTransfer(byte[] key, byte[] value) {
+        long number = Keys.getLong(key, 0);
+        int txIndex = Keys.getInt(key, 8);
+        TransferKind kind = TransferKind.values()[key[12]];
+        int index = Keys.getInt(key, 13);
+        ByteBuffer v = ByteBuffer.wrap(value);
+        byte[] tx = new byte[32];
+        v.get(tx);
+        Address from = addresses.address(v.getInt());
+        Address to = addresses.address(v.getInt());
+        Asset asset = asset(v.getInt());
+        byte[] amount = new byte[v.get()];
+        v.get(amount);
+        StoredEthBlock b = block(number).orElseThrow(() -> new StoreException(files.path, "corrupt: transfer in missing block " + number));
+        return new AccountTransfer(new Hash256(tx), new BlockRef((int) number, b.hash(), b.time()), txIndex, kind, index, from, to,
+                new Amount(asset, new BigInteger(amount)));
+    }
+
+    private Asset asset(int id) {
+        if (id == 0) {
+            return Asset.ETH;
+        }
+        byte[] v = files.get(Family.ASSETS, Keys.addressId(id));
+        if (v == null) {
+            throw new StoreException(files.path, "corrupt: no asset " + id);
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        byte[] contract = new byte[b.getShort()];
+        b.get(contract);
+        byte[] symbol = new byte[b.getShort()];
+        b.get(symbol);
+        int decimals = b.getInt();
+        return new Asset(Chain.ETHEREUM, Optional.of(new Address(Chain.ETHEREUM, ScriptKind.ACCOUNT, new String(contract, StandardCharsets.UTF_8))),
+                new String(symbol, StandardCharsets.UTF_8), decimals < 0 ? OptionalInt.empty() : OptionalInt.of(decimals));
+    }
+
+    private static byte[] encodeAsset(Asset a) {
+        byte[] contract = a.contract().orElseThrow().text().getBytes(StandardCharsets.UTF_8);
+        byte[] symbol = a.symbol().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(2 + contract.length + 2 + symbol.length + 4).putShort((short) contract.length).put(contract)
+                .putShort((short) symbol.length).put(symbol).putInt(a.decimals().orElse(-1)).array();
+    }
+
+    private int assetIdOf(String contract) {
+        byte[] v = files.get(Family.ASSET_IDS, contract.getBytes(StandardCharsets.UTF_8));
+        return v == null ? -1 : Keys.getInt(v, 0);
+    }
+
+    private static byte[] transferKey(long number, int txIndex, TransferKind kind, int index) {
+        byte[] k = new byte[17];
+        Keys.putLong(k, 0, number);
+        Keys.putInt(k, 8, txIndex);
+        k[12] = (byte) kind.ordinal();
+        Keys.putInt(k, 13, index);
+        return k;
+    }
+
+    private static byte[] accountKey(int addressId, byte[] transferKey) {
+        byte[] k = new byte[4 + transferKey.length];
+        Keys.putInt(k, 0, addressId);
+        System.arraycopy(transferKey, 0, k, 4, transferKey.length);
+        return k;
+    }
+}

@@ -1,0 +1,305 @@
+package io.chaintrace.graph;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.StringAppendOperator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The one owner of the store's files: the RocksDB instance and its options, the column families
+ * ({@link Family}), the format marker, the lock (RocksDB's lock file: one writer, any number of
+ * read-only readers), and the plain reads and writes the stores by concern build on. Its monitor is
+ * the store's write lock: every store that writes synchronizes on it.
+ */
+final class StoreFiles implements AutoCloseable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
+    static final String FORMAT = "chaintrace-store-3";
+
+    final Path path;
+    final boolean readOnly;
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final ColumnFamilyOptions pageOptions;
+    private final StringAppendOperator append = new StringAppendOperator("");
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private final Map<Family, ColumnFamilyHandle> cf = new EnumMap<>(Family.class);
+    private final WriteOptions writeOptions = new WriteOptions();
+
+    private StoreFiles(Path path, boolean readOnly) {
+        this.path = path;
+        this.readOnly = readOnly;
+        this.cfOptions = new ColumnFamilyOptions()
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)))
+                .setWriteBufferSize(64L << 20);
+        // Appended values: merges with an empty delimiter concatenate. Read one look-up each: a block holds about one
+        // page, uncompressed (ids and amounts that snappy barely shrinks).
+        this.pageOptions = new ColumnFamilyOptions()
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)).setBlockSize(8 << 10))
+                .setCompressionType(CompressionType.NO_COMPRESSION)
+                .setWriteBufferSize(64L << 20)
+                .setMergeOperator(append);
+        this.dbOptions = new DBOptions().setCreateIfMissing(!readOnly).setCreateMissingColumnFamilies(!readOnly)
+                .setMaxBackgroundJobs(2)
+                // Families written every block (meta, checkpoints) never fill a memtable; without a bound they would pin
+                // every WAL file and the log would grow with the chain.
+                .setMaxTotalWalSize(256L << 20);
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+        for (Family f : Family.values()) {
+            descriptors.add(new ColumnFamilyDescriptor(f.idBytes(), f.appended ? pageOptions : cfOptions));
+        }
+        RocksDB opened;
+        try {
+            opened = readOnly
+                    ? RocksDB.openReadOnly(dbOptions, path.toString(), descriptors, handles)
+                    : RocksDB.open(dbOptions, path.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            dbOptions.close();
+            cfOptions.close();
+            pageOptions.close();
+            append.close();
+            writeOptions.close();
+            throw translate(path, e);
+        }
+        db = opened;
+        for (Family f : Family.values()) {
+            cf.put(f, handles.get(f.ordinal() + 1));
+        }
+        try {
+            checkFormat();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Opens the files at {@code path}, creating them when writable; checks the format marker. */
+    static StoreFiles open(Path path, boolean readOnly) {
+        if (readOnly) {
+            if (!Files.isRegularFile(path.resolve("CURRENT"))) {
+                throw new StoreException(path, "no store here (run 'chaintrace ingest ... --store " + path + "' first)");
+            }
+            if (!missingFamilies(path).isEmpty()) {
+                // Written by an earlier version: add the new (empty) column families once, then read.
+                new StoreFiles(path, false).close();
+            }
+        } else {
+            try {
+                Files.createDirectories(path);
+            } catch (java.io.IOException e) {
+                throw new StoreException(path, "cannot create directory: " + e.getMessage(), e);
+            }
+        }
+        return new StoreFiles(path, readOnly);
+    }
+
+    private void checkFormat() {
+        byte[] format = get(Family.META, FORMAT_KEY);
+        byte[] expected = FORMAT.getBytes(StandardCharsets.US_ASCII);
+        if (format == null && holdsNothing()) {
+            // A new store, or one whose creation was killed between RocksDB's files and the marker: empty either way,
+            // so it is a Chaintrace store with nothing in it yet.
+            if (!readOnly) {
+                put(Family.META, FORMAT_KEY, expected);
+            }
+        } else if (format != null && new String(format, StandardCharsets.US_ASCII).startsWith("chaintrace-store-")
+                && !Arrays.equals(format, expected)) {
+            throw new StoreException(path, "written by another version of Chaintrace (format "
+                    + new String(format, StandardCharsets.US_ASCII) + ", this version reads " + FORMAT
+                    + "): ingest again into a new store").markOtherVersion();
+        } else if (format == null || !Arrays.equals(format, expected)) {
+            throw new StoreException(path, "not a Chaintrace store (format marker missing or unknown)");
+        }
+    }
+
+    private boolean holdsNothing() {
+        for (ColumnFamilyHandle h : handles) {
+            try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(h, ro)) {
+                it.seekToFirst();
+                if (it.isValid()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static List<String> missingFamilies(Path path) {
+        try (Options o = new Options()) {
+            List<String> present = new ArrayList<>();
+            for (byte[] name : RocksDB.listColumnFamilies(o, path.toString())) {
+                present.add(new String(name, StandardCharsets.US_ASCII));
+            }
+            return Arrays.stream(Family.values()).map(f -> f.id).filter(f -> !present.contains(f)).toList();
+        } catch (RocksDBException e) {
+            throw translate(path, e);
+        }
+    }
+
+    private static StoreException translate(Path path, RocksDBException e) {
+        String msg = String.valueOf(e.getMessage());
+        // RocksDB: "While lock file: .../LOCK: Resource temporarily unavailable" / "lock hold by current process".
+        if (msg.contains("/LOCK") || msg.contains("lock file") || msg.contains("lock hold")) {
+            return new StoreException(path, "in use by another process (RocksDB lock held): " + msg, e);
+        }
+        if (msg.contains("Corruption") || msg.contains("corrupt")) {
+            return new StoreException(path, "corrupt: " + msg, e);
+        }
+        return new StoreException(path, "cannot open: " + msg, e);
+    }
+
+    ColumnFamilyHandle handle(Family f) {
+        return cf.get(f);
+    }
+
+    /** The underlying database, for the readers that keep their own handles (compact rows). */
+    RocksDB db() {
+        return db;
+    }
+
+    byte[] get(Family f, byte[] key) {
+        try {
+            return db.get(cf.get(f), key);
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Values of {@code keys} in one family, in order (null where absent): one call through JNI. */
+    List<byte[]> multiGet(Family f, List<byte[]> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return db.multiGetAsList(Collections.nCopies(keys.size(), cf.get(f)), keys);
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "read failed: " + e.getMessage(), e);
+        }
+    }
+
+    void put(Family f, byte[] key, byte[] value) {
+        try {
+            db.put(cf.get(f), key, value);
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a batch atomically. */
+    void write(WriteBatch batch) throws RocksDBException {
+        db.write(writeOptions, batch);
+    }
+
+    /** A new iterator over one family; the caller closes it. */
+    RocksIterator iterator(Family f) {
+        return db.newIterator(cf.get(f));
+    }
+
+    /** A counter or mark kept in {@code meta} as 8 bytes. */
+    long meta(String name, long absent) {
+        byte[] v = get(Family.META, name.getBytes(StandardCharsets.US_ASCII));
+        return v == null ? absent : Keys.getLong(v, 0);
+    }
+
+    void putMeta(WriteBatch batch, String name, long value) throws RocksDBException {
+        batch.put(cf.get(Family.META), name.getBytes(StandardCharsets.US_ASCII), Keys.number(value));
+    }
+
+    void compact(Family f) {
+        try {
+            db.compactRange(cf.get(f));
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "compaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bytes of table files per column family (RocksDB's {@code rocksdb.total-sst-files-size}). */
+    Map<String, Long> familySizes() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        try {
+            for (Family f : Family.values()) {
+                m.put(f.id, Long.parseLong(db.getProperty(cf.get(f), "rocksdb.total-sst-files-size")));
+            }
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "cannot read sizes: " + e.getMessage(), e);
+        }
+        return m;
+    }
+
+    /** SHA-256 over every key and value of every column family, in {@link Family} order. */
+    String digest() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (Family f : Family.values()) {
+                md.update(f.idBytes());
+                try (RocksIterator it = iterator(f)) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) {
+                        byte[] k = it.key();
+                        byte[] v = it.value();
+                        md.update(ByteBuffer.allocate(8).putInt(k.length).putInt(v.length).array());
+                        md.update(k);
+                        md.update(v);
+                    }
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Memtables to files: readers (read-only opens replay the WAL) start at once, and the size on disk is the data's. */
+    void flush() {
+        try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(fo, handles);
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "flush on close failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        writeOptions.close();
+        dbOptions.close();
+        cfOptions.close();
+        pageOptions.close();
+        append.close();
+    }
+}

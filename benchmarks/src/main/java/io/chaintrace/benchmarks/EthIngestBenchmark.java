@@ -112,7 +112,7 @@ public class EthIngestBenchmark {
     public long ingestFromAnvil() throws IOException {
         Path store = Files.createTempDirectory(dir, "store");
         try (ChainStore cs = ChainStore.open(store); EthRpcClient client = new EthRpcClient(url, EthRpcClient.Settings.DEFAULT)) {
-            EthRpcSource.Summary s = new EthRpcSource(cs, client, new EthRpcSource.Settings(0, 4, false), IngestListener.NONE).ingest(0, head);
+            EthRpcSource.Summary s = new EthRpcSource(cs, client, new EthRpcSource.Settings(0, 4, false), 0, head).run(IngestListener.NONE);
             if (s.transfers() != TXS) {
                 throw new IllegalStateException("expected " + TXS + " transfers, ingested " + s.transfers());
             }

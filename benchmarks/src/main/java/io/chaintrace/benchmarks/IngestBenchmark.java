@@ -71,7 +71,7 @@ public class IngestBenchmark {
     @Benchmark
     @OperationsPerInvocation(TXS)
     public long ingestRealBlocks() {
-        return new BlockFileSource(store, IngestListener.NONE).ingest(files).transactions();
+        return new BlockFileSource(store, files).run(IngestListener.NONE).transactions();
     }
 
     /** Deletes a folder and all it holds; nothing when it does not exist. */

@@ -1,5 +1,6 @@
 package io.chaintrace.cli;
 
+import io.chaintrace.core.pattern.PatternSettings;
 import io.chaintrace.core.trace.UtxoTracer;
 import io.chaintrace.graph.StoreException;
 import io.chaintrace.ingest.btc.BlockFileException;
@@ -35,13 +36,14 @@ public final class Chaintrace {
             // Read when SLF4J starts; the default (warn) is in simplelogger.properties.
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
-        CommandLine cl = new CommandLine(new Chaintrace());
+        Chaintrace root = new Chaintrace();
+        CommandLine cl = new CommandLine(root);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
         try {
             ConfigFile config = ConfigFile.from(args);
             config.check(cl);
             cl.setDefaultValueProvider(config);
-            patternSettings = config.patterns();
+            root.patterns = config.patterns();
         } catch (IllegalArgumentException e) {
             return report(e, cl.getErr(), verbose);
         }
@@ -49,7 +51,12 @@ public final class Chaintrace {
     }
 
     /** The detector thresholds of this run: the defaults, or what the config file set. */
-    static volatile io.chaintrace.core.pattern.PatternSettings patternSettings = io.chaintrace.core.pattern.PatternSettings.defaults();
+    private PatternSettings patterns = PatternSettings.defaults();
+
+    /** The detector thresholds of this run, for the commands under it. */
+    PatternSettings patterns() {
+        return patterns;
+    }
 
     @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
             description = "Config file (Java properties): option defaults as <command>.<option> = value, detector thresholds as"

@@ -1,15 +1,12 @@
 package io.chaintrace.cli;
 
-import io.chaintrace.graph.ClusterRun;
+import io.chaintrace.cli.app.Clustering;
+
 
 import io.chaintrace.core.model.Address;
 import io.chaintrace.graph.ChainStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,31 +37,8 @@ final class ClusterCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         try (ChainStore cs = ChainStore.open(store)) {
-            run(cs, !noProgress);
+            Clustering.run(cs, !noProgress);
         }
         return ExitCode.OK;
-    }
-
-    static void run(ChainStore cs, boolean progress) {
-        long total = cs.stats().txs();
-        long start = System.nanoTime();
-        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("cluster").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build() : null;
-        ClusterRun r;
-        try {
-            r = cs.cluster(50_000, n -> {
-                if (bar != null) {
-                    bar.stepTo(n);
-                }
-            });
-        } finally {
-            if (bar != null) {
-                bar.close();
-            }
-        }
-        double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-        System.err.printf("clustered %,d transactions in %.1f s: %,d common-input links, %,d change links, %,d CoinJoins left out;"
-                + " %,d Ethereum transfers: %,d deposit-address links%n", r.transactions(), secs, r.multiInputLinks(), r.changeLinks(),
-                r.coinjoinsSkipped(), r.ethTransfers(), r.depositAddressLinks());
     }
 }

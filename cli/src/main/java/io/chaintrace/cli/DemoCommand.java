@@ -1,5 +1,7 @@
 package io.chaintrace.cli;
 
+import io.chaintrace.cli.app.IngestProgress;
+
 import io.chaintrace.graph.ClusterRun;
 
 import io.chaintrace.cli.report.CaseReport;
@@ -22,7 +24,7 @@ import io.chaintrace.graph.ChainStore;
 import io.chaintrace.ingest.IngestListener;
 import io.chaintrace.ingest.btc.BlockFileSource;
 import io.chaintrace.ingest.demo.CaseFiles;
-import io.chaintrace.ingest.eth.EtlImport;
+import io.chaintrace.ingest.eth.EtlSource;
 import io.chaintrace.ingest.labels.LabelImporter;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -41,6 +43,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
 /**
@@ -54,6 +57,9 @@ import picocli.CommandLine.Option;
             "peel chain, CoinJoin-like mixing, exchange cash-outs), ingest it into an embedded store, trace it under",
             "every policy and write the report (HTML, JSON, CSV, GraphML, GEXF)."})
 final class DemoCommand implements Callable<Integer> {
+    @ParentCommand
+    Chaintrace root;
+
     static final List<String> POLICIES = List.of("poison", "haircut", "fifo", "lifo", "tiho");
     /** Services a trace stops at; a token's contract is labelled too but value passes through it. */
     static final Set<LabelCategory> STOP_AT = EnumSet.complementOf(EnumSet.of(LabelCategory.OTHER));
@@ -107,13 +113,13 @@ final class DemoCommand implements Callable<Integer> {
         CaseReport report;
         try (ChainStore cs = ChainStore.open(store)) {
             new LabelImporter(cs).importFile(files.labels());
-            try (IngestCommand.Progress progress = new IngestCommand.Progress(!noProgress)) {
-                BlockFileSource.Summary s = new BlockFileSource(cs, progress).ingest(List.of(files.blocks()));
+            try (IngestProgress progress = new IngestProgress(!noProgress, "transactions")) {
+                BlockFileSource.Summary s = new BlockFileSource(cs, List.of(files.blocks())).run(progress);
                 progress.close();
                 System.out.printf("  Bitcoin:  %,d blocks, %,d transactions ingested from the block file%n", s.written(), s.transactions());
                 cs.compactPages();
             }
-            EtlImport.Summary e = new EtlImport(cs, IngestListener.NONE).importFiles(files.ethereum());
+            EtlSource.Summary e = new EtlSource(cs, files.ethereum()).run(IngestListener.NONE);
             System.out.printf("  Ethereum: %,d blocks, %,d transfers imported from the export%n", e.blocks(), e.transfers());
             ClusterRun clusters = cs.cluster(50_000, n -> { });
             System.out.printf("  entities: %,d common-input and %,d change links (Bitcoin), %,d deposit-address links (Ethereum)%n",
@@ -125,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
                 btc.put(p, new UtxoTracer(cs).trace(new TraceRequest(btcSeeds.stream().map(o -> (Seed) new Seed.OutpointSeed(o)).toList(), TaintPolicy.named(p),
                         io.chaintrace.core.trace.Direction.FORWARD, limits, STOP_AT, false)));
             }
-            long scanned = PatternsCommand.scan(cs, null, null, alerts::add);
+            long scanned = PatternsCommand.scan(cs, null, null, root.patterns(), alerts::add);
             System.out.printf("  patterns: %,d alerts over %,d transactions and transfers%n", alerts.size(), scanned);
             report = report(hack, cs::labelsOf, eth, btc, alerts, store, limits);
         }

@@ -1,5 +1,7 @@
 package io.chaintrace.cli;
 
+import io.chaintrace.cli.app.IngestProgress;
+
 import io.chaintrace.core.model.Address;
 import io.chaintrace.graph.ChainStore;
 import io.chaintrace.ingest.eth.EthRpcClient;
@@ -40,7 +42,7 @@ final class FetchCommand {
         public Integer call() {
             Address address = Address.parse(seed);
             try (ChainStore cs = ChainStore.open(store); EthRpcClient client = new EthRpcClient(rpc, EthRpcClient.Settings.DEFAULT);
-                 IngestCommand.Progress progress = new IngestCommand.Progress(true)) {
+                 IngestProgress progress = new IngestProgress(true, "transfers")) {
                 EthSeedFetcher.Summary s = new EthSeedFetcher(cs, client, progress)
                         .fetch(address, hops, fromBlock, toBlock == null ? Long.MAX_VALUE : toBlock);
                 progress.close();

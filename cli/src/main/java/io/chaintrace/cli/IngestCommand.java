@@ -1,23 +1,20 @@
 package io.chaintrace.cli;
 
-import io.chaintrace.graph.ChainStore;
-import io.chaintrace.ingest.IngestListener;
+import io.chaintrace.cli.app.IngestService;
 import io.chaintrace.ingest.btc.BlockFileSource;
 import io.chaintrace.ingest.eth.EthRpcClient;
 import io.chaintrace.ingest.eth.EthRpcSource;
-import io.chaintrace.ingest.eth.EtlImport;
+import io.chaintrace.ingest.eth.EtlSource;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code chaintrace ingest ...}: sources that write into the store. */
+/** {@code chaintrace ingest ...}: sources that write into the store, each run by {@link IngestService}. */
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Write blocks into the store.",
         subcommands = {IngestCommand.BtcBlocks.class, IngestCommand.Eth.class, IngestCommand.EthEtl.class})
 final class IngestCommand {
@@ -43,32 +40,14 @@ final class IngestCommand {
         @Option(names = "--no-cluster", description = "Do not cluster the new transactions into entities afterwards (run 'chaintrace cluster' later).")
         boolean noCluster;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         MetricsOptions metrics;
 
         @Override
-        public Integer call() throws java.io.IOException {
-            try (MetricsOptions.Session m = metrics.start(); ChainStore cs = ChainStore.open(store); Progress progress = new Progress(!noProgress)) {
-                IngestListener listener = new MeteredIngest(progress, m.registry(), "bitcoin", "transactions");
-                BlockFileSource source = threads == null
-                        ? new BlockFileSource(cs, listener)
-                        : new BlockFileSource(cs, listener, threads);
-                BlockFileSource.Summary s;
-                try {
-                    s = source.ingest(inputs);
-                } finally {
-                    progress.close();
-                }
-                double secs = Math.max(1e-9, s.elapsed().toNanos() / 1e9);
-                System.err.printf("ingested %,d blocks, %,d transactions in %.1f s (%,.0f tx/s); %,d already stored, %,d stale not ingested%n",
-                        s.written(), s.transactions(), secs, s.transactions() / secs, s.skipped(), s.stale());
-                if (s.written() > 0) {
-                    // One look-up per page for the traces that follow.
-                    cs.compactPages();
-                }
-                if (!noCluster) {
-                    ClusterCommand.run(cs, !noProgress);
-                }
+        public Integer call() throws IOException {
+            try (MetricsOptions.Session m = metrics.start()) {
+                IngestService.run(store, cs -> threads == null ? new BlockFileSource(cs, inputs) : new BlockFileSource(cs, inputs, threads),
+                        new IngestService.Options(!noProgress, !noCluster), m.registry());
             }
             return ExitCode.OK;
         }
@@ -106,23 +85,14 @@ final class IngestCommand {
         @Option(names = "--no-cluster", description = "Do not cluster accounts into entities afterwards (run 'chaintrace cluster' later).")
         boolean noCluster;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         MetricsOptions metrics;
 
         @Override
-        public Integer call() throws java.io.IOException {
-            try (MetricsOptions.Session m = metrics.start(); ChainStore cs = ChainStore.open(store); Progress progress = new Progress(!noProgress);
-                 EthRpcClient client = new EthRpcClient(rpc, EthRpcClient.Settings.DEFAULT)) {
-                EthRpcSource.Summary s = new EthRpcSource(cs, client, new EthRpcSource.Settings(confirmations, concurrency, noInternal),
-                        new MeteredIngest(progress, m.registry(), "ethereum", "transfers")).ingest(from, to == null ? Long.MAX_VALUE : to);
-                progress.close();
-                double secs = Math.max(1e-9, s.elapsed().toNanos() / 1e9);
-                System.err.printf("ingested %,d blocks, %,d transfers in %.1f s (%,.1f blocks/s); up to block %,d; traces: %s%s%n",
-                        s.blocks(), s.transfers(), secs, s.blocks() / secs, s.lastBlock(), s.traces().name().toLowerCase(),
-                        s.rolledBack() > 0 ? "; rolled back " + s.rolledBack() + " replaced blocks" : "");
-                if (!noCluster) {
-                    ClusterCommand.run(cs, !noProgress);
-                }
+        public Integer call() throws IOException {
+            try (MetricsOptions.Session m = metrics.start(); EthRpcClient client = new EthRpcClient(rpc, EthRpcClient.Settings.DEFAULT)) {
+                IngestService.run(store, cs -> new EthRpcSource(cs, client, new EthRpcSource.Settings(confirmations, concurrency, noInternal),
+                        from, to == null ? Long.MAX_VALUE : to), new IngestService.Options(!noProgress, !noCluster), m.registry());
             }
             return ExitCode.OK;
         }
@@ -141,60 +111,15 @@ final class IngestCommand {
         @Option(names = "--no-cluster", description = "Do not cluster accounts into entities afterwards (run 'chaintrace cluster' later).")
         boolean noCluster;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         MetricsOptions metrics;
 
         @Override
-        public Integer call() throws java.io.IOException {
-            try (MetricsOptions.Session m = metrics.start(); ChainStore cs = ChainStore.open(store)) {
-                EtlImport.Summary s = new EtlImport(cs, new MeteredIngest(IngestListener.NONE, m.registry(), "ethereum", "transfers"))
-                        .importFiles(files);
-                System.err.printf("imported %,d rows: %,d blocks, %,d transfers; %,d blocks already stored%n", s.rows(), s.blocks(),
-                        s.transfers(), s.skipped());
-                if (!noCluster) {
-                    ClusterCommand.run(cs, false);
-                }
+        public Integer call() throws IOException {
+            try (MetricsOptions.Session m = metrics.start()) {
+                IngestService.run(store, cs -> new EtlSource(cs, files), new IngestService.Options(false, !noCluster), m.registry());
             }
             return ExitCode.OK;
-        }
-    }
-
-    /** Draws blocks done, tx/s and the ETA on stderr. */
-    static final class Progress implements IngestListener, AutoCloseable {
-        private final boolean enabled;
-        private ProgressBar bar;
-        private long txs;
-        private long start;
-
-        Progress(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        @Override
-        public void started(long total, long alreadyStored) {
-            start = System.nanoTime();
-            if (enabled && total > 0) {
-                bar = new ProgressBarBuilder().setTaskName("blocks").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                        .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build();
-            }
-        }
-
-        @Override
-        public void block(long transactions) {
-            txs += transactions;
-            if (bar != null) {
-                double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-                bar.step();
-                bar.setExtraMessage(String.format("%,d tx, %,.0f tx/s", txs, txs / secs));
-            }
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) {
-                bar.close();
-                bar = null;
-            }
         }
     }
 }

@@ -1,15 +1,17 @@
 package io.chaintrace.cli;
 
-import io.chaintrace.core.model.Address;
+import io.chaintrace.cli.app.Documents;
+import io.chaintrace.cli.app.Json;
+import io.chaintrace.core.pattern.PatternSettings;
+import picocli.CommandLine.ParentCommand;
+
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.pattern.Alert;
 import io.chaintrace.core.pattern.PatternDetector;
-import io.chaintrace.core.pattern.Patterns;
 import io.chaintrace.graph.ChainStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +25,9 @@ import picocli.CommandLine.Option;
         description = {"Flag laundering patterns over the store: Bitcoin transactions (CoinJoins, peel chains, fan-out/in, ...)",
             "and Ethereum transfers (mixer deposits, withdrawals and links, bridges, cash-outs). --from/--to are block heights."})
 final class PatternsCommand implements Callable<Integer> {
+    @ParentCommand
+    Chaintrace root;
+
     @Option(names = "--store", required = true, description = "Store directory.")
     Path store;
 
@@ -38,17 +43,17 @@ final class PatternsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Integer> counts = new TreeMap<>();
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Documents.AlertLine> out = new ArrayList<>();
         long[] scanned = {0};
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
-            scanned[0] = scan(cs, from, to, a -> {
+            scanned[0] = scan(cs, from, to, root.patterns(), a -> {
                 counts.merge(a.pattern(), 1, Integer::sum);
-                out.add(json(a));
+                out.add(Documents.AlertLine.of(a));
             });
         }
         if (json) {
             out.forEach(a -> System.out.println(Json.line(a)));
-            System.out.println(Json.line(Map.of("transactions", scanned[0], "alerts", counts)));
+            System.out.println(Json.line(new Documents.PatternSummary(scanned[0], counts)));
         } else {
             System.out.printf("%,d transactions and transfers scanned%n", scanned[0]);
             counts.forEach((k, v) -> System.out.printf("  %-22s %,d%n", k, v));
@@ -60,9 +65,9 @@ final class PatternsCommand implements Callable<Integer> {
      * Runs every detector over the store's Bitcoin transactions in a height range (all of them when
      * both ends are null), then its Ethereum transfers; returns how many were scanned.
      */
-    static long scan(ChainStore cs, Integer from, Integer to, Consumer<Alert> sink) {
+    static long scan(ChainStore cs, Integer from, Integer to, PatternSettings settings, Consumer<Alert> sink) {
         long[] scanned = {0};
-        List<PatternDetector> detectors = Chaintrace.patternSettings.detectors();
+        List<PatternDetector> detectors = settings.detectors();
         io.chaintrace.core.pattern.RecentLedger ledger = new io.chaintrace.core.pattern.RecentLedger(cs, 200_000);
         Consumer<UtxoTransaction> feed = tx -> {
             scanned[0]++;
@@ -94,17 +99,5 @@ final class PatternsCommand implements Callable<Integer> {
         });
         detectors.forEach(d -> d.finish(sink));
         return scanned[0];
-    }
-
-    static Map<String, Object> json(Alert a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pattern", a.pattern());
-        m.put("transactions", a.transactions().stream().map(Hash256::hex).toList());
-        m.put("addresses", a.addresses().stream().map(Address::text).toList());
-        m.put("amounts", a.amounts());
-        m.put("times", a.times());
-        m.put("confidence", a.confidence());
-        m.put("parameters", new TreeMap<>(a.parameters()));
-        return m;
     }
 }

@@ -1,10 +1,10 @@
 package io.chaintrace.cli;
 
+import io.chaintrace.cli.app.Documents;
+import io.chaintrace.cli.app.Json;
 import io.chaintrace.graph.ChainStore;
 import io.chaintrace.graph.StoreStats;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,19 +24,11 @@ final class StatsCommand implements Callable<Integer> {
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             s = cs.stats();
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("blocks", s.blocks());
-        m.put("txs", s.txs());
-        m.put("inputs", s.inputs());
-        m.put("outputs", s.outputs());
-        m.put("outputValue", s.outputValue());
-        m.put("addresses", s.addresses());
-        m.put("owners", s.owners());
-        m.put("unresolvedInputs", s.unresolvedInputs());
+        Documents.Stats d = Documents.Stats.of(s);
         if (json) {
-            System.out.println(Json.write(m));
+            System.out.println(Json.write(d));
         } else {
-            m.forEach((k, v) -> System.out.printf("%-17s %,d%n", k, (Long) v));
+            d.rows().forEach((k, v) -> System.out.printf("%-17s %,d%n", k, v));
         }
         return ExitCode.OK;
     }

@@ -29,10 +29,11 @@ import java.util.function.LongConsumer;
  * hands each call to the part that owns it: {@link StoreFiles} (files, families, format),
  * {@link BlockWriter} and {@link BitcoinStore} (Bitcoin blocks and spends), {@link EthereumStore}
  * (transfers), {@link LabelStore}, {@link AddressBook} (owner ids), {@link EntityStore} (clustering)
- * and {@link CompactRowsStore} (what the fast tracer reads). Engines see it through
- * {@link UtxoLedger} and {@link AccountLedger}.
+ * and {@link CompactRowsStore} (what the fast tracer reads). Engines read it through
+ * {@link UtxoLedger} and {@link AccountLedger}; sources write through {@link BlockSink},
+ * {@link TransferSink} and {@link LabelSink}.
  */
-public final class ChainStore implements UtxoLedger, AccountLedger, AutoCloseable {
+public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, TransferSink, LabelSink, AutoCloseable {
     private final StoreFiles files;
     private final Counters counters;
     private final BlockWriter writer;
@@ -76,29 +77,22 @@ public final class ChainStore implements UtxoLedger, AccountLedger, AutoCloseabl
         return files.path;
     }
 
-    /** Whether a block with this hash is stored (or being written). */
+    @Override
     public boolean hasBlock(Hash256 hash) {
         return writer.has(hash);
     }
 
-    /** The stored block with this hash: height, time and chain work, if stored. */
+    @Override
     public Optional<StoredBlock> block(Hash256 hash) {
         return bitcoin.block(hash);
     }
 
-    /**
-     * Appends one main-chain block with its checkpoint in one atomic batch. Input values and owners are resolved from
-     * the store (and from earlier transactions of the same block); an outpoint whose funding transaction is not stored
-     * is recorded as unresolved. The batch is written while the caller prepares the next block; {@link #sync()} (or
-     * any read, or {@link #close()}) waits for it.
-     *
-     * @return false, writing nothing, when the block is already stored
-     */
+    @Override
     public boolean append(NewBlock block, Checkpoint checkpoint) {
         return writer.append(block, checkpoint);
     }
 
-    /** Waits until every appended block is written. */
+    @Override
     public void sync() {
         writer.sync();
     }
@@ -150,17 +144,17 @@ public final class ChainStore implements UtxoLedger, AccountLedger, AutoCloseabl
         }
     }
 
-    /** Appends an Ethereum block, its transfers and the checkpoint atomically; false when its number is stored (roll back first). */
+    @Override
     public boolean appendEthBlock(EthBlock block, Checkpoint checkpoint) {
         return ethereum.append(block, checkpoint);
     }
 
-    /** Removes Ethereum blocks {@code >= fromNumber} (a reorg replaced them), checkpoint set back, atomically; how many went. */
+    @Override
     public int rollbackEthBlocks(long fromNumber, String checkpointSource) {
         return ethereum.rollback(fromNumber, checkpointSource);
     }
 
-    /** A stored Ethereum block by number. */
+    @Override
     public Optional<StoredEthBlock> ethBlock(long number) {
         return ethereum.block(number);
     }
@@ -181,29 +175,27 @@ public final class ChainStore implements UtxoLedger, AccountLedger, AutoCloseabl
         ethereum.forEachTransfer(from, to, action);
     }
 
-    /** The gas price (wei) of a stored transaction that moved value, if the source gave it. */
     @Override
     public Optional<BigInteger> gasPrice(Hash256 tx) {
         return ethereum.gasPrice(tx);
     }
 
-    /** Transfers from or to an account, in chain order. */
     @Override
     public List<AccountTransfer> transfersOf(Address address) {
         return ethereum.transfersOf(address);
     }
 
-    /** The chain id a source recorded for a chain in this store, if any. */
+    @Override
     public Optional<String> chainId(Chain chain) {
         return ethereum.chainId(chain);
     }
 
-    /** Records the chain id the store's data of {@code chain} comes from. */
+    @Override
     public void setChainId(Chain chain, String id) {
         ethereum.setChainId(chain, id);
     }
 
-    /** Sets a token's symbol and decimals once its contract answered. */
+    @Override
     public void updateAsset(Asset asset) {
         ethereum.updateAsset(asset);
     }
@@ -224,7 +216,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, AutoCloseabl
         return labels.labelsOf(address);
     }
 
-    /** Adds labels to an address, replacing any earlier label with the same source and entity. */
+    @Override
     public void putLabels(Address address, List<Label> labels) {
         this.labels.putLabels(address, labels);
     }
@@ -254,7 +246,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, AutoCloseabl
         rows.compact();
     }
 
-    /** The checkpoint a source last wrote, if any. */
+    @Override
     public Optional<Checkpoint> checkpoint(String source) {
         writer.awaitQuietly();
         byte[] v = files.get(Family.CHECKPOINTS, source.getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,10 @@
 /**
- * The embedded store: RocksDB column families for blocks, transactions, outputs, spends, dense
- * address ids, address histories in chain order, labels and ingest checkpoints, and the read views
- * the tracer uses ({@link io.chaintrace.core.trace.UtxoLedger}). Depends on core only.
+ * The embedded store (docs/STORE.md): {@link io.chaintrace.graph.ChainStore} opens it and hands each call
+ * to the part that owns it ({@code StoreFiles}: files, column families, format; {@code BlockWriter} and
+ * {@code BitcoinStore}; {@code EthereumStore}; {@code LabelStore}; {@code AddressBook}; {@code EntityStore};
+ * {@code CompactRowsStore}). Sources write through {@link io.chaintrace.graph.BlockSink},
+ * {@link io.chaintrace.graph.TransferSink} and {@link io.chaintrace.graph.LabelSink}; engines read through
+ * {@link io.chaintrace.core.trace.UtxoLedger}, {@link io.chaintrace.core.account.AccountLedger} and the
+ * compact rows. Depends on core only.
  */
 package io.chaintrace.graph;

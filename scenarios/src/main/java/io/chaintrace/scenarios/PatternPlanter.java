@@ -3,17 +3,11 @@ package io.chaintrace.scenarios;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.Outpoint;
-import io.chaintrace.core.model.ScriptKind;
-import io.chaintrace.core.model.TxOutput;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -27,31 +21,13 @@ import java.util.function.Consumer;
  * <p>Every planted instance is a list of steps at times relative to its start; all steps of all
  * instances run in time order, so instances overlap in time as real traffic does.
  */
-public final class PatternPlanter {
+public final class PatternPlanter extends PlantedChain {
     /** The chain and, per pattern name, the planted instances (each its transactions). */
     public record Planted(Scenario scenario, Map<String, List<Set<Hash256>>> truth) {
     }
 
-    static final long BTC = 100_000_000L;
-    static final long DAY = 86_400L;
-    static final long HORIZON = 730 * DAY;
-    private final SplittableRandom rnd;
-    private final ScenarioIds ids;
-    private final BlockBuilder chain;
-    private final Map<Outpoint, Long> values = new HashMap<>();
-    private final List<Outpoint> spendable = new ArrayList<>();
-    private final Map<String, List<Set<Hash256>>> truth = new HashMap<>();
-    private final PriorityQueue<Step> steps = new PriorityQueue<>((a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
-    private long now;
-    private long order;
-
-    private record Step(long time, long order, Runnable action) {
-    }
-
     private PatternPlanter(long seed) {
-        this.rnd = new SplittableRandom(seed);
-        this.ids = new ScenarioIds(rnd);
-        this.chain = new BlockBuilder(ids);
+        super(seed);
     }
 
     /** Plants {@code each} instances of every pattern and of every near-miss among {@code background} ordinary payments. */
@@ -69,15 +45,7 @@ public final class PatternPlanter {
         for (int i = 0; i < background; i++) {
             p.at(p.rnd.nextLong(HORIZON), p::payment);
         }
-        while (!p.steps.isEmpty()) {
-            Step s = p.steps.poll();
-            if (s.time != p.now) {
-                p.seal();
-                p.now = s.time;
-            }
-            s.action.run();
-        }
-        p.seal();
+        p.runSteps();
         return new Planted(new Scenario(p.chain.blocks(), List.of(), List.of(), Map.of(), Map.of(), 0), p.truth);
     }
 
@@ -438,74 +406,5 @@ public final class PatternPlanter {
         Hash256 tx = tx(in, List.of(pay, have - pay - 1_000));
         spendable.add(new Outpoint(tx, 0));
         spendable.add(new Outpoint(tx, 1));
-    }
-
-    // ------------------------------------------------------------------ building blocks
-
-    private void at(long time, Runnable action) {
-        steps.add(new Step(time, order++, action));
-    }
-
-    private void mark(String pattern, Hash256 tx) {
-        truth(pattern, Set.of(tx));
-    }
-
-    private void truth(String pattern, Set<Hash256> txs) {
-        truth.computeIfAbsent(pattern, k -> new ArrayList<>()).add(txs);
-    }
-
-    private Outpoint coin(long sat) {
-        return coinTo(fresh(), sat);
-    }
-
-    private Outpoint coinTo(Address to, long sat) {
-        Hash256 t = nextHash();
-        chain.add(new Scenario.Tx(t, List.of(Outpoint.COINBASE), List.of(new TxOutput(0, sat, ScriptKind.P2WPKH, Optional.of(to)))));
-        Outpoint op = new Outpoint(t, 0);
-        values.put(op, sat);
-        return op;
-    }
-
-    /** Pays each amount to a fresh address; what the inputs hold beyond the outputs is the fee. */
-    private Hash256 tx(List<Outpoint> in, List<Long> out) {
-        List<Address> to = new ArrayList<>();
-        for (int i = 0; i < out.size(); i++) {
-            to.add(fresh());
-        }
-        return txTo(in, out, to, 0);
-    }
-
-    /**
-     * Pays {@code out[i]} to {@code to[i]}; a 0 amount takes what is left of {@code have} (or of the
-     * inputs when {@code have} is 0) after the other outputs and a 1,000 sat fee.
-     */
-    private Hash256 txTo(List<Outpoint> in, List<Long> out, List<Address> to, long have) {
-        long inputs = in.stream().mapToLong(values::get).sum();
-        long fixed = out.stream().mapToLong(Long::longValue).sum();
-        long rest = (have == 0 ? inputs : have) - fixed - 1_000;
-        if (fixed + Math.max(0, rest) > inputs || rest < 0 && out.contains(0L)) {
-            throw new IllegalStateException("planter bug: pays " + fixed + " + " + rest + " from " + inputs);
-        }
-        Hash256 t = nextHash();
-        List<TxOutput> outputs = new ArrayList<>();
-        for (int i = 0; i < out.size(); i++) {
-            long v = out.get(i) == 0 ? rest : out.get(i);
-            outputs.add(new TxOutput(i, v, ScriptKind.P2WPKH, Optional.of(to.get(i))));
-            values.put(new Outpoint(t, i), v);
-        }
-        chain.add(new Scenario.Tx(t, in, outputs));
-        return t;
-    }
-
-    private void seal() {
-        chain.seal(1_500_000_000L + now);
-    }
-
-    private Address fresh() {
-        return ids.p2wpkh();
-    }
-
-    private Hash256 nextHash() {
-        return ids.hash();
     }
 }

@@ -1,6 +1,5 @@
 package io.chaintrace.benchmarks.compare;
 
-import io.chaintrace.graph.RowRef;
 
 import io.chaintrace.benchmarks.IngestBenchmark;
 import io.chaintrace.benchmarks.SyntheticStores;
@@ -12,13 +11,11 @@ import io.chaintrace.core.trace.TaintPolicy;
 import io.chaintrace.graph.ChainStore;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,11 +29,7 @@ import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.traverse.BreadthFirstIterator;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.dbms.api.DatabaseManagementService;
-import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
-import org.neo4j.graphdb.Result;
-import org.neo4j.graphdb.Transaction;
-import org.neo4j.graphdb.TransactionTerminatedException;
 
 /**
  * Chaintrace side by side with what an investigator would use instead, in one run on one machine,
@@ -145,15 +138,15 @@ public final class SideBySide {
             Path neoHome = s.work().resolve("neo4j");
             IngestBenchmark.delete(neoHome);
             t0 = System.nanoTime();
-            DatabaseManagementService dbms = neo4j(neoHome, s);
+            DatabaseManagementService dbms = Neo4jPeer.neo4j(neoHome, s);
             GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
-            loadNeo4j(db, n, src, dst, val);
+            Neo4jPeer.loadNeo4j(db, n, src, dst, val);
             load.put("Neo4j", (System.nanoTime() - t0) / 1e9);
             dbms.shutdown(); // flushes: the size on disk is what a restart reads
             disk.put("Neo4j", SyntheticStores.size(neoHome.resolve("data")));
             disk.put("Neo4j store", SyntheticStores.size(neoHome.resolve("data").resolve("databases")));
             disk.put("Neo4j transaction logs", SyntheticStores.size(neoHome.resolve("data").resolve("transactions")));
-            dbms = neo4j(neoHome, s);
+            dbms = Neo4jPeer.neo4j(neoHome, s);
             db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
             memory.put("Neo4j", s.pageCacheBytes());
 
@@ -162,13 +155,13 @@ public final class SideBySide {
             Path utxoHome = s.work().resolve("neo4j-utxo");
             IngestBenchmark.delete(utxoHome);
             t0 = System.nanoTime();
-            DatabaseManagementService utxoDbms = neo4j(utxoHome, s);
-            loadNeo4jUtxo(utxoDbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME), cs);
+            DatabaseManagementService utxoDbms = Neo4jPeer.neo4j(utxoHome, s);
+            Neo4jPeer.loadNeo4jUtxo(utxoDbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME), cs);
             load.put("Neo4j UTXO", (System.nanoTime() - t0) / 1e9);
             utxoDbms.shutdown();
             disk.put("Neo4j UTXO", SyntheticStores.size(utxoHome.resolve("data")));
             disk.put("Neo4j UTXO store", SyntheticStores.size(utxoHome.resolve("data").resolve("databases")));
-            utxoDbms = neo4j(utxoHome, s);
+            utxoDbms = Neo4jPeer.neo4j(utxoHome, s);
             GraphDatabaseService utxo = utxoDbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
             memory.put("Neo4j UTXO", s.pageCacheBytes());
 
@@ -183,8 +176,8 @@ public final class SideBySide {
             Map<String, Query> systems = new LinkedHashMap<>();
             systems.put("Chaintrace", (seed, k) -> reach.forward(new int[] {seed}, k));
             systems.put("JGraphT", (seed, k) -> bfs(g, seed, k));
-            systems.put("Neo4j", (seed, k) -> cypher(neo, seed, k, s.neo4jTimeout()));
-            systems.put("Neo4j UTXO", (seed, k) -> cypherUtxo(utxo, seed, k, s.neo4jTimeout()));
+            systems.put("Neo4j", (seed, k) -> Neo4jPeer.cypher(neo, seed, k, s.neo4jTimeout()));
+            systems.put("Neo4j UTXO", (seed, k) -> Neo4jPeer.cypherUtxo(utxo, seed, k, s.neo4jTimeout()));
             // Per Neo4j model and seed, the smallest k at which it ran out of time: deeper queries are not run (they only grow).
             Map<String, int[]> timedOutAt = new LinkedHashMap<>();
             for (String model : List.of("Neo4j", "Neo4j UTXO")) {
@@ -312,143 +305,6 @@ public final class SideBySide {
             }
         }
         return out.toIntArray();
-    }
-
-    static DatabaseManagementService neo4j(Path home, Settings s) {
-        return new DatabaseManagementServiceBuilder(home)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, s.pageCacheBytes())
-                .build();
-    }
-
-    static void loadNeo4j(GraphDatabaseService db, int n, IntArrayList src, IntArrayList dst, LongArrayList val) {
-        int batch = 50_000;
-        for (int from = 0; from < n; from += batch) {
-            int to = Math.min(n, from + batch) - 1;
-            try (Transaction tx = db.beginTx()) {
-                tx.execute("UNWIND range($from, $to) AS i CREATE (:Tx {id: i})", Map.of("from", from, "to", to)).close();
-                tx.commit();
-            }
-        }
-        try (Transaction tx = db.beginTx()) {
-            tx.execute("CREATE INDEX tx_id IF NOT EXISTS FOR (t:Tx) ON (t.id)").close();
-            tx.commit();
-        }
-        try (Transaction tx = db.beginTx()) {
-            tx.schema().awaitIndexesOnline(10, java.util.concurrent.TimeUnit.MINUTES);
-        }
-        for (int from = 0; from < src.size(); from += batch) {
-            int to = Math.min(src.size(), from + batch);
-            List<List<Long>> rows = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                rows.add(List.of((long) src.getInt(i), (long) dst.getInt(i), val.getLong(i)));
-            }
-            try (Transaction tx = db.beginTx()) {
-                tx.execute("UNWIND $rows AS r MATCH (a:Tx {id: r[0]}) MATCH (b:Tx {id: r[1]}) CREATE (a)-[:SPENT_BY {value: r[2]}]->(b)",
-                        Map.of("rows", rows)).close();
-                tx.commit();
-            }
-            if ((from / batch) % 10 == 0) {
-                log("neo4j: %,d of %,d edges", to, src.size());
-            }
-        }
-    }
-
-    /** Loads every transaction of the store in the usual UTXO model, with the indexes an investigator's look-ups need. */
-    static void loadNeo4jUtxo(GraphDatabaseService db, ChainStore cs) {
-        try (Transaction tx = db.beginTx()) {
-            for (String index : List.of("FOR (t:Tx) ON (t.id)", "FOR (t:Tx) ON (t.txid)", "FOR (o:Output) ON (o.id)", "FOR (a:Address) ON (a.id)",
-                    "FOR (a:Address) ON (a.address)")) {
-                tx.execute("CREATE INDEX IF NOT EXISTS " + index).close();
-            }
-            tx.commit();
-        }
-        try (Transaction tx = db.beginTx()) {
-            tx.schema().awaitIndexesOnline(10, java.util.concurrent.TimeUnit.MINUTES);
-        }
-        Map<String, Integer> addresses = new HashMap<>();
-        int[] seq = {0};
-        long[] outputId = {0};
-        List<Map<String, Object>> txs = new ArrayList<>();
-        List<Map<String, Object>> outs = new ArrayList<>();
-        List<Map<String, Object>> newAddresses = new ArrayList<>();
-        List<List<Long>> spends = new ArrayList<>();
-        Runnable flush = () -> {
-            try (Transaction tx = db.beginTx()) {
-                tx.execute("UNWIND $rows AS r CREATE (:Address {id: r.id, address: r.address})", Map.of("rows", newAddresses)).close();
-                tx.execute("UNWIND $rows AS r CREATE (:Tx {id: r.id, txid: r.txid, height: r.height, time: r.time})", Map.of("rows", txs)).close();
-                tx.execute("UNWIND $rows AS r MATCH (t:Tx {id: r.tx}) CREATE (t)-[:OUT {vout: r.vout}]->(o:Output {id: r.id, value: r.value})"
-                        + " WITH o, r WHERE r.owner >= 0 MATCH (a:Address {id: r.owner}) CREATE (o)-[:LOCKED]->(a)", Map.of("rows", outs)).close();
-                tx.execute("UNWIND $rows AS r MATCH (o:Output {id: r[0]}) MATCH (t:Tx {id: r[1]}) CREATE (o)-[:IN]->(t)", Map.of("rows", spends))
-                        .close();
-                tx.commit();
-            }
-            txs.clear();
-            outs.clear();
-            newAddresses.clear();
-            spends.clear();
-        };
-        cs.forEachTransaction(t -> {
-            int id = seq[0]++;
-            txs.add(Map.of("id", id, "txid", t.txid().hex(), "height", t.block().height(), "time", t.block().time()));
-            for (var in : t.inputs()) {
-                if (in.status() == io.chaintrace.core.model.InputStatus.RESOLVED) {
-                    RowRef r = cs.rowOf(in.prevout()).orElseThrow();
-                    spends.add(List.of((long) r.output(), (long) id));
-                }
-            }
-            for (var o : t.outputs()) {
-                int owner = -1;
-                if (o.owner().isPresent()) {
-                    String a = o.owner().get().text();
-                    Integer known = addresses.get(a);
-                    if (known == null) {
-                        known = addresses.size();
-                        addresses.put(a, known);
-                        newAddresses.add(Map.of("id", known, "address", a));
-                    }
-                    owner = known;
-                }
-                outs.add(Map.of("tx", id, "vout", o.index(), "id", outputId[0] + o.index(), "value", o.value(), "owner", owner));
-            }
-            outputId[0] += t.outputs().size();
-            if (txs.size() >= 20_000) {
-                flush.run();
-                if (id % 200_000 < 20_000) {
-                    log("neo4j (UTXO model): %,d transactions", id + 1);
-                }
-            }
-        });
-        flush.run();
-    }
-
-    /** The Cypher an analyst would write on the spend graph; null when it ran past the timeout. */
-    static int[] cypher(GraphDatabaseService db, int seed, int k, Duration timeout) {
-        return reachable(db, "MATCH (s:Tx {id: $id})-[:SPENT_BY*1.." + k + "]->(t:Tx) RETURN DISTINCT t.id AS id", seed, timeout);
-    }
-
-    /** The same in the UTXO model, where a hop is an output and the transaction spending it. */
-    static int[] cypherUtxo(GraphDatabaseService db, int seed, int k, Duration timeout) {
-        return reachable(db, "MATCH (s:Tx {id: $id})-[:OUT|IN*2.." + (2 * k) + "]->(t:Tx) RETURN DISTINCT t.id AS id", seed, timeout);
-    }
-
-    /** Runs a reachability query for one seed; null when Neo4j stopped it at the timeout. */
-    private static int[] reachable(GraphDatabaseService db, String cypher, int seed, Duration timeout) {
-        try (Transaction tx = db.beginTx(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-             Result r = tx.execute(cypher, Map.of("id", seed))) {
-            IntArrayList out = new IntArrayList();
-            while (r.hasNext()) {
-                out.add(((Number) r.next().get("id")).intValue());
-            }
-            tx.commit();
-            return out.toIntArray();
-        } catch (TransactionTerminatedException e) {
-            return null;
-        } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("timeout") || String.valueOf(e.getMessage()).contains("terminated")) {
-                return null;
-            }
-            throw e;
-        }
     }
 
     static int[] sorted(int[] a) {

@@ -35,37 +35,11 @@ import java.util.PriorityQueue;
  */
 public final class UtxoTracer {
     private final UtxoLedger ledger;
+    private final SeedResolver seeds;
 
     public UtxoTracer(UtxoLedger ledger) {
         this.ledger = ledger;
-    }
-
-    /**
-     * What an address received from others, as a trace seeds it: outputs paying it in
-     * transactions that spend none of its own outputs. Its change to itself is then followed, not
-     * seeded a second time. The compact engine seeds an address the same way. Each output is
-     * handed over with its transaction, read once.
-     *
-     * @throws SeedNotFoundException if the ledger has no transaction of the address
-     */
-    public static void inflows(UtxoLedger ledger, Address address, java.util.function.BiConsumer<UtxoTransaction, TxOutput> each) {
-        List<Hash256> txids = ledger.transactionsOf(address);
-        if (txids.isEmpty()) {
-            throw new SeedNotFoundException("address " + address.text() + " has no transactions in the store");
-        }
-        for (Hash256 txid : txids) {
-            UtxoTransaction tx = ledger.transaction(txid)
-                    .orElseThrow(() -> new SeedNotFoundException("transaction " + txid + " is not in the store"));
-            boolean selfFunded = tx.inputs().stream().anyMatch(i -> i.owner().map(o -> o.text().equals(address.text())).orElse(false));
-            if (selfFunded) {
-                continue;
-            }
-            for (TxOutput o : tx.outputs()) {
-                if (o.owner().map(a -> a.text().equals(address.text())).orElse(false)) {
-                    each.accept(tx, o);
-                }
-            }
-        }
+        this.seeds = new SeedResolver(ledger);
     }
 
     /** Thrown when a seed names something the store does not hold. */
@@ -118,7 +92,7 @@ public final class UtxoTracer {
 
         TraceResult execute() {
             for (Seed seed : request.seeds()) {
-                for (Located s : seedOutputs(seed)) {
+                for (SeedResolver.Seeded s : seeds.resolve(seed)) {
                     Outpoint op = new Outpoint(s.tx().txid(), s.output().index());
                     if (!reached.containsKey(op) && !s.taint().isClean()) {
                         seeded += s.taint().amount();
@@ -342,45 +316,9 @@ public final class UtxoTracer {
                     .max(Comparator.comparingDouble(Label::confidence)));
         }
 
-        private List<Located> seedOutputs(Seed seed) {
-            return switch (seed) {
-                case Seed.OutpointSeed s -> List.of(located(s.outpoint(), -1));
-                case Seed.PartialSeed s -> List.of(located(s.outpoint(), s.amount()));
-                case Seed.TaintSeed s -> {
-                    Located whole = located(s.outpoint(), -1);
-                    yield List.of(new Located(whole.tx(), whole.output(), s.taint()));
-                }
-                case Seed.TransactionSeed s -> {
-                    UtxoTransaction tx = stored(s.txid());
-                    yield tx.outputs().stream().map(o -> new Located(tx, o, Taint.whole(o.value()))).toList();
-                }
-                case Seed.AddressSeed s -> addressInflows(s.address());
-            };
-        }
-
-        private Located located(Outpoint outpoint, long amount) {
-            UtxoTransaction tx = stored(outpoint.txid());
-            TxOutput out = tx.outputs().stream().filter(o -> o.index() == outpoint.vout()).findFirst()
-                    .orElseThrow(() -> new SeedNotFoundException("transaction " + tx.txid() + " has no output " + outpoint.vout()
-                            + " (it has " + tx.outputs().size() + ")"));
-            if (amount > out.value()) {
-                throw new SeedNotFoundException("seed amount " + amount + " exceeds the value " + out.value() + " of " + outpoint);
-            }
-            return new Located(tx, out, amount < 0 ? Taint.whole(out.value()) : Taint.intervals(new long[] {0, amount}));
-        }
-
-        private List<Located> addressInflows(Address address) {
-            List<Located> found = new ArrayList<>();
-            inflows(ledger, address, (tx, o) -> found.add(new Located(tx, o, Taint.whole(o.value()))));
-            return found;
-        }
-
         private UtxoTransaction stored(Hash256 txid) {
             return ledger.transaction(txid).orElseThrow(() -> new SeedNotFoundException("transaction " + txid + " is not in the store"));
         }
-    }
-
-    private record Located(UtxoTransaction tx, TxOutput output, Taint taint) {
     }
 
     private static final class Reached {

@@ -4,10 +4,11 @@ import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.ScriptClassifier;
 import io.chaintrace.core.model.TxOutput;
-import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.BlockSink;
 import io.chaintrace.graph.Checkpoint;
 import io.chaintrace.graph.NewBlock;
 import io.chaintrace.ingest.IngestListener;
+import io.chaintrace.ingest.Source;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -51,24 +52,40 @@ import org.bitcoinj.base.Sha256Hash;
  * <p>On bad input the blocks before the fault are stored, then a {@link BlockFileException} names the
  * file and byte offset.
  */
-public final class BlockFileSource {
+public final class BlockFileSource implements Source<BlockFileSource.Summary> {
     /** Checkpoint name of this source in the store. */
     public static final String CHECKPOINT = "btc-blocks";
     private static final Pattern BLK = Pattern.compile("blk\\d{5}\\.dat");
     private static final int PARSE_AHEAD = 64;
 
-    private final ChainStore store;
-    private final IngestListener listener;
+    private final BlockSink store;
+    private final List<Path> inputs;
     private final int threads;
 
-    public BlockFileSource(ChainStore store, IngestListener listener) {
-        this(store, listener, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    /** Directories (their blkNNNNN.dat in order) and files, in the order given, parsed on one thread per core. */
+    public BlockFileSource(BlockSink store, List<Path> inputs) {
+        this(store, inputs, Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
-    public BlockFileSource(ChainStore store, IngestListener listener, int threads) {
+    public BlockFileSource(BlockSink store, List<Path> inputs, int threads) {
         this.store = store;
-        this.listener = listener;
+        this.inputs = List.copyOf(inputs);
         this.threads = threads;
+    }
+
+    @Override
+    public String name() {
+        return CHECKPOINT;
+    }
+
+    @Override
+    public String chain() {
+        return "bitcoin";
+    }
+
+    @Override
+    public String unit() {
+        return "transactions";
     }
 
     /**
@@ -78,11 +95,17 @@ public final class BlockFileSource {
      * @param skipped main-chain blocks already stored
      * @param stale   blocks off the most-work branch, not ingested
      */
-    public record Summary(long written, long skipped, long stale, long transactions, Duration elapsed) {
+    public record Summary(long written, long skipped, long stale, long transactions, Duration elapsed) implements Source.Report {
+        @Override
+        public String describe() {
+            double secs = Math.max(1e-9, elapsed.toNanos() / 1e9);
+            return String.format("ingested %,d blocks, %,d transactions in %.1f s (%,.0f tx/s); %,d already stored, %,d stale not ingested",
+                    written, transactions, secs, transactions / secs, skipped, stale);
+        }
     }
 
-    /** Ingests directories (their blkNNNNN.dat in order) and files, in the order given. */
-    public Summary ingest(List<Path> inputs) {
+    @Override
+    public Summary run(IngestListener listener) {
         long start = System.nanoTime();
         List<Path> files = expand(inputs);
         BlockFileScanner.Scan scan = new BlockFileScanner().scan(files);

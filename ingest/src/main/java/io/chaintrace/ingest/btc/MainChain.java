@@ -4,7 +4,7 @@ import io.chaintrace.graph.StoredBlock;
 
 import io.chaintrace.core.model.BlockRef;
 import io.chaintrace.core.model.Hash256;
-import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.BlockSink;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
@@ -47,7 +47,7 @@ final class MainChain {
     /**
      * @param bip34Height reads the BIP34 height of a block from its coinbase (-1 when absent)
      */
-    static Plan plan(List<BlockRecord> input, ChainStore store, Hash256 genesis, ToIntFunction<BlockRecord> bip34Height) {
+    static Plan plan(List<BlockRecord> input, BlockSink store, Hash256 genesis, ToIntFunction<BlockRecord> bip34Height) {
         Map<Hash256, BlockRecord> byHash = new LinkedHashMap<>();
         for (BlockRecord r : input) {
             byHash.putIfAbsent(r.hash(), r); // a block written twice counts once

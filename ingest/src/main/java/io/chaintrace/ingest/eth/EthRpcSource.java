@@ -5,13 +5,15 @@ import io.chaintrace.graph.StoredEthBlock;
 import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Chain;
 import io.chaintrace.core.model.Hash256;
-import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.TransferSink;
 import io.chaintrace.graph.Checkpoint;
 import io.chaintrace.graph.EthBlock;
 import io.chaintrace.ingest.IngestListener;
+import io.chaintrace.ingest.Source;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -29,13 +31,14 @@ import java.util.concurrent.Future;
  * node has replaced (a reorg) are rolled back first. It ingests only up to
  * {@code head - confirmations}, and refuses to leave a gap after what is stored.
  */
-public final class EthRpcSource {
+public final class EthRpcSource implements Source<EthRpcSource.Summary> {
     public static final String CHECKPOINT = "eth-rpc";
 
-    private final ChainStore store;
+    private final TransferSink store;
     private final EthRpcClient client;
     private final Settings settings;
-    private final IngestListener listener;
+    private final long from;
+    private final long to;
 
     /**
      * @param confirmations blocks behind the head that are not ingested yet (they may still be replaced)
@@ -47,17 +50,48 @@ public final class EthRpcSource {
     }
 
     /** What an ingest did. */
-    public record Summary(long blocks, long transfers, int rolledBack, long lastBlock, TraceFormat traces, Duration elapsed) {
+    public record Summary(long blocks, long transfers, int rolledBack, long lastBlock, TraceFormat traces, Duration elapsed)
+            implements Source.Report {
+        @Override
+        public long written() {
+            return blocks;
+        }
+
+        @Override
+        public String describe() {
+            double secs = Math.max(1e-9, elapsed.toNanos() / 1e9);
+            return String.format("ingested %,d blocks, %,d transfers in %.1f s (%,.1f blocks/s); up to block %,d; traces: %s%s", blocks,
+                    transfers, secs, blocks / secs, lastBlock, traces.name().toLowerCase(Locale.ROOT),
+                    rolledBack > 0 ? "; rolled back " + rolledBack + " replaced blocks" : "");
+        }
     }
 
-    public EthRpcSource(ChainStore store, EthRpcClient client, Settings settings, IngestListener listener) {
+    /** Blocks {@code from..to} (to: at most head - confirmations; {@code Long.MAX_VALUE} for the head). */
+    public EthRpcSource(TransferSink store, EthRpcClient client, Settings settings, long from, long to) {
         this.store = store;
         this.client = client;
         this.settings = settings;
-        this.listener = listener;
+        this.from = from;
+        this.to = to;
     }
 
-    public Summary ingest(long from, long to) {
+    @Override
+    public String name() {
+        return CHECKPOINT;
+    }
+
+    @Override
+    public String chain() {
+        return "ethereum";
+    }
+
+    @Override
+    public String unit() {
+        return "transfers";
+    }
+
+    @Override
+    public Summary run(IngestListener listener) {
         long start = System.nanoTime();
         String chainId = client.chainId().toString();
         Optional<String> stored = store.chainId(Chain.ETHEREUM);

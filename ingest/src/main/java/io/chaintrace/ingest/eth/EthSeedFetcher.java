@@ -90,7 +90,7 @@ public final class EthSeedFetcher {
             frontier = next;
         }
         listener.started(blocks.size(), 0);
-        EthRpcSource source = new EthRpcSource(store, client, EthRpcSource.Settings.DEFAULT, listener);
+        EthRpcSource source = new EthRpcSource(store, client, EthRpcSource.Settings.DEFAULT, 0, Long.MAX_VALUE); // fetches blocks one by one
         TransferExtractor extractor = new TransferExtractor(new TokenRegistry(client));
         long newBlocks = 0;
         long transfers = 0;

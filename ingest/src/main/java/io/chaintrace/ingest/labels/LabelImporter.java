@@ -3,7 +3,9 @@ package io.chaintrace.ingest.labels;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Label;
 import io.chaintrace.core.model.LabelCategory;
-import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.LabelSink;
+import io.chaintrace.ingest.IngestListener;
+import io.chaintrace.ingest.Source;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,15 +14,63 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads label files in any known format and writes their labels to the store. */
-public final class LabelImporter {
+/** Reads label files in any known format and writes their labels to the store: the source of labels. */
+public final class LabelImporter implements Source<LabelImporter.Summary> {
     private static final List<LabelSource> SOURCES = List.of(new TagPackSource(), new OfacListSource(), new OfacNamedSource(),
             new EtherscanCsvSource(), new PlainCsvSource(), new EtherscanCombinedSource());
 
-    private final ChainStore store;
+    private final LabelSink store;
+    private final List<Path> files;
 
-    public LabelImporter(ChainStore store) {
+    /** Imports {@code files} when run; {@link #importFile} imports one file at a time. */
+    public LabelImporter(LabelSink store, List<Path> files) {
         this.store = store;
+        this.files = List.copyOf(files);
+    }
+
+    public LabelImporter(LabelSink store) {
+        this(store, List.of());
+    }
+
+    @Override
+    public String name() {
+        return "labels";
+    }
+
+    @Override
+    public String chain() {
+        return "labels";
+    }
+
+    @Override
+    public String unit() {
+        return "labels";
+    }
+
+    /** What a run did: one report per file. Label files are not blocks: nothing to compact or cluster afterwards. */
+    public record Summary(List<FileReport> files) implements Source.Report {
+        @Override
+        public long written() {
+            return 0;
+        }
+
+        @Override
+        public String describe() {
+            return String.format("imported %,d labels from %,d files", files.stream().mapToLong(FileReport::labels).sum(), files.size());
+        }
+    }
+
+    /** Imports every file, each reported to {@code listener} as one step with its label count. */
+    @Override
+    public Summary run(IngestListener listener) {
+        listener.started(files.size(), 0);
+        List<FileReport> reports = new ArrayList<>();
+        for (Path f : files) {
+            FileReport r = importFile(f);
+            reports.add(r);
+            listener.block(r.labels());
+        }
+        return new Summary(reports);
     }
 
     /** What one file gave. */

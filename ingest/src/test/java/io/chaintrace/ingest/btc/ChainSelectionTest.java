@@ -36,7 +36,7 @@ class ChainSelectionTest {
 
     private BlockFileSource.Summary ingest(Path store, Path... inputs) {
         try (ChainStore cs = ChainStore.open(store)) {
-            return new BlockFileSource(cs, IngestListener.NONE).ingest(List.of(inputs));
+            return new BlockFileSource(cs, List.of(inputs)).run(IngestListener.NONE);
         }
     }
 

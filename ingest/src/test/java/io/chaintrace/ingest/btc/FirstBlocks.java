@@ -12,7 +12,7 @@ final class FirstBlocks {
 
     static ChainStore store(Path dir) {
         ChainStore store = ChainStore.open(dir.resolve("store"));
-        new BlockFileSource(store, IngestListener.NONE).ingest(List.of(SharedData.blk("firstblocks.blk")));
+        new BlockFileSource(store, List.of(SharedData.blk("firstblocks.blk"))).run(IngestListener.NONE);
         return store;
     }
 }

@@ -32,7 +32,7 @@ class RealPatternsTest {
         Path store = dir.resolve(file.getFileName().toString());
         List<Alert> alerts = new ArrayList<>();
         try (ChainStore s = ChainStore.open(store)) {
-            new BlockFileSource(s, IngestListener.NONE).ingest(List.of(file));
+            new BlockFileSource(s, List.of(file)).run(IngestListener.NONE);
             List<PatternDetector> detectors = Patterns.standard();
             s.forEachTransaction(tx -> detectors.forEach(d -> d.accept(tx, s, alerts::add)));
             detectors.forEach(d -> d.finish(alerts::add));

@@ -51,7 +51,7 @@ class ReferenceFiguresTest {
     void ingestReproducesReferenceFigures(JsonNode ref, @TempDir Path dir) {
         Path file = fileOf(ref.get("file").asText());
         try (ChainStore store = ChainStore.open(dir.resolve("store"))) {
-            new BlockFileSource(store, IngestListener.NONE).ingest(List.of(file));
+            new BlockFileSource(store, List.of(file)).run(IngestListener.NONE);
             StoreStats s = store.stats();
             assertEquals(ref.get("blocks").asLong(), s.blocks(), "blocks");
             assertEquals(ref.get("txs").asLong(), s.txs(), "txs");

@@ -37,8 +37,7 @@ class AnvilTheftIT {
     void rangeIngestStoresEveryTransferThatWasSentAndNothingElse(AnvilExtension.Anvil anvil, @TempDir Path dir) {
         try (ChainStore store = ChainStore.open(dir.resolve("store"));
              EthRpcClient client = new EthRpcClient(anvil.url(), EthRpcClient.Settings.DEFAULT)) {
-            EthRpcSource.Summary s = new EthRpcSource(store, client, new EthRpcSource.Settings(0, 4, false), IngestListener.NONE)
-                    .ingest(0, Long.MAX_VALUE);
+            EthRpcSource.Summary s = new EthRpcSource(store, client, new EthRpcSource.Settings(0, 4, false), 0, Long.MAX_VALUE).run(IngestListener.NONE);
             assertEquals(TraceFormat.PARITY, s.traces());
             List<AccountTransfer> stored = store.ethTransfers(0, s.lastBlock());
             Set<TheftScenario.Sent> actual = stored.stream().map(AnvilTheftIT::sent).collect(Collectors.toSet());

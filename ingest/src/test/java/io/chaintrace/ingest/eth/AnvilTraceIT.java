@@ -61,7 +61,7 @@ class AnvilTraceIT {
         scenario = TheftScenario.play(anvil.url());
         store = ChainStore.open(dir.resolve("store"));
         try (EthRpcClient client = new EthRpcClient(anvil.url(), EthRpcClient.Settings.DEFAULT)) {
-            new EthRpcSource(store, client, new EthRpcSource.Settings(0, 4, false), IngestListener.NONE).ingest(0, Long.MAX_VALUE);
+            new EthRpcSource(store, client, new EthRpcSource.Settings(0, 4, false), 0, Long.MAX_VALUE).run(IngestListener.NONE);
         }
         Path labels = dir.resolve("exchanges.csv");
         Files.writeString(labels, "chain,address,label,category,source\n"

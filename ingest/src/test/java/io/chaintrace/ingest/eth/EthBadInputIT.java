@@ -41,7 +41,7 @@ class EthBadInputIT {
 
     private EthRpcSource.Summary ingest(ChainStore store, String url, long from, long to, EthRpcSource.Settings s) {
         try (EthRpcClient client = new EthRpcClient(url, QUICK)) {
-            return new EthRpcSource(store, client, s, IngestListener.NONE).ingest(from, to);
+            return new EthRpcSource(store, client, s, from, to).run(IngestListener.NONE);
         }
     }
 
@@ -114,8 +114,8 @@ class EthBadInputIT {
         try (ChainStore store = ChainStore.open(dir.resolve("s"));
              EthRpcClient client = new EthRpcClient(anvil.url(), QUICK)) {
             long head = client.head();
-            EthRpcSource.Summary s = new EthRpcSource(store, client, new EthRpcSource.Settings(12, 2, false), IngestListener.NONE)
-                    .ingest(0, Long.MAX_VALUE);
+            EthRpcSource.Summary s = new EthRpcSource(store, client, new EthRpcSource.Settings(12, 2, false), 0, Long.MAX_VALUE)
+                    .run(IngestListener.NONE);
             assertEquals(head - 12, s.lastBlock());
             assertTrue(store.ethBlock(head - 12).isPresent());
             assertTrue(store.ethBlock(head - 11).isEmpty());

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.protocol.core.Request;
-import org.web3j.protocol.core.methods.response.VoidResponse;
 import org.web3j.protocol.http.HttpService;
 import tools.jackson.databind.JsonNode;
 
@@ -35,13 +34,13 @@ class EthReorgIT {
         EthRpcClient.Settings quick = new EthRpcClient.Settings(java.time.Duration.ofSeconds(5), 3, java.time.Duration.ofMillis(20));
         EthRpcSource.Settings none = new EthRpcSource.Settings(0, 2, false);
         try (ChainStore store = ChainStore.open(dir.resolve("s")); EthRpcClient client = new EthRpcClient(anvil.url(), quick)) {
-            new EthRpcSource(store, client, none, IngestListener.NONE).ingest(0, Long.MAX_VALUE);
+            new EthRpcSource(store, client, none, 0, Long.MAX_VALUE).run(IngestListener.NONE);
             Hash256 before = store.ethBlock(8).orElseThrow().hash();
             // The chain forks at block 6: revert, move time on so the new blocks differ, mine a longer branch.
             rpc(anvil.url(), "evm_revert", snapshot);
             rpc(anvil.url(), "evm_increaseTime", "0x3c");
             rpc(anvil.url(), "anvil_mine", "0x7");
-            EthRpcSource.Summary s = new EthRpcSource(store, client, none, IngestListener.NONE).ingest(0, Long.MAX_VALUE);
+            EthRpcSource.Summary s = new EthRpcSource(store, client, none, 0, Long.MAX_VALUE).run(IngestListener.NONE);
             assertEquals(5, s.rolledBack(), "blocks 6-10 of the old branch");
             assertEquals(7, s.blocks(), "blocks 6-12 of the new branch");
             assertNotEquals(before, store.ethBlock(8).orElseThrow().hash());

@@ -66,7 +66,7 @@ class EtlImportTest {
             }
         }
         try (ChainStore store = ChainStore.open(dir.resolve("s"))) {
-            EtlImport.Summary s = new EtlImport(store, IngestListener.NONE).importFiles(files);
+            EtlSource.Summary s = new EtlSource(store, files).run(IngestListener.NONE);
             assertEquals(2, s.blocks());
             Map<String, BigInteger> storedSums = new TreeMap<>();
             Map<String, Integer> storedCounts = new TreeMap<>();
@@ -81,7 +81,7 @@ class EtlImportTest {
             assertEquals(Hash256.fromHex("0xaa5ab9bb22d8020d438496a7edb4eff508b1c5128b0dc01fdecf57f96aac1bb3"),
                     store.ethBlock(17173049).orElseThrow().hash());
             // Importing again writes nothing.
-            assertEquals(0, new EtlImport(store, IngestListener.NONE).importFiles(files).blocks());
+            assertEquals(0, new EtlSource(store, files).run(IngestListener.NONE).blocks());
         }
     }
 
@@ -104,8 +104,8 @@ class EtlImportTest {
         }
         Set<String> fromExport;
         try (ChainStore store = ChainStore.open(dir.resolve("etl"))) {
-            new EtlImport(store, IngestListener.NONE).importFiles(List.of(d.resolve("expected_transactions.json"),
-                    d.resolve("expected_token_transfers.json")));
+            new EtlSource(store, List.of(d.resolve("expected_transactions.json"),
+                    d.resolve("expected_token_transfers.json"))).run(IngestListener.NONE);
             fromExport = store.ethTransfers(0, Long.MAX_VALUE).stream().map(EtlImportTest::key).collect(Collectors.toSet());
         }
         assertTrue(fromNode.stream().anyMatch(k -> k.contains("TOKEN")), "these blocks hold token transfers");
@@ -128,7 +128,7 @@ class EtlImportTest {
                 """);
         try (ChainStore store = ChainStore.open(dir.resolve("s"))) {
             EtlFiles.EtlFormatException e = assertThrows(EtlFiles.EtlFormatException.class,
-                    () -> new EtlImport(store, IngestListener.NONE).importFiles(List.of(f)));
+                    () -> new EtlSource(store, List.of(f)).run(IngestListener.NONE));
             assertEquals(f + ": line 3: bad transaction row: For input string: \"lots\"", e.getMessage());
             assertEquals(0, store.ethStats().blocks(), "nothing of a file with a bad row is half-written");
         }

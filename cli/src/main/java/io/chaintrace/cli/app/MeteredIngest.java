@@ -1,4 +1,4 @@
-package io.chaintrace.cli;
+package io.chaintrace.cli.app;
 
 import io.chaintrace.ingest.IngestListener;
 import io.micrometer.core.instrument.Counter;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * transactions (Bitcoin) or transfers (Ethereum) written, blocks still to go before the head
  * ({@code chaintrace.ingest.lag.blocks}) and the rate ({@code chaintrace.ingest.rate}, per second).
  */
-final class MeteredIngest implements IngestListener {
+public final class MeteredIngest implements IngestListener {
     private final IngestListener next;
     private final Counter blocks;
     private final Counter items;
@@ -20,7 +20,7 @@ final class MeteredIngest implements IngestListener {
     private final AtomicLong itemCount = new AtomicLong();
     private volatile long start = System.nanoTime();
 
-    MeteredIngest(IngestListener next, MeterRegistry registry, String chain, String unit) {
+    public MeteredIngest(IngestListener next, MeterRegistry registry, String chain, String unit) {
         this.next = next;
         blocks = Counter.builder("chaintrace.ingest.blocks").tag("chain", chain).description("Blocks written or found stored").register(registry);
         items = Counter.builder("chaintrace.ingest." + unit).tag("chain", chain).description(unit + " written").register(registry);

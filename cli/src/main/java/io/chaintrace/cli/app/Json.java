@@ -1,11 +1,11 @@
-package io.chaintrace.cli;
+package io.chaintrace.cli.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-/** The one JSON writer of the CLI: stable field order, integers exact. */
-final class Json {
+/** The one JSON writer of the CLI: records in their declaration order, integers exact. */
+public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper LINE = new ObjectMapper();
 
@@ -13,7 +13,7 @@ final class Json {
     }
 
     /** On one line (JSON Lines). */
-    static String line(Object value) {
+    public static String line(Object value) {
         try {
             return LINE.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -21,7 +21,7 @@ final class Json {
         }
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {

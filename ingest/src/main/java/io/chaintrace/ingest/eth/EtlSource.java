@@ -5,10 +5,11 @@ import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Asset;
 import io.chaintrace.core.model.Chain;
 import io.chaintrace.core.model.Hash256;
-import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.TransferSink;
 import io.chaintrace.graph.Checkpoint;
 import io.chaintrace.graph.EthBlock;
 import io.chaintrace.ingest.IngestListener;
+import io.chaintrace.ingest.Source;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,22 +25,48 @@ import java.util.TreeMap;
  * the rows are grouped by block and each block is appended atomically. Blocks already stored are
  * skipped. Token symbols are unknown unless a node is asked later; amounts are exact either way.
  */
-public final class EtlImport {
+public final class EtlSource implements Source<EtlSource.Summary> {
     public static final String CHECKPOINT = "eth-etl";
 
-    private final ChainStore store;
-    private final IngestListener listener;
+    private final TransferSink store;
+    private final List<Path> files;
 
-    public EtlImport(ChainStore store, IngestListener listener) {
+    /** The export files to import, in any order and mix of tables. */
+    public EtlSource(TransferSink store, List<Path> files) {
         this.store = store;
-        this.listener = listener;
+        this.files = List.copyOf(files);
+    }
+
+    @Override
+    public String name() {
+        return CHECKPOINT;
+    }
+
+    @Override
+    public String chain() {
+        return "ethereum";
+    }
+
+    @Override
+    public String unit() {
+        return "transfers";
     }
 
     /** What an import did. */
-    public record Summary(long rows, long blocks, long skipped, long transfers) {
+    public record Summary(long rows, long blocks, long skipped, long transfers) implements Source.Report {
+        @Override
+        public long written() {
+            return blocks;
+        }
+
+        @Override
+        public String describe() {
+            return String.format("imported %,d rows: %,d blocks, %,d transfers; %,d blocks already stored", rows, blocks, transfers, skipped);
+        }
     }
 
-    public Summary importFiles(List<Path> files) {
+    @Override
+    public Summary run(IngestListener listener) {
         List<EtlFiles.Row> rows = new ArrayList<>();
         for (Path f : files) {
             rows.addAll(EtlFiles.rows(f));

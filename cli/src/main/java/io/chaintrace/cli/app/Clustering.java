@@ -1,0 +1,38 @@
+package io.chaintrace.cli.app;
+
+import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.ClusterRun;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** Clusters what was ingested since the last run (docs/CLUSTERING.md), with a progress bar, and says what it did. */
+public final class Clustering {
+    private Clustering() {
+    }
+
+    public static ClusterRun run(ChainStore cs, boolean progress) {
+        long total = cs.stats().txs();
+        long start = System.nanoTime();
+        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("cluster").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build() : null;
+        ClusterRun r;
+        try {
+            r = cs.cluster(50_000, n -> {
+                if (bar != null) {
+                    bar.stepTo(n);
+                }
+            });
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+        double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+        System.err.printf("clustered %,d transactions in %.1f s: %,d common-input links, %,d change links, %,d CoinJoins left out;"
+                + " %,d Ethereum transfers: %,d deposit-address links%n", r.transactions(), secs, r.multiInputLinks(), r.changeLinks(),
+                r.coinjoinsSkipped(), r.ethTransfers(), r.depositAddressLinks());
+        return r;
+    }
+}

@@ -1,0 +1,45 @@
+package io.chaintrace.cli.app;
+
+import io.chaintrace.cli.report.CaseReport;
+import io.chaintrace.cli.report.ReportWriter;
+import io.chaintrace.core.account.AccountTrace;
+import io.chaintrace.core.pattern.Alert;
+import io.chaintrace.graph.ChainStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The HTML report of one trace and its JSON, CSV, GraphML and GEXF siblings. */
+public final class TraceReports {
+    private TraceReports() {
+    }
+
+    /**
+     * Writes the report of {@code outcome} into {@code dir}; {@code parameters} are what reproduces it (shown in the
+     * report). Returns the HTML file.
+     */
+    public static Path write(ChainStore cs, TraceOutcome outcome, String policy, List<String> seeds, Map<String, Object> parameters, Path dir) {
+        List<CaseReport.Leg> legs = new ArrayList<>();
+        List<Alert> alerts = List.of();
+        switch (outcome) {
+            case TraceOutcome.Utxo u -> {
+                legs.add(CaseReport.bitcoin("Bitcoin " + u.result().request().direction().name().toLowerCase(Locale.ROOT), u.result(),
+                        cs::labelsOf));
+                alerts = u.alerts();
+            }
+            case TraceOutcome.Account a -> {
+                for (AccountTrace.AssetResult r : a.result().assets()) {
+                    legs.add(CaseReport.account("Ethereum " + r.asset().symbol(), policy, r, a.seeds(), cs::labelsOf));
+                }
+            }
+            case TraceOutcome.Compact c -> throw TraceService.compactOnly();
+        }
+        CaseReport r = new CaseReport("Trace of " + String.join(", ", seeds), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                parameters, legs, List.of(), List.of(), CaseReport.alerts(alerts, legs), List.of("Amounts are exact: satoshi and wei in the store."));
+        return ReportWriter.write(r, dir).html();
+    }
+}

@@ -1,0 +1,93 @@
+package io.chaintrace.cli.app;
+
+import io.chaintrace.core.account.AccountBackwardTracer;
+import io.chaintrace.core.account.AccountTrace;
+import io.chaintrace.core.account.AccountTracer;
+import io.chaintrace.core.compact.CompactTracer;
+import io.chaintrace.core.model.Address;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.pattern.Alert;
+import io.chaintrace.core.pattern.TracePatterns;
+import io.chaintrace.core.trace.Direction;
+import io.chaintrace.core.trace.Seed;
+import io.chaintrace.core.trace.TraceRequest;
+import io.chaintrace.core.trace.TraceResult;
+import io.chaintrace.core.trace.UtxoTracer;
+import io.chaintrace.graph.ChainStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Runs a trace: the one place that chooses the engine from the seeds' chain and the spec (Ethereum
+ * seeds: the account tracers, forward or backward; Bitcoin: the object tracer, or the compact engine
+ * when asked), and runs it on an open store.
+ */
+public final class TraceService {
+    /** Compact engine page cache for one trace. */
+    private static final long COMPACT_CACHE = 256L << 20;
+
+    private TraceService() {
+    }
+
+    public static TraceOutcome trace(ChainStore cs, TraceSpec spec) {
+        List<String> seeds = spec.seeds();
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("no seed: give --seed or --seeds-file");
+        }
+        if (seeds.stream().allMatch(TraceService::isEthereum)) {
+            return accounts(cs, spec);
+        }
+        if (seeds.stream().anyMatch(TraceService::isEthereum)) {
+            throw new IllegalArgumentException("seeds mix Bitcoin and Ethereum: trace each chain on its own");
+        }
+        List<Seed> parsed = seeds.stream().map(Seed::parse).toList();
+        return switch (spec.engine()) {
+            case OBJECT -> {
+                TraceResult result = new UtxoTracer(cs).trace(new TraceRequest(parsed, spec.policy(), spec.direction(), spec.limits(),
+                        spec.stopAt(), spec.throughEndpoints()));
+                List<Alert> alerts = spec.patterns() ? TracePatterns.of(result, cs, spec.patternSettings()) : List.of();
+                yield new TraceOutcome.Utxo(result, alerts);
+            }
+            case COMPACT -> {
+                if (spec.direction() != Direction.FORWARD || !spec.hopsOnly() || spec.throughEndpoints() || spec.patterns()) {
+                    throw compactOnly();
+                }
+                CompactTracer.Result r = new CompactTracer(cs.compactRows(spec.stopAt(), COMPACT_CACHE))
+                        .forward(CompactSeeds.rows(cs, parsed), spec.policy(), spec.limits().maxHops());
+                Map<String, Long> byEntity = new TreeMap<>();
+                r.endpointTaint().forEach((owner, amount) -> byEntity.merge(CompactSeeds.entity(cs, owner, spec.stopAt()), amount, Long::sum));
+                yield new TraceOutcome.Compact(parsed.stream().map(Object::toString).toList(), r, byEntity);
+            }
+        };
+    }
+
+    /** What the compact engine refuses, in one line. */
+    public static IllegalArgumentException compactOnly() {
+        return new IllegalArgumentException("--engine compact traces forward with --hops and --stop-at only, and prints json or text;"
+                + " use --engine object for the rest");
+    }
+
+    /** Ethereum: ADDRESS or ADDRESS@TXHASH (only that transaction's inflows), on account pools forward or backward. */
+    private static TraceOutcome accounts(ChainStore cs, TraceSpec spec) {
+        List<AccountTrace.Seed> seedList = new ArrayList<>();
+        for (String s : spec.seeds()) {
+            String t = s.strip();
+            int at = t.indexOf('@');
+            seedList.add(new AccountTrace.Seed(Address.parse(at < 0 ? t : t.substring(0, at)),
+                    at < 0 ? Optional.empty() : Optional.of(Hash256.fromHex(t.substring(at + 1)))));
+        }
+        AccountTrace.Request request = new AccountTrace.Request(seedList, spec.policy(), spec.limits(), spec.stopAt(), spec.throughEndpoints());
+        boolean backward = spec.direction() == Direction.BACKWARD;
+        AccountTrace.Result result = backward ? new AccountBackwardTracer(cs).trace(request) : new AccountTracer(cs).trace(request);
+        return new TraceOutcome.Account(seedList, result, backward);
+    }
+
+    /** An Ethereum seed: {@code 0x} + 40 hex digits, optionally {@code @TXHASH}. */
+    public static boolean isEthereum(String seed) {
+        String s = seed.strip();
+        return s.startsWith("0x") && (s.length() == 42 || (s.length() > 43 && s.charAt(42) == '@'));
+    }
+}

@@ -1,0 +1,76 @@
+package io.chaintrace.cli.app;
+
+import io.chaintrace.core.account.AccountTrace;
+import io.chaintrace.core.compact.CompactTracer;
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.pattern.Alert;
+import io.chaintrace.core.trace.TraceResult;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The text form of a trace, for a terminal. */
+public final class TraceText {
+    private TraceText() {
+    }
+
+    public static void print(TraceOutcome outcome, String policy, boolean withPatterns, PrintStream out) {
+        switch (outcome) {
+            case TraceOutcome.Utxo u -> {
+                utxo(u.result(), out);
+                if (withPatterns) {
+                    patterns(u.alerts(), out);
+                }
+            }
+            case TraceOutcome.Compact c -> compact(c.result(), c.byEntity(), policy, out);
+            case TraceOutcome.Account a -> account(a.result(), policy, a.backward(), out);
+        }
+    }
+
+    private static void utxo(TraceResult r, PrintStream out) {
+        TraceResult.Account a = r.account();
+        out.printf("%s %s, %d hops: seeded %s BTC; endpoints %s, unspent %s, fees %s, minted %s, unresolved %s, dust %s, cut %s%s%n",
+                r.request().policy().name(), r.request().direction().name().toLowerCase(Locale.ROOT), r.request().limits().maxHops(),
+                btc(a.seeded()), btc(a.endpoints()), btc(a.unspent()), btc(a.fees()), btc(a.minted()), btc(a.unresolved()), btc(a.dust()),
+                btc(a.cutByHops() + a.cutByTime() + a.cutByBudget()), r.request().policy().conserving() ? "" : " (poison: whole outputs)");
+        r.byEntity().forEach((entity, amount) -> out.printf("  endpoint %-40s %16s BTC%n", entity, btc(amount)));
+        out.printf("%-3s %-7s %-70s %16s %16s  %s%n", "hop", "height", "output", "value BTC", "taint BTC", "owner / state");
+        for (TraceResult.TaintedOutput o : r.outputs()) {
+            out.printf("%-3d %-7d %-70s %16s %16s  %s / %s%n", o.hop(), o.height(), o.outpoint(), btc(o.value()), btc(o.taint().amount()),
+                    o.owner().map(x -> x.text().length() > 40 ? x.text().substring(0, 40) + "…" : x.text()).orElse("-"),
+                    o.state().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static void patterns(List<Alert> alerts, PrintStream out) {
+        Map<String, Integer> counts = new TreeMap<>();
+        alerts.forEach(a -> counts.merge(a.pattern(), 1, Integer::sum));
+        out.println("patterns: " + (counts.isEmpty() ? "none" : counts));
+        alerts.forEach(a -> out.printf("  %-20s %s (confidence %.2f)%n", a.pattern(),
+                a.transactions().stream().map(Hash256::hex).collect(Collectors.joining(", ")), a.confidence()));
+    }
+
+    private static void compact(CompactTracer.Result r, Map<String, Long> byEntity, String policy, PrintStream out) {
+        out.printf("%s, compact engine: seeded %s BTC, at endpoints %s, unspent %s, fees %s, cut by hops %s%s; %,d edges%n", policy,
+                btc(r.seeded()), btc(r.endpoints()), btc(r.unspent()), btc(r.fees()), btc(r.cutByHops()),
+                r.absorbedBySeeds() == 0 ? "" : ", reached seeds again " + btc(r.absorbedBySeeds()), r.edgesVisited());
+        byEntity.forEach((k, v) -> out.printf("  endpoint %-30s %s BTC%n", k, btc(v)));
+    }
+
+    private static void account(AccountTrace.Result result, String policy, boolean backward, PrintStream out) {
+        for (AccountTrace.AssetResult a : result.assets()) {
+            out.printf("%s %s: seeded %s, at endpoints %s, %s %s (base units)%n", policy, a.asset().symbol(), a.account().seeded(),
+                    a.account().endpoints(), backward ? "origin unknown" : "held", a.account().held());
+            a.byEntity().forEach((k, v) -> out.printf("  endpoint %-30s %s%n", k, v));
+        }
+    }
+
+    /** Satoshi as BTC, exactly. */
+    public static String btc(long sat) {
+        return new BigDecimal(sat).movePointLeft(8).toPlainString();
+    }
+}

@@ -1,9 +1,9 @@
 package io.chaintrace.benchmarks;
 
 import io.chaintrace.core.compact.OutputRefs;
-import io.chaintrace.scenarios.SyntheticChain;
 import io.chaintrace.graph.ChainStore;
 import io.chaintrace.ingest.demo.SyntheticWriter;
+import io.chaintrace.scenarios.SyntheticChain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

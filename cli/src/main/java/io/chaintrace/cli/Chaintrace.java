@@ -7,9 +7,9 @@ import io.chaintrace.ingest.btc.BlockFileException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Entry point of the {@code chaintrace} command. */
 @Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace 0.1.0",

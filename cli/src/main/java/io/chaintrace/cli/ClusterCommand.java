@@ -1,8 +1,6 @@
 package io.chaintrace.cli;
 
 import io.chaintrace.cli.app.Clustering;
-
-
 import io.chaintrace.core.model.Address;
 import io.chaintrace.graph.ChainStore;
 import java.nio.file.Path;

@@ -1,9 +1,6 @@
 package io.chaintrace.cli;
 
 import io.chaintrace.cli.app.IngestProgress;
-
-import io.chaintrace.graph.ClusterRun;
-
 import io.chaintrace.cli.report.CaseReport;
 import io.chaintrace.cli.report.ReportWriter;
 import io.chaintrace.core.account.AccountTrace;
@@ -13,7 +10,6 @@ import io.chaintrace.core.model.Label;
 import io.chaintrace.core.model.LabelCategory;
 import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.pattern.Alert;
-import io.chaintrace.scenarios.ExchangeHack;
 import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.Seed;
 import io.chaintrace.core.trace.TaintPolicy;
@@ -21,11 +17,13 @@ import io.chaintrace.core.trace.TraceRequest;
 import io.chaintrace.core.trace.TraceResult;
 import io.chaintrace.core.trace.UtxoTracer;
 import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.ClusterRun;
 import io.chaintrace.ingest.IngestListener;
 import io.chaintrace.ingest.btc.BlockFileSource;
 import io.chaintrace.ingest.demo.CaseFiles;
 import io.chaintrace.ingest.eth.EtlSource;
 import io.chaintrace.ingest.labels.LabelImporter;
+import io.chaintrace.scenarios.ExchangeHack;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -43,8 +41,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code chaintrace demo}: the main job on the embedded default. Generates an exchange-hack case

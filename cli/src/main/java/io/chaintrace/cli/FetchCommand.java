@@ -1,7 +1,6 @@
 package io.chaintrace.cli;
 
 import io.chaintrace.cli.app.IngestProgress;
-
 import io.chaintrace.core.model.Address;
 import io.chaintrace.graph.ChainStore;
 import io.chaintrace.ingest.eth.EthRpcClient;

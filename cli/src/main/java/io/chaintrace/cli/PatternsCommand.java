@@ -2,13 +2,11 @@ package io.chaintrace.cli;
 
 import io.chaintrace.cli.app.Documents;
 import io.chaintrace.cli.app.Json;
-import io.chaintrace.core.pattern.PatternSettings;
-import picocli.CommandLine.ParentCommand;
-
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.pattern.Alert;
 import io.chaintrace.core.pattern.PatternDetector;
+import io.chaintrace.core.pattern.PatternSettings;
 import io.chaintrace.graph.ChainStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code chaintrace patterns}: runs every detector over a block range of the store (or all of it). */
 @Command(name = "patterns", mixinStandardHelpOptions = true,

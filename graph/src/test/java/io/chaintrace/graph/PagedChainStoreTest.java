@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chaintrace.core.compact.CompactTracer;
 import io.chaintrace.core.compact.OutputRefs;
 import io.chaintrace.core.compact.PagedChain;
-import io.chaintrace.scenarios.Scenario;
-import io.chaintrace.scenarios.ScenarioGenerator;
 import io.chaintrace.core.trace.Direction;
 import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.Seed;
@@ -15,13 +13,15 @@ import io.chaintrace.core.trace.TaintPolicy;
 import io.chaintrace.core.trace.TraceRequest;
 import io.chaintrace.core.trace.TraceResult;
 import io.chaintrace.core.trace.UtxoTracer;
+import io.chaintrace.scenarios.Scenario;
+import io.chaintrace.scenarios.ScenarioGenerator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The compact rows written at ingest, read back a page at a time through a small cache, give the

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chaintrace.core.model.Label;
-import io.chaintrace.scenarios.Scenario;
-import io.chaintrace.scenarios.ScenarioGenerator;
 import io.chaintrace.core.trace.Direction;
 import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.Seed;
@@ -13,6 +11,8 @@ import io.chaintrace.core.trace.TaintPolicy;
 import io.chaintrace.core.trace.TraceRequest;
 import io.chaintrace.core.trace.TraceResult;
 import io.chaintrace.core.trace.UtxoTracer;
+import io.chaintrace.scenarios.Scenario;
+import io.chaintrace.scenarios.ScenarioGenerator;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;

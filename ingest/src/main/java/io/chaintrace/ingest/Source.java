@@ -16,11 +16,21 @@ public interface Source<R extends Source.Report> {
     /** The name its checkpoint is kept under (and its progress and metrics are tagged with). */
     String name();
 
-    /** The chain it writes, lower case ({@code bitcoin}, {@code ethereum}), or {@code labels}. */
-    String chain();
+    /** What it writes, which names its meters and what it counts per block. */
+    Kind kind();
 
-    /** What it counts per block in progress and metrics: {@code transactions}, {@code transfers}, {@code labels}. */
-    String unit();
+    /** What a source writes: the chain (the tag of its meters) and what it counts per block in progress and metrics. */
+    enum Kind {
+        BITCOIN("bitcoin", "transactions"), ETHEREUM("ethereum", "transfers"), LABELS("labels", "labels");
+
+        public final String chain;
+        public final String unit;
+
+        Kind(String chain, String unit) {
+            this.chain = chain;
+            this.unit = unit;
+        }
+    }
 
     /** Reads the input and writes it; each block (or file of labels) is reported to {@code listener} as it is written. */
     R run(IngestListener listener);

@@ -1,11 +1,11 @@
 package io.chaintrace.scenarios;
 
+import io.chaintrace.core.model.BlockRef;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.Label;
 import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.TxOutput;
 import io.chaintrace.core.trace.MemoryLedger;
-import io.chaintrace.core.model.BlockRef;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,6 @@
 package io.chaintrace.scenarios;
 
 import io.chaintrace.core.compact.CompactChain;
-
 import io.chaintrace.core.model.Label;
 import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.TxOutput;

@@ -1,17 +1,16 @@
 package io.chaintrace.scenarios;
 
-import io.chaintrace.core.cluster.Clusterer;
-import io.chaintrace.core.cluster.TransactionClustering;
-import io.chaintrace.core.cluster.UnionFind;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chaintrace.core.cluster.Clusterer;
+import io.chaintrace.core.cluster.TransactionClustering;
+import io.chaintrace.core.cluster.UnionFind;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.UtxoTransaction;
+import io.chaintrace.core.trace.MemoryLedger;
 import io.chaintrace.scenarios.OwnerScenario;
 import io.chaintrace.scenarios.Scenario;
-import io.chaintrace.core.trace.MemoryLedger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,13 +1,10 @@
 package io.chaintrace.scenarios;
 
-import io.chaintrace.core.compact.CompactTracer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chaintrace.core.compact.CompactTracer;
 import io.chaintrace.core.model.Label;
-import io.chaintrace.scenarios.Scenario;
-import io.chaintrace.scenarios.ScenarioGenerator;
 import io.chaintrace.core.trace.Direction;
 import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.Seed;
@@ -15,6 +12,8 @@ import io.chaintrace.core.trace.TaintPolicy;
 import io.chaintrace.core.trace.TraceRequest;
 import io.chaintrace.core.trace.TraceResult;
 import io.chaintrace.core.trace.UtxoTracer;
+import io.chaintrace.scenarios.Scenario;
+import io.chaintrace.scenarios.ScenarioGenerator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

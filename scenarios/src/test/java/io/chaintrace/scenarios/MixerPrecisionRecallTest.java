@@ -1,14 +1,13 @@
 package io.chaintrace.scenarios;
 
-import io.chaintrace.core.pattern.Alert;
-import io.chaintrace.core.pattern.PatternDetector;
-import io.chaintrace.core.pattern.Patterns;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.pattern.Alert;
+import io.chaintrace.core.pattern.PatternDetector;
+import io.chaintrace.core.pattern.Patterns;
 import io.chaintrace.scenarios.MixerScenario;
 import java.util.ArrayList;
 import java.util.Collections;

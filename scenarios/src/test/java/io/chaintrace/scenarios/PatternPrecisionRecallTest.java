@@ -1,18 +1,17 @@
 package io.chaintrace.scenarios;
 
-import io.chaintrace.core.pattern.Alert;
-import io.chaintrace.core.pattern.CoinJoinClassifier;
-import io.chaintrace.core.pattern.PatternDetector;
-import io.chaintrace.core.pattern.Patterns;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.UtxoTransaction;
+import io.chaintrace.core.pattern.Alert;
+import io.chaintrace.core.pattern.CoinJoinClassifier;
+import io.chaintrace.core.pattern.PatternDetector;
+import io.chaintrace.core.pattern.Patterns;
+import io.chaintrace.core.trace.MemoryLedger;
 import io.chaintrace.scenarios.PatternPlanter;
 import io.chaintrace.scenarios.Scenario;
-import io.chaintrace.core.trace.MemoryLedger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

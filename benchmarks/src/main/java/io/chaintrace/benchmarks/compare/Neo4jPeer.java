@@ -1,7 +1,7 @@
 package io.chaintrace.benchmarks.compare;
 
-import io.chaintrace.graph.RowRef;
 import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.RowRef;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.chaintrace.benchmarks.compare;
 
 import io.chaintrace.benchmarks.IngestBenchmark;
 import io.chaintrace.benchmarks.SyntheticStores;
-import io.chaintrace.scenarios.SyntheticChain;
 import io.chaintrace.graph.ChainStore;
 import io.chaintrace.ingest.demo.SyntheticWriter;
+import io.chaintrace.scenarios.SyntheticChain;
 import java.io.IOException;
 import java.nio.file.Path;
 

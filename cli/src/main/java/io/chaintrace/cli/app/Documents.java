@@ -109,20 +109,14 @@ public final class Documents {
         }
     }
 
-    public record AssetTrace(String asset, String contract, Integer decimals, Map<String, Object> account, Map<String, String> endpointsByEntity,
+    public record AssetTrace(String asset, String contract, Integer decimals, AssetAccount account, Map<String, String> endpointsByEntity,
                              List<AccountHit> endpoints, List<AccountReached> addresses, List<AccountFlow> transfers) {
         static AssetTrace of(AccountTrace.AssetResult a, boolean backward) {
             AccountTrace.Account acc = a.account();
-            // The field for what is left differs by direction, so the account is a map with a fixed order.
-            Map<String, Object> account = new LinkedHashMap<>();
-            account.put("seeded", acc.seeded().toString());
-            account.put("endpoints", acc.endpoints().toString());
-            account.put(backward ? "unknownOrigin" : "held", acc.held().toString());
-            account.put("dust", acc.dust().toString());
-            account.put("cutByHops", acc.cutByHops().toString());
-            account.put("cutByTime", acc.cutByTime().toString());
-            account.put("cutByBudget", acc.cutByBudget().toString());
-            account.put("balanced", acc.balanced());
+            String left = acc.held().toString();
+            AssetAccount account = new AssetAccount(acc.seeded().toString(), acc.endpoints().toString(), backward ? null : left,
+                    backward ? left : null, acc.dust().toString(), acc.cutByHops().toString(), acc.cutByTime().toString(),
+                    acc.cutByBudget().toString(), acc.balanced());
             Map<String, String> byEntity = new LinkedHashMap<>();
             a.byEntity().forEach((k, v) -> byEntity.put(k, v.toString()));
             return new AssetTrace(a.asset().symbol(), a.asset().contract().map(Address::text).orElse(null),
@@ -135,6 +129,15 @@ public final class Documents {
                             f.transfer().from().text(), f.transfer().to().text(), f.transfer().amount().units().toString(),
                             f.taint().toString(), f.hop())).toList());
         }
+    }
+
+    /**
+     * One asset's account, in exact base units. What is left is {@code held} forward (still at the addresses reached) and
+     * {@code unknownOrigin} backward (where the trace could not say where it came from); the other is left out.
+     */
+    public record AssetAccount(String seeded, String endpoints, @JsonInclude(JsonInclude.Include.NON_NULL) String held,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String unknownOrigin, String dust, String cutByHops,
+                               String cutByTime, String cutByBudget, boolean balanced) {
     }
 
     public record AccountHit(String entity, String category, String address, String tx, long block, int hop, String amount) {

@@ -24,8 +24,8 @@ public final class IngestService {
         try (ChainStore cs = ChainStore.open(store)) {
             Source<R> source = build.apply(cs);
             R report;
-            try (IngestProgress progress = new IngestProgress(options.progress(), source.unit())) {
-                report = source.run(new MeteredIngest(progress, registry, source.chain(), source.unit()));
+            try (IngestProgress progress = new IngestProgress(options.progress(), source.kind().unit)) {
+                report = source.run(new MeteredIngest(progress, registry, source.kind().chain, source.kind().unit));
             }
             System.err.println(report.describe());
             if (report.written() > 0) {

@@ -114,8 +114,11 @@ public final class CompactTracer {
         int[] seedTx = seeds.tx();
         int[] seedVout = seeds.vout();
         Paged.Longs taint = new Paged.Longs(c.outputs());
+        // Chosen once by an exhaustive switch; the loop tests plain booleans, as the JIT lays them out best.
         Rule rule = rule(policy);
         boolean ordered = rule == Rule.ORDERED;
+        boolean poison = rule == Rule.POISON;
+        boolean haircut = rule == Rule.HAIRCUT;
         boolean creators = ordered && policy.usesInputAge();
         Int2ObjectOpenHashMap<Taint> located = ordered ? new Int2ObjectOpenHashMap<>() : null;
         Paged.Ints hop = new Paged.Ints(c.transactions());
@@ -200,8 +203,7 @@ public final class CompactTracer {
                     }
                 }
             }
-            switch (rule) {
-            case ORDERED -> {
+            if (ordered) {
                 Taint[] inTaint = new Taint[i1 - i0];
                 long[] inV = new long[i1 - i0];
                 long[] age = new long[i1 - i0];
@@ -221,8 +223,7 @@ public final class CompactTracer {
                         taint.set(row.outputId(o), tt.amount());
                     }
                 }
-            }
-            case POISON -> {
+            } else if (poison) {
                 if (taintIn > 0) {
                     for (int o = o0; o < o1; o++) {
                         if (row.outValue[o] > 0) {
@@ -231,8 +232,7 @@ public final class CompactTracer {
                     }
                     fees += fee;
                 }
-            }
-            case HAIRCUT -> {
+            } else if (haircut) {
                 // Scratch reused from transaction to transaction: the split allocates nothing.
                 if (weights.length < n + 1) {
                     weights = new long[2 * (n + 1)];
@@ -248,9 +248,9 @@ public final class CompactTracer {
                     }
                 }
                 fees += shares[n];
-            }
-            case TIHO -> {
-                // Highest-value output first, ties to the earlier one; what no output holds goes to the fee.
+            } else {
+                // TIHO, the only rule left (rule() maps every policy): highest-value output first, ties to the earlier one;
+                // what no output holds goes to the fee.
                 long left = taintIn;
                 while (left > 0) {
                     int best = -1;
@@ -267,7 +267,6 @@ public final class CompactTracer {
                     left -= a;
                 }
                 fees += left;
-            }
             }
             for (int o = o0; o < o1; o++) {
                 int id = row.outputId(o);

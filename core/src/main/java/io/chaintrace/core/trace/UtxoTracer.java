@@ -93,7 +93,7 @@ public final class UtxoTracer {
         TraceResult execute() {
             for (Seed seed : request.seeds()) {
                 for (SeedResolver.Seeded s : seeds.resolve(seed)) {
-                    Outpoint op = new Outpoint(s.tx().txid(), s.output().index());
+                    Outpoint op = s.outpoint();
                     if (!reached.containsKey(op) && !s.taint().isClean()) {
                         seeded += s.taint().amount();
                         reach(s.tx(), s.output(), 0, s.taint(), true);

@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.bitcoinj.base.BitcoinNetwork;
+import org.bitcoinj.base.Sha256Hash;
 import org.bitcoinj.base.VarInt;
 import org.bitcoinj.core.Block;
 import org.bitcoinj.core.Context;
@@ -37,7 +38,6 @@ import org.bitcoinj.core.ProtocolException;
 import org.bitcoinj.core.Transaction;
 import org.bitcoinj.core.TransactionInput;
 import org.bitcoinj.core.TransactionOutput;
-import org.bitcoinj.base.Sha256Hash;
 
 /**
  * Ingests Bitcoin Core block files ({@code blocks/blkNNNNN.dat}, or any files in that framing, or
@@ -79,13 +79,8 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
     }
 
     @Override
-    public String chain() {
-        return "bitcoin";
-    }
-
-    @Override
-    public String unit() {
-        return "transactions";
+    public Kind kind() {
+        return Kind.BITCOIN;
     }
 
     /**

@@ -1,13 +1,12 @@
 package io.chaintrace.ingest.btc;
 
-import io.chaintrace.graph.StoredBlock;
-
 import io.chaintrace.core.model.BlockRef;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.graph.BlockSink;
+import io.chaintrace.graph.StoredBlock;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,9 +1,5 @@
 package io.chaintrace.ingest.demo;
 
-import io.chaintrace.graph.ChainStore;
-import io.chaintrace.graph.Checkpoint;
-import io.chaintrace.graph.NewBlock;
-
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.Label;
@@ -11,6 +7,9 @@ import io.chaintrace.core.model.LabelCategory;
 import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.ScriptKind;
 import io.chaintrace.core.model.TxOutput;
+import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.Checkpoint;
+import io.chaintrace.graph.NewBlock;
 import io.chaintrace.scenarios.SyntheticChain;
 import java.math.BigInteger;
 import java.util.ArrayList;

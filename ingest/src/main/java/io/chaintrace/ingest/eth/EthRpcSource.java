@@ -1,13 +1,12 @@
 package io.chaintrace.ingest.eth;
 
-import io.chaintrace.graph.StoredEthBlock;
-
 import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Chain;
 import io.chaintrace.core.model.Hash256;
-import io.chaintrace.graph.TransferSink;
 import io.chaintrace.graph.Checkpoint;
 import io.chaintrace.graph.EthBlock;
+import io.chaintrace.graph.StoredEthBlock;
+import io.chaintrace.graph.TransferSink;
 import io.chaintrace.ingest.IngestListener;
 import io.chaintrace.ingest.Source;
 import java.time.Duration;
@@ -81,13 +80,8 @@ public final class EthRpcSource implements Source<EthRpcSource.Summary> {
     }
 
     @Override
-    public String chain() {
-        return "ethereum";
-    }
-
-    @Override
-    public String unit() {
-        return "transfers";
+    public Kind kind() {
+        return Kind.ETHEREUM;
     }
 
     @Override

@@ -5,9 +5,9 @@ import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Asset;
 import io.chaintrace.core.model.Chain;
 import io.chaintrace.core.model.Hash256;
-import io.chaintrace.graph.TransferSink;
 import io.chaintrace.graph.Checkpoint;
 import io.chaintrace.graph.EthBlock;
+import io.chaintrace.graph.TransferSink;
 import io.chaintrace.ingest.IngestListener;
 import io.chaintrace.ingest.Source;
 import java.nio.file.Path;
@@ -43,13 +43,8 @@ public final class EtlSource implements Source<EtlSource.Summary> {
     }
 
     @Override
-    public String chain() {
-        return "ethereum";
-    }
-
-    @Override
-    public String unit() {
-        return "transfers";
+    public Kind kind() {
+        return Kind.ETHEREUM;
     }
 
     /** What an import did. */

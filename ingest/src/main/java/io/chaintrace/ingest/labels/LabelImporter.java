@@ -38,13 +38,8 @@ public final class LabelImporter implements Source<LabelImporter.Summary> {
     }
 
     @Override
-    public String chain() {
-        return "labels";
-    }
-
-    @Override
-    public String unit() {
-        return "labels";
+    public Kind kind() {
+        return Kind.LABELS;
     }
 
     /** What a run did: one report per file. Label files are not blocks: nothing to compact or cluster afterwards. */

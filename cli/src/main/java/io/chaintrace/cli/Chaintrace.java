@@ -3,6 +3,7 @@ package io.chaintrace.cli;
 import io.chaintrace.core.pattern.PatternSettings;
 import io.chaintrace.core.trace.UtxoTracer;
 import io.chaintrace.graph.StoreException;
+import io.chaintrace.ingest.Secrets;
 import io.chaintrace.ingest.btc.BlockFileException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import picocli.CommandLine;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:bad input (block file, export row, address, seed)", "2:usage error",
             "3:store missing, locked or corrupt", "4:internal error (rerun with -v and report)",
-            "5:the Ethereum node failed (unreachable after retries, RPC error, wrong chain, no traces)"})
+            "5:the Ethereum node failed (unreachable after retries, RPC error, wrong chain, no traces)",
+            "6:an output (report, results file) cannot be written: disk full or not writable"})
 public final class Chaintrace {
     @Option(names = {"-v", "--verbose"}, description = "Print detail, and stack traces on errors.",
             scope = CommandLine.ScopeType.INHERIT)
@@ -63,6 +65,16 @@ public final class Chaintrace {
                     + " patterns.<setting> = value. Default: $CHAINTRACE_CONFIG, if set.")
     Path config;
 
+    /** What went wrong with a file, in words: Java's file exceptions give only the path. */
+    private static String ioMessage(java.io.IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException n -> "no such file or directory: " + n.getFile();
+            case java.nio.file.AccessDeniedException a -> "permission denied: " + a.getFile();
+            case java.nio.file.FileAlreadyExistsException a -> "already exists: " + a.getFile();
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+
     private static int report(Exception e, PrintWriter err, boolean verbose) {
         int code;
         String message;
@@ -92,6 +104,14 @@ public final class Chaintrace {
                 code = ExitCode.BAD_INPUT;
                 message = i.getMessage();
             }
+            case java.io.UncheckedIOException u -> {
+                code = ExitCode.OUTPUT;
+                message = ioMessage(u.getCause());
+            }
+            case java.io.IOException io -> {
+                code = ExitCode.OUTPUT;
+                message = ioMessage(io);
+            }
             case StoreException s -> {
                 code = ExitCode.STORE;
                 message = s.getMessage();
@@ -101,9 +121,12 @@ public final class Chaintrace {
                 message = "internal error: " + e + " (rerun with -v for the stack trace, and report it)";
             }
         }
-        err.println("chaintrace: error: " + message);
+        // Credentials handed in with a service URL never reach the terminal, even inside a library's message.
+        err.println("chaintrace: error: " + Secrets.scrub(message));
         if (verbose) {
-            e.printStackTrace(err);
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            err.print(Secrets.scrub(trace.toString()));
         }
         err.flush();
         return code;

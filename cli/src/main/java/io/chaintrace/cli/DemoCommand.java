@@ -133,7 +133,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("  patterns: %,d alerts over %,d transactions and transfers%n", alerts.size(), scanned);
             report = report(hack, cs::labelsOf, eth, btc, alerts, store, limits);
         }
-        ReportWriter.Written written = ReportWriter.write(report, out.resolve("report"));
+        // The demo rebuilds its own folder each run, report included.
+        ReportWriter.Written written = ReportWriter.write(report, out.resolve("report"), true);
         printSummary(report);
         return new Outcome(hack, report, written, eth, btc);
     }

@@ -14,6 +14,8 @@ public final class ExitCode {
     public static final int INTERNAL = 4;
     /** The Ethereum node failed: unreachable after retries, a permanent RPC error, another chain, no traces. */
     public static final int NODE = 5;
+    /** An output (report, results file) cannot be written: the disk is full, or it is not writable; nothing half-written is left. */
+    public static final int OUTPUT = 6;
 
     private ExitCode() {
     }

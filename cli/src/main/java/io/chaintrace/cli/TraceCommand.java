@@ -92,6 +92,9 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Also write the HTML report (and JSON, CSV, GraphML, GEXF) into DIR.")
     Path report;
 
+    @Option(names = "--force", description = "Replace a report already in the --report directory.")
+    boolean force;
+
     @Option(names = "--patterns", description = "Flag laundering patterns on the traced transactions, and cash-outs, bridges and mixers at the endpoints (Bitcoin).")
     boolean patterns;
 
@@ -136,7 +139,7 @@ final class TraceCommand implements Callable<Integer> {
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             outcome = TraceService.trace(cs, spec);
             if (report != null) {
-                Path html = TraceReports.write(cs, outcome, policy.toLowerCase(Locale.ROOT), all, reportParameters(all), report);
+                Path html = TraceReports.write(cs, outcome, policy.toLowerCase(Locale.ROOT), all, reportParameters(all), report, force);
                 System.err.println("report: " + html.toAbsolutePath());
             }
             if (!f.equals("json") && !f.equals("text") && outcome instanceof TraceOutcome.Utxo u) {

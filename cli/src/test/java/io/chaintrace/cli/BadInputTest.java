@@ -225,6 +225,28 @@ class BadInputTest {
     }
 
     @Test
+    void credentialsInANodeUrlAreNeverPrinted() throws Exception {
+        int port;
+        try (java.net.ServerSocket sock = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = sock.getLocalPort();
+        }
+        String key = "0123456789abcdef0123456789abcdef";
+        String url = "http://alice:S3cr3t@127.0.0.1:" + port + "/v3/" + key + "?apikey=Q9sK7ZZ";
+        for (boolean verbose : new boolean[] {false, true}) {
+            List<String> args = new ArrayList<>(List.of("ingest", "eth", "--rpc", url, "--store", dir.resolve("store").toString(), "--no-progress"));
+            if (verbose) {
+                args.add("-v"); // stack traces too
+            }
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(ExitCode.NODE, r.exit(), r.err());
+            for (String secret : List.of("S3cr3t", "alice", key, "Q9sK7ZZ")) {
+                assertFalse(r.err().contains(secret), verbose + ": " + secret + " printed:\n" + r.err());
+            }
+            assertTrue(r.err().contains("cannot reach Ethereum node at http://***@127.0.0.1:" + port + "/v3/***?apikey=***"), r.err());
+        }
+    }
+
+    @Test
     void badExportRowIsOneLineWithFileAndLine() throws IOException {
         Path f = write("transactions.csv", ("hash,nonce,block_hash,block_number,transaction_index,from_address,to_address,value\n"
                 + "0xzz,1,0x889c421abc62a48641eee140519e6da8c9dc01d85d8f5c4fbc3c13e3c6e4cb3e,47218,0,0x1406854d149e081ac09cb4ca560da463f3123059,"

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.Outpoint;
-import io.chaintrace.scenarios.SyntheticChain;
 import io.chaintrace.core.trace.Direction;
 import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.Seed;
@@ -17,6 +16,7 @@ import io.chaintrace.core.trace.TraceResult;
 import io.chaintrace.core.trace.UtxoTracer;
 import io.chaintrace.graph.ChainStore;
 import io.chaintrace.ingest.demo.SyntheticWriter;
+import io.chaintrace.scenarios.SyntheticChain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -109,6 +109,13 @@ class BatchIT {
         assertTrue(scraped != null, "scraped /metrics during the batch");
         assertTrue(scraped.contains("# TYPE chaintrace_trace_latency_seconds histogram"), scraped);
         assertTrue(scraped.contains("jvm_memory_used_bytes"), "JVM meters too");
+        // A second batch on the same results file while the first writes it: refused, nothing written (two runs at once
+        // used to interleave torn lines into one file).
+        long writtenBefore = Files.size(out);
+        Run second = run("batch", "--store", store.toString(), "--seeds", seeds.toString(), "--out", out.toString(), "--no-progress");
+        assertEquals(1, second.exit(), second.err());
+        assertTrue(second.err().contains("is being written by another chaintrace batch"), second.err());
+        assertTrue(child.isAlive() && Files.size(out) >= writtenBefore, "the first batch goes on");
         // Kill it part-way through.
         long lines = 0;
         while (child.isAlive() && (lines = lineCount(out)) < SEEDS / 4) {
@@ -124,7 +131,7 @@ class BatchIT {
         Run r = run("batch", "--store", store.toString(), "--seeds", seeds.toString(), "--out", out.toString(), "--policy", "haircut",
                 "--hops", "6", "--no-progress");
         assertEquals(0, r.exit(), r.err());
-        List<String> all = Files.readAllLines(out);
+        List<String> all = results(out);
         ObjectMapper json = new ObjectMapper();
         Set<String> ids = new HashSet<>();
         Map<String, JsonNode> byId = new HashMap<>();
@@ -167,7 +174,7 @@ class BatchIT {
         assertEquals(0, r.exit(), r.err());
         Map<String, String> errors = new HashMap<>();
         ObjectMapper json = new ObjectMapper();
-        for (String line : Files.readAllLines(out)) {
+        for (String line : results(out)) {
             JsonNode n = json.readTree(line);
             errors.put(n.get("id").asText(), n.has("error") ? n.get("error").asText() : null);
         }
@@ -212,7 +219,7 @@ class BatchIT {
                 "--hops", "6", "--no-progress");
         assertEquals(0, r.exit(), r.err());
         Map<String, JsonNode> byId = new HashMap<>();
-        for (String line : Files.readAllLines(out)) {
+        for (String line : results(out)) {
             JsonNode n = new ObjectMapper().readTree(line);
             byId.put(n.get("id").asText(), n);
         }
@@ -243,12 +250,19 @@ class BatchIT {
         assertTrue(selfFunded > 0, "some of the addresses spend their own coins");
     }
 
+    /** The result lines of a results file: every line after its header, which must be there. */
+    private static List<String> results(Path f) throws java.io.IOException {
+        List<String> all = Files.readAllLines(f);
+        assertEquals(io.chaintrace.cli.app.ResultsFile.HEADER, all.getFirst(), f + " starts with the results header");
+        return all.subList(1, all.size());
+    }
+
     private static long lineCount(Path f) throws java.io.IOException {
         if (!Files.exists(f)) {
             return 0;
         }
         byte[] b = Files.readAllBytes(f);
-        long n = 0;
+        long n = -1; // the header's newline
         for (byte x : b) {
             if (x == '\n') {
                 n++;

@@ -38,7 +38,7 @@ public final class GraphExport {
     public static void write(Graph<TraceGraph.Node, TraceGraph.Edge> g, Format format, Writer out) {
         GraphExporter<TraceGraph.Node, TraceGraph.Edge> exporter = switch (format) {
             case GRAPHML -> {
-                GraphMLExporter<TraceGraph.Node, TraceGraph.Edge> x = new GraphMLExporter<>(TraceGraph.Node::id);
+                GraphMLExporter<TraceGraph.Node, TraceGraph.Edge> x = new GraphMLExporter<>(n -> xmlSafe(n.id()));
                 x.registerAttribute("label", GraphMLExporter.AttributeCategory.NODE, AttributeType.STRING);
                 x.registerAttribute("kind", GraphMLExporter.AttributeCategory.NODE, AttributeType.STRING);
                 x.registerAttribute("taint", GraphMLExporter.AttributeCategory.EDGE, AttributeType.LONG);
@@ -49,7 +49,7 @@ public final class GraphExport {
                 yield x;
             }
             case GEXF -> {
-                GEXFExporter<TraceGraph.Node, TraceGraph.Edge> x = new GEXFExporter<>(TraceGraph.Node::id, new EdgeIds());
+                GEXFExporter<TraceGraph.Node, TraceGraph.Edge> x = new GEXFExporter<>(n -> xmlSafe(n.id()), new EdgeIds());
                 x.registerAttribute("kind", GEXFExporter.AttributeCategory.NODE, GEXFAttributeType.STRING);
                 x.registerAttribute("taint", GEXFExporter.AttributeCategory.EDGE, GEXFAttributeType.LONG);
                 x.registerAttribute("value", GEXFExporter.AttributeCategory.EDGE, GEXFAttributeType.LONG);
@@ -71,7 +71,7 @@ public final class GraphExport {
 
     private static Map<String, Attribute> nodeAttributes(TraceGraph.Node n) {
         Map<String, Attribute> m = new LinkedHashMap<>();
-        m.put("label", DefaultAttribute.createAttribute(n.label()));
+        m.put("label", DefaultAttribute.createAttribute(xmlSafe(n.label())));
         m.put("kind", DefaultAttribute.createAttribute(n.kind().name().toLowerCase(Locale.ROOT)));
         return m;
     }
@@ -84,6 +84,28 @@ public final class GraphExport {
         m.put("outpoint", DefaultAttribute.createAttribute(e.outpoint()));
         m.put("label", DefaultAttribute.createAttribute(e.taint() + " / " + e.value()));
         return m;
+    }
+
+    /**
+     * Text as XML 1.0 can hold it (GraphML and GEXF are XML): control characters other than tab and line ends, lone
+     * surrogates and U+FFFE/U+FFFF become U+FFFD. Labels come from other people's files; one such character made
+     * the whole export unreadable.
+     */
+    public static String xmlSafe(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = c == '\t' || c == '\n' || c == '\r' || c >= 0x20 && c < 0xD800 || c > 0xDFFF && c < 0xFFFE
+                    || Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                    || Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+            if (!ok && b == null) {
+                b = new StringBuilder(s.length()).append(s, 0, i);
+            }
+            if (b != null) {
+                b.append(ok ? c : '\uFFFD');
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     /** Edge ids in the order edges are first asked for. */

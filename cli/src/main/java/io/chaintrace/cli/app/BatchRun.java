@@ -11,13 +11,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -66,7 +64,6 @@ public final class BatchRun {
 
     public Summary run() throws Exception {
         Settings s = settings;
-        Set<String> done = ResultsFile.finished(s.out());
         long total = s.progress() ? countLines(s.seeds()) : 0; // only the progress bar needs it: a pass over the file
         int n = s.threads();
         Counter tracedCounter = Counter.builder("chaintrace.batch.seeds").tag("outcome", "done").description("Seeds by outcome").register(registry);
@@ -83,7 +80,7 @@ public final class BatchRun {
         SeedFile.SeedLine end = new SeedFile.SeedLine(-1, "", "", null);
         long skipped = 0;
         try (ChainStore cs = ChainStore.openReadOnly(s.store());
-             BufferedWriter w = Files.newBufferedWriter(s.out(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+             ResultsFile w = ResultsFile.open(s.out(), s.seeds());
              ProgressBar bar = !s.progress() ? null : new ProgressBarBuilder().setTaskName("seeds").setInitialMax(total)
                      .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500)
                      .showSpeed().setUnit(" seeds", 1).build()) {
@@ -110,11 +107,7 @@ public final class BatchRun {
                                     result = new Documents.BatchError(line.id(), line.seed(), line.line(), e.getMessage());
                                 }
                             }
-                            String text = Json.line(result);
-                            synchronized (w) {
-                                w.write(text);
-                                w.write('\n');
-                            }
+                            w.append(Json.line(result));
                             boolean error = result instanceof Documents.BatchError;
                             (error ? failed : traced).incrementAndGet();
                             (error ? failedCounter : tracedCounter).increment();
@@ -135,9 +128,7 @@ public final class BatchRun {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
                         Thread.sleep(500);
-                        synchronized (w) {
-                            w.flush();
-                        }
+                        w.flush();
                     } catch (InterruptedException e) {
                         return;
                     } catch (IOException e) {
@@ -159,7 +150,8 @@ public final class BatchRun {
                         }
                         continue;
                     }
-                    if (done.contains(line.id())) {
+                    String before = w.seedOf(line.id());
+                    if (before != null && (before.equals(line.seed()) || line.error() != null)) {
                         skipped++;
                         skippedCounter.increment();
                         if (bar != null) {
@@ -167,7 +159,13 @@ public final class BatchRun {
                         }
                         continue;
                     }
-                    done.add(line.id()); // a seed listed twice is traced once
+                    if (before != null) {
+                        // An id names one seed: a second seed under it would be taken for done on a rerun.
+                        line = new SeedFile.SeedLine(line.line(), line.id(), line.seed(), s.seeds().getFileName() + " line " + line.line()
+                                + ": id " + line.id() + " was already used for seed " + before + "; give each seed an id of its own");
+                    } else {
+                        w.claim(line.id(), line.seed()); // a seed listed twice is traced once
+                    }
                     // Never block on a queue nobody drains: a worker that failed ends the run.
                     while (!queue.offer(line, 100, TimeUnit.MILLISECONDS)) {
                         if (!crashed.isEmpty()) {
@@ -193,9 +191,7 @@ public final class BatchRun {
                     t.join();
                 }
                 flusher.interrupt();
-                synchronized (w) {
-                    w.flush();
-                }
+                w.flush();
             }
             if (!crashed.isEmpty()) {
                 Throwable e = crashed.getFirst();

@@ -4,63 +4,184 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.Closeable;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.io.InputStreamReader;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
 
-/** A batch results file (JSON lines, one per seed): the record of what is done, so a rerun resumes. */
-public final class ResultsFile {
+/**
+ * A batch results file (JSON lines, one per seed), the record of what is done so that a rerun
+ * resumes. Its first line is a header that names it, so a file that is not one (notes, the seeds
+ * file itself) is never written to; it is locked while a batch writes it, so two batches never
+ * interleave their lines in one file. A last line cut short by a kill is cut off, so its seed is
+ * traced again and the file stays JSON lines; any other line that is not a result leaves the file
+ * as it is and stops the run.
+ */
+public final class ResultsFile implements Closeable {
+    /** The first line of every results file. */
+    public static final String HEADER = "{\"chaintrace\":\"batch results\",\"format\":1}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ResultsFile() {
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final Map<String, String> done;
+    private final BufferedWriter writer;
+
+    private ResultsFile(Path path, FileChannel channel, FileLock lock, Map<String, String> done) {
+        this.path = path;
+        this.channel = channel;
+        this.lock = lock;
+        this.done = done;
+        this.writer = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
     }
 
     /**
-     * The ids with a result line. A last line cut short (the process was killed while writing it)
-     * is cut off the file, so that its seed is traced again and the file stays JSON lines.
+     * Opens {@code out} for a batch over {@code seeds}: created with its header when missing or empty, else
+     * checked to be a results file; locked for this run; positioned after its last complete line.
+     *
+     * @throws IllegalArgumentException naming the file when it is the seeds file, not a results file, or in use
      */
-    public static Set<String> finished(Path out) throws IOException {
-        Set<String> ids = new HashSet<>();
-        if (!Files.exists(out)) {
-            return ids;
+    public static ResultsFile open(Path out, Path seeds) throws IOException {
+        if (Files.isSymbolicLink(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a symbolic link: results are written to a file of their own");
         }
-        long good = 0;
-        long offset = 0;
-        try (BufferedReader r = Files.newBufferedReader(out, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                long next = offset + line.getBytes(StandardCharsets.UTF_8).length + 1;
-                if (!line.isBlank()) {
-                    try {
-                        JsonNode n = JSON.readTree(line);
-                        if (n == null || !n.hasNonNull("id")) {
-                            break;
-                        }
-                        ids.add(n.get("id").asText());
-                    } catch (JacksonException e) {
-                        break;
-                    }
-                }
-                offset = next;
-                good = Math.min(offset, Files.size(out));
-            }
+        if (Files.exists(out) && Files.exists(seeds) && Files.isSameFile(out, seeds)) {
+            throw new IllegalArgumentException("--out " + out + " is the seeds file: results go to a file of their own");
         }
-        try (RandomAccessFile f = new RandomAccessFile(out.toFile(), "rw")) {
-            if (good < f.length()) {
-                f.setLength(good);
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("--out " + out + " is not a regular file");
+        }
+        FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        try {
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
             }
-            // A whole last line whose newline was not written yet: end it, so the next line starts on its own.
-            if (f.length() > 0) {
-                f.seek(f.length() - 1);
-                if (f.read() != '\n') {
-                    f.write('\n');
+            if (lock == null) {
+                throw new IllegalArgumentException("--out " + out + " is being written by another chaintrace batch (it is locked);"
+                        + " wait for it to finish or choose another --out");
+            }
+            Map<String, String> done = new HashMap<>();
+            if (ch.size() == 0) {
+                ch.write(StandardCharsets.UTF_8.encode(HEADER + "\n"));
+            } else {
+                long end = readResults(out, ch, done);
+                if (end < ch.size()) {
+                    ch.truncate(end);
                 }
             }
+            ch.position(ch.size());
+            return new ResultsFile(out, ch, lock, done);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
-        return ids;
+    }
+
+    /** Reads the header and every result line into {@code done}; returns where the last complete line ends. */
+    private static long readResults(Path out, FileChannel ch, Map<String, String> done) throws IOException {
+        ch.position(0);
+        BufferedReader r = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+        String first = r.readLine();
+        if (first == null || !first.strip().equals(HEADER)) {
+            throw new IllegalArgumentException("--out " + out + " is not a chaintrace batch results file (its first line is not "
+                    + HEADER + "); it is left as it is: choose another --out");
+        }
+        long offset = first.getBytes(StandardCharsets.UTF_8).length + 1;
+        long lineNo = 1;
+        String line;
+        String pending = null;
+        long pendingStart = 0;
+        while ((line = r.readLine()) != null) {
+            lineNo++;
+            if (pending != null) {
+                // A bad line before the last one is no kill's doing: the file was edited or is not ours.
+                throw new IllegalArgumentException("--out " + out + " line " + (lineNo - 1) + ": not a result line; the file is left"
+                        + " as it is: choose another --out");
+            }
+            long start = offset;
+            offset += line.getBytes(StandardCharsets.UTF_8).length + 1;
+            if (line.isBlank()) {
+                continue;
+            }
+            String id = idOf(line);
+            if (id == null) {
+                pending = line;
+                pendingStart = start;
+                continue;
+            }
+            JsonNode n = JSON.readTree(line);
+            done.put(id, n.hasNonNull("seed") ? n.get("seed").asText() : "");
+        }
+        if (pending != null) {
+            return pendingStart; // cut by a kill while it was written: drop it, its seed is traced again
+        }
+        // A last line complete but for its newline is kept; the newline is added so the next line starts on its own.
+        if (offset > ch.size()) {
+            ch.position(ch.size());
+            ch.write(StandardCharsets.UTF_8.encode("\n"));
+        }
+        return ch.size();
+    }
+
+    private static String idOf(String line) {
+        try {
+            JsonNode n = JSON.readTree(line);
+            return n != null && n.hasNonNull("id") ? n.get("id").asText() : null;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /** The seed a result id was traced for, if this file has a line for it. */
+    public String seedOf(String id) {
+        return done.get(id);
+    }
+
+    /** Records that a line for {@code id} is being written (a seed listed twice is traced once). */
+    public void claim(String id, String seed) {
+        done.put(id, seed);
+    }
+
+    /** Appends one result line. */
+    public synchronized void append(String line) throws IOException {
+        writer.write(line);
+        writer.write('\n');
+    }
+
+    public synchronized void flush() throws IOException {
+        writer.flush();
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        try {
+            writer.flush();
+            channel.force(false);
+        } finally {
+            if (lock.isValid()) {
+                lock.release();
+            }
+            channel.close();
+        }
     }
 }

@@ -19,10 +19,12 @@ public final class TraceReports {
     }
 
     /**
-     * Writes the report of {@code outcome} into {@code dir}; {@code parameters} are what reproduces it (shown in the
-     * report). Returns the HTML file.
+     * Writes the report of {@code outcome} into {@code dir} ({@link ReportWriter#write}: a report already there is
+     * replaced only when {@code replace} is set); {@code parameters} are what reproduces it (shown in the report).
+     * Returns the HTML file.
      */
-    public static Path write(ChainStore cs, TraceOutcome outcome, String policy, List<String> seeds, Map<String, Object> parameters, Path dir) {
+    public static Path write(ChainStore cs, TraceOutcome outcome, String policy, List<String> seeds, Map<String, Object> parameters, Path dir,
+                             boolean replace) {
         List<CaseReport.Leg> legs = new ArrayList<>();
         List<Alert> alerts = List.of();
         switch (outcome) {
@@ -40,6 +42,6 @@ public final class TraceReports {
         }
         CaseReport r = new CaseReport("Trace of " + String.join(", ", seeds), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 parameters, legs, List.of(), List.of(), CaseReport.alerts(alerts, legs), List.of("Amounts are exact: satoshi and wei in the store."));
-        return ReportWriter.write(r, dir).html();
+        return ReportWriter.write(r, dir, replace).html();
     }
 }

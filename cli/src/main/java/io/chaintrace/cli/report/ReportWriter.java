@@ -1,15 +1,21 @@
 package io.chaintrace.cli.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.chaintrace.graph.GraphExport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +32,11 @@ import org.jgrapht.nio.graphml.GraphMLExporter;
  */
 public final class ReportWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper SCRIPT_JSON = new ObjectMapper();
+
+    static {
+        SCRIPT_JSON.getFactory().setCharacterEscapes(new HtmlEscapes());
+    }
     /** The WebJar's own record of its version, which names the folder cytoscape.js is in. */
     static final String CYTOSCAPE_POM = "META-INF/maven/org.webjars.npm/cytoscape/pom.properties";
 
@@ -39,25 +50,71 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    /** Writes every format into {@code dir} as {@code report.html}, {@code report.json}, {@code edges.csv}, ... */
-    public static Written write(CaseReport report, Path dir) {
+    /**
+     * Writes every format into {@code dir} as {@code report.html}, {@code report.json}, {@code edges.csv}, ...: first
+     * into a temporary directory beside it, then each file moved into place, so a failure (a full disk) leaves no
+     * half-written report. A symbolic link is never followed or written through; a report already in {@code dir} is
+     * replaced only when {@code replace} is set.
+     *
+     * @throws IllegalArgumentException when {@code dir} (or a file the report would replace) is a link, or holds a
+     *                                  report and {@code replace} is not set
+     * @throws UncheckedIOException     when the files cannot be written
+     */
+    public static Written write(CaseReport report, Path dir, boolean replace) {
+        Written f = new Written(dir.resolve("report.html"), dir.resolve("report.json"), dir.resolve("edges.csv"),
+                dir.resolve("endpoints.csv"), dir.resolve("flow.graphml"), dir.resolve("flow.gexf"));
+        if (Files.isSymbolicLink(dir)) {
+            throw new IllegalArgumentException("--report " + dir + " is a symbolic link: a report is written into a directory of its own");
+        }
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("--report " + dir + " is a file, not a directory");
+        }
+        for (Path p : f.all()) {
+            if (Files.isSymbolicLink(p)) {
+                throw new IllegalArgumentException(p + " is a symbolic link: the report does not write through it (remove it first)");
+            }
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !replace) {
+                throw new IllegalArgumentException(dir + " already holds a report (" + p.getFileName() + "); rerun with --force to"
+                        + " replace it, or choose another --report directory");
+            }
+        }
+        Path tmp = null;
         try {
             Files.createDirectories(dir);
-            Written f = new Written(dir.resolve("report.html"), dir.resolve("report.json"), dir.resolve("edges.csv"), dir.resolve("endpoints.csv"),
-                    dir.resolve("flow.graphml"), dir.resolve("flow.gexf"));
-            Files.writeString(f.html(), html(report));
-            Files.writeString(f.json(), json(report));
-            Files.writeString(f.edgesCsv(), edgesCsv(report));
-            Files.writeString(f.endpointsCsv(), endpointsCsv(report));
-            try (Writer w = Files.newBufferedWriter(f.graphml())) {
+            tmp = Files.createTempDirectory(dir, ".report-");
+            Files.writeString(tmp.resolve("report.html"), html(report));
+            Files.writeString(tmp.resolve("report.json"), json(report));
+            Files.writeString(tmp.resolve("edges.csv"), edgesCsv(report));
+            Files.writeString(tmp.resolve("endpoints.csv"), endpointsCsv(report));
+            try (Writer w = Files.newBufferedWriter(tmp.resolve("flow.graphml"))) {
                 graphml(report, w);
             }
-            try (Writer w = Files.newBufferedWriter(f.gexf())) {
+            try (Writer w = Files.newBufferedWriter(tmp.resolve("flow.gexf"))) {
                 gexf(report, w);
+            }
+            for (Path p : f.all()) {
+                // A rename replaces a link itself, never the file it points to.
+                Files.move(tmp.resolve(p.getFileName()), p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             return f;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(new IOException("cannot write the report into " + dir + ": " + e.getMessage(), e));
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        if (tmp == null) {
+            return;
+        }
+        try (var files = Files.list(tmp)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            // left for the user to remove; the report itself is complete or absent
         }
     }
 
@@ -69,6 +126,40 @@ public final class ReportWriter {
         }
     }
 
+    /**
+     * The report's JSON for inlining in a {@code <script>} element: {@code <}, {@code >} and {@code &} as
+     * {@code \\u} escapes, so no label can end the element ({@code </script>}) or open an HTML comment
+     * ({@code <!--}, which changes how the script's end is found), and U+2028/U+2029, which end a JavaScript line.
+     */
+    static String scriptJson(CaseReport report) {
+        try {
+            return SCRIPT_JSON.writeValueAsString(report);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the report as JSON", e);
+        }
+    }
+
+    /** Jackson's escapes for JSON inlined in HTML. */
+    private static final class HtmlEscapes extends CharacterEscapes {
+        private final int[] codes = standardAsciiEscapesForJSON();
+
+        HtmlEscapes() {
+            for (char c : new char[] {'<', '>', '&', '\''}) {
+                codes[c] = CharacterEscapes.ESCAPE_STANDARD;
+            }
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return codes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch == 0x2028 ? new SerializedString("\\u2028") : ch == 0x2029 ? new SerializedString("\\u2029") : null;
+        }
+    }
+
     /** The page: the template with cytoscape.js and the report's JSON inlined. */
     public static String html(CaseReport report) throws IOException {
         String template = resource(ReportWriter.class.getClassLoader(), "io/chaintrace/cli/report/report.html");
@@ -76,8 +167,7 @@ public final class ReportWriter {
         webjar.load(new java.io.StringReader(resource(ReportWriter.class.getClassLoader(), CYTOSCAPE_POM)));
         String cytoscape = resource(ReportWriter.class.getClassLoader(),
                 "META-INF/resources/webjars/cytoscape/" + webjar.getProperty("version") + "/dist/cytoscape.min.js");
-        // Inside <script>, only "</" can end the element early; JSON allows "<\/" for it.
-        String data = json(report).replace("</", "<\\/");
+        String data = scriptJson(report);
         return template.replace("{{TITLE}}", escape(report.title())).replace("{{CYTOSCAPE}}", cytoscape).replace("{{DATA}}", data);
     }
 
@@ -87,9 +177,10 @@ public final class ReportWriter {
             Map<String, CaseReport.Node> nodes = new LinkedHashMap<>();
             l.nodes().forEach(n -> nodes.put(n.id(), n));
             for (CaseReport.Edge e : l.edges()) {
-                sb.append(String.join(",", csv(l.name()), l.chain(), csv(l.asset()), l.policy(), Integer.toString(e.hop()), Integer.toString(e.block()),
-                        Long.toString(e.time()), e.tx(), address(e.source()), csv(entity(nodes, e.source())), address(e.target()),
-                        csv(entity(nodes, e.target())), e.display(), e.taint(), e.value())).append('\n');
+                sb.append(String.join(",", csv(l.name()), csv(l.chain()), csv(l.asset()), csv(l.policy()), Integer.toString(e.hop()),
+                        Integer.toString(e.block()), Long.toString(e.time()), csv(e.tx()), csv(address(e.source())),
+                        csv(entity(nodes, e.source())), csv(address(e.target())), csv(entity(nodes, e.target())), csv(e.display()),
+                        csv(e.taint()), csv(e.value()))).append('\n');
             }
         }
         return sb.toString();
@@ -99,8 +190,8 @@ public final class ReportWriter {
         StringBuilder sb = new StringBuilder("leg,chain,asset,policy,entity,category,amount,amount_units,transfers\n");
         for (CaseReport.Leg l : report.legs()) {
             for (CaseReport.Endpoint e : l.endpoints()) {
-                sb.append(String.join(",", csv(l.name()), l.chain(), csv(l.asset()), l.policy(), csv(e.entity()), e.category(), e.display(),
-                        e.amount(), Integer.toString(e.transfers()))).append('\n');
+                sb.append(String.join(",", csv(l.name()), csv(l.chain()), csv(l.asset()), csv(l.policy()), csv(e.entity()),
+                        csv(e.category()), csv(e.display()), csv(e.amount()), Integer.toString(e.transfers()))).append('\n');
             }
         }
         return sb.toString();
@@ -168,23 +259,28 @@ public final class ReportWriter {
     private static Map<String, Attribute> vertexAttributes(CaseReport.Node n) {
         Map<String, Attribute> m = new LinkedHashMap<>();
         if (n != null) {
-            m.put("label", DefaultAttribute.createAttribute(n.label()));
-            m.put("kind", DefaultAttribute.createAttribute(n.kind()));
-            m.put("entity", DefaultAttribute.createAttribute(n.entity()));
-            m.put("category", DefaultAttribute.createAttribute(n.category()));
-            m.put("chain", DefaultAttribute.createAttribute(n.chain()));
-            m.put("address", DefaultAttribute.createAttribute(n.address()));
+            m.put("label", text(n.label()));
+            m.put("kind", text(n.kind()));
+            m.put("entity", text(n.entity()));
+            m.put("category", text(n.category()));
+            m.put("chain", text(n.chain()));
+            m.put("address", text(n.address()));
         }
         return m;
     }
 
+    /** A string attribute as XML 1.0 can hold it: control characters (but tab and line ends) become U+FFFD. */
+    private static Attribute text(String s) {
+        return DefaultAttribute.createAttribute(GraphExport.xmlSafe(s));
+    }
+
     private static Map<String, Attribute> edgeAttributes(GraphEdge e) {
         Map<String, Attribute> m = new LinkedHashMap<>();
-        m.put("tx", DefaultAttribute.createAttribute(e.edge.tx()));
-        m.put("asset", DefaultAttribute.createAttribute(e.edge.asset()));
-        m.put("taint", DefaultAttribute.createAttribute(e.edge.display()));
-        m.put("taint_units", DefaultAttribute.createAttribute(e.edge.taint()));
-        m.put("leg", DefaultAttribute.createAttribute(e.leg.name()));
+        m.put("tx", text(e.edge.tx()));
+        m.put("asset", text(e.edge.asset()));
+        m.put("taint", text(e.edge.display()));
+        m.put("taint_units", text(e.edge.taint()));
+        m.put("leg", text(e.leg.name()));
         m.put("hop", DefaultAttribute.createAttribute(e.edge.hop()));
         return m;
     }
@@ -204,8 +300,14 @@ public final class ReportWriter {
         return id.substring(id.indexOf(':') + 1);
     }
 
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    /**
+     * One CSV cell (RFC 4180 quoting). A cell that a spreadsheet would run as a formula (starting with {@code =},
+     * {@code +}, {@code -}, {@code @}, a tab or a carriage return; OWASP, "CSV Injection") gets a leading {@code '},
+     * which shows as text; labels come from other people's files.
+     */
+    static String csv(String s) {
+        String v = s.isEmpty() || "=+-@\t\r".indexOf(s.charAt(0)) < 0 ? s : "'" + s;
+        return v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 
     private static String escape(String s) {

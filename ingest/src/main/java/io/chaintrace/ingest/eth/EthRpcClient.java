@@ -1,8 +1,10 @@
 package io.chaintrace.ingest.eth;
 
 import io.chaintrace.core.model.Hash256;
+import io.chaintrace.ingest.Secrets;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Credentials;
 import okhttp3.OkHttpClient;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.Web3jService;
@@ -49,19 +52,29 @@ public final class EthRpcClient implements AutoCloseable {
         public static final Settings DEFAULT = new Settings(Duration.ofSeconds(30), 5, Duration.ofMillis(250));
     }
 
+    /**
+     * A client of the node at {@code url}. Credentials in the URL ({@code user:password@}) are sent as HTTP Basic
+     * authentication; they, and API keys in the path or query, never appear in messages ({@link Secrets}).
+     */
     public EthRpcClient(String url, Settings settings) {
-        this.url = url;
+        this.url = Secrets.remember(url);
         OkHttpClient http = new OkHttpClient.Builder()
                 .connectTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .retryOnConnectionFailure(false)
                 .build();
-        this.service = new HttpService(url, http);
+        HttpService http1 = new HttpService(Secrets.withoutUserInfo(url), http);
+        String[] user = Secrets.userInfo(url);
+        if (user.length == 2) {
+            http1.addHeader("Authorization", Credentials.basic(user[0], user[1], StandardCharsets.UTF_8));
+        }
+        this.service = http1;
         this.web3j = Web3j.build(service);
         this.maxAttempts = settings.maxAttempts();
         this.firstBackoff = settings.firstBackoff();
     }
 
+    /** The node's URL as it may be shown: credentials and keys replaced by {@code ***}. */
     public String url() {
         return url;
     }

@@ -88,7 +88,13 @@ final class EthereumStore {
                     int assetId = asset.nativeCoin() ? 0 : assetIds.getOrDefault(asset.contract().get().text(),
                             assetIdOf(asset.contract().get().text()));
                     byte[] key = transferKey(block.number(), t.txIndex(), t.kind(), t.index());
-                    byte[] amount = t.amount().units().toByteArray();
+                    BigInteger units = t.amount().units();
+                    if (units.signum() < 0 || units.bitLength() > 256) {
+                        // The length is stored in one byte: a larger number would be stored wrong, so it is never stored.
+                        throw new IllegalArgumentException("transfer of " + units + " in transaction " + t.txHash()
+                                + " is outside 0..2^256-1; nothing of block " + block.number() + " stored");
+                    }
+                    byte[] amount = units.toByteArray();
                     ByteBuffer v = ByteBuffer.allocate(32 + 4 + 4 + 4 + 1 + amount.length);
                     v.put(t.txHash().bytes()).putInt(from).putInt(to).putInt(assetId).put((byte) amount.length).put(amount);
                     batch.put(files.handle(Family.TRANSFERS), key, v.array());

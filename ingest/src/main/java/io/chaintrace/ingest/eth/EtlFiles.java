@@ -65,17 +65,67 @@ public final class EtlFiles {
         }
     }
 
-    /** Every row of a file, in order. */
+    /**
+     * Every row of a file, in order. A file that is binary, or whose columns (or JSON {@code type}) name no table
+     * ethereum-etl exports, is refused: importing nothing from it without a word would look like success.
+     */
     public static List<Row> rows(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         try {
-            if (name.endsWith(".csv")) {
-                return csvRows(file, name);
+            refuseBinary(file);
+            List<Row> rows = name.endsWith(".csv") ? csvRows(file, name) : jsonRows(file, name);
+            for (Row r : rows) {
+                if (r.table() == Table.OTHER) {
+                    throw new EtlFormatException(file, r.line(), "not a row of an ethereum-etl table (transactions, token_transfers,"
+                            + " traces, blocks, tokens, logs): columns " + r.columns().keySet());
+                }
             }
-            return jsonRows(file, name);
+            return rows;
         } catch (IOException e) {
             throw new EtlFormatException(file, 0, "cannot read: " + e.getMessage());
         }
+    }
+
+    /** Exports are text: a NUL byte in the first 64 KB means a binary file was given. */
+    private static void refuseBinary(Path file) throws IOException {
+        byte[] head = new byte[64 << 10];
+        int n;
+        try (var in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        for (int i = 0; i < n; i++) {
+            if (head[i] == 0) {
+                throw new EtlFormatException(file, 0, "binary data at byte offset " + i + ": not a CSV or JSON-lines export");
+            }
+        }
+    }
+
+    /** The largest value an EVM word holds: every amount is an unsigned 256-bit integer. */
+    private static final BigInteger UINT256_MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
+
+    /** An amount column as an exact uint256 (decimal digits, 0 to 2^256-1). */
+    static BigInteger uint256(String column, String text) {
+        if (text.length() > 78 || !text.chars().allMatch(c -> c >= '0' && c <= '9') || text.isEmpty()) {
+            throw new IllegalArgumentException(column + " '" + abbreviate(text) + "' is not a whole number from 0 to 2^256-1");
+        }
+        BigInteger v = new BigInteger(text);
+        if (v.compareTo(UINT256_MAX) > 0) {
+            throw new IllegalArgumentException(column + " '" + abbreviate(text) + "' is above 2^256-1");
+        }
+        return v;
+    }
+
+    /** An address column: 0x and 40 hex digits, lower-cased. */
+    static String address(String column, String text) {
+        String a = text.strip().toLowerCase(Locale.ROOT);
+        if (!a.matches("0x[0-9a-f]{40}")) {
+            throw new IllegalArgumentException(column + " '" + abbreviate(text) + "' is not an Ethereum address (0x and 40 hex digits)");
+        }
+        return a;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 40) + "..." + s.substring(s.length() - 20) + " (" + s.length() + " characters)";
     }
 
     private static List<Row> csvRows(Path file, String name) throws IOException {
@@ -196,13 +246,13 @@ public final class EtlFiles {
             String status = r.get("receipt_status");
             String contract = r.get("receipt_contract_address");
             return new TxRow(new EthRows.Tx(Hash256.fromHex(r.required("hash")), Long.parseLong(r.required("block_number")),
-                    Integer.parseInt(r.required("transaction_index")), lower(r.required("from_address")),
-                    to.isEmpty() ? Optional.empty() : Optional.of(lower(to)), new BigInteger(r.required("value")),
-                    r.get("gas_price").isEmpty() ? Optional.empty() : Optional.of(new BigInteger(r.get("gas_price")))),
+                    Integer.parseInt(r.required("transaction_index")), address("from_address", r.required("from_address")),
+                    to.isEmpty() ? Optional.empty() : Optional.of(address("to_address", to)), uint256("value", r.required("value")),
+                    r.get("gas_price").isEmpty() ? Optional.empty() : Optional.of(uint256("gas_price", r.get("gas_price")))),
                     r.get("block_hash").isEmpty() ? Hash256.ZERO : Hash256.fromHex(r.get("block_hash")),
                     r.get("block_timestamp").isEmpty() ? 0 : Long.parseLong(r.get("block_timestamp")),
                     status.isEmpty() ? Optional.empty() : Optional.of(!status.equals("0")),
-                    contract.isEmpty() ? Optional.empty() : Optional.of(lower(contract)));
+                    contract.isEmpty() ? Optional.empty() : Optional.of(address("receipt_contract_address", contract)));
         } catch (IllegalArgumentException e) {
             throw new EtlFormatException(r.file(), r.line(), "bad transaction row: " + e.getMessage());
         }
@@ -210,8 +260,9 @@ public final class EtlFiles {
 
     public static EthRows.TokenTransfer tokenTransfer(Row r, int txIndex) {
         try {
-            return new EthRows.TokenTransfer(lower(r.required("token_address")), lower(r.required("from_address")),
-                    lower(r.required("to_address")), new BigInteger(r.required("value")), Hash256.fromHex(r.required("transaction_hash")),
+            return new EthRows.TokenTransfer(address("token_address", r.required("token_address")),
+                    address("from_address", r.required("from_address")), address("to_address", r.required("to_address")),
+                    uint256("value", r.required("value")), Hash256.fromHex(r.required("transaction_hash")),
                     txIndex, Integer.parseInt(r.required("log_index")), Long.parseLong(r.required("block_number")));
         } catch (IllegalArgumentException e) {
             throw new EtlFormatException(r.file(), r.line(), "bad token transfer row: " + e.getMessage());
@@ -234,20 +285,16 @@ public final class EtlFiles {
             return new EthRows.Trace(Long.parseLong(r.required("block_number")),
                     hash.isEmpty() ? Optional.empty() : Optional.of(Hash256.fromHex(hash)),
                     index.isEmpty() ? -1 : Integer.parseInt(index),
-                    optional(r.get("from_address")), optional(r.get("to_address")),
-                    r.get("value").isEmpty() ? BigInteger.ZERO : new BigInteger(r.get("value")), r.required("trace_type"),
-                    optional(callType), address, error.isEmpty() ? Optional.empty() : Optional.of(error),
+                    optional("from_address", r.get("from_address")), optional("to_address", r.get("to_address")),
+                    r.get("value").isEmpty() ? BigInteger.ZERO : uint256("value", r.get("value")), r.required("trace_type"),
+                    callType.isEmpty() ? Optional.empty() : Optional.of(callType.toLowerCase(Locale.ROOT)), address, error.isEmpty() ? Optional.empty() : Optional.of(error),
                     status.isEmpty() ? error.isEmpty() : status.equals("1"));
         } catch (IllegalArgumentException e) {
             throw new EtlFormatException(r.file(), r.line(), "bad trace row: " + e.getMessage());
         }
     }
 
-    private static Optional<String> optional(String s) {
-        return s.isEmpty() ? Optional.empty() : Optional.of(lower(s));
-    }
-
-    private static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
+    private static Optional<String> optional(String column, String s) {
+        return s.isEmpty() ? Optional.empty() : Optional.of(address(column, s));
     }
 }

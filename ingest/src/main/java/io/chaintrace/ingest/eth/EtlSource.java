@@ -13,10 +13,12 @@ import io.chaintrace.ingest.Source;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -70,10 +72,20 @@ public final class EtlSource implements Source<EtlSource.Summary> {
         Map<Hash256, Integer> txIndex = new HashMap<>();
         List<EtlFiles.Row> tokenRows = new ArrayList<>();
         Map<String, Asset> tokens = new HashMap<>();
+        Map<Hash256, EtlFiles.TxRow> seenTx = new HashMap<>();
         for (EtlFiles.Row r : rows) {
             switch (r.table()) {
                 case TRANSACTIONS -> {
                     EtlFiles.TxRow t = EtlFiles.transaction(r);
+                    EtlFiles.TxRow before = seenTx.putIfAbsent(t.tx().hash(), t);
+                    if (before != null) {
+                        // The same row twice (overlapping exports) changes nothing; two different rows for one hash is a bad export.
+                        if (!before.equals(t)) {
+                            throw new EtlFiles.EtlFormatException(r.file(), r.line(), "transaction 0x" + t.tx().hash().hex()
+                                    + " again, with other fields than before");
+                        }
+                        continue;
+                    }
                     EtlBlock b = blocks.computeIfAbsent(t.tx().blockNumber(), EtlBlock::new);
                     b.txs.add(t);
                     if (!t.blockHash().isZero()) {
@@ -84,40 +96,64 @@ public final class EtlSource implements Source<EtlSource.Summary> {
                 }
                 case TRACES -> {
                     EthRows.Trace t = EtlFiles.trace(r);
+                    // A set: the same trace row twice (its transaction and place in the call tree) moves value once.
                     blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).traces.add(t);
                 }
                 case TOKEN_TRANSFERS -> tokenRows.add(r);
                 case TOKENS -> {
-                    String key = r.required("address").toLowerCase(java.util.Locale.ROOT);
-                    Address contract = Address.parse(key);
                     String decimals = r.get("decimals");
                     try {
-                        tokens.put(key, new Asset(Chain.ETHEREUM, Optional.of(contract), r.get("symbol").isEmpty() ? "unknown"
-                                : r.get("symbol"), decimals.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(decimals))));
+                        String key = EtlFiles.address("address", r.required("address"));
+                        int d = decimals.isEmpty() ? -1 : Integer.parseInt(decimals);
+                        if (d > 255) {
+                            throw new IllegalArgumentException("decimals " + d + " is above 255");
+                        }
+                        tokens.put(key, new Asset(Chain.ETHEREUM, Optional.of(Address.parse(key)), r.get("symbol").isEmpty() ? "unknown"
+                                : r.get("symbol"), d < 0 ? OptionalInt.empty() : OptionalInt.of(d)));
                     } catch (NumberFormatException e) {
                         throw new EtlFiles.EtlFormatException(r.file(), r.line(), "decimals '" + decimals + "' is not a number");
+                    } catch (IllegalArgumentException e) {
+                        throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad token row: " + e.getMessage());
                     }
                 }
                 case BLOCKS -> {
-                    long n = Long.parseLong(r.required("number"));
-                    EtlBlock b = blocks.computeIfAbsent(n, EtlBlock::new);
-                    b.hash = Hash256.fromHex(r.required("hash"));
-                    b.parent = r.get("parent_hash").isEmpty() ? Hash256.ZERO : Hash256.fromHex(r.get("parent_hash"));
-                    b.time = Long.parseLong(r.required("timestamp"));
+                    try {
+                        long n = Long.parseLong(r.required("number"));
+                        EtlBlock b = blocks.computeIfAbsent(n, EtlBlock::new);
+                        b.hash = Hash256.fromHex(r.required("hash"));
+                        b.parent = r.get("parent_hash").isEmpty() ? Hash256.ZERO : Hash256.fromHex(r.get("parent_hash"));
+                        b.time = Long.parseLong(r.required("timestamp"));
+                    } catch (IllegalArgumentException e) {
+                        throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad block row: " + e.getMessage());
+                    }
                 }
                 default -> {
                     // logs and other tables carry no value of their own
                 }
             }
         }
+        Map<String, EthRows.TokenTransfer> seenLogs = new HashMap<>();
         for (EtlFiles.Row r : tokenRows) {
-            Hash256 tx = Hash256.fromHex(r.required("transaction_hash"));
+            Hash256 tx;
+            try {
+                tx = Hash256.fromHex(r.required("transaction_hash"));
+            } catch (IllegalArgumentException e) {
+                throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad token transfer row: " + e.getMessage());
+            }
             Integer index = txIndex.get(tx);
             if (index == null) {
                 throw new EtlFiles.EtlFormatException(r.file(), r.line(), "token transfer of transaction " + tx
                         + " which no transactions file given names (import the transactions export too)");
             }
             EthRows.TokenTransfer t = EtlFiles.tokenTransfer(r, index);
+            EthRows.TokenTransfer before = seenLogs.putIfAbsent(tx + ":" + t.logIndex(), t);
+            if (before != null) {
+                if (!before.equals(t)) {
+                    throw new EtlFiles.EtlFormatException(r.file(), r.line(), "log " + t.logIndex() + " of transaction 0x" + tx.hex()
+                            + " again, with other fields than before");
+                }
+                continue;
+            }
             blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).tokens.add(t);
         }
         // Symbol and decimals from the export's tokens table when it was given; else unknown until a node is asked.
@@ -142,7 +178,7 @@ public final class EtlSource implements Source<EtlSource.Summary> {
                 }
             }
             EthRows.Block block = new EthRows.Block(b.number, b.hash, b.parent, b.time, b.txs.stream().map(EtlFiles.TxRow::tx).toList());
-            List<AccountTransfer> extracted = extractor.extract(block, receipts, b.traces, b.tokens);
+            List<AccountTransfer> extracted = extractor.extract(block, receipts, new ArrayList<>(b.traces), b.tokens);
             EthBlock eth = new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
                     block.transactions().stream().filter(t -> t.gasPrice().isPresent())
                             .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get()))));
@@ -162,7 +198,7 @@ public final class EtlSource implements Source<EtlSource.Summary> {
         Hash256 parent = Hash256.ZERO;
         long time;
         final List<EtlFiles.TxRow> txs = new ArrayList<>();
-        final List<EthRows.Trace> traces = new ArrayList<>();
+        final Set<EthRows.Trace> traces = new LinkedHashSet<>();
         final List<EthRows.TokenTransfer> tokens = new ArrayList<>();
 
         EtlBlock(long number) {

@@ -129,7 +129,7 @@ class EtlImportTest {
         try (ChainStore store = ChainStore.open(dir.resolve("s"))) {
             EtlFiles.EtlFormatException e = assertThrows(EtlFiles.EtlFormatException.class,
                     () -> new EtlSource(store, List.of(f)).run(IngestListener.NONE));
-            assertEquals(f + ": line 3: bad transaction row: For input string: \"lots\"", e.getMessage());
+            assertEquals(f + ": line 3: bad transaction row: value 'lots' is not a whole number from 0 to 2^256-1", e.getMessage());
             assertEquals(0, store.ethStats().blocks(), "nothing of a file with a bad row is half-written");
         }
     }

@@ -1,0 +1,89 @@
+package io.chaintrace.ingest.eth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chaintrace.graph.ChainStore;
+import io.chaintrace.ingest.IngestListener;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exports as a careless or hostile hand makes them: amounts no EVM word holds, negative amounts,
+ * rows given twice, files of another kind. Each was once stored wrong or dropped without a word.
+ */
+class EtlHostileInputTest {
+    static final String HEADER = "hash,nonce,block_hash,block_number,transaction_index,from_address,to_address,value,gas,gas_price,input,"
+            + "block_timestamp,receipt_status";
+    static final String ROW = "0x99f1097abd8f33a68f0ed63d60de5f3e7e2a3e0579b90d5f46a4f201c658b46d,9,"
+            + "0x889c421abc62a48641eee140519e6da8c9dc01d85d8f5c4fbc3c13e3c6e4cb3e,47218,0,0x1406854d149e081ac09cb4ca560da463f3123059,"
+            + "0xa0e74ae010d51894734c308d612131056bb721ad,VALUE,40000,62227241854,0x,1438936285,1";
+
+    @TempDir
+    Path dir;
+
+    private Path transactions(String... rows) throws IOException {
+        Path f = dir.resolve("transactions.csv");
+        Files.writeString(f, HEADER + "\n" + String.join("\n", rows) + "\n");
+        return f;
+    }
+
+    private EtlFiles.EtlFormatException refused(Path f) {
+        try (ChainStore store = ChainStore.open(dir.resolve("s"))) {
+            EtlFiles.EtlFormatException e = assertThrows(EtlFiles.EtlFormatException.class,
+                    () -> new EtlSource(store, List.of(f)).run(IngestListener.NONE));
+            assertEquals(0, store.ethStats().blocks(), "nothing stored: " + e.getMessage());
+            return e;
+        }
+    }
+
+    @Test
+    void amountsOutsideUint256AreRefusedWithFileAndLine() throws IOException {
+        BigInteger huge = BigInteger.ONE.shiftLeft(2050).add(BigInteger.valueOf(7));
+        for (String value : List.of(huge.toString(), "9".repeat(5_000), "-5", BigInteger.ONE.shiftLeft(256).toString(), "1e18", "")) {
+            EtlFiles.EtlFormatException e = refused(transactions(ROW.replace("VALUE", value)));
+            assertTrue(e.getMessage().startsWith(dir.resolve("transactions.csv") + ": line 2: "), e.getMessage());
+            assertTrue(e.getMessage().contains("value") && e.getMessage().length() < 300, e.getMessage());
+        }
+        // The largest word is an amount like any other, stored exactly.
+        BigInteger max = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
+        try (ChainStore store = ChainStore.open(dir.resolve("max"))) {
+            new EtlSource(store, List.of(transactions(ROW.replace("VALUE", max.toString())))).run(IngestListener.NONE);
+            assertEquals(max, store.ethTransfers(0, Long.MAX_VALUE).getFirst().amount().units());
+        }
+    }
+
+    @Test
+    void aRowGivenTwiceIsStoredOnceAndTwoDifferentRowsForOneHashAreRefused() throws IOException {
+        String row = ROW.replace("VALUE", "110000000000000000000");
+        try (ChainStore store = ChainStore.open(dir.resolve("twice"))) {
+            EtlSource.Summary s = new EtlSource(store, List.of(transactions(row, row))).run(IngestListener.NONE);
+            assertEquals(1, s.transfers());
+            assertEquals(1, store.ethTransfers(0, Long.MAX_VALUE).size());
+        }
+        EtlFiles.EtlFormatException e = refused(transactions(row, row.replace("110000000000000000000", "1")));
+        assertTrue(e.getMessage().contains(": line 3: transaction 0x99f1097a") && e.getMessage().contains("other fields"), e.getMessage());
+    }
+
+    @Test
+    void filesOfAnotherKindAreRefused() throws IOException {
+        Path notes = dir.resolve("accounts.csv");
+        Files.writeString(notes, "name,balance\nalice,10\n");
+        EtlFiles.EtlFormatException e = refused(notes);
+        assertTrue(e.getMessage().startsWith(notes + ": line 2: not a row of an ethereum-etl table"), e.getMessage());
+        Path binary = dir.resolve("transactions.json");
+        Files.write(binary, new byte[] {'{', '"', 'a', 0, 1, 2, (byte) 0xff});
+        e = refused(binary);
+        assertTrue(e.getMessage().contains("binary data at byte offset 3"), e.getMessage());
+        Path badAddress = transactions(ROW.replace("VALUE", "1").replace("0x1406854d149e081ac09cb4ca560da463f3123059", "0x1406zz"));
+        e = refused(badAddress);
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("from_address '0x1406zz' is not an Ethereum address"),
+                e.getMessage());
+    }
+}

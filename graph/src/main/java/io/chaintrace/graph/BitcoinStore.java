@@ -48,7 +48,9 @@ final class BitcoinStore {
         int txCount = b.getInt();
         byte[] work = new byte[b.getShort()];
         b.get(work);
-        return Optional.of(new StoredBlock(new BlockRef(height, hash, time), new Hash256(prev), txCount, new BigInteger(1, work), b.getLong()));
+        long firstSeq = b.getLong();
+        return Optional.of(new StoredBlock(new BlockRef(height, hash, time), new Hash256(prev), txCount, new BigInteger(1, work), firstSeq,
+                b.remaining() >= 8 ? b.getLong() : -1));
     }
 
     Optional<Hash256> blockAt(int height) {

@@ -352,9 +352,9 @@ final class BlockWriter {
                 addresses.put(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
             }
             byte[] work = block.chainWork().toByteArray();
-            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length + 8);
+            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length + 8 + 8);
             b.putInt(block.height()).putLong(block.time()).put(block.prev().bytes()).putInt(block.transactions().size())
-                    .putShort((short) work.length).put(work).putLong(firstSeq);
+                    .putShort((short) work.length).put(work).putLong(firstSeq).putLong(block.bits());
             batch.put(files.handle(Family.BLOCKS), block.hash().bytes(), b.array());
             if (block.height() != BlockRef.UNKNOWN_HEIGHT) {
                 batch.put(files.handle(Family.BLOCK_HEIGHTS), Keys.height(block.height()), block.hash().bytes());

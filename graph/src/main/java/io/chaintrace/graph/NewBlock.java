@@ -12,11 +12,17 @@ import java.util.List;
  *
  * @param height    {@link io.chaintrace.core.model.BlockRef#UNKNOWN_HEIGHT} when not known
  * @param chainWork total work of the chain up to and including this block, as far as known
+ * @param bits      the header's difficulty target in compact form (nBits), or -1 for a generated block without one
  */
-public record NewBlock(Hash256 hash, Hash256 prev, int height, long time, BigInteger chainWork,
+public record NewBlock(Hash256 hash, Hash256 prev, int height, long time, BigInteger chainWork, long bits,
                        List<NewTransaction> transactions) {
     public NewBlock {
         transactions = List.copyOf(transactions);
+    }
+
+    /** A block with no header difficulty (generated chains). */
+    public NewBlock(Hash256 hash, Hash256 prev, int height, long time, BigInteger chainWork, List<NewTransaction> transactions) {
+        this(hash, prev, height, time, chainWork, -1, transactions);
     }
 
     /** One transaction: the outpoints it spends ({@link Outpoint#COINBASE} for a coinbase) and its outputs, in index order. */

@@ -119,11 +119,12 @@ final class BlockFileScanner {
         long version = b.getInt() & 0xffffffffL;
         byte[] prevWire = new byte[32];
         b.get(prevWire);
-        b.position(72);
+        b.position(68);
+        long time = b.getInt() & 0xffffffffL;
         long bits = b.getInt() & 0xffffffffL;
         Hash256 hash = new Hash256(Sha256Hash.wrapReversed(Sha256Hash.hashTwice(header)).getBytes());
         Hash256 prev = new Hash256(Sha256Hash.wrapReversed(prevWire).getBytes());
-        records.add(new BlockRecord(records.size(), file, offset, length, hash, prev, version, bits, raw));
+        records.add(new BlockRecord(records.size(), file, offset, length, hash, prev, version, time, bits, raw));
     }
 
     static int read(FileChannel ch, Path file, byte[] buf, int len, long offset, XorKey xor) throws IOException {

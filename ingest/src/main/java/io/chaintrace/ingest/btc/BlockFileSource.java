@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,14 +44,16 @@ import org.bitcoinj.core.TransactionOutput;
  * Ingests Bitcoin Core block files ({@code blocks/blkNNNNN.dat}, or any files in that framing, or
  * files holding one raw serialized block) into the store.
  *
- * <p>Two passes. The first reads only record framing and headers and chooses the main chain
- * ({@link MainChain}). The second parses each main-chain block with bitcoinj on a few worker
+ * <p>Two passes. The first reads only record framing and headers, checks every header as a node
+ * would ({@link HeaderRules}: proof of work, difficulty, timestamps) and chooses the main chain
+ * ({@link MainChain}) by the work the valid headers prove. The second parses each main-chain block with bitcoinj on a few worker
  * threads, checks its transactions against the header's merkle root, and appends the blocks in
  * chain order, each in one atomic batch with its checkpoint. Blocks already stored are skipped, so
  * an interrupted ingest run again continues after the last complete block and writes nothing twice.
  *
- * <p>On bad input the blocks before the fault are stored, then a {@link BlockFileException} names the
- * file and byte offset.
+ * <p>On bad input (damaged framing or bytes, a header that breaks a rule) the blocks that come before
+ * the fault in the input are stored and nothing at or after it, then a {@link BlockFileException}
+ * names the file and byte offset.
  */
 public final class BlockFileSource implements Source<BlockFileSource.Summary> {
     /** Checkpoint name of this source in the store. */
@@ -108,7 +111,8 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
         NetworkParameters params = NetworkParameters.of(network);
         Hash256 genesis = new Hash256(params.getGenesisBlock().getHash().getBytes());
         Parser parser = new Parser(network);
-        MainChain.Plan plan = MainChain.plan(scan.records(), store, genesis, parser::bip34Height);
+        MainChain.Plan plan = MainChain.plan(scan.records(), store, genesis, parser::bip34Height,
+                new HeaderRules(network, Instant.now().getEpochSecond()));
 
         long written = 0;
         long skipped = 0;
@@ -145,6 +149,10 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
             pool.shutdownNow();
         }
         store.sync(); // everything appended is written before we report or fail
+        // The first fault in input order: a header that breaks a rule lies before where the scan stopped.
+        if (plan.fault().isPresent()) {
+            throw plan.fault().get();
+        }
         if (scan.fault().isPresent()) {
             throw scan.fault().get();
         }
@@ -252,7 +260,7 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
                 }
                 txs.add(new NewBlock.NewTransaction(new Hash256(parsed.txids().get(t).getBytes()), spends, outputs));
             }
-            return new NewBlock(r.hash(), r.prev(), p.height(), block.getTimeSeconds(), p.chainWork(), txs);
+            return new NewBlock(r.hash(), r.prev(), p.height(), block.getTimeSeconds(), p.chainWork(), r.bits(), txs);
         }
 
         /** Reads and parses the block of a record and checks its merkle root; a fault names the file and offset. */

@@ -9,8 +9,9 @@ import java.nio.file.Path;
  *
  * @param order  position in the input (files in order, records in file order)
  * @param offset byte offset of the serialized block (after magic and length)
+ * @param time   the header's timestamp (unix seconds)
  * @param raw    the file had no block-file framing: it is one serialized block
  */
-record BlockRecord(int order, Path file, long offset, int length, Hash256 hash, Hash256 prev, long version, long bits,
+record BlockRecord(int order, Path file, long offset, int length, Hash256 hash, Hash256 prev, long version, long time, long bits,
                    boolean raw) {
 }

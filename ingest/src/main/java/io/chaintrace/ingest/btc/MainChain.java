@@ -36,8 +36,11 @@ final class MainChain {
     record Planned(BlockRecord record, int height, BigInteger chainWork) {
     }
 
-    /** Main-chain blocks in ingest order, and the stale ones left out. */
-    record Plan(List<Planned> blocks, List<BlockRecord> stale) {
+    /**
+     * Main-chain blocks in ingest order, the stale ones left out, and the first header that breaks a rule
+     * ({@link HeaderRules}): when there is one, the plan holds only blocks that come before it in the input.
+     */
+    record Plan(List<Planned> blocks, List<BlockRecord> stale, Optional<BlockFileException> fault) {
     }
 
     private MainChain() {
@@ -46,7 +49,24 @@ final class MainChain {
     /**
      * @param bip34Height reads the BIP34 height of a block from its coinbase (-1 when absent)
      */
-    static Plan plan(List<BlockRecord> input, BlockSink store, Hash256 genesis, ToIntFunction<BlockRecord> bip34Height) {
+    static Plan plan(List<BlockRecord> input, BlockSink store, Hash256 genesis, ToIntFunction<BlockRecord> bip34Height, HeaderRules rules) {
+        Built first = build(input, store, genesis, bip34Height, rules);
+        if (first.bad() == null) {
+            return new Plan(first.blocks(), first.stale(), Optional.empty());
+        }
+        // Nothing at or after the first bad header is ingested: plan again without it and what follows it.
+        BlockRecord bad = first.bad();
+        Built again = build(input.stream().filter(r -> r.order() < bad.order()).toList(), store, genesis, bip34Height, null);
+        return new Plan(again.blocks(), again.stale(), Optional.of(new BlockFileException(bad.file(), bad.offset(), first.why())));
+    }
+
+    /** A plan, and the first record (in input order) whose header breaks a rule, with why; null when none does. */
+    private record Built(List<Planned> blocks, List<BlockRecord> stale, BlockRecord bad, String why) {
+    }
+
+    /** Links, orders and (with {@code rules}) checks the headers; {@code rules} null checks nothing. */
+    private static Built build(List<BlockRecord> input, BlockSink store, Hash256 genesis, ToIntFunction<BlockRecord> bip34Height,
+                               HeaderRules rules) {
         Map<Hash256, BlockRecord> byHash = new LinkedHashMap<>();
         for (BlockRecord r : input) {
             byHash.putIfAbsent(r.hash(), r); // a block written twice counts once
@@ -64,6 +84,17 @@ final class MainChain {
         }
         List<Segment> segments = new ArrayList<>();
         List<BlockRecord> stale = new ArrayList<>();
+        Map<Hash256, Integer> heights = new HashMap<>();
+        HeaderRules.Headers headers = hash -> {
+            BlockRecord r = byHash.get(hash);
+            if (r != null) {
+                return Optional.of(new HeaderRules.Header(r.hash(), r.prev(), heights.getOrDefault(hash, BlockRef.UNKNOWN_HEIGHT), r.time(),
+                        r.bits()));
+            }
+            return store.block(hash).map(b -> new HeaderRules.Header(hash, b.prev(), b.ref().height(), b.ref().time(), b.bits()));
+        };
+        BlockRecord bad = null;
+        String why = null;
         for (BlockRecord root : roots) {
             Optional<StoredBlock> parent = root.prev().isZero() ? Optional.empty() : store.block(root.prev());
             int rootHeight;
@@ -94,6 +125,15 @@ final class MainChain {
             while (!todo.isEmpty()) {
                 BlockRecord b = todo.poll();
                 members.add(b);
+                int height = rootHeight == BlockRef.UNKNOWN_HEIGHT ? BlockRef.UNKNOWN_HEIGHT : rootHeight + depth.get(b.hash());
+                heights.put(b.hash(), height);
+                if (rules != null && (bad == null || b.order() < bad.order())) {
+                    Optional<String> broken = rules.violation(b, height, headers);
+                    if (broken.isPresent()) {
+                        bad = b;
+                        why = broken.get();
+                    }
+                }
                 List<BlockRecord> kids = children.getOrDefault(b.hash(), List.of());
                 if (kids.isEmpty()) {
                     int c = bestTip == null ? 1 : work.get(b.hash()).compareTo(work.get(bestTip.hash()));
@@ -128,7 +168,7 @@ final class MainChain {
         List<Planned> blocks = new ArrayList<>();
         segments.forEach(s -> blocks.addAll(s.branch()));
         stale.sort(Comparator.comparingInt(BlockRecord::order));
-        return new Plan(blocks, stale);
+        return new Built(blocks, stale, bad, why);
     }
 
     /** Expected number of hashes to find a block at this target: 2^256 / (target + 1). */

@@ -14,14 +14,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.bitcoinj.core.Block;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Main-chain choice, arrival order, stale blocks, obfuscation and padding, on real mainnet blocks
- * 0-20 rearranged. A fork is made by changing a block's nonce: same parent, same work, other hash
- * (proof of work is not what selects the chain here; cumulative work is).
+ * 0-20 rearranged. Forks are mined on regtest (a few hashes a block), since every header's proof of
+ * work is checked: a mainnet block with another nonce has none.
  */
 class ChainSelectionTest {
     static List<byte[]> blocks;
@@ -71,47 +72,54 @@ class ChainSelectionTest {
 
     @Test
     void staleBlockOnAShorterBranchIsNotIngested() throws IOException {
-        List<byte[]> input = new ArrayList<>(blocks.subList(0, 6));
-        byte[] fork = BlockFileBytes.withNonce(blocks.get(5), 1); // competes with block 5 first...
+        List<Block> chain = BlockFileBytes.regtest(21);
+        Block fork = BlockFileBytes.mine(chain.get(4)); // competes with block 5 first...
+        List<Block> input = new ArrayList<>(chain.subList(0, 6));
         input.add(1, fork); // ...and even arrives before it
-        input.addAll(blocks.subList(6, 21)); // but the real branch grows to height 20
-        BlockFileSource.Summary s = ingest(dir.resolve("s"), write("f.blk", BlockFileBytes.frame(input)));
+        input.addAll(chain.subList(6, 21)); // but the real branch grows to height 20
+        BlockFileSource.Summary s = ingest(dir.resolve("s"), regtestFile(input));
         assertEquals(1, s.stale());
         assertEquals(21, s.written());
         try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("s"))) {
-            assertFalse(cs.hasBlock(Hash256.fromHex(BlockFileBytes.hash(fork))));
-            assertEquals(BlockFileBytes.hash(blocks.get(5)), cs.blockAt(5).orElseThrow().hex());
+            assertFalse(cs.hasBlock(Hash256.fromHex(fork.getHashAsString())));
+            assertEquals(chain.get(5).getHashAsString(), cs.blockAt(5).orElseThrow().hex());
             assertEquals(21, cs.stats().blocks());
         }
     }
 
     @Test
     void mostWorkWinsOverArrivalOrder() throws IOException {
-        // Real blocks 0-5 arrive first; a rival 5' with a child 6' arrives later and has more work.
-        byte[] rival5 = BlockFileBytes.withNonce(blocks.get(5), 42);
-        byte[] rival6 = BlockFileBytes.withParent(blocks.get(6), rival5);
-        List<byte[]> input = new ArrayList<>(blocks.subList(0, 6));
+        // Blocks 0-5 arrive first; a rival 5' with a child 6' arrives later and has more work.
+        List<Block> chain = BlockFileBytes.regtest(6);
+        Block rival5 = BlockFileBytes.mine(chain.get(4));
+        Block rival6 = BlockFileBytes.mine(rival5);
+        List<Block> input = new ArrayList<>(chain);
         input.add(rival5);
         input.add(rival6);
-        BlockFileSource.Summary s = ingest(dir.resolve("s"), write("f.blk", BlockFileBytes.frame(input)));
+        BlockFileSource.Summary s = ingest(dir.resolve("s"), regtestFile(input));
         assertEquals(1, s.stale());
         try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("s"))) {
-            assertEquals(BlockFileBytes.hash(rival5), cs.blockAt(5).orElseThrow().hex());
-            assertEquals(BlockFileBytes.hash(rival6), cs.blockAt(6).orElseThrow().hex());
-            assertFalse(cs.hasBlock(Hash256.fromHex(BlockFileBytes.hash(blocks.get(5)))));
+            assertEquals(rival5.getHashAsString(), cs.blockAt(5).orElseThrow().hex());
+            assertEquals(rival6.getHashAsString(), cs.blockAt(6).orElseThrow().hex());
+            assertFalse(cs.hasBlock(Hash256.fromHex(chain.get(5).getHashAsString())));
             assertEquals(7, cs.stats().blocks());
         }
     }
 
     @Test
     void equalWorkKeepsTheBlockSeenFirst() throws IOException {
-        List<byte[]> input = new ArrayList<>(blocks);
-        input.add(BlockFileBytes.withNonce(blocks.get(20), 99));
-        BlockFileSource.Summary s = ingest(dir.resolve("s"), write("f.blk", BlockFileBytes.frame(input)));
+        List<Block> chain = BlockFileBytes.regtest(21);
+        List<Block> input = new ArrayList<>(chain);
+        input.add(BlockFileBytes.mine(chain.get(19)));
+        BlockFileSource.Summary s = ingest(dir.resolve("s"), regtestFile(input));
         assertEquals(1, s.stale());
         try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("s"))) {
-            assertEquals(BlockFileBytes.hash(blocks.get(20)), cs.blockAt(20).orElseThrow().hex());
+            assertEquals(chain.get(20).getHashAsString(), cs.blockAt(20).orElseThrow().hex());
         }
+    }
+
+    private Path regtestFile(List<Block> blocks) throws IOException {
+        return write("f.blk", BlockFileBytes.frame(BlockFileBytes.serialized(blocks), BlockFileBytes.REGTEST));
     }
 
     @Test

@@ -168,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
         CaseReport.Leg bitcoin = legs.getLast();
         bitcoin.nodes().stream().filter(n -> n.kind().equals("seed")).findFirst().ifPresent(seedNode -> links.add(new CaseReport.Link(
                 CaseReport.nodeId(labelled(hack, "THORChain Router")), seedNode.id(), "bridge: THORChain's vault "
-                + labelled(hack, "THORChain Vault").text() + " paid " + bitcoin.seededDisplay()
+                + CaseFiles.stored(labelled(hack, "THORChain Vault")) + " paid " + bitcoin.seededDisplay()
                         + " BTC")));
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("command", "chaintrace demo --seed " + seed + " --background " + background + " --policy " + p);
@@ -183,7 +183,8 @@ final class DemoCommand implements Callable<Integer> {
         parameters.put("chaintrace", "0.1.0");
         List<String> notes = List.of(
                 "Generated case, not real data: every address and transaction here was made by the scenario generator and ingested from"
-                        + " the files under case/ through the same paths as real block files, exports and label lists.",
+                        + " the files under case/ through the same paths as real block files, exports and label lists (the Bitcoin"
+                        + " leg as a regtest block file, whose blocks carry real proof of work at regtest's difficulty).",
                 "Across the bridge the trace does not follow by itself: the Bitcoin leg is seeded at the bridge's payout, as an"
                         + " investigator would from the bridge's records.",
                 "Amounts are exact: satoshi and wei in the store; shown here as BTC, ETH and USDT.");

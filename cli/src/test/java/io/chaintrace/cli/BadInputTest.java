@@ -151,7 +151,8 @@ class BadInputTest {
         parts.add(bad);
         Path f = write("noise.blk", TestData.concat(parts));
         Run r = ingest(f);
-        assertOneLine(r, f, TestData.offsetOf(records, 10), "cannot parse block");
+        // The header is garbage too: refused before any parse, as a node refuses it (no valid target).
+        assertOneLine(r, f, TestData.offsetOf(records, 10), "claims a target outside this network's range");
         assertEquals(10, storedBlocks());
     }
 

@@ -135,7 +135,11 @@ public record CaseReport(String title, String generated, Map<String, Object> par
         account.put("below the minimum amount", display(BigInteger.valueOf(a.dust()), decimals));
         account.put("cut by the time window", display(BigInteger.valueOf(a.cutByTime()), decimals));
         account.put("cut by the budget", display(BigInteger.valueOf(a.cutByBudget()), decimals));
-        account.put("balanced", Boolean.toString(!r.request().policy().conserving() || a.balanced()));
+        account.put("minted (coinbases reached backward)", display(BigInteger.valueOf(a.minted()), decimals));
+        account.put("unresolved (funding transaction not in the store)", display(BigInteger.valueOf(a.unresolved()), decimals));
+        account.put("came back to a seed (counted there already)", display(BigInteger.valueOf(a.absorbedBySeeds()), decimals));
+        account.put("balanced", r.request().policy().conserving() ? Boolean.toString(a.balanced())
+                : "does not apply: poison taints whole outputs and does not conserve value");
         List<Hop> hops = hops(r.outputs().stream().filter(o -> o.hop() > 0 && !o.taint().isClean())
                 .map(o -> new Hit("", "", BigInteger.valueOf(o.taint().amount()), o.hop())).toList(),
                 r.endpoints().stream().map(h -> new Hit("", "", BigInteger.valueOf(h.amount()), h.hop())).toList(), decimals);
@@ -181,7 +185,9 @@ public record CaseReport(String title, String generated, Map<String, Object> par
         account.put("below the minimum amount", display(a.dust(), decimals));
         account.put("cut by the time window", display(a.cutByTime(), decimals));
         account.put("cut by the budget", display(a.cutByBudget(), decimals));
-        account.put("balanced", Boolean.toString(a.balanced()));
+        account.put("came back to a seed (counted there already)", display(a.absorbedBySeeds(), decimals));
+        account.put("balanced", policy.equals("poison") ? "does not apply: poison taints whole amounts and does not conserve value"
+                : Boolean.toString(a.balanced()));
         List<Hop> hops = hops(r.flows().stream().filter(f -> f.taint().signum() > 0).map(f -> new Hit("", "", f.taint(), f.hop())).toList(),
                 r.endpoints().stream().map(h -> new Hit("", "", h.amount(), h.hop())).toList(), decimals);
         return new Leg(name, "ethereum", asset.symbol(), decimals, policy, seeds.stream().map(Object::toString).toList(), a.seeded().toString(),

@@ -124,7 +124,7 @@ public final class AccountBackwardTracer {
             List<AccountTrace.TaintedTransfer> flows = new ArrayList<>();
             asked.forEach((t, a) -> flows.add(new AccountTrace.TaintedTransfer(t, a.total, a.hop)));
             return new AccountTrace.AssetResult(asset, List.copyOf(reached.values()), hits, flows,
-                    new AccountTrace.Account(seeded, endpoints, unknown, dust, cutByHops, cutByTime, cutByBudget));
+                    new AccountTrace.Account(seeded, endpoints, unknown, dust, cutByHops, cutByTime, cutByBudget, BigInteger.ZERO));
         }
 
         /** Asks about parts of a transfer: where did they come from. Its sender is visited later. */

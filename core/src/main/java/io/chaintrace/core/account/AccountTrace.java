@@ -58,11 +58,15 @@ public final class AccountTrace {
         }
     }
 
-    /** Where the seeded taint of one asset is. {@code held}: still at traced addresses. */
+    /**
+     * Where the seeded taint of one asset is. {@code held}: still at traced addresses. {@code absorbedBySeeds}: taint
+     * the trace carried into a seed transfer (a seed address paid back with its own stolen value): the seed counts its
+     * whole amount as seeded already, so what arrived with it is absorbed there, not seeded twice.
+     */
     public record Account(BigInteger seeded, BigInteger endpoints, BigInteger held, BigInteger dust, BigInteger cutByHops,
-                          BigInteger cutByTime, BigInteger cutByBudget) {
+                          BigInteger cutByTime, BigInteger cutByBudget, BigInteger absorbedBySeeds) {
         public BigInteger accounted() {
-            return endpoints.add(held).add(dust).add(cutByHops).add(cutByTime).add(cutByBudget);
+            return endpoints.add(held).add(dust).add(cutByHops).add(cutByTime).add(cutByBudget).add(absorbedBySeeds);
         }
 
         public boolean balanced() {

@@ -97,6 +97,7 @@ public final class AccountTracer {
         private BigInteger cutByHops = BigInteger.ZERO;
         private BigInteger cutByTime = BigInteger.ZERO;
         private BigInteger cutByBudget = BigInteger.ZERO;
+        private BigInteger absorbed = BigInteger.ZERO;
         private long transfersSeen;
 
         Run(AccountTrace.Request request, String assetKey, Asset asset, List<AccountTransfer> seeds) {
@@ -156,7 +157,7 @@ public final class AccountTracer {
                 held = reached.stream().map(AccountTrace.Reached::held).reduce(BigInteger.ZERO, BigInteger::add);
             }
             return new AccountTrace.AssetResult(asset, reached, hits, flows, new AccountTrace.Account(seeded, endpoints, held, dust, cutByHops,
-                    cutByTime, cutByBudget));
+                    cutByTime, cutByBudget, absorbed));
         }
 
         private void schedule(Traced t) {
@@ -173,7 +174,10 @@ public final class AccountTracer {
             BigInteger taint = paid.taint();
             int hop = paid.hop() < 0 ? -1 : paid.hop() + 1;
             if (seeds.contains(t)) {
-                taint = amount; // the theft itself: all of it is stolen
+                // The theft itself: all of it is stolen and counted as seeded; taint the trace brought into it (stolen value
+                // paid back to a seed address) is absorbed, as on Bitcoin, not seeded a second time.
+                absorbed = absorbed.add(taint);
+                taint = amount;
                 hop = 0;
             }
             Traced to = traced.get(t.to().text());

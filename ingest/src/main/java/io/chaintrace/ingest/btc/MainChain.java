@@ -57,7 +57,8 @@ final class MainChain {
         // Nothing at or after the first bad header is ingested: plan again without it and what follows it.
         BlockRecord bad = first.bad();
         Built again = build(input.stream().filter(r -> r.order() < bad.order()).toList(), store, genesis, bip34Height, null);
-        return new Plan(again.blocks(), again.stale(), Optional.of(new BlockFileException(bad.file(), bad.offset(), first.why())));
+        long where = bad.raw() ? bad.offset() : bad.offset() - 8; // where its record starts, as every block fault is named
+        return new Plan(again.blocks(), again.stale(), Optional.of(new BlockFileException(bad.file(), where, first.why())));
     }
 
     /** A plan, and the first record (in input order) whose header breaks a rule, with why; null when none does. */

@@ -27,6 +27,7 @@ import org.bitcoinj.base.Coin;
 import org.bitcoinj.base.SegwitAddress;
 import org.bitcoinj.base.Sha256Hash;
 import org.bitcoinj.core.Block;
+import org.bitcoinj.core.Context;
 import org.bitcoinj.core.Transaction;
 import org.bitcoinj.script.Script;
 import org.bitcoinj.script.ScriptBuilder;
@@ -41,7 +42,12 @@ import org.bitcoinj.script.ScriptBuilder;
 public final class CaseFiles {
     /** The Bitcoin leg's first height: blocks carry it in their coinbase (BIP34). */
     public static final int FIRST_HEIGHT = 850_000;
-    private static final int MAINNET_MAGIC = 0xd9b4bef9;
+    /**
+     * The block file is a regtest one: generated blocks can carry real proof of work only at regtest's easiest
+     * target (a few hashes a block), and every header is checked as a node would; a mainnet header at that target is
+     * refused. Addresses are written in regtest's encoding to match.
+     */
+    private static final int REGTEST_MAGIC = 0xdab5bffa;
 
     /** Where each file went, and each generated Bitcoin txid's real one (bitcoinj computes them from the bytes). */
     public record Written(Path blocks, List<Path> ethereum, Path labels, Map<Hash256, Hash256> txids) {
@@ -70,6 +76,7 @@ public final class CaseFiles {
 
     /** The Bitcoin leg as a block file; returns generated txid -> real txid. */
     static Map<Hash256, Hash256> writeBitcoin(Scenario s, Path file) throws IOException {
+        Context.propagate(new Context()); // bitcoinj's per-thread context, which solving a block needs
         Map<Hash256, Sha256Hash> real = new HashMap<>();
         Sha256Hash prev = Sha256Hash.ZERO_HASH;
         int unique = 0;
@@ -97,10 +104,10 @@ public final class CaseFiles {
                     real.put(t.txid(), tx.getTxId());
                     txs.add(tx);
                 }
-                // Regtest's easiest target: the ingest orders branches by work, it does not check proof of work.
                 Block block = new Block(2, prev, null, Instant.ofEpochSecond(b.time()), 0x207fffffL, 0, txs);
+                block.solve(); // regtest's easiest target: about two tries
                 byte[] bytes = block.serialize();
-                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(MAINNET_MAGIC).putInt(bytes.length).array());
+                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(REGTEST_MAGIC).putInt(bytes.length).array());
                 out.write(bytes);
                 prev = block.getHash();
             }
@@ -122,7 +129,7 @@ public final class CaseFiles {
     private static void addOutputs(Transaction tx, List<TxOutput> outputs) {
         for (TxOutput o : outputs) {
             Address owner = o.owner().orElseThrow(() -> new IllegalStateException("case outputs have owners"));
-            Script script = ScriptBuilder.createOutputScript(SegwitAddress.fromBech32(owner.text(), BitcoinNetwork.MAINNET));
+            Script script = ScriptBuilder.createOutputScript(regtest(owner.text()));
             tx.addOutput(Coin.valueOf(o.value()), script);
         }
     }
@@ -176,10 +183,21 @@ public final class CaseFiles {
                 traceAddress, "", "1") + "\n";
     }
 
+    /** The case's (mainnet-encoded) address as the same program on regtest. */
+    private static SegwitAddress regtest(String mainnet) {
+        SegwitAddress a = SegwitAddress.fromBech32(mainnet, BitcoinNetwork.MAINNET);
+        return SegwitAddress.fromProgram(BitcoinNetwork.REGTEST, a.getWitnessVersion(), a.getWitnessProgram());
+    }
+
+    /** How the store names a case address once ingested from the regtest block file. */
+    public static String stored(Address a) {
+        return a.chain() == Chain.BITCOIN ? regtest(a.text()).toString() : a.text();
+    }
+
     private static void writeLabels(List<Label> labels, Path file) throws IOException {
         StringBuilder sb = new StringBuilder("chain,address,label,category,source\n");
         for (Label l : labels) {
-            sb.append(l.address().chain() == Chain.BITCOIN ? "bitcoin" : "ethereum").append(',').append(l.address().text()).append(',')
+            sb.append(l.address().chain() == Chain.BITCOIN ? "bitcoin" : "ethereum").append(',').append(stored(l.address())).append(',')
                     .append(l.entity()).append(',').append(l.category().id()).append(',').append(l.source()).append('\n');
         }
         Files.writeString(file, sb.toString());

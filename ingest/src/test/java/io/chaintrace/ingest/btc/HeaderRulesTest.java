@@ -72,11 +72,11 @@ class HeaderRulesTest {
         input.addAll(real.subList(50, 60));
         BlockFileException e = refused(input, 50);
         assertTrue(e.getMessage().contains("no proof of work"), e.getMessage());
-        long offset = 8L * 51;
+        long offset = 8L * 50;
         for (byte[] b : real.subList(0, 50)) {
             offset += b.length;
         }
-        assertTrue(e.getMessage().contains(": offset " + offset + ": "), e.getMessage()); // where the forged header starts
+        assertTrue(e.getMessage().contains(": offset " + offset + ": "), e.getMessage()); // where the forged block's record starts
     }
 
     @Test

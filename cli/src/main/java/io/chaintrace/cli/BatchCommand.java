@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code chaintrace batch}: many Bitcoin seeds traced forward in parallel on the compact engine,
@@ -55,6 +57,9 @@ final class BatchCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         TaintPolicy p = TaintPolicy.named(policy);
@@ -65,7 +70,7 @@ final class BatchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("seeds file " + seeds + " not found");
         }
         Set<LabelCategory> stops = stopAt == null ? TraceRequest.SERVICES : stopAt.stream().map(LabelCategory::fromId).collect(Collectors.toSet());
-        int n = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
+        int n = Threads.bounded(threads, spec);
         BatchRun.Settings settings = new BatchRun.Settings(store, seeds, out, p, hops, stops, n, cacheMb << 20, !noProgress);
         try (MetricsOptions.Session m = metrics.start()) {
             BatchRun.Summary s = new BatchRun(settings, m.registry()).run();

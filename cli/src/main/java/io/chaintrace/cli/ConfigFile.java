@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * The optional config file ({@code --config FILE}, or {@code $CHAINTRACE_CONFIG}): Java properties.
@@ -72,11 +72,30 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
             (key.startsWith("patterns.") ? patterns : options).put(key.startsWith("patterns.") ? key.substring("patterns.".length()) : key,
                     p.getProperty(key).strip());
         }
-        try {
-            return new ConfigFile(file, options, PatternSettings.of(patterns));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        for (Map.Entry<String, String> e : patterns.entrySet()) {
+            try {
+                PatternSettings.of(Map.of(e.getKey(), e.getValue())); // one at a time, to name the line of a bad one
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException(where(file, "patterns." + e.getKey()) + bad.getMessage());
+            }
         }
+        return new ConfigFile(file, options, PatternSettings.of(patterns));
+    }
+
+    /** "FILE: line N: " for the line that sets {@code key} (Java properties keep no line numbers). */
+    private static String where(Path file, String key) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                String l = lines.get(i).stripLeading();
+                if (l.startsWith(key) && (l.length() == key.length() || "=: \t".indexOf(l.charAt(key.length())) >= 0)) {
+                    return file + ": line " + (i + 1) + ": ";
+                }
+            }
+        } catch (IOException e) {
+            // the file was read a moment ago; without it, the message names the file only
+        }
+        return file + ": ";
     }
 
     PatternSettings patterns() {
@@ -89,8 +108,8 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         collect(root.getCommandSpec(), known);
         for (String key : options.keySet()) {
             if (!known.contains(key)) {
-                throw new IllegalArgumentException(file + ": '" + key + "' names no option (use <command>.<option>, e.g. trace.policy,"
-                        + " or patterns.<setting>)");
+                throw new IllegalArgumentException(where(file, key) + "'" + key + "' names no option (use <command>.<option>, e.g."
+                        + " trace.policy, or patterns.<setting>)");
             }
         }
     }

@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code chaintrace ingest ...}: sources that write into the store, each run by {@link IngestService}. */
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Write blocks into the store.",
@@ -43,10 +45,14 @@ final class IngestCommand {
         @Mixin
         MetricsOptions metrics;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws IOException {
             try (MetricsOptions.Session m = metrics.start()) {
-                IngestService.run(store, cs -> threads == null ? new BlockFileSource(cs, inputs) : new BlockFileSource(cs, inputs, threads),
+                int n = Threads.bounded(threads, spec);
+                IngestService.run(store, cs -> new BlockFileSource(cs, inputs, n),
                         new IngestService.Options(!noProgress, !noCluster), m.registry());
             }
             return ExitCode.OK;

@@ -113,17 +113,17 @@ class CliOptionsTest {
     @Test
     void aBadConfigFileIsOneLineNamingFileAndKey() throws Exception {
         Path typo = dir.resolve("typo.properties");
-        Files.writeString(typo, "trace.polcy = fifo\n");
+        Files.writeString(typo, "# defaults\ntrace.hops = 4\ntrace.polcy = fifo\n");
         Run r = run("stats", "--store", store.toString(), "--config", typo.toString());
         assertEquals(ExitCode.BAD_INPUT, r.exit());
-        assertEquals(List.of("chaintrace: error: " + typo + ": 'trace.polcy' names no option (use <command>.<option>, e.g. trace.policy,"
-                + " or patterns.<setting>)"), r.err().lines().toList());
+        assertEquals(List.of("chaintrace: error: " + typo + ": line 3: 'trace.polcy' names no option (use <command>.<option>, e.g."
+                + " trace.policy, or patterns.<setting>)"), r.err().lines().toList());
         Path badValue = dir.resolve("bad.properties");
         Files.writeString(badValue, "patterns.fanOut.minPayees = many\n");
         Run b = run("stats", "--store", store.toString(), "--config", badValue.toString());
         assertEquals(ExitCode.BAD_INPUT, b.exit());
         assertEquals(1, b.err().lines().count(), b.err());
-        assertTrue(b.err().contains(badValue + ": pattern setting fanOut.minPayees = 'many' is not a whole number"), b.err());
+        assertTrue(b.err().contains(badValue + ": line 1: pattern setting fanOut.minPayees = 'many' is not a whole number"), b.err());
         Run missing = run("stats", "--store", store.toString(), "--config", dir.resolve("none.properties").toString());
         assertEquals(ExitCode.BAD_INPUT, missing.exit());
         assertTrue(missing.err().contains("config file " + dir.resolve("none.properties") + " not found"), missing.err());

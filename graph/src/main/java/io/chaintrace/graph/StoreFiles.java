@@ -117,11 +117,41 @@ final class StoreFiles implements AutoCloseable {
         } else {
             try {
                 Files.createDirectories(path);
+                if (!Files.exists(path.resolve("CURRENT")) && !isEmpty(path)) {
+                    // RocksDB would create its files among the user's and rename a file called LOG.
+                    throw new StoreException(path, "not empty and not a Chaintrace store: choose an empty or new directory for --store");
+                }
             } catch (java.io.IOException e) {
                 throw new StoreException(path, "cannot create directory: " + e.getMessage(), e);
             }
         }
-        return new StoreFiles(path, readOnly);
+        if (!readOnly) {
+            return new StoreFiles(path, false);
+        }
+        // A reader opening while a writer rotates its log can find a log file gone between listing and opening it: the
+        // next try sees the new one.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new StoreFiles(path, true);
+            } catch (StoreException e) {
+                String m = String.valueOf(e.getMessage());
+                if (attempt >= 5 || !(m.contains("No such file") || m.contains(".log"))) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException i) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws java.io.IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     private void checkFormat() {

@@ -10,10 +10,8 @@ import io.chaintrace.graph.ChainStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,13 +135,10 @@ public final class BatchRun {
                     }
                 }
             });
-            try (BufferedReader r = Files.newBufferedReader(s.seeds(), StandardCharsets.UTF_8)) {
+            try (BoundedLines r = new BoundedLines(s.seeds(), SeedFile.MAX_LINE)) {
                 SeedFile reader = new SeedFile(s.seeds());
-                String text;
-                long lineNo = 0;
-                while ((text = r.readLine()) != null) {
-                    lineNo++;
-                    SeedFile.SeedLine line = reader.parse(lineNo, text);
+                for (BoundedLines.Line text = r.next(); text != null; text = r.next()) {
+                    SeedFile.SeedLine line = reader.parse(text);
                     if (line == null) {
                         if (bar != null) {
                             bar.step();
@@ -211,9 +206,19 @@ public final class BatchRun {
         return Documents.BatchResult.of(line.id(), line.seed(), settings.policy().name(), settings.hops(), r, byEntity);
     }
 
+    /** Newlines counted in bytes: a line is never held, however long. */
     private static long countLines(Path file) throws IOException {
-        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.count();
+        long n = 0;
+        byte[] buf = new byte[1 << 16];
+        try (var in = Files.newInputStream(file)) {
+            for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
+                for (int i = 0; i < r; i++) {
+                    if (buf[i] == '\n') {
+                        n++;
+                    }
+                }
+            }
         }
+        return n;
     }
 }

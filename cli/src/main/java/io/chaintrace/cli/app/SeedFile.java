@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chaintrace.core.trace.Seed;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,22 +35,43 @@ public final class SeedFile {
      */
     public static List<String> traceSeeds(Path file) throws IOException {
         List<String> seeds = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file);
-        for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i).strip();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            try {
-                if (!TraceService.isEthereum(l)) {
-                    Seed.parse(l);
+        try (BoundedLines lines = new BoundedLines(file, MAX_LINE)) {
+            for (BoundedLines.Line line = lines.next(); line != null; line = lines.next()) {
+                if (line.text() == null) {
+                    throw new IllegalArgumentException(file + ": line " + line.number() + ": " + tooLong(line));
                 }
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": line " + (i + 1) + ": " + e.getMessage(), e);
+                String l = line.text().strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                try {
+                    if (!TraceService.isEthereum(l)) {
+                        Seed.parse(l);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(file + ": line " + line.number() + ": " + e.getMessage(), e);
+                }
+                seeds.add(l);
             }
-            seeds.add(l);
         }
         return seeds;
+    }
+
+    /** The longest seeds line read: an id and a seed are far shorter; a longer line is refused, not held. */
+    static final int MAX_LINE = 10_000;
+
+    static String tooLong(BoundedLines.Line line) {
+        return String.format("%,d characters, more than a seeds line holds (at most %,d)", line.tooLong(), MAX_LINE);
+    }
+
+    /** The seed on this line of a batch seeds file, an error line when it cannot be read, or null for a header or blank line. */
+    SeedLine parse(BoundedLines.Line l) {
+        if (l.text() == null) {
+            first = false;
+            String where = file.getFileName() + " line " + l.number();
+            return new SeedLine(l.number(), where, "", where + ": " + tooLong(l));
+        }
+        return parse(l.number(), l.text());
     }
 
     /** The seed on this line of a batch seeds file, an error line when it cannot be read, or null for a header or blank line. */

@@ -81,12 +81,33 @@ public record Address(Chain chain, ScriptKind kind, String text) {
         return parseBitcoin(text);
     }
 
+    /**
+     * Why a Bitcoin address does not parse, in the terms of its own encoding: the parser tries Base58 and then bech32
+     * and reports the last failure, so a mistyped Base58 address was said to hold an invalid bech32 character.
+     */
+    private static String why(String text, AddressFormatException e) {
+        String t = text.toLowerCase(Locale.ROOT);
+        if (t.startsWith("bc1") || t.startsWith("tb1") || t.startsWith("bcrt1")) {
+            return "bech32: " + e.getMessage();
+        }
+        try {
+            org.bitcoinj.base.Base58.decodeChecked(text);
+            return e.getMessage();
+        } catch (AddressFormatException.InvalidChecksum c) {
+            return "its Base58 checksum does not match: a character is mistyped";
+        } catch (AddressFormatException.InvalidCharacter c) {
+            return "'" + c.character + "' at position " + c.position + " is not a Base58 character";
+        } catch (AddressFormatException other) {
+            return other.getMessage();
+        }
+    }
+
     private static Address parseBitcoin(String text) {
         org.bitcoinj.base.Address parsed;
         try {
             parsed = AddressParser.getDefault().parseAddress(text);
         } catch (AddressFormatException e) {
-            throw new IllegalArgumentException("not a valid Bitcoin or Ethereum address: " + text + " (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException("not a valid Bitcoin or Ethereum address: " + text + " (" + why(text, e) + ")", e);
         }
         ScriptKind kind = switch (parsed) {
             case LegacyAddress legacy -> legacy.getOutputScriptType() == org.bitcoinj.base.ScriptType.P2SH

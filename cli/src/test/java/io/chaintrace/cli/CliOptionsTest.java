@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,28 +23,12 @@ class CliOptionsTest {
 
     @BeforeAll
     static void demo() throws Exception {
-        assertEquals(0, run("demo", "--out", dir.resolve("demo").toString(), "--no-progress").exit());
+        assertEquals(0, TestData.run("demo", "--out", dir.resolve("demo").toString(), "--no-progress").exit());
         store = dir.resolve("demo/store");
         demo = new ObjectMapper().readTree(dir.resolve("demo/report/report.json").toFile());
     }
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Chaintrace.run(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     @Test
     void everyCommandHasHelp() {
@@ -57,11 +38,11 @@ class CliOptionsTest {
         for (List<String> p : paths) {
             List<String> args = new ArrayList<>(p);
             args.add("--help");
-            Run r = run(args.toArray(String[]::new));
+            TestData.Run r = TestData.run(args.toArray(String[]::new));
             assertEquals(0, r.exit(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.out().startsWith("Usage: chaintrace"), String.join(" ", args) + ":\n" + r.out());
         }
-        assertTrue(run("--help").out().contains("Exit codes:"), "the exit codes are documented in the help");
+        assertTrue(TestData.run("--help").out().contains("Exit codes:"), "the exit codes are documented in the help");
     }
 
     private static void collect(CommandLine c, List<String> path, List<List<String>> out) {
@@ -79,7 +60,7 @@ class CliOptionsTest {
 
     @Test
     void shellCompletionScriptNamesTheCommands() {
-        Run r = run("generate-completion");
+        TestData.Run r = TestData.run("generate-completion");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("complete -F"), "a bash/zsh completion script");
         for (String c : List.of("demo", "trace", "batch", "ingest", "patterns", "--policy", "--metrics-port")) {
@@ -92,20 +73,20 @@ class CliOptionsTest {
         String seed = demo.get("legs").get(2).get("seeds").get(0).asText();
         Path config = dir.resolve("chaintrace.properties");
         Files.writeString(config, "# an analyst's defaults\ntrace.policy = fifo\ntrace.hops = 8\npatterns.fanOut.minPayees = 2\n");
-        Run configured = run("trace", "--store", store.toString(), "--seed", seed, "--json", "--config", config.toString());
+        TestData.Run configured = TestData.run("trace", "--store", store.toString(), "--seed", seed, "--json", "--config", config.toString());
         assertEquals(0, configured.exit(), configured.err());
         JsonNode t = new ObjectMapper().readTree(configured.out());
         assertEquals("fifo", t.get("policy").asText());
         // The command line wins over the file.
-        Run explicit = run("trace", "--store", store.toString(), "--seed", seed, "--json", "--policy", "lifo", "--config", config.toString());
+        TestData.Run explicit = TestData.run("trace", "--store", store.toString(), "--seed", seed, "--json", "--policy", "lifo", "--config", config.toString());
         assertEquals("lifo", new ObjectMapper().readTree(explicit.out()).get("policy").asText());
         // A lower fan-out threshold flags more fan-outs.
-        long withDefaults = fanOuts(run("patterns", "--store", store.toString(), "--json"));
-        long withConfig = fanOuts(run("patterns", "--store", store.toString(), "--json", "--config", config.toString()));
+        long withDefaults = fanOuts(TestData.run("patterns", "--store", store.toString(), "--json"));
+        long withConfig = fanOuts(TestData.run("patterns", "--store", store.toString(), "--json", "--config", config.toString()));
         assertTrue(withConfig > withDefaults, withConfig + " fan-outs with minPayees 2, " + withDefaults + " with 5");
     }
 
-    private static long fanOuts(Run r) {
+    private static long fanOuts(TestData.Run r) {
         assertEquals(0, r.exit(), r.err());
         return r.out().lines().filter(l -> l.startsWith("{\"pattern\":\"fan_out\"")).count();
     }
@@ -114,17 +95,17 @@ class CliOptionsTest {
     void aBadConfigFileIsOneLineNamingFileAndKey() throws Exception {
         Path typo = dir.resolve("typo.properties");
         Files.writeString(typo, "# defaults\ntrace.hops = 4\ntrace.polcy = fifo\n");
-        Run r = run("stats", "--store", store.toString(), "--config", typo.toString());
+        TestData.Run r = TestData.run("stats", "--store", store.toString(), "--config", typo.toString());
         assertEquals(ExitCode.BAD_INPUT, r.exit());
         assertEquals(List.of("chaintrace: error: " + typo + ": line 3: 'trace.polcy' names no option (use <command>.<option>, e.g."
                 + " trace.policy, or patterns.<setting>)"), r.err().lines().toList());
         Path badValue = dir.resolve("bad.properties");
         Files.writeString(badValue, "patterns.fanOut.minPayees = many\n");
-        Run b = run("stats", "--store", store.toString(), "--config", badValue.toString());
+        TestData.Run b = TestData.run("stats", "--store", store.toString(), "--config", badValue.toString());
         assertEquals(ExitCode.BAD_INPUT, b.exit());
         assertEquals(1, b.err().lines().count(), b.err());
         assertTrue(b.err().contains(badValue + ": line 1: pattern setting fanOut.minPayees = 'many' is not a whole number"), b.err());
-        Run missing = run("stats", "--store", store.toString(), "--config", dir.resolve("none.properties").toString());
+        TestData.Run missing = TestData.run("stats", "--store", store.toString(), "--config", dir.resolve("none.properties").toString());
         assertEquals(ExitCode.BAD_INPUT, missing.exit());
         assertTrue(missing.err().contains("config file " + dir.resolve("none.properties") + " not found"), missing.err());
     }
@@ -133,7 +114,7 @@ class CliOptionsTest {
     void traceWritesAReportOfAnyTrace() throws Exception {
         String seed = demo.get("legs").get(2).get("seeds").get(0).asText();
         Path out = dir.resolve("trace-report");
-        Run r = run("trace", "--store", store.toString(), "--seed", seed, "--policy", "haircut", "--hops", "8", "--json", "--report", out.toString());
+        TestData.Run r = TestData.run("trace", "--store", store.toString(), "--seed", seed, "--policy", "haircut", "--hops", "8", "--json", "--report", out.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode trace = new ObjectMapper().readTree(r.out());
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());

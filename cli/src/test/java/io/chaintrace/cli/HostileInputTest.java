@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,29 +31,12 @@ class HostileInputTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Chaintrace.run(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     @BeforeAll
     static void ingest() {
         store = shared.resolve("store");
-        assertEquals(0, run("ingest", "btc-blocks", TestData.blk("firstblocks.blk").toString(), "--store", store.toString(), "--no-progress")
+        assertEquals(0, TestData.run("ingest", "btc-blocks", TestData.blk("firstblocks.blk").toString(), "--store", store.toString(), "--no-progress")
                 .exit());
     }
 
@@ -64,11 +44,11 @@ class HostileInputTest {
     void threadsAreBoundedByTheCores() throws IOException {
         Path seeds = dir.resolve("seeds.txt");
         Files.writeString(seeds, BLOCK9 + "\n");
-        Run r = run("batch", "--store", store.toString(), "--seeds", seeds.toString(), "--out", dir.resolve("out.jsonl").toString(),
+        TestData.Run r = TestData.run("batch", "--store", store.toString(), "--seeds", seeds.toString(), "--out", dir.resolve("out.jsonl").toString(),
                 "--threads", "100000");
         assertEquals(ExitCode.USAGE, r.exit(), r.err());
         assertTrue(r.err().lines().findFirst().orElse("").contains("--threads 100000: from 1 to "), r.err());
-        Run zero = run("ingest", "btc-blocks", TestData.blk("genesis.blk").toString(), "--store", dir.resolve("s").toString(), "--threads", "0");
+        TestData.Run zero = TestData.run("ingest", "btc-blocks", TestData.blk("genesis.blk").toString(), "--store", dir.resolve("s").toString(), "--threads", "0");
         assertEquals(ExitCode.USAGE, zero.exit(), zero.err());
         assertFalse(Files.exists(dir.resolve("out.jsonl")) || Files.exists(dir.resolve("s")), "nothing started");
     }
@@ -78,7 +58,7 @@ class HostileInputTest {
         Path mine = Files.createDirectories(dir.resolve("my-case"));
         Files.writeString(mine.resolve("LOG"), "my investigation log\n");
         Files.writeString(mine.resolve("notes.txt"), "block 9 coinbase\n");
-        Run r = run("ingest", "btc-blocks", TestData.blk("genesis.blk").toString(), "--store", mine.toString(), "--no-progress");
+        TestData.Run r = TestData.run("ingest", "btc-blocks", TestData.blk("genesis.blk").toString(), "--store", mine.toString(), "--no-progress");
         assertEquals(ExitCode.STORE, r.exit(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("not empty and not a Chaintrace store"), r.err());
@@ -99,7 +79,7 @@ class HostileInputTest {
             w.write(BLOCK9 + "\n");
         }
         Path out = dir.resolve("out.jsonl");
-        Run r = run("batch", "--store", store.toString(), "--seeds", seeds.toString(), "--out", out.toString(), "--no-progress",
+        TestData.Run r = TestData.run("batch", "--store", store.toString(), "--seeds", seeds.toString(), "--out", out.toString(), "--no-progress",
                 "--threads", "1");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(out);
@@ -107,7 +87,7 @@ class HostileInputTest {
         JsonNode error = new ObjectMapper().readTree(lines.get(1));
         assertTrue(error.get("error").asText().contains("seeds.txt line 1: 2,000,000 characters, more than a seeds line holds"), lines.get(1));
         assertEquals(5_000_000_000L, new ObjectMapper().readTree(lines.get(2)).get("seeded").asLong());
-        Run trace = run("trace", "--store", store.toString(), "--seeds-file", seeds.toString());
+        TestData.Run trace = TestData.run("trace", "--store", store.toString(), "--seeds-file", seeds.toString());
         assertEquals(ExitCode.BAD_INPUT, trace.exit(), trace.err());
         assertTrue(trace.err().contains(seeds + ": line 1: 2,000,000 characters"), trace.err());
     }
@@ -119,7 +99,7 @@ class HostileInputTest {
                 + "bitcoin,1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa,Good Exchange,exchange,test\n"
                 + "bitcoin,12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S," + "X".repeat(10_000) + ",exchange,test\n");
         Path s = dir.resolve("labels-store");
-        Run r = run("labels", "import", labels.toString(), "--store", s.toString());
+        TestData.Run r = TestData.run("labels", "import", labels.toString(), "--store", s.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains(labels + ": line 3: a label's entity and source are at most 256 characters; this one has 10000"), r.err());
         assertTrue(r.out().contains("1 labels"), r.out());
@@ -128,10 +108,10 @@ class HostileInputTest {
     @Test
     void aMistypedBase58AddressSaysSo() {
         // 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S with its last character changed.
-        Run r = run("trace", "--store", store.toString(), "--seed", "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3T");
+        TestData.Run r = TestData.run("trace", "--store", store.toString(), "--seed", "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3T");
         assertEquals(ExitCode.BAD_INPUT, r.exit(), r.err());
         assertTrue(r.err().contains("its Base58 checksum does not match: a character is mistyped"), r.err());
-        Run bad = run("trace", "--store", store.toString(), "--seed", "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu30");
+        TestData.Run bad = TestData.run("trace", "--store", store.toString(), "--seed", "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu30");
         assertTrue(bad.err().contains("'0' at position 33 is not a Base58 character"), bad.err());
     }
 }

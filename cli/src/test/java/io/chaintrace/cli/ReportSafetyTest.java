@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,32 +35,15 @@ class ReportSafetyTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Chaintrace.run(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     @BeforeAll
     static void labelledStore() throws IOException {
         store = shared.resolve("store");
-        assertEquals(0, run("ingest", "btc-blocks", TestData.blk("block2019Jan.blk").toString(), "--store", store.toString(),
+        assertEquals(0, TestData.run("ingest", "btc-blocks", TestData.blk("block2019Jan.blk").toString(), "--store", store.toString(),
                 "--no-progress").exit());
         // Label the addresses the trace reaches, each with a hostile name, as exchanges (so they are endpoints in every file).
-        JsonNode trace = new ObjectMapper().readTree(run("trace", "--store", store.toString(), "--seed", SEED, "--hops", "10", "--json").out());
+        JsonNode trace = new ObjectMapper().readTree(TestData.run("trace", "--store", store.toString(), "--seed", SEED, "--hops", "10", "--json").out());
         List<String> addresses = new ArrayList<>();
         for (JsonNode o : trace.get("outputs")) {
             String a = o.get("address").asText(null);
@@ -77,23 +58,29 @@ class ReportSafetyTest {
         }
         Path labels = shared.resolve("hostile.csv");
         Files.writeString(labels, csv);
-        assertEquals(0, run("labels", "import", labels.toString(), "--store", store.toString()).exit());
+        assertEquals(0, TestData.run("labels", "import", labels.toString(), "--store", store.toString()).exit());
     }
 
-    private Run report(Path to, String... more) {
+    private TestData.Run report(Path to, String... more) {
         // Through the endpoints, so every labelled address is reached (the first exchange would stop the rest).
         List<String> args = new ArrayList<>(List.of("trace", "--store", store.toString(), "--seed", SEED, "--hops", "10", "--through-endpoints",
                 "--report", to.toString()));
         args.addAll(List.of(more));
-        return run(args.toArray(String[]::new));
+        return TestData.run(args.toArray(String[]::new));
     }
 
     @Test
     void hostileLabelsAreInertInEveryFile() throws Exception {
         Path to = dir.resolve("report");
-        Run r = report(to);
+        TestData.Run r = report(to);
         assertEquals(0, r.exit(), r.err());
         JsonNode json = new ObjectMapper().readTree(Files.readString(to.resolve("report.json")));
+        // The account shows every place value can go, so the balance it states can be checked by a reader.
+        JsonNode account = json.get("legs").get(0).get("account");
+        for (String row : List.of("minted (coinbases reached backward)", "unresolved (funding transaction not in the store)",
+                "came back to a seed (counted there already)", "balanced")) {
+            assertTrue(account.has(row), row + " in " + account);
+        }
         for (String label : HOSTILE) {
             assertTrue(json.toString().contains(new ObjectMapper().writeValueAsString(label).replaceAll("^\"|\"$", "")), label);
         }
@@ -129,7 +116,7 @@ class ReportSafetyTest {
         Path to = dir.resolve("report");
         assertEquals(0, report(to).exit());
         byte[] first = Files.readAllBytes(to.resolve("report.json"));
-        Run again = report(to);
+        TestData.Run again = report(to);
         assertEquals(1, again.exit(), again.err());
         assertTrue(again.err().contains("already holds a report") && again.err().contains("--force"), again.err());
         assertEquals(new String(first, StandardCharsets.UTF_8), Files.readString(to.resolve("report.json")));
@@ -141,13 +128,13 @@ class ReportSafetyTest {
         Files.writeString(victim, "the user's own file");
         Files.createDirectories(planted);
         Files.createSymbolicLink(planted.resolve("edges.csv"), victim);
-        Run linked = report(planted, "--force");
+        TestData.Run linked = report(planted, "--force");
         assertEquals(1, linked.exit(), linked.err());
         assertTrue(linked.err().contains("is a symbolic link"), linked.err());
         assertEquals("the user's own file", Files.readString(victim));
         Path linkDir = dir.resolve("link-to-elsewhere");
         Files.createSymbolicLink(linkDir, Files.createDirectories(dir.resolve("elsewhere")));
-        Run dirLink = report(linkDir);
+        TestData.Run dirLink = report(linkDir);
         assertEquals(1, dirLink.exit(), dirLink.err());
         try (var files = Files.list(dir.resolve("elsewhere"))) {
             assertEquals(0, files.count(), "nothing written through the link");

@@ -92,4 +92,25 @@ final class TestData {
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }
+
+    /** What an in-process run of the command printed and returned. */
+    record Run(int exit, String out, String err) {
+    }
+
+    /** Runs the command in this JVM, capturing standard output and error. */
+    static Run run(String... args) {
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setErr(new java.io.PrintStream(e, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return new Run(Chaintrace.run(args), o.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    e.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
 }

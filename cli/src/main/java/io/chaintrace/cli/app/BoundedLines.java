@@ -3,6 +3,7 @@ package io.chaintrace.cli.app;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +18,31 @@ final class BoundedLines implements Closeable {
     }
 
     private final BufferedReader in;
+    private final Path file;
     private final int max;
     private final StringBuilder buf = new StringBuilder();
     private long number;
 
     BoundedLines(Path file, int max) throws IOException {
         this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        this.file = file;
         this.max = max;
     }
 
-    /** The next line, or null at the end of the file. */
+    /**
+     * The next line, or null at the end of the file.
+     *
+     * @throws IllegalArgumentException naming the file and line when the bytes are not UTF-8 text
+     */
     Line next() throws IOException {
+        try {
+            return read();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": line " + (number + 1) + ": not UTF-8 text");
+        }
+    }
+
+    private Line read() throws IOException {
         buf.setLength(0);
         long length = 0;
         int c;

@@ -81,6 +81,8 @@ public final class EtlFiles {
                 }
             }
             return rows;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new EtlFormatException(file, 0, "not UTF-8 text: exports are CSV or JSON lines");
         } catch (IOException e) {
             throw new EtlFormatException(file, 0, "cannot read: " + e.getMessage());
         }
@@ -134,21 +136,21 @@ public final class EtlFiles {
             return rows; // ethereum-etl writes an empty file for an empty table
         }
         CsvSchema schema = CsvSchema.emptySchema().withHeader();
+        long line = 1;
         try (MappingIterator<Map<String, String>> it = CSV.readerFor(Map.class).with(schema).readValues(file.toFile())) {
             Table table = null;
             while (it.hasNextValue()) {
-                long line = it.currentLocation().getLineNr();
-                Map<String, String> m;
-                try {
-                    m = it.nextValue();
-                } catch (JacksonException e) {
-                    throw new EtlFormatException(file, line, "not a CSV row: " + e.getOriginalMessage());
-                }
+                line = it.currentLocation().getLineNr();
+                Map<String, String> m = it.nextValue();
                 if (table == null) {
                     table = tableOf(name, m.keySet(), null);
                 }
                 rows.add(new Row(file, line, table, m));
             }
+        } catch (JacksonException e) {
+            // A malformed row, or bytes that are not UTF-8 text, wherever the reader meets them.
+            throw new EtlFormatException(file, e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation().getLineNr() : line,
+                    "not a CSV row: " + e.getOriginalMessage());
         }
         return rows;
     }

@@ -151,4 +151,44 @@ class HeaderRulesTest {
         BlockRecord between = record(prev, t0 + 7 * 86_400 + 1, 0x1c07fff8L);
         assertTrue(rules.violation(between, 2015 + 2, lookup).isPresent());
     }
+
+    @Test
+    void nothingAfterABadBlockIsStoredAndARerunAfterTheFixEqualsACleanIngest() throws IOException {
+        // A blocks/ directory: genesis, a damaged raw block (it looks like a block: a version, then noise), block 227836.
+        Path blocks = Files.createDirectories(dir.resolve("blocks"));
+        Files.copy(SharedData.blk("genesis.blk"), blocks.resolve("blk00000.dat"));
+        byte[] noise = new byte[1_000];
+        new java.util.Random(7).nextBytes(noise);
+        ByteBuffer.wrap(noise).order(ByteOrder.LITTLE_ENDIAN).putInt(1);
+        Files.write(blocks.resolve("blk00001.dat"), noise);
+        Path raw = SharedData.blk("genesis.blk").getParent().getParent().resolve("raw");
+        Files.copy(raw.resolve("block227836.bin"), blocks.resolve("blk00002.dat"));
+        try (ChainStore cs = ChainStore.open(dir.resolve("s"))) {
+            BlockFileException e = assertThrows(BlockFileException.class,
+                    () -> new BlockFileSource(cs, List.of(blocks)).run(IngestListener.NONE));
+            assertTrue(e.getMessage().startsWith(blocks.resolve("blk00001.dat") + ": offset 0: "), e.getMessage());
+            assertEquals(1, cs.stats().blocks(), "genesis only: nothing after the damaged block");
+        }
+        // The user puts the right block in its place and runs the same command again.
+        Files.copy(raw.resolve("block227835.bin"), blocks.resolve("blk00001.dat"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String resumed;
+        try (ChainStore cs = ChainStore.open(dir.resolve("s"))) {
+            new BlockFileSource(cs, List.of(blocks)).run(IngestListener.NONE);
+            cs.cluster(1_000, n -> { });
+            resumed = cs.digest();
+            assertEquals(0, cs.stats().unresolvedInputs() - unresolvedOfACleanIngest(blocks), "no input left unresolved by the fault");
+        }
+        try (ChainStore clean = ChainStore.open(dir.resolve("clean"))) {
+            new BlockFileSource(clean, List.of(blocks)).run(IngestListener.NONE);
+            clean.cluster(1_000, n -> { });
+            assertEquals(clean.digest(), resumed, "the rerun's store equals a clean ingest's, clustering included");
+        }
+    }
+
+    private long unresolvedOfACleanIngest(Path blocks) {
+        try (ChainStore cs = ChainStore.open(dir.resolve("probe"))) {
+            new BlockFileSource(cs, List.of(blocks)).run(IngestListener.NONE);
+            return cs.stats().unresolvedInputs();
+        }
+    }
 }

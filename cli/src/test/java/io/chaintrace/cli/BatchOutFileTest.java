@@ -122,6 +122,12 @@ class BatchOutFileTest {
         assertEquals(BLOCK496, b.get("seed").asText());
         assertEquals("a", conflict.get("id").asText());
         assertTrue(conflict.get("error").asText().contains("id a was already used for seed " + BLOCK9), conflict.toString());
+        // Run again: every line, the conflict's error line too, is done; nothing is written twice.
+        byte[] before = Files.readAllBytes(out);
+        Run again = batch(dir.resolve("seeds.csv"), out);
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.err().contains("3 already done and skipped"), again.err());
+        assertArrayEquals(before, Files.readAllBytes(out));
     }
 
     @Test

@@ -145,8 +145,7 @@ public final class BatchRun {
                         }
                         continue;
                     }
-                    String before = w.seedOf(line.id());
-                    if (before != null && (before.equals(line.seed()) || line.error() != null)) {
+                    if (w.has(line.id(), line.seed())) {
                         skipped++;
                         skippedCounter.increment();
                         if (bar != null) {
@@ -154,13 +153,13 @@ public final class BatchRun {
                         }
                         continue;
                     }
-                    if (before != null) {
+                    String before = w.seedOf(line.id());
+                    if (before != null && line.error() == null) {
                         // An id names one seed: a second seed under it would be taken for done on a rerun.
                         line = new SeedFile.SeedLine(line.line(), line.id(), line.seed(), s.seeds().getFileName() + " line " + line.line()
                                 + ": id " + line.id() + " was already used for seed " + before + "; give each seed an id of its own");
-                    } else {
-                        w.claim(line.id(), line.seed()); // a seed listed twice is traced once
                     }
+                    w.claim(line.id(), line.seed()); // a seed listed twice is traced once
                     // Never block on a queue nobody drains: a worker that failed ends the run.
                     while (!queue.offer(line, 100, TimeUnit.MILLISECONDS)) {
                         if (!crashed.isEmpty()) {

@@ -18,7 +18,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A batch results file (JSON lines, one per seed), the record of what is done so that a rerun
@@ -36,14 +38,18 @@ public final class ResultsFile implements Closeable {
     private final Path path;
     private final FileChannel channel;
     private final FileLock lock;
+    /** The first seed each id has a line for. */
     private final Map<String, String> done;
+    /** Every (id, seed) pair with a line, result or error. */
+    private final Set<String> lines = new HashSet<>();
     private final BufferedWriter writer;
 
-    private ResultsFile(Path path, FileChannel channel, FileLock lock, Map<String, String> done) {
+    private ResultsFile(Path path, FileChannel channel, FileLock lock, Map<String, String> done, Set<String> lines) {
         this.path = path;
         this.channel = channel;
         this.lock = lock;
         this.done = done;
+        this.lines.addAll(lines);
         this.writer = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
     }
 
@@ -77,16 +83,17 @@ public final class ResultsFile implements Closeable {
                         + " wait for it to finish or choose another --out");
             }
             Map<String, String> done = new HashMap<>();
+            Set<String> lines = new HashSet<>();
             if (ch.size() == 0) {
                 ch.write(StandardCharsets.UTF_8.encode(HEADER + "\n"));
             } else {
-                long end = readResults(out, ch, done);
+                long end = readResults(out, ch, done, lines);
                 if (end < ch.size()) {
                     ch.truncate(end);
                 }
             }
             ch.position(ch.size());
-            return new ResultsFile(out, ch, lock, done);
+            return new ResultsFile(out, ch, lock, done, lines);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -94,7 +101,7 @@ public final class ResultsFile implements Closeable {
     }
 
     /** Reads the header and every result line into {@code done}; returns where the last complete line ends. */
-    private static long readResults(Path out, FileChannel ch, Map<String, String> done) throws IOException {
+    private static long readResults(Path out, FileChannel ch, Map<String, String> done, Set<String> lines) throws IOException {
         ch.position(0);
         BufferedReader r = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
         String first = r.readLine();
@@ -126,7 +133,9 @@ public final class ResultsFile implements Closeable {
                 continue;
             }
             JsonNode n = JSON.readTree(line);
-            done.put(id, n.hasNonNull("seed") ? n.get("seed").asText() : "");
+            String seed = n.hasNonNull("seed") ? n.get("seed").asText() : "";
+            done.putIfAbsent(id, seed); // the first line of an id names its seed; a later one is a conflict's error line
+            lines.add(pair(id, seed));
         }
         if (pending != null) {
             return pendingStart; // cut by a kill while it was written: drop it, its seed is traced again
@@ -148,14 +157,24 @@ public final class ResultsFile implements Closeable {
         }
     }
 
-    /** The seed a result id was traced for, if this file has a line for it. */
+    /** The seed a result id was first traced for, if this file has a line for it. */
     public String seedOf(String id) {
         return done.get(id);
     }
 
-    /** Records that a line for {@code id} is being written (a seed listed twice is traced once). */
+    /** Whether this file has a line (a result or an error) for this id and seed. */
+    public boolean has(String id, String seed) {
+        return lines.contains(pair(id, seed));
+    }
+
+    /** Records that a line for {@code id} and {@code seed} is being written (a seed listed twice is traced once). */
     public void claim(String id, String seed) {
-        done.put(id, seed);
+        done.putIfAbsent(id, seed);
+        lines.add(pair(id, seed));
+    }
+
+    private static String pair(String id, String seed) {
+        return id + "\n" + seed;
     }
 
     /** Appends one result line. */

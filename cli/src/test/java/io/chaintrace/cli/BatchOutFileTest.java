@@ -37,9 +37,7 @@ class BatchOutFileTest {
 
     @BeforeAll
     static void ingest() {
-        store = shared.resolve("store");
-        assertEquals(0, Chaintrace.run("ingest", "btc-blocks", TestData.blk("firstblocks.blk").toString(), "--store", store.toString(),
-                "--no-progress"));
+        store = TestData.ingested(shared.resolve("store"), "firstblocks.blk");
     }
 
     record Run(int exit, String err) {

@@ -35,9 +35,7 @@ class HostileInputTest {
 
     @BeforeAll
     static void ingest() {
-        store = shared.resolve("store");
-        assertEquals(0, TestData.run("ingest", "btc-blocks", TestData.blk("firstblocks.blk").toString(), "--store", store.toString(), "--no-progress")
-                .exit());
+        store = TestData.ingested(shared.resolve("store"), "firstblocks.blk");
     }
 
     @Test

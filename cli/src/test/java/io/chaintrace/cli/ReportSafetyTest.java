@@ -39,9 +39,7 @@ class ReportSafetyTest {
 
     @BeforeAll
     static void labelledStore() throws IOException {
-        store = shared.resolve("store");
-        assertEquals(0, TestData.run("ingest", "btc-blocks", TestData.blk("block2019Jan.blk").toString(), "--store", store.toString(),
-                "--no-progress").exit());
+        store = TestData.ingested(shared.resolve("store"), "block2019Jan.blk");
         // Label the addresses the trace reaches, each with a hostile name, as exchanges (so they are endpoints in every file).
         JsonNode trace = new ObjectMapper().readTree(TestData.run("trace", "--store", store.toString(), "--seed", SEED, "--hops", "10", "--json").out());
         List<String> addresses = new ArrayList<>();

@@ -113,4 +113,13 @@ final class TestData {
             System.setErr(err);
         }
     }
+
+    /** A store at {@code store} holding one of the real block files of ../shared/data, ingested by the command. */
+    static Path ingested(Path store, String blockFile) {
+        Run r = run("ingest", "btc-blocks", blk(blockFile).toString(), "--store", store.toString(), "--no-progress");
+        if (r.exit() != 0) {
+            throw new AssertionError("ingest of " + blockFile + " failed: " + r.err());
+        }
+        return store;
+    }
 }

@@ -55,7 +55,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, T
             writer.attach(addresses);
             bitcoin = new BitcoinStore(files, writer, addresses);
             ethereum = new EthereumStore(files, writer, addresses, counters);
-            entities = new EntityStore(files, writer, addresses, labels, counters);
+            entities = new EntityStore(files, writer, addresses, labels, counters, bitcoin, ethereum, this);
             rows = new CompactRowsStore(files, writer, counters);
         } catch (RuntimeException e) {
             files.close();
@@ -228,7 +228,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, T
      * interrupted run resumes where it stopped.
      */
     public ClusterRun cluster(int chunk, LongConsumer progress) {
-        return entities.cluster(bitcoin, this, ethereum, chunk, progress);
+        return entities.cluster(chunk, progress);
     }
 
     /** The entity an address belongs to, named by its first-seen address (the smallest owner id; the address itself when alone). */

@@ -30,17 +30,25 @@ final class EntityStore {
     private final AddressBook addresses;
     private final LabelStore labels;
     private final Counters counters;
+    private final BitcoinStore bitcoin;
+    private final EthereumStore ethereum;
+    /** The whole store as a ledger: the clusterer looks up each transaction's funding outputs through it. */
+    private final UtxoLedger ledger;
 
-    EntityStore(StoreFiles files, BlockWriter writer, AddressBook addresses, LabelStore labels, Counters counters) {
+    EntityStore(StoreFiles files, BlockWriter writer, AddressBook addresses, LabelStore labels, Counters counters, BitcoinStore bitcoin,
+                EthereumStore ethereum, UtxoLedger ledger) {
         this.files = files;
         this.writer = writer;
         this.addresses = addresses;
         this.labels = labels;
         this.counters = counters;
+        this.bitcoin = bitcoin;
+        this.ethereum = ethereum;
+        this.ledger = ledger;
     }
 
     /** See {@link ChainStore#cluster}. */
-    ClusterRun cluster(BitcoinStore bitcoin, UtxoLedger ledger, EthereumStore ethereum, int chunk, LongConsumer progress) {
+    ClusterRun cluster(int chunk, LongConsumer progress) {
         synchronized (files) {
             writer.requireWritable();
             writer.awaitInFlight();

@@ -126,13 +126,13 @@ public final class ResultsFile implements Closeable {
             if (line.isBlank()) {
                 continue;
             }
-            String id = idOf(line);
-            if (id == null) {
+            JsonNode n = result(line);
+            if (n == null) {
                 pending = line;
                 pendingStart = start;
                 continue;
             }
-            JsonNode n = JSON.readTree(line);
+            String id = n.get("id").asText();
             String seed = n.hasNonNull("seed") ? n.get("seed").asText() : "";
             done.putIfAbsent(id, seed); // the first line of an id names its seed; a later one is a conflict's error line
             lines.add(pair(id, seed));
@@ -148,10 +148,11 @@ public final class ResultsFile implements Closeable {
         return ch.size();
     }
 
-    private static String idOf(String line) {
+    /** The line as a result (a JSON object with an id), or null when it is not one. */
+    private static JsonNode result(String line) {
         try {
             JsonNode n = JSON.readTree(line);
-            return n != null && n.hasNonNull("id") ? n.get("id").asText() : null;
+            return n != null && n.hasNonNull("id") ? n : null;
         } catch (JacksonException e) {
             return null;
         }

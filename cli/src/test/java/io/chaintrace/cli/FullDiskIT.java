@@ -53,4 +53,43 @@ class FullDiskIT {
         }
         assertEquals("the user's own notes", Files.readString(report.resolve("notes.txt")));
     }
+
+    @Test
+    void batchResultsOnAFullDiskEndInACompleteLineAndARerunContinues() throws IOException {
+        Path store = TestData.ingested(dir.resolve("store"), "firstblocks.blk");
+        // Every coinbase output of blocks 0-589 as a seed (read from the store's own blocks): far more results than fit.
+        List<String> seeds = new java.util.ArrayList<>(List.of("id,seed"));
+        try (io.chaintrace.graph.ChainStore cs = io.chaintrace.graph.ChainStore.openReadOnly(store)) {
+            for (int h = 1; h <= 300; h++) {
+                seeds.add("s" + h + "," + cs.transactionIds(h).getFirst() + ":0");
+            }
+        }
+        Path seedFile = Files.write(dir.resolve("seeds.csv"), seeds);
+        Path out = small.resolve("results.jsonl");
+        // Leave room for a few hundred result lines only.
+        byte[] filler = new byte[200 * 1024];
+        Files.write(small.resolve("filler"), filler);
+        TestData.Run r = TestData.run("batch", "--store", store.toString(), "--seeds", seedFile.toString(), "--out", out.toString(),
+                "--hops", "3", "--threads", "1", "--no-progress");
+        assertEquals(ExitCode.OUTPUT, r.exit(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("cannot write results to " + out), r.err());
+        String written = Files.readString(out);
+        assertTrue(written.endsWith("\n"), "the file ends in a complete line");
+        List<String> lines = written.lines().toList();
+        assertTrue(lines.size() < seeds.size(), "not every result fits: " + lines.size());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : lines) {
+            assertTrue(json.readTree(line).isObject(), line);
+        }
+        // Room again: the rerun traces only what is missing and the file then holds each seed once.
+        Files.delete(small.resolve("filler"));
+        TestData.Run again = TestData.run("batch", "--store", store.toString(), "--seeds", seedFile.toString(), "--out", out.toString(),
+                "--hops", "3", "--threads", "1", "--no-progress");
+        assertEquals(0, again.exit(), again.err());
+        List<String> all = Files.readAllLines(out);
+        assertEquals(seeds.size(), all.size(), "the results header and one line per seed");
+        assertEquals(seeds.size() - 1, all.stream().skip(1).map(l -> l.substring(0, l.indexOf(','))).distinct().count());
+        assertTrue(all.stream().skip(1).noneMatch(l -> l.contains("\"error\"")), "every seed traced");
+    }
 }

@@ -128,18 +128,19 @@ final class StoreFiles implements AutoCloseable {
         if (!readOnly) {
             return new StoreFiles(path, false);
         }
-        // A reader opening while a writer rotates its log can find a log file gone between listing and opening it: the
-        // next try sees the new one.
+        // A reader opening while a writer rotates its log or compacts can find a log or table file gone between reading
+        // the manifest and opening the file: a later try reads the new manifest. A busy writer can do it several
+        // times in a row, so the reader keeps trying for a few seconds before it gives up.
         for (int attempt = 1; ; attempt++) {
             try {
                 return new StoreFiles(path, true);
             } catch (StoreException e) {
                 String m = String.valueOf(e.getMessage());
-                if (attempt >= 5 || !(m.contains("No such file") || m.contains(".log"))) {
+                if (attempt >= 50 || !(m.contains("No such file") || m.contains(".log"))) {
                     throw e;
                 }
                 try {
-                    Thread.sleep(20L * attempt);
+                    Thread.sleep(10L * Math.min(attempt, 10));
                 } catch (InterruptedException i) {
                     Thread.currentThread().interrupt();
                     throw e;

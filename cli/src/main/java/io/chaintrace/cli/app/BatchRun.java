@@ -189,7 +189,11 @@ public final class BatchRun {
             }
             if (!crashed.isEmpty()) {
                 Throwable e = crashed.getFirst();
-                throw e instanceof RuntimeException re ? re : new UncheckedIOException(new IOException(e));
+                throw switch (e) {
+                    case RuntimeException re -> re;
+                    case IOException io -> new UncheckedIOException(io);
+                    default -> new UncheckedIOException(new IOException(e));
+                };
             }
         }
         return new Summary(traced.get(), failed.get(), skipped, (System.nanoTime() - start) / 1e9);

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.io.InputStreamReader;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -42,7 +44,10 @@ public final class ResultsFile implements Closeable {
     private final Map<String, String> done;
     /** Every (id, seed) pair with a line, result or error. */
     private final Set<String> lines = new HashSet<>();
-    private final BufferedWriter writer;
+    /** Complete lines not yet on disk. */
+    private final StringBuilder pending = new StringBuilder();
+    /** Where the last complete line on disk ends: a write that fails is cut back to it. */
+    private long committed;
 
     private ResultsFile(Path path, FileChannel channel, FileLock lock, Map<String, String> done, Set<String> lines) {
         this.path = path;
@@ -50,7 +55,11 @@ public final class ResultsFile implements Closeable {
         this.lock = lock;
         this.done = done;
         this.lines.addAll(lines);
-        this.writer = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
+        try {
+            this.committed = channel.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -180,12 +189,38 @@ public final class ResultsFile implements Closeable {
 
     /** Appends one result line. */
     public synchronized void append(String line) throws IOException {
-        writer.write(line);
-        writer.write('\n');
+        pending.append(line).append('\n');
+        if (pending.length() >= 1 << 13) { // small writes: a failing disk loses little
+            flush();
+        }
     }
 
+    /**
+     * Writes the lines appended so far. When the disk refuses them (full, or gone) the file is cut back
+     * to its last complete line, so it never ends in a torn line, and the error says how far it got.
+     */
     public synchronized void flush() throws IOException {
-        writer.flush();
+        if (pending.isEmpty()) {
+            return;
+        }
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(pending));
+        try {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } catch (IOException e) {
+            try {
+                channel.truncate(committed);
+                channel.position(committed);
+            } catch (IOException ignored) {
+                // the error below is what matters; the next open drops a torn last line anyway
+            }
+            pending.setLength(0);
+            throw new IOException("cannot write results to " + path + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()) + "; the results written before are kept, run the batch again to continue", e);
+        }
+        committed = channel.position();
+        pending.setLength(0);
     }
 
     public Path path() {
@@ -195,7 +230,7 @@ public final class ResultsFile implements Closeable {
     @Override
     public synchronized void close() throws IOException {
         try {
-            writer.flush();
+            flush();
             channel.force(false);
         } finally {
             if (lock.isValid()) {

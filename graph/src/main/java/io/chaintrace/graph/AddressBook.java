@@ -52,6 +52,14 @@ final class AddressBook {
         idCache.put(text, id);
     }
 
+    /** Drops an owner id a rollback took back. */
+    void forget(String text, int id) {
+        idCache.remove(text);
+        synchronized (addressCache) {
+            addressCache.remove(id);
+        }
+    }
+
     /** The address behind a dense id. */
     Address address(int id) {
         synchronized (addressCache) { // access-ordered: even get() reorders it

@@ -53,6 +53,15 @@ final class BitcoinStore {
                 b.remaining() >= 8 ? b.getLong() : -1));
     }
 
+    /** The main-chain block with the greatest height. */
+    Optional<StoredBlock> tip() {
+        writer.awaitQuietly();
+        try (org.rocksdb.RocksIterator it = files.iterator(Family.BLOCK_HEIGHTS)) {
+            it.seekToLast();
+            return it.isValid() ? block(new Hash256(it.value())) : Optional.empty();
+        }
+    }
+
     Optional<Hash256> blockAt(int height) {
         writer.awaitQuietly();
         byte[] v = files.get(Family.BLOCK_HEIGHTS, Keys.height(height));

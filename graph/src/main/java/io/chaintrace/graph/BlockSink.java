@@ -17,6 +17,17 @@ public interface BlockSink {
     /** Appends a block and its checkpoint atomically; false, writing nothing, when it is stored. */
     boolean append(NewBlock block, Checkpoint checkpoint);
 
+    /**
+     * Takes the last appended block off again, exactly (a reorg, or an input that failed), and writes
+     * {@code checkpoint} with it in one atomic batch.
+     *
+     * @throws IllegalStateException when {@code tip} is not the last block appended
+     */
+    void disconnect(Hash256 tip, Checkpoint checkpoint);
+
+    /** The main-chain block with the greatest known height, if any. */
+    Optional<StoredBlock> tip();
+
     /** Waits until every appended block is written. */
     void sync();
 

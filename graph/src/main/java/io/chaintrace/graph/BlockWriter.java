@@ -189,11 +189,14 @@ final class BlockWriter {
         /** Sequence number of the block's first transaction, id of its first output. */
         final long firstSeq;
         final long firstOutput;
+        /** The first owner id this block may assign: what a rollback of it gives back. */
+        final int firstOwner;
 
         BlockWrite(NewBlock block) {
             this.block = block;
             this.firstSeq = counters.txs;
             this.firstOutput = counters.outputs;
+            this.firstOwner = counters.nextAddressId;
         }
 
         /** Looks up or assigns a dense id for every owner in the block, in order of appearance. */
@@ -352,9 +355,9 @@ final class BlockWriter {
                 addresses.put(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
             }
             byte[] work = block.chainWork().toByteArray();
-            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length + 8 + 8);
+            ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length + 8 + 8 + 4);
             b.putInt(block.height()).putLong(block.time()).put(block.prev().bytes()).putInt(block.transactions().size())
-                    .putShort((short) work.length).put(work).putLong(firstSeq).putLong(block.bits());
+                    .putShort((short) work.length).put(work).putLong(firstSeq).putLong(block.bits()).putInt(firstOwner);
             batch.put(files.handle(Family.BLOCKS), block.hash().bytes(), b.array());
             if (block.height() != BlockRef.UNKNOWN_HEIGHT) {
                 batch.put(files.handle(Family.BLOCK_HEIGHTS), Keys.height(block.height()), block.hash().bytes());

@@ -43,6 +43,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, T
     private final EthereumStore ethereum;
     private final EntityStore entities;
     private final CompactRowsStore rows;
+    private final BlockRollback rollback;
 
     private ChainStore(StoreFiles files) {
         this.files = files;
@@ -57,6 +58,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, T
             ethereum = new EthereumStore(files, writer, addresses, counters);
             entities = new EntityStore(files, writer, addresses, labels, counters, bitcoin, ethereum, this);
             rows = new CompactRowsStore(files, writer, counters);
+            rollback = new BlockRollback(files, counters, addresses);
         } catch (RuntimeException e) {
             files.close();
             throw e;
@@ -90,6 +92,20 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, T
     @Override
     public boolean append(NewBlock block, Checkpoint checkpoint) {
         return writer.append(block, checkpoint);
+    }
+
+    @Override
+    public void disconnect(Hash256 tip, Checkpoint checkpoint) {
+        synchronized (files) {
+            writer.requireWritable();
+            writer.awaitInFlight();
+            rollback.disconnect(tip, checkpoint);
+        }
+    }
+
+    @Override
+    public Optional<StoredBlock> tip() {
+        return bitcoin.tip();
     }
 
     @Override

@@ -57,6 +57,20 @@ final class Counters {
         return n;
     }
 
+    /** Before a Bitcoin block that is rolled back: {@link #plus} undone, but for the next owner id (the caller's to set). */
+    Counters minusBlock(int transactions, long inputs, long outputs, long value, long standardAddresses, int owners, long unresolved) {
+        Counters n = copy();
+        n.blocks = blocks - 1;
+        n.txs = txs - transactions;
+        n.inputs = this.inputs - inputs;
+        n.outputs = this.outputs - outputs;
+        n.outputValue = Math.subtractExact(outputValue, value);
+        n.addresses = addresses - standardAddresses;
+        n.owners = this.owners - owners;
+        n.unresolvedInputs = unresolvedInputs - unresolved;
+        return n;
+    }
+
     /** After an Ethereum block: only the owner counters move (accounts have a standard address). */
     Counters plusAccounts(int newAccounts) {
         Counters n = copy();

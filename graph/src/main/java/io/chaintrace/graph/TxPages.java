@@ -46,7 +46,7 @@ final class TxPages implements PagedChain.PageSource {
         return pageNumberKey(Math.toIntExact(seq >>> SHIFT));
     }
 
-    private static byte[] pageNumberKey(int page) {
+    static byte[] pageNumberKey(int page) {
         byte[] k = new byte[4];
         Keys.putInt(k, 0, page);
         return k;
@@ -59,6 +59,34 @@ final class TxPages implements PagedChain.PageSource {
         v.put(vout);
         v.put(spenderSeq - (spentSeq & ~(long) (PAGE_SIZE - 1)));
         return v.bytes();
+    }
+
+    /**
+     * A page's records without what transactions from {@code fromSeq} on wrote: their bodies and their
+     * spends of earlier outputs (what a block rollback leaves of the page).
+     */
+    static byte[] before(byte[] records, long pageFirst, long fromSeq) {
+        Reader r = new Reader(records);
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(records.length);
+        long bodySeq = pageFirst;
+        while (r.more()) {
+            int start = r.pos;
+            boolean keep;
+            if (r.tag() == SPEND_TAG) {
+                r.pos++; // the spent transaction's index in the page
+                r.skip(1); // output index
+                keep = pageFirst + r.next() < fromSeq;
+            } else {
+                int ni = r.nextInt();
+                int no = r.nextInt();
+                r.skip(1 + 3 * ni + 2 * no);
+                keep = bodySeq++ < fromSeq;
+            }
+            if (keep) {
+                kept.write(records, start, r.pos - start);
+            }
+        }
+        return kept.toByteArray();
     }
 
     /** One transaction's body, built input by input and output by output. */

@@ -79,7 +79,7 @@ public final class Chaintrace {
         int code;
         String message;
         switch (e) {
-            case io.chaintrace.ingest.eth.EthRpcException n -> {
+            case io.chaintrace.ingest.ServiceException n -> {
                 code = ExitCode.NODE;
                 message = n.getMessage();
             }

@@ -45,6 +45,15 @@ public final class Secrets {
         return shown(url);
     }
 
+    /** Notes a secret that came from elsewhere (a cookie file, the environment), for {@link #scrub}. */
+    public static void hide(String... secrets) {
+        for (String secret : secrets) {
+            if (secret != null && secret.length() >= 4) { // shorter would hide ordinary words
+                KNOWN.add(secret);
+            }
+        }
+    }
+
     /** {@code text} with every remembered secret replaced by {@code ***}, longest first. */
     public static String scrub(String text) {
         if (text == null || KNOWN.isEmpty()) {

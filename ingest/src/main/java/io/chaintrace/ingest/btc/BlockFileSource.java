@@ -239,7 +239,11 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
 
         NewBlock parse(MainChain.Planned p) {
             BlockRecord r = p.record();
-            ParsedBlock parsed = read(r);
+            return convert(read(r), r.hash(), r.prev(), p.height(), p.chainWork(), r.bits());
+        }
+
+        /** A parsed block as the store takes it: its outputs classified, its inputs as outpoints. */
+        NewBlock convert(ParsedBlock parsed, Hash256 hash, Hash256 prev, int height, java.math.BigInteger chainWork, long bits) {
             Block block = parsed.block();
             List<NewBlock.NewTransaction> txs = new ArrayList<>(block.getTransactions().size());
             for (int t = 0; t < block.getTransactions().size(); t++) {
@@ -260,22 +264,40 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
                 }
                 txs.add(new NewBlock.NewTransaction(new Hash256(parsed.txids().get(t).getBytes()), spends, outputs));
             }
-            return new NewBlock(r.hash(), r.prev(), p.height(), block.getTimeSeconds(), p.chainWork(), r.bits(), txs);
+            return new NewBlock(hash, prev, height, block.getTimeSeconds(), chainWork, bits, txs);
         }
 
         /** Reads and parses the block of a record and checks its merkle root; a fault names the file and offset. */
         ParsedBlock read(BlockRecord r) {
-            long where = where(r);
-            ByteBuffer buf = ByteBuffer.wrap(bytes(r));
+            try {
+                return decode(bytes(r), r.hash());
+            } catch (InvalidBlock e) {
+                throw new BlockFileException(r.file(), where(r), garbage(r, e.getMessage()), e.getCause());
+            }
+        }
+
+        /** Why bytes are not the block they should be: the message names the block. */
+        static final class InvalidBlock extends RuntimeException {
+            InvalidBlock(String message, Throwable cause) {
+                super(message, cause);
+            }
+        }
+
+        /**
+         * Parses the bytes of the block {@code hash} names and checks them: all of them one block, its
+         * transactions under the header's merkle root. The header's own hash is the caller's to check.
+         */
+        static ParsedBlock decode(byte[] bytes, Hash256 hash) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
             Block block;
             try {
                 block = Block.read(buf);
             } catch (ProtocolException | java.nio.BufferUnderflowException | IllegalArgumentException | ArithmeticException e) {
-                throw new BlockFileException(r.file(), where, garbage(r, "cannot parse block " + r.hash() + ": " + reason(e)), e);
+                throw new InvalidBlock("cannot parse block " + hash + ": " + reason(e), e);
             }
             if (buf.hasRemaining()) {
-                throw new BlockFileException(r.file(), where, garbage(r, "block " + r.hash() + " ends after " + buf.position()
-                        + " bytes but its record holds " + r.length()));
+                throw new InvalidBlock("block " + hash + " ends after " + buf.position() + " bytes but " + bytes.length + " were given",
+                        null);
             }
             // bitcoinj hashes the serialized transaction on every getTxId(): once per transaction here.
             List<Sha256Hash> txids = new ArrayList<>(block.getTransactions().size());
@@ -284,7 +306,7 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
             }
             String invalid = invalidity(block, txids);
             if (invalid != null) {
-                throw new BlockFileException(r.file(), where, garbage(r, "invalid block " + r.hash() + ": " + invalid));
+                throw new InvalidBlock("invalid block " + hash + ": " + invalid, null);
             }
             return new ParsedBlock(block, txids);
         }

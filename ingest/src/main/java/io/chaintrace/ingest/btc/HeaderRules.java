@@ -55,6 +55,11 @@ final class HeaderRules {
 
     /** What is wrong with the header of {@code r} at {@code height} (unknown: {@link BlockRef#UNKNOWN_HEIGHT}), if anything. */
     Optional<String> violation(BlockRecord r, int height, Headers headers) {
+        return violation(new Header(r.hash(), r.prev(), height, r.time(), r.bits()), height, headers);
+    }
+
+    /** What is wrong with this header at {@code height}, if anything. */
+    Optional<String> violation(Header r, int height, Headers headers) {
         BigInteger target = target(r.bits());
         if (target == null || target.compareTo(limit) > 0) {
             return Optional.of(String.format("block %s: nBits 0x%08x claims a target outside this network's range (easiest 0x%08x)",
@@ -89,7 +94,7 @@ final class HeaderRules {
     }
 
     /** The nBits the rules give a block after {@code parent}, when the headers needed are at hand. */
-    private Optional<Long> expectedBits(BlockRecord r, int height, Header parent, Headers headers) {
+    private Optional<Long> expectedBits(Header r, int height, Header parent, Headers headers) {
         if (height == BlockRef.UNKNOWN_HEIGHT || parent.bits() < 0) {
             return Optional.empty();
         }

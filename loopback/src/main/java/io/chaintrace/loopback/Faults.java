@@ -1,0 +1,59 @@
+package io.chaintrace.loopback;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Faults a loopback server injects, one per request, in the order they were queued: what a real
+ * service does on a bad day (rate limits, errors, stalls, broken bodies, damaged data).
+ */
+public final class Faults {
+    /** One injected fault. */
+    public enum Fault {
+        /** HTTP 429 with {@code Retry-After: 1}. */
+        RATE_LIMITED,
+        /** HTTP 500 with a body that is not the protocol's. */
+        SERVER_ERROR,
+        /** No answer for longer than any client waits (the connection is held). */
+        TIMEOUT,
+        /** HTTP 200 with a body cut in the middle of its JSON. */
+        MALFORMED,
+        /** The answer's block or transaction bytes with one byte flipped. */
+        CORRUPT
+    }
+
+    private final Deque<Fault> queue = new ArrayDeque<>();
+    private volatile long stallMillis = 5_000;
+
+    /** Queues a fault for each of the next {@code times} requests. */
+    public synchronized Faults add(Fault fault, int times) {
+        for (int i = 0; i < times; i++) {
+            queue.add(fault);
+        }
+        return this;
+    }
+
+    /** Queues a fault for every request from now on (until {@link #clear}). */
+    public synchronized Faults always(Fault fault) {
+        return add(fault, 1_000_000);
+    }
+
+    public synchronized void clear() {
+        queue.clear();
+    }
+
+    /** How long a {@link Fault#TIMEOUT} holds the connection. */
+    public Faults stall(long millis) {
+        stallMillis = millis;
+        return this;
+    }
+
+    long stallMillis() {
+        return stallMillis;
+    }
+
+    /** The fault for the request being answered, or null. */
+    synchronized Fault next() {
+        return queue.poll();
+    }
+}

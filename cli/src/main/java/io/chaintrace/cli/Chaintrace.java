@@ -83,6 +83,10 @@ public final class Chaintrace {
                 code = ExitCode.NODE;
                 message = n.getMessage();
             }
+            case io.chaintrace.ingest.CorruptAnswerException c -> {
+                code = ExitCode.BAD_INPUT;
+                message = c.getMessage();
+            }
             case io.chaintrace.ingest.eth.EtlFiles.EtlFormatException f -> {
                 code = ExitCode.BAD_INPUT;
                 message = f.getMessage();

@@ -1,12 +1,16 @@
 package io.chaintrace.cli;
 
 import io.chaintrace.cli.app.IngestService;
+import io.chaintrace.ingest.btc.BitcoinCoreRpc;
+import io.chaintrace.ingest.btc.BitcoinRpcSource;
 import io.chaintrace.ingest.btc.BlockFileSource;
 import io.chaintrace.ingest.eth.EthRpcClient;
 import io.chaintrace.ingest.eth.EthRpcSource;
 import io.chaintrace.ingest.eth.EtlSource;
+import io.chaintrace.ingest.remote.HttpService;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,10 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code chaintrace ingest ...}: sources that write into the store, each run by {@link IngestService}. */
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Write blocks into the store.",
-        subcommands = {IngestCommand.BtcBlocks.class, IngestCommand.Eth.class, IngestCommand.EthEtl.class})
+        subcommands = {IngestCommand.BtcBlocks.class, IngestCommand.BtcRpc.class, IngestCommand.Eth.class, IngestCommand.EthEtl.class})
 final class IngestCommand {
 
     /** {@code chaintrace ingest btc-blocks}. */
@@ -53,6 +58,78 @@ final class IngestCommand {
             try (MetricsOptions.Session m = metrics.start()) {
                 int n = Threads.bounded(threads, spec);
                 IngestService.run(store, cs -> new BlockFileSource(cs, inputs, n),
+                        new IngestService.Options(!noProgress, !noCluster), m.registry());
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    /** {@code chaintrace ingest btc-rpc}: main-chain blocks from a Bitcoin Core node. */
+    @Command(name = "btc-rpc", mixinStandardHelpOptions = true,
+            description = {"Ingest Bitcoin blocks from a Bitcoin Core node over JSON-RPC (getblockhash, getblock <hash> 0, batched),",
+                "checked and parsed as block files are. Continues after the stored tip; rolls back blocks the node replaced (a reorg).",
+                "Credentials: --rpc-cookie FILE (the node's .cookie), or $" + BitcoinCoreRpc.USER_ENV + " and $"
+                        + BitcoinCoreRpc.PASSWORD_ENV + "; never shown."})
+    static final class BtcRpc implements Callable<Integer> {
+        @Option(names = "--rpc", required = true, description = "JSON-RPC URL of the node, e.g. http://127.0.0.1:8332/.")
+        String rpc;
+
+        @Option(names = "--rpc-cookie", paramLabel = "FILE", description = "The node's cookie file (datadir/.cookie) for the credentials.")
+        Path cookie;
+
+        @Option(names = "--from", defaultValue = "0", description = "First height (default: ${DEFAULT-VALUE}, or after the stored tip).")
+        int from;
+
+        @Option(names = "--to", description = "Last height (default: the node's tip less confirmations).")
+        Integer to;
+
+        @Option(names = "--follow", description = "Keep polling for new blocks until interrupted.")
+        boolean follow;
+
+        @Option(names = "--poll", defaultValue = "30", paramLabel = "SECONDS", description = "With --follow: seconds between polls (default: ${DEFAULT-VALUE}).")
+        int poll;
+
+        @Option(names = "--confirmations", defaultValue = "6",
+                description = "Confirmations a block needs, itself included (default: ${DEFAULT-VALUE}).")
+        int confirmations;
+
+        @Option(names = "--requests-per-second", defaultValue = "0", paramLabel = "N",
+                description = "Ceiling on requests per second to the node (default: none).")
+        double rate;
+
+        @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "Per request (default: ${DEFAULT-VALUE}).")
+        int timeout;
+
+        @Option(names = "--store", required = true, description = "Store directory (created if missing).")
+        Path store;
+
+        @Option(names = "--threads", description = "Parser threads (default: one per core).")
+        Integer threads;
+
+        @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+        boolean noProgress;
+
+        @Option(names = "--no-cluster", description = "Do not cluster the new transactions into entities afterwards (run 'chaintrace cluster' later).")
+        boolean noCluster;
+
+        @Mixin
+        MetricsOptions metrics;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            int n = Threads.bounded(threads, spec);
+            if (poll < 1 || timeout < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--poll and --timeout must be at least 1 second");
+            }
+            BitcoinRpcSource.Settings settings = new BitcoinRpcSource.Settings(from, to == null ? -1 : to, follow, confirmations,
+                    Duration.ofSeconds(poll));
+            HttpService.Settings http = new HttpService.Settings(Duration.ofSeconds(timeout), 5, Duration.ofMillis(500), rate);
+            try (MetricsOptions.Session m = metrics.start();
+                 BitcoinCoreRpc client = new BitcoinCoreRpc(rpc, BitcoinCoreRpc.Credentials.resolve(rpc, cookie, System.getenv()), http)) {
+                IngestService.run(store, cs -> new BitcoinRpcSource(cs, client, settings, n),
                         new IngestService.Options(!noProgress, !noCluster), m.registry());
             }
             return ExitCode.OK;

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Damaged block files: each stops with one line naming the file and byte offset, exit code 1, and
- * a store that keeps every block completed before the fault. Built from real blocks 0-19.
+ * nothing of the damaged file in the store (each input is all or nothing), which keeps what it held
+ * and the files before the damaged one. Built from real blocks 0-19.
  */
 class BadInputTest {
     static List<byte[]> records;
@@ -87,7 +88,7 @@ class BadInputTest {
         Path f = write("truncated.blk", TestData.concat(parts));
         Run r = ingest(f);
         assertOneLine(r, f, TestData.offsetOf(records, 10), "truncated file or corrupt length");
-        assertEquals(10, storedBlocks());
+        assertEquals(0, storedBlocks(), "nothing of the damaged file");
     }
 
     @Test
@@ -96,7 +97,7 @@ class BadInputTest {
         parts.add(java.util.Arrays.copyOf(records.get(10), 5));
         Path f = write("cut-header.blk", TestData.concat(parts));
         assertOneLine(ingest(f), f, TestData.offsetOf(records, 10), "truncated record header");
-        assertEquals(10, storedBlocks());
+        assertEquals(0, storedBlocks(), "nothing of the damaged file");
     }
 
     @Test
@@ -107,7 +108,7 @@ class BadInputTest {
         parts.set(10, bad);
         Path f = write("magic.blk", TestData.concat(parts));
         assertOneLine(ingest(f), f, TestData.offsetOf(records, 10), "wrong magic 0x0b110908, expected 0xf9beb4d9");
-        assertEquals(10, storedBlocks());
+        assertEquals(0, storedBlocks(), "nothing of the damaged file");
     }
 
     @Test
@@ -118,7 +119,7 @@ class BadInputTest {
         parts.set(10, bad);
         Path f = write("length.blk", TestData.concat(parts));
         assertOneLine(ingest(f), f, TestData.offsetOf(records, 10), "record declares a 2147418112-byte block");
-        assertEquals(10, storedBlocks());
+        assertEquals(0, storedBlocks(), "nothing of the damaged file");
     }
 
     @Test
@@ -131,7 +132,43 @@ class BadInputTest {
         parts.set(10, bad);
         Path f = write("garbage.blk", TestData.concat(parts));
         assertOneLine(ingest(f), f, TestData.offsetOf(records, 10), "merkle root");
-        assertEquals(10, storedBlocks());
+        assertEquals(0, storedBlocks(), "nothing of the damaged file");
+    }
+
+    @Test
+    void aDamagedFileIsRolledBackAndTheStoreIsAsBefore() throws IOException {
+        Path good = write("a.blk", TestData.concat(records.subList(0, 10)));
+        List<byte[]> rest = new ArrayList<>(records.subList(10, 20));
+        byte[] bad = rest.get(5).clone();
+        bad[bad.length - 4 - 67 - 1 - 3] ^= 0x5a; // block 15's coinbase value: parses, fails the merkle root
+        rest.set(5, bad);
+        Path damaged = write("b.blk", TestData.concat(rest));
+        assertEquals(0, run("ingest", "btc-blocks", good.toString(), "--store", dir.resolve("store").toString(), "--no-progress").exit());
+        String before;
+        try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("store"))) {
+            before = cs.digest();
+        }
+        Run r = run("ingest", "btc-blocks", good.toString(), damaged.toString(), "--store", dir.resolve("store").toString(), "--no-progress");
+        long offset = 0;
+        for (byte[] rec : records.subList(10, 15)) {
+            offset += rec.length;
+        }
+        assertOneLine(r, damaged, offset, "merkle root");
+        try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("store"))) {
+            assertEquals(10, cs.stats().blocks(), "blocks 10-14 were written, then rolled back with the file");
+            assertEquals(before, cs.digest(), "the store as it was before the run");
+        }
+        // Fixed, the file goes in whole: the same store as a clean ingest of both.
+        rest.set(5, records.get(15));
+        write("b.blk", TestData.concat(rest));
+        assertEquals(0, run("ingest", "btc-blocks", good.toString(), damaged.toString(), "--store", dir.resolve("store").toString(),
+                "--no-progress").exit());
+        assertEquals(0, run("ingest", "btc-blocks", write("all.blk", TestData.concat(records)).toString(), "--store",
+                dir.resolve("clean").toString(), "--no-progress").exit());
+        try (ChainStore a = ChainStore.openReadOnly(dir.resolve("clean")); ChainStore b = ChainStore.openReadOnly(dir.resolve("store"))) {
+            assertEquals(a.stats(), b.stats());
+            assertEquals(a.chainDigest(), b.chainDigest());
+        }
     }
 
     @Test
@@ -140,7 +177,7 @@ class BadInputTest {
         parts.add("this is not a block".getBytes(StandardCharsets.US_ASCII));
         Path f = write("trailing.blk", TestData.concat(parts));
         assertOneLine(ingest(f), f, TestData.offsetOf(records, 20), "wrong magic");
-        assertEquals(20, storedBlocks());
+        assertEquals(0, storedBlocks(), "nothing of the damaged file");
     }
 
     @Test
@@ -153,7 +190,7 @@ class BadInputTest {
         Run r = ingest(f);
         // The header is garbage too: refused before any parse, as a node refuses it (no valid target).
         assertOneLine(r, f, TestData.offsetOf(records, 10), "claims a target outside this network's range");
-        assertEquals(10, storedBlocks());
+        assertEquals(0, storedBlocks(), "nothing of the damaged file");
     }
 
     @Test

@@ -60,10 +60,10 @@ final class BlockRollback {
     }
 
     /**
-     * Removes {@code tip}, which must be the last block appended, and writes {@code checkpoint} for the
-     * source in the same batch. Call under the write lock with nothing in flight.
+     * Removes {@code tip}, which must be the last block appended, and sets the checkpoint of {@code source}
+     * (removes it when empty) in the same batch. Call under the write lock with nothing in flight.
      */
-    void disconnect(Hash256 tip, Checkpoint checkpoint) {
+    void disconnect(Hash256 tip, String source, java.util.Optional<Checkpoint> checkpoint) {
         byte[] hv = files.get(Family.BLOCKS, tip.bytes());
         if (hv == null) {
             throw new IllegalArgumentException("block " + tip + " is not stored");
@@ -75,7 +75,12 @@ final class BlockRollback {
         try (WriteBatch batch = new WriteBatch()) {
             Counters before = write(batch, tip, h);
             before.write(batch, files);
-            batch.put(files.handle(Family.CHECKPOINTS), checkpoint.source().getBytes(StandardCharsets.UTF_8), checkpoint.encode());
+            byte[] key = source.getBytes(StandardCharsets.UTF_8);
+            if (checkpoint.isPresent()) {
+                batch.put(files.handle(Family.CHECKPOINTS), key, checkpoint.get().encode());
+            } else {
+                batch.delete(files.handle(Family.CHECKPOINTS), key);
+            }
             files.write(batch);
             counters.set(before);
         } catch (RocksDBException e) {

@@ -18,12 +18,12 @@ public interface BlockSink {
     boolean append(NewBlock block, Checkpoint checkpoint);
 
     /**
-     * Takes the last appended block off again, exactly (a reorg, or an input that failed), and writes
-     * {@code checkpoint} with it in one atomic batch.
+     * Takes the last appended block off again, exactly (a reorg, or an input that failed), and sets the
+     * checkpoint of {@code source} to {@code checkpoint} (removes it when empty) in the same atomic batch.
      *
      * @throws IllegalStateException when {@code tip} is not the last block appended
      */
-    void disconnect(Hash256 tip, Checkpoint checkpoint);
+    void disconnect(Hash256 tip, String source, Optional<Checkpoint> checkpoint);
 
     /** The main-chain block with the greatest known height, if any. */
     Optional<StoredBlock> tip();

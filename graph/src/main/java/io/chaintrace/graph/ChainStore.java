@@ -95,11 +95,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, T
     }
 
     @Override
-    public void disconnect(Hash256 tip, Checkpoint checkpoint) {
+    public void disconnect(Hash256 tip, String source, Optional<Checkpoint> checkpoint) {
         synchronized (files) {
             writer.requireWritable();
             writer.awaitInFlight();
-            rollback.disconnect(tip, checkpoint);
+            rollback.disconnect(tip, source, checkpoint);
         }
     }
 

@@ -56,7 +56,7 @@ class BlockRollbackTest {
             assertNotEquals(part.digest(), whole.digest());
 
             for (int i = blocks.size() - 1; i >= keep; i--) {
-                whole.disconnect(blocks.get(i).hash(), checkpoint(blocks.get(i - 1)));
+                whole.disconnect(blocks.get(i).hash(), "scenario", java.util.Optional.of(checkpoint(blocks.get(i - 1))));
             }
             // Clustering had read the rolled-back blocks: it starts again, on both sides alike.
             part.cluster(1000, n -> { });
@@ -81,7 +81,7 @@ class BlockRollbackTest {
             store.sync();
             String digest = store.digest();
             Scenario.Block notLast = s.blocks().get(s.blocks().size() - 2);
-            assertThrows(IllegalStateException.class, () -> store.disconnect(notLast.hash(), checkpoint(notLast)));
+            assertThrows(IllegalStateException.class, () -> store.disconnect(notLast.hash(), "scenario", java.util.Optional.of(checkpoint(notLast))));
             assertEquals(digest, store.digest(), "a refused rollback writes nothing");
             assertEquals(s.blocks().getLast().hash(), store.tip().orElseThrow().ref().hash());
         }

@@ -88,6 +88,25 @@ public final class BitcoinCoreServer implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Serves a block file until killed, for trying a client by hand and for benchmarks:
+     * {@code BitcoinCoreServer FILE CHAIN USER} with the password in {@code $LOOPBACK_PASSWORD}; prints the URL.
+     */
+    public static void main(String[] args) throws Exception {
+        byte[] file = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[0]));
+        ByteBuffer b = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        List<byte[]> blocks = new ArrayList<>();
+        while (b.remaining() >= 8) {
+            b.getInt();
+            byte[] block = new byte[b.getInt()];
+            b.get(block);
+            blocks.add(block);
+        }
+        BitcoinCoreServer s = new BitcoinCoreServer(args[1], inChainOrder(blocks), args[2], System.getenv("LOOPBACK_PASSWORD"));
+        System.out.println(s.url());
+        Thread.currentThread().join();
+    }
+
     /** Blocks (of one linear chain, in any order) from the one without a parent among them, each followed by its child. */
     public static List<byte[]> inChainOrder(List<byte[]> blocks) {
         Map<String, byte[]> byPrev = new HashMap<>();

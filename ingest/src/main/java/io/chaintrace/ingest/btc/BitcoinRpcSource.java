@@ -1,6 +1,5 @@
 package io.chaintrace.ingest.btc;
 
-import io.chaintrace.core.model.BlockRef;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.graph.BlockSink;
 import io.chaintrace.graph.Checkpoint;
@@ -91,9 +90,9 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
         @Override
         public String describe() {
             double secs = Math.max(1e-9, elapsed.toNanos() / 1e9);
-            return String.format("ingested %,d blocks, %,d transactions in %.1f s (%,.0f tx/s) from the node, up to height %,d;"
-                    + " %,d blocks rolled back (reorg); %,d requests", written, transactions, secs, transactions / secs, tip, rolledBack,
-                    requests);
+            return String.format("ingested %,d blocks, %,d transactions in %.1f s (%,.0f tx/s) from the node, up to height %,d%s;"
+                    + " %,d requests", written, transactions, secs, transactions / secs, tip,
+                    rolledBack == 0 ? "" : String.format("; %,d blocks the node replaced rolled back (a reorg)", rolledBack), requests);
         }
     }
 
@@ -172,9 +171,7 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
             done = Math.max(0, done - 1);
             Optional<StoredBlock> parent = store.block(t.prev());
             long d = done;
-            Checkpoint cp = parent.map(p -> new Checkpoint(CHECKPOINT, p.ref().hash(), p.ref().height(), d))
-                    .orElse(new Checkpoint(CHECKPOINT, Hash256.ZERO, BlockRef.UNKNOWN_HEIGHT, 0));
-            store.disconnect(t.ref().hash(), cp);
+            store.disconnect(t.ref().hash(), CHECKPOINT, parent.map(p -> new Checkpoint(CHECKPOINT, p.ref().hash(), p.ref().height(), d)));
         }
         return replaced.size();
     }

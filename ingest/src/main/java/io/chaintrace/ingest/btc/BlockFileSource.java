@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,9 +52,10 @@ import org.bitcoinj.core.TransactionOutput;
  * chain order, each in one atomic batch with its checkpoint. Blocks already stored are skipped, so
  * an interrupted ingest run again continues after the last complete block and writes nothing twice.
  *
- * <p>On bad input (damaged framing or bytes, a header that breaks a rule) the blocks that come before
- * the fault in the input are stored and nothing at or after it, then a {@link BlockFileException}
- * names the file and byte offset.
+ * <p>Each input file is all or nothing. On bad input (damaged framing or bytes, a header that breaks a
+ * rule) nothing of the file that holds the fault, nor of the files after it, is stored (what was
+ * written of them is rolled back); the files before it are; then a {@link BlockFileException} names
+ * the file and byte offset.
  */
 public final class BlockFileSource implements Source<BlockFileSource.Summary> {
     /** Checkpoint name of this source in the store. */
@@ -111,7 +113,9 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
         NetworkParameters params = NetworkParameters.of(network);
         Hash256 genesis = new Hash256(params.getGenesisBlock().getHash().getBytes());
         Parser parser = new Parser(network);
-        MainChain.Plan plan = MainChain.plan(scan.records(), store, genesis, parser::bip34Height,
+        // Each input is all or nothing: a file with a fault gives no block, and neither do the files after it.
+        List<BlockRecord> records = scan.fault().map(f -> before(scan.records(), f.file())).orElse(scan.records());
+        MainChain.Plan plan = MainChain.plan(records, store, genesis, parser::bip34Height,
                 new HeaderRules(network, Instant.now().getEpochSecond()));
 
         long written = 0;
@@ -126,7 +130,9 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
             }
         }
         listener.started(todo.size(), skipped);
-        long done = store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L);
+        Optional<Checkpoint> before = store.checkpoint(CHECKPOINT);
+        long done = before.map(Checkpoint::blocksDone).orElse(0L);
+        List<MainChain.Planned> appended = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads, new ParserThreads());
         try {
             ArrayDeque<Future<NewBlock>> ahead = new ArrayDeque<>();
@@ -136,12 +142,20 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
                     MainChain.Planned p = todo.get(next++);
                     ahead.add(pool.submit(() -> parser.parse(p)));
                 }
-                NewBlock block = await(ahead.poll());
+                NewBlock block;
+                try {
+                    block = await(ahead.poll());
+                } catch (BlockFileException fault) {
+                    store.sync();
+                    rollBack(appended, files, fault.file(), before);
+                    throw fault;
+                }
                 MainChain.Planned p = todo.get(i);
                 if (store.append(block, new Checkpoint(CHECKPOINT, block.hash(), p.height(), done + 1))) {
                     done++;
                     written++;
                     txs += block.transactions().size();
+                    appended.add(p);
                 }
                 listener.block(block.transactions().size());
             }
@@ -157,6 +171,42 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
             throw scan.fault().get();
         }
         return new Summary(written, skipped, plan.stale().size(), txs, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** The records of the files before {@code file} in input order. */
+    static List<BlockRecord> before(List<BlockRecord> records, Path file) {
+        int first = Integer.MAX_VALUE;
+        for (BlockRecord r : records) {
+            if (r.file().equals(file)) {
+                first = Math.min(first, r.order());
+            }
+        }
+        int cut = first;
+        return records.stream().filter(r -> r.order() < cut).toList();
+    }
+
+    /**
+     * Takes back, tip first, what this run appended from the first block of {@code faulty} or a later input
+     * on: a failed input leaves the store as it was before it. The checkpoint goes back with the blocks.
+     */
+    private void rollBack(List<MainChain.Planned> appended, List<Path> files, Path faulty, Optional<Checkpoint> before) {
+        int bad = files.indexOf(faulty);
+        int from = appended.size();
+        for (int i = 0; i < appended.size(); i++) {
+            if (files.indexOf(appended.get(i).record().file()) >= bad) {
+                from = i;
+                break;
+            }
+        }
+        for (int i = appended.size() - 1; i >= from; i--) {
+            Optional<Checkpoint> cp = before;
+            if (i > 0) {
+                MainChain.Planned parent = appended.get(i - 1);
+                cp = Optional.of(new Checkpoint(CHECKPOINT, parent.record().hash(), parent.height(),
+                        before.map(Checkpoint::blocksDone).orElse(0L) + i));
+            }
+            store.disconnect(appended.get(i).record().hash(), CHECKPOINT, cp);
+        }
     }
 
     private static NewBlock await(Future<NewBlock> f) {

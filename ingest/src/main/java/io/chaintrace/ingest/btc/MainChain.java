@@ -38,7 +38,7 @@ final class MainChain {
 
     /**
      * Main-chain blocks in ingest order, the stale ones left out, and the first header that breaks a rule
-     * ({@link HeaderRules}): when there is one, the plan holds only blocks that come before it in the input.
+     * ({@link HeaderRules}): when there is one, the plan holds only blocks of the input files before its file.
      */
     record Plan(List<Planned> blocks, List<BlockRecord> stale, Optional<BlockFileException> fault) {
     }
@@ -54,9 +54,9 @@ final class MainChain {
         if (first.bad() == null) {
             return new Plan(first.blocks(), first.stale(), Optional.empty());
         }
-        // Nothing at or after the first bad header is ingested: plan again without it and what follows it.
+        // Nothing of the input that holds the first bad header, nor of those after it: plan again without them.
         BlockRecord bad = first.bad();
-        Built again = build(input.stream().filter(r -> r.order() < bad.order()).toList(), store, genesis, bip34Height, null);
+        Built again = build(BlockFileSource.before(input, bad.file()), store, genesis, bip34Height, null);
         long where = bad.raw() ? bad.offset() : bad.offset() - 8; // where its record starts, as every block fault is named
         return new Plan(again.blocks(), again.stale(), Optional.of(new BlockFileException(bad.file(), where, first.why())));
     }

@@ -48,17 +48,32 @@ class HeaderRulesTest {
         return copy;
     }
 
+    /**
+     * Ingests {@code input} as two files, the first half of the good blocks in one and the rest (the bad block
+     * among them) in the other: the first file is stored, nothing of the second, and the store equals one that
+     * had only the first file. Returns the error and the byte offset where the second file's blocks start in
+     * {@code input}'s framing (what its offsets are relative to).
+     */
     private BlockFileException refused(List<byte[]> input, int goodBlocks) throws IOException {
-        Path f = dir.resolve("f.blk");
-        Files.write(f, BlockFileBytes.frame(input));
+        int split = goodBlocks / 2;
+        Path a = dir.resolve("a.blk");
+        Path b = dir.resolve("b.blk");
+        Files.write(a, BlockFileBytes.frame(input.subList(0, split)));
+        Files.write(b, BlockFileBytes.frame(input.subList(split, input.size())));
+        String firstFileOnly;
+        try (ChainStore cs = ChainStore.open(dir.resolve("only-a"))) {
+            new BlockFileSource(cs, List.of(a)).run(IngestListener.NONE);
+            firstFileOnly = cs.digest();
+        }
         try (ChainStore cs = ChainStore.open(dir.resolve("s"))) {
             BlockFileException e = assertThrows(BlockFileException.class,
-                    () -> new BlockFileSource(cs, List.of(f)).run(IngestListener.NONE));
-            assertTrue(e.getMessage().startsWith(f + ": offset "), e.getMessage());
-            assertEquals(goodBlocks, cs.stats().blocks(), "the blocks before the bad one, and nothing after it: " + e.getMessage());
-            for (int h = 0; h < goodBlocks; h++) {
+                    () -> new BlockFileSource(cs, List.of(a, b)).run(IngestListener.NONE));
+            assertTrue(e.getMessage().startsWith(b + ": offset "), e.getMessage());
+            assertEquals(split, cs.stats().blocks(), "the first file's blocks, nothing of the file with the bad one: " + e.getMessage());
+            for (int h = 0; h < split; h++) {
                 assertEquals(BlockFileBytes.hash(real.get(h)), cs.blockAt(h).orElseThrow().hex(), "height " + h);
             }
+            assertEquals(firstFileOnly, cs.digest(), "as if the second file had never been read");
             return e;
         }
     }
@@ -72,8 +87,8 @@ class HeaderRulesTest {
         input.addAll(real.subList(50, 60));
         BlockFileException e = refused(input, 50);
         assertTrue(e.getMessage().contains("no proof of work"), e.getMessage());
-        long offset = 8L * 50;
-        for (byte[] b : real.subList(0, 50)) {
+        long offset = 8L * 25; // in the second file, after blocks 25-49
+        for (byte[] b : real.subList(25, 50)) {
             offset += b.length;
         }
         assertTrue(e.getMessage().contains(": offset " + offset + ": "), e.getMessage()); // where the forged block's record starts

@@ -21,11 +21,18 @@ import java.util.stream.Stream;
 
 /**
  * Whatever the bytes, each input path either works or stops with its documented error (file and
- * offset or line), and a failed ingest leaves no partial block: the store still opens and its
- * counters agree with what it holds. Inputs found by campaigns are kept in {@code IngestFuzzTestInputs}
+ * offset or line), and a failed block ingest leaves the store byte for byte as it was (its digest);
+ * the other paths leave no partial row: the store still opens and its counters agree with what it holds. Inputs found by campaigns are kept in {@code IngestFuzzTestInputs}
  * and replayed by every test run; {@code scripts/fuzz} runs a campaign.
  */
 class IngestFuzzTest {
+    private static final Path GENESIS = genesis();
+
+    private static Path genesis() {
+        String prop = System.getProperty("chaintrace.shared");
+        return (prop != null ? Path.of(prop) : Path.of("..", "..", "shared")).resolve("data/btc/blk/genesis.blk");
+    }
+
     private static Path scratch() {
         try {
             return Files.createTempDirectory("chaintrace-fuzz");
@@ -42,19 +49,44 @@ class IngestFuzzTest {
         }
     }
 
-    /** A block file (framed records, or one raw block), ingested into a fresh store. */
+    /** A block file (framed records, or one raw block), ingested into a store that already holds the genesis block. */
     @FuzzTest(maxDuration = "10m")
     void blockFile(byte[] data) throws IOException {
+        ingestLeavesTheStoreAsBefore(data, "blk00000.dat");
+    }
+
+    /**
+     * One raw serialized block, as a node's {@code getblock <hash> 0} gives it: the file never starts with a
+     * block-file magic, so every input takes the raw-block path (header rules, parser, merkle root).
+     */
+    @FuzzTest(maxDuration = "10m")
+    void rawBlock(byte[] data) throws IOException {
+        byte[] raw = data.clone();
+        if (raw.length >= 4 && (raw[0] & 0xff) == 0xf9 || raw.length >= 4 && (raw[0] & 0xff) == 0xfa || raw.length >= 4 && (raw[0] & 0xff) == 0x0b
+                || raw.length >= 4 && (raw[0] & 0xff) == 0x0a) {
+            raw[0] ^= 0x40; // not a magic (mainnet f9, regtest fa, testnet 0b, signet 0a): a raw block
+        }
+        ingestLeavesTheStoreAsBefore(raw, "block.raw");
+    }
+
+    /**
+     * Ingests {@code data} as a file into a store holding the real genesis block: it works, or it stops with
+     * its documented error naming the file, and then the store is byte for byte what it was before.
+     */
+    private static void ingestLeavesTheStoreAsBefore(byte[] data, String name) throws IOException {
         Path dir = scratch();
         try {
-            Path f = dir.resolve("blk00000.dat");
+            Path f = dir.resolve(name);
             Files.write(f, data);
             try (ChainStore cs = ChainStore.open(dir.resolve("store"))) {
+                new BlockFileSource(cs, List.of(GENESIS), 1).run(IngestListener.NONE);
+                String before = cs.digest();
                 try {
                     new BlockFileSource(cs, List.of(f), 1).run(IngestListener.NONE);
                 } catch (BlockFileException e) {
-                    // documented: names the file
+                    // documented: names the file, and what it held is not stored
                     assertEquals(true, e.getMessage().startsWith(f.toString()), e.getMessage());
+                    assertEquals(before, cs.digest(), "a failed ingest leaves the store as it was: " + e.getMessage());
                 }
                 StoreStats s = cs.stats();
                 long heights = 0;

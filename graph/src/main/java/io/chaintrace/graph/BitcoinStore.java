@@ -124,24 +124,43 @@ final class BitcoinStore {
         return v == null ? Optional.empty() : Optional.of(new UtxoLedger.Spend(outpoint, Hash256.of(v, 0), Keys.getInt(v, 32)));
     }
 
+    /**
+     * The transactions of an address, in chain order; for a P2PKH address also those of its key paid
+     * directly (P2PK), which explorers list under the address.
+     */
     List<Hash256> transactionsOf(Address address) {
         writer.awaitQuietly();
-        Optional<Integer> id = addresses.storedId(address);
-        if (id.isEmpty()) {
-            return List.of();
+        List<Integer> owners = new ArrayList<>(2);
+        addresses.storedId(address).ifPresent(owners::add);
+        keyOwner(address).ifPresent(owners::add);
+        record Entry(int height, int position, Hash256 txid) {
         }
-        List<Hash256> txids = new ArrayList<>();
-        byte[] prefix = Keys.addressId(id.get());
-        try (RocksIterator it = files.iterator(Family.ADDRESS_TXS)) {
-            for (it.seek(prefix); it.isValid(); it.next()) {
-                byte[] k = it.key();
-                if (!Arrays.equals(k, 0, 4, prefix, 0, 4)) {
-                    break;
+        List<Entry> entries = new ArrayList<>();
+        for (int id : owners) {
+            byte[] prefix = Keys.addressId(id);
+            try (RocksIterator it = files.iterator(Family.ADDRESS_TXS)) {
+                for (it.seek(prefix); it.isValid(); it.next()) {
+                    byte[] k = it.key();
+                    if (!Arrays.equals(k, 0, 4, prefix, 0, 4)) {
+                        break;
+                    }
+                    entries.add(new Entry(Keys.getInt(k, 4), Keys.getInt(k, 8), Hash256.of(k, 12)));
                 }
-                txids.add(Hash256.of(k, 12));
             }
         }
-        return txids;
+        if (owners.size() > 1) {
+            entries.sort(java.util.Comparator.comparingInt(Entry::height).thenComparingInt(Entry::position));
+        }
+        return entries.stream().map(Entry::txid).distinct().toList();
+    }
+
+    /** The owner id of the public key whose P2PKH address this is, if the store holds coins paid to the key. */
+    Optional<Integer> keyOwner(Address address) {
+        if (address.kind() != io.chaintrace.core.model.ScriptKind.P2PKH) {
+            return Optional.empty();
+        }
+        byte[] v = files.get(Family.KEY_ADDRESSES, address.keyHash().orElseThrow());
+        return v == null ? Optional.empty() : Optional.of(Keys.getInt(v, 0));
     }
 
     /** At most {@code count} stored transactions from sequence number {@code fromSeq}, in ingest order. */

@@ -222,6 +222,12 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, T
         return addresses.storedId(address);
     }
 
+    /** Whether the store holds coins of this address (for a P2PKH address: or of its key, paid directly). */
+    public boolean knows(Address address) {
+        writer.awaitQuietly();
+        return addresses.storedId(address).isPresent() || bitcoin.keyOwner(address).isPresent();
+    }
+
     /** The address behind a dense id. */
     public Address address(int id) {
         return addresses.address(id);

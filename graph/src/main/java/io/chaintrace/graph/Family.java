@@ -29,7 +29,8 @@ enum Family {
     OWNER_LABELS("owner_labels", true),
     TX_IDS("tx_ids"),
     ENTITY_PARENTS("entity_parents"),
-    ETH_GAS("eth_gas");
+    ETH_GAS("eth_gas"),
+    KEY_ADDRESSES("key_addresses");
 
     /** The name RocksDB knows the family by. */
     final String id;

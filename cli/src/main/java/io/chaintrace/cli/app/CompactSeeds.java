@@ -30,7 +30,7 @@ public final class CompactSeeds {
         SeedResolver resolver = new SeedResolver(cs);
         List<Outpoint> outs = new ArrayList<>();
         for (Seed seed : seeds) {
-            if (seed instanceof Seed.AddressSeed a && a.address().chain() == Chain.BITCOIN && cs.addressId(a.address()).isEmpty()) {
+            if (seed instanceof Seed.AddressSeed a && a.address().chain() == Chain.BITCOIN && !cs.knows(a.address())) {
                 throw new SeedNotFoundException("address " + a.address().text() + " is not in the store");
             }
             outs.addAll(resolver.wholeOutputs(seed));
@@ -50,6 +50,6 @@ public final class CompactSeeds {
     public static String entity(ChainStore cs, int owner, Set<LabelCategory> stops) {
         Address a = cs.address(owner);
         return cs.labelsOf(a).stream().filter(l -> stops.contains(l.category())).max(Comparator.comparingDouble(Label::confidence))
-                .map(Label::entity).orElse(a.text());
+                .map(Label::entity).orElse(a.shown());
     }
 }

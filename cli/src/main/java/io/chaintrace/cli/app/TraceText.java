@@ -41,7 +41,7 @@ public final class TraceText {
         out.printf("%-3s %-7s %-70s %16s %16s  %s%n", "hop", "height", "output", "value BTC", "taint BTC", "owner / state");
         for (TraceResult.TaintedOutput o : r.outputs()) {
             out.printf("%-3d %-7d %-70s %16s %16s  %s / %s%n", o.hop(), o.height(), o.outpoint(), btc(o.value()), btc(o.taint().amount()),
-                    o.owner().map(x -> x.text().length() > 40 ? x.text().substring(0, 40) + "…" : x.text()).orElse("-"),
+                    o.owner().map(x -> x.shown().length() > 40 ? x.shown().substring(0, 40) + "…" : x.shown()).orElse("-"),
                     o.state().name().toLowerCase(Locale.ROOT));
         }
     }

@@ -90,7 +90,7 @@ public record CaseReport(String title, String generated, Map<String, Object> par
     }
 
     public static String nodeId(Address a) {
-        return (a.chain() == Chain.BITCOIN ? "btc:" : "eth:") + a.text();
+        return (a.chain() == Chain.BITCOIN ? "btc:" : "eth:") + a.shown(); // a key and its P2PKH address are one node
     }
 
     /** A Bitcoin trace as a leg (address level). */
@@ -156,19 +156,19 @@ public record CaseReport(String title, String generated, Map<String, Object> par
         int decimals = asset.decimals().orElse(0);
         Nodes nodes = new Nodes(labels);
         Set<String> seedAddresses = new HashSet<>();
-        seeds.forEach(s -> seedAddresses.add(s.address().text()));
+        seeds.forEach(s -> seedAddresses.add(s.address().shown()));
         Set<String> endpointAddresses = new HashSet<>();
-        r.endpoints().forEach(h -> endpointAddresses.add(h.address().text()));
+        r.endpoints().forEach(h -> endpointAddresses.add(h.address().shown()));
         Map<String, BigInteger> heldBy = new HashMap<>();
-        r.addresses().forEach(a -> heldBy.put(a.address().text(), a.held()));
+        r.addresses().forEach(a -> heldBy.put(a.address().shown(), a.held()));
         List<Edge> edges = new ArrayList<>();
         for (AccountTrace.TaintedTransfer f : r.flows()) {
             if (f.taint().signum() <= 0) {
                 continue;
             }
             for (Address a : List.of(f.transfer().from(), f.transfer().to())) {
-                String kind = seedAddresses.contains(a.text()) ? "seed" : endpointAddresses.contains(a.text()) ? "endpoint"
-                        : heldBy.getOrDefault(a.text(), BigInteger.ZERO).signum() > 0 ? "held" : "address";
+                String kind = seedAddresses.contains(a.shown()) ? "seed" : endpointAddresses.contains(a.shown()) ? "endpoint"
+                        : heldBy.getOrDefault(a.shown(), BigInteger.ZERO).signum() > 0 ? "held" : "address";
                 nodes.add(a, kind, a == f.transfer().from() ? Math.max(0, f.hop() - 1) : f.hop());
             }
             edges.add(new Edge(nodeId(f.transfer().from()), nodeId(f.transfer().to()), f.transfer().txHash().hex(),
@@ -278,7 +278,7 @@ public record CaseReport(String title, String generated, Map<String, Object> par
             List<Label> ls = labels.apply(a);
             String entity = ls.isEmpty() ? "" : ls.getFirst().entity();
             String category = ls.isEmpty() ? "" : ls.getFirst().category().id();
-            String text = a.text();
+            String text = a.shown();
             String shortText = text.length() > 14 ? text.substring(0, 8) + "…" + text.substring(text.length() - 4) : text;
             nodes.put(id, new Node(id, text, a.chain() == Chain.BITCOIN ? "bitcoin" : "ethereum", kind,
                     entity.isEmpty() ? shortText : entity + " " + shortText, entity, category, hop));

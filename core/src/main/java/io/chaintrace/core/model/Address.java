@@ -38,6 +38,50 @@ public record Address(Chain chain, ScriptKind kind, String text) {
         return new Address(Chain.BITCOIN, ScriptKind.P2PK, PUBKEY_PREFIX + HEX.formatHex(publicKey));
     }
 
+    /**
+     * The key's hash (HASH160) that its P2PKH address encodes: for a P2PK key, the hash of the key; for a
+     * P2PKH address, the hash it carries; empty for any other kind. Explorers show coins paid to a bare key
+     * under the key's P2PKH address, so both are the same payee (see {@link #samePayee}).
+     */
+    public java.util.Optional<byte[]> keyHash() {
+        return switch (kind) {
+            case P2PK -> java.util.Optional.of(org.bitcoinj.crypto.internal.CryptoUtils.sha256hash160(
+                    HEX.parseHex(text.substring(PUBKEY_PREFIX.length()))));
+            case P2PKH -> java.util.Optional.of(java.util.Arrays.copyOfRange(org.bitcoinj.base.Base58.decodeChecked(text), 1, 21)); // after the version byte
+            default -> java.util.Optional.empty();
+        };
+    }
+
+    /**
+     * What an investigator is shown: the text, but for a P2PK key its P2PKH address on mainnet (what
+     * explorers list its coins under; the output's kind, p2pk, is shown beside it).
+     */
+    public String shown() {
+        return kind == ScriptKind.P2PK ? keyAddress(org.bitcoinj.base.BitcoinNetwork.MAINNET).text() : text;
+    }
+
+    /** The P2PKH address of a P2PK key on a network: what explorers show its coins under. */
+    public Address keyAddress(org.bitcoinj.base.Network network) {
+        if (kind != ScriptKind.P2PK) {
+            throw new IllegalStateException(text + " is not a public key");
+        }
+        return new Address(Chain.BITCOIN, ScriptKind.P2PKH, LegacyAddress.fromPubKeyHash(network, keyHash().orElseThrow()).toString());
+    }
+
+    /**
+     * Whether coins paid to {@code other} are paid to this address too: the same address, or a P2PK key and the
+     * P2PKH address of that key (the same key spends both).
+     */
+    public boolean samePayee(Address other) {
+        if (text.equals(other.text)) {
+            return true;
+        }
+        if ((kind == ScriptKind.P2PK && other.kind == ScriptKind.P2PKH) || (kind == ScriptKind.P2PKH && other.kind == ScriptKind.P2PK)) {
+            return java.util.Arrays.equals(keyHash().orElseThrow(), other.keyHash().orElseThrow());
+        }
+        return false;
+    }
+
     /** A script without an address encoding (bare multisig, non-standard), keyed by its SHA-256. */
     public static Address ofScriptHash(ScriptKind kind, byte[] sha256) {
         return new Address(Chain.BITCOIN, kind, SCRIPT_PREFIX + HEX.formatHex(sha256));

@@ -95,12 +95,13 @@ public final class SeedResolver {
         }
         for (Hash256 txid : txids) {
             UtxoTransaction tx = stored(txid);
-            boolean selfFunded = tx.inputs().stream().anyMatch(i -> i.owner().map(o -> o.text().equals(address.text())).orElse(false));
+            // A P2PKH address and its key's P2PK outputs are one payee: an address seed finds both.
+            boolean selfFunded = tx.inputs().stream().anyMatch(i -> i.owner().map(address::samePayee).orElse(false));
             if (selfFunded) {
                 continue;
             }
             for (TxOutput o : tx.outputs()) {
-                if (o.owner().map(a -> a.text().equals(address.text())).orElse(false)) {
+                if (o.owner().map(address::samePayee).orElse(false)) {
                     each.accept(tx, o);
                 }
             }

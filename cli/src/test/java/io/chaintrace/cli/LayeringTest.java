@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * Dependencies point one way, cli -> ingest -> graph -> core, with the generators (scenarios) beside the
- * store on core alone; core does no I/O and its packages have no cycles.
+ * store on core alone and the loopback services (test scope) used by no main code; core does no I/O and
+ * its packages have no cycles.
  */
 @AnalyzeClasses(packages = "io.chaintrace", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
@@ -22,7 +23,9 @@ class LayeringTest {
             .layer("graph").definedBy("io.chaintrace.graph..")
             .layer("ingest").definedBy("io.chaintrace.ingest..")
             .layer("cli").definedBy("io.chaintrace.cli..")
+            .layer("loopback").definedBy("io.chaintrace.loopback..")
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+            .whereLayer("loopback").mayNotBeAccessedByAnyLayer()
             .whereLayer("ingest").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("graph").mayOnlyBeAccessedByLayers("ingest", "cli")
             .whereLayer("scenarios").mayOnlyBeAccessedByLayers("ingest", "cli")

@@ -85,4 +85,27 @@ class FirstTraceTest {
         assertTrue(r.outputs().stream().anyMatch(o -> o.state() == TraceResult.OutputState.CUT_BY_HOPS));
         assertTrue(r.balanced());
     }
+
+    /**
+     * Block 9's coinbase paid Satoshi's key 0411db93...12a3 directly (P2PK); explorers list those coins under
+     * the key's P2PKH address 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S, and so does Chaintrace: an address seed finds
+     * them, and the output shows that address with its kind, p2pk.
+     */
+    @Test
+    void theKeysP2pkhAddressFindsItsBareKeyCoins() {
+        String satoshi = "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S";
+        assertTrue(store.knows(io.chaintrace.core.model.Address.parse(satoshi)));
+        TraceResult r = new UtxoTracer(store).trace(new TraceRequest(List.of(Seed.parse(satoshi)), TaintPolicy.named("haircut"), 1));
+        assertEquals(50 * BTC, r.seeded(), "block 9's coinbase; its own change in block 170 is followed, not seeded again");
+        TaintedOutput coinbase = output(r, SEED.substring(0, 64), 0);
+        assertEquals(0, coinbase.hop());
+        assertEquals(io.chaintrace.core.model.ScriptKind.P2PK, coinbase.kind());
+        assertEquals(satoshi, coinbase.owner().orElseThrow().shown());
+        assertTrue(coinbase.owner().orElseThrow().text().startsWith("pubkey:0411db93"), coinbase.owner().orElseThrow().text());
+        assertEquals("1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3", output(r, BLOCK_170, 0).owner().orElseThrow().shown(), "Hal Finney's");
+        // The key itself as a seed gives the same.
+        String key = coinbase.owner().orElseThrow().text();
+        assertEquals(r.seeded(), new UtxoTracer(store).trace(new TraceRequest(List.of(Seed.parse(key)), TaintPolicy.named("haircut"), 1))
+                .seeded());
+    }
 }

@@ -69,6 +69,9 @@ final class BlockWriter {
             if (inFlight != null && inFlight.hash.equals(block.hash()) || files.get(Family.BLOCKS, block.hash().bytes()) != null) {
                 return false;
             }
+            if (counters.fetchedTxs > 0) {
+                refuseFetched(block);
+            }
             WriteBatch batch = new WriteBatch();
             BlockWrite w;
             try {
@@ -100,6 +103,16 @@ final class BlockWriter {
             inFlight = f;
             return true;
         }
+    }
+
+    /**
+     * Whole blocks cannot follow fetched transactions into a store: a block holding one would count it twice
+     * and its sequence numbers would disagree. (Fetching into a store of whole blocks is fine: what is stored
+     * is not fetched again.)
+     */
+    private void refuseFetched(NewBlock block) {
+        throw new IllegalArgumentException("store " + files.path + " holds transactions a fetch brought in; whole blocks (block "
+                + block.hash() + ") go into a store of their own, or ingest them first and fetch after");
     }
 
     /** Waits for the block in flight; call under the write lock. */

@@ -33,7 +33,7 @@ import java.util.function.LongConsumer;
  * {@link UtxoLedger} and {@link AccountLedger}; sources write through {@link BlockSink},
  * {@link TransferSink} and {@link LabelSink}.
  */
-public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, TransferSink, LabelSink, AutoCloseable {
+public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, FetchSink, TransferSink, LabelSink, AutoCloseable {
     private final StoreFiles files;
     private final Counters counters;
     private final BlockWriter writer;
@@ -44,6 +44,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, T
     private final EntityStore entities;
     private final CompactRowsStore rows;
     private final BlockRollback rollback;
+    private final FetchWriter fetches;
 
     private ChainStore(StoreFiles files) {
         this.files = files;
@@ -59,6 +60,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, T
             entities = new EntityStore(files, writer, addresses, labels, counters, bitcoin, ethereum, this);
             rows = new CompactRowsStore(files, writer, counters);
             rollback = new BlockRollback(files, counters, addresses);
+            fetches = new FetchWriter(files, counters, addresses, writer);
         } catch (RuntimeException e) {
             files.close();
             throw e;
@@ -101,6 +103,39 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, T
             writer.awaitInFlight();
             rollback.disconnect(tip, source, checkpoint);
         }
+    }
+
+    @Override
+    public boolean hasTransaction(Hash256 txid) {
+        writer.awaitQuietly();
+        return files.get(Family.TRANSACTIONS, txid.bytes()) != null;
+    }
+
+    @Override
+    public Optional<String> keyOf(Address p2pkhAddress) {
+        writer.awaitQuietly();
+        return bitcoin.keyOwner(p2pkhAddress).map(id -> addresses.address(id).text());
+    }
+
+    @Override
+    public int putFetched(List<FetchedTransaction> txs, String source) {
+        return fetches.put(txs, source);
+    }
+
+    @Override
+    public void putUnspent(List<Outpoint> outputs, int height, String source) {
+        fetches.putUnspent(outputs, height, source);
+    }
+
+    @Override
+    public void putSpends(List<Spend> spends) {
+        fetches.putSpends(spends);
+    }
+
+    @Override
+    public boolean spendKnown(Outpoint outpoint) {
+        writer.awaitQuietly();
+        return counters.fetchedTxs == 0 || fetches.spendKnown(outpoint);
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.rocksdb.WriteBatch;
  */
 final class Counters {
     private static final String[] NAMES = {"blocks", "txs", "inputs", "outputs", "outputValue", "addresses", "owners",
-        "unresolvedInputs", "nextAddressId"};
+        "unresolvedInputs", "nextAddressId", "fetchedTxs"};
     long blocks;
     long txs;
     long inputs;
@@ -20,6 +20,8 @@ final class Counters {
     long owners;
     long unresolvedInputs;
     int nextAddressId;
+    /** Transactions written by fetches (outside whole blocks). */
+    long fetchedTxs;
 
     private Counters() {
     }
@@ -39,6 +41,7 @@ final class Counters {
         c.owners = v[6];
         c.unresolvedInputs = v[7];
         c.nextAddressId = Math.toIntExact(v[8]);
+        c.fetchedTxs = v[9];
         return c;
     }
 
@@ -71,6 +74,14 @@ final class Counters {
         return n;
     }
 
+    /** After fetched transactions (no block). */
+    Counters plusFetched(int transactions, long inputs, long outputs, long value, long standardAddresses, int newOwners, long unresolved) {
+        Counters n = plus(transactions, inputs, outputs, value, standardAddresses, newOwners, unresolved);
+        n.blocks = blocks;
+        n.fetchedTxs = fetchedTxs + transactions;
+        return n;
+    }
+
     /** After an Ethereum block: only the owner counters move (accounts have a standard address). */
     Counters plusAccounts(int newAccounts) {
         Counters n = copy();
@@ -96,16 +107,17 @@ final class Counters {
         owners = n.owners;
         unresolvedInputs = n.unresolvedInputs;
         nextAddressId = n.nextAddressId;
+        fetchedTxs = n.fetchedTxs;
     }
 
     void write(WriteBatch batch, StoreFiles files) throws RocksDBException {
-        long[] v = {blocks, txs, inputs, outputs, outputValue, addresses, owners, unresolvedInputs, nextAddressId};
+        long[] v = {blocks, txs, inputs, outputs, outputValue, addresses, owners, unresolvedInputs, nextAddressId, fetchedTxs};
         for (int i = 0; i < NAMES.length; i++) {
             batch.put(files.handle(Family.META), NAMES[i].getBytes(StandardCharsets.US_ASCII), Keys.number(v[i]));
         }
     }
 
     StoreStats stats() {
-        return new StoreStats(blocks, txs, inputs, outputs, outputValue, addresses, owners, unresolvedInputs);
+        return new StoreStats(blocks, txs, inputs, outputs, outputValue, addresses, owners, unresolvedInputs, fetchedTxs);
     }
 }

@@ -30,7 +30,8 @@ enum Family {
     TX_IDS("tx_ids"),
     ENTITY_PARENTS("entity_parents"),
     ETH_GAS("eth_gas"),
-    KEY_ADDRESSES("key_addresses");
+    KEY_ADDRESSES("key_addresses"),
+    SPEND_STATUS("spend_status");
 
     /** The name RocksDB knows the family by. */
     final String id;

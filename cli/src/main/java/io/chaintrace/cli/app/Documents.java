@@ -40,7 +40,7 @@ public final class Documents {
             return new UtxoTrace(q.seeds().stream().map(Object::toString).toList(), q.policy().name(), lower(q.direction()),
                     q.limits().maxHops(), q.limits().minAmount(), q.stopAt().stream().map(LabelCategory::id).toList(),
                     new UtxoAccount(a.seeded(), a.endpoints(), a.unspent(), a.fees(), a.minted(), a.unresolved(), a.dust(), a.cutByHops(),
-                            a.cutByTime(), a.cutByBudget(), a.absorbedBySeeds(), q.policy().conserving(), a.balanced()),
+                            a.cutByTime(), a.cutByBudget(), a.cutNotFetched(), a.absorbedBySeeds(), q.policy().conserving(), a.balanced()),
                     r.byEntity(), byCategory,
                     r.endpoints().stream().map(h -> new EndpointHit(h.entity(), h.category().id(), h.source(), h.address().shown(),
                             h.txid().hex(), h.outpoint().vout(), h.height(), h.time(), h.hop(), h.amount())).toList(),
@@ -57,8 +57,9 @@ public final class Documents {
         }
     }
 
+    /** {@code cutNotFetched}: taint that left a fetched neighbourhood (its next step was never fetched; not unspent). */
     public record UtxoAccount(long seeded, long endpoints, long unspent, long fees, long minted, long unresolved, long dust, long cutByHops,
-                              long cutByTime, long cutByBudget, long absorbedBySeeds, boolean conserving, boolean balanced) {
+                              long cutByTime, long cutByBudget, long cutNotFetched, long absorbedBySeeds, boolean conserving, boolean balanced) {
     }
 
     public record EndpointHit(String entity, String category, String source, String address, String txid, int vout, int height, long time,

@@ -33,10 +33,12 @@ public final class TraceText {
 
     private static void utxo(TraceResult r, PrintStream out) {
         TraceResult.Account a = r.account();
-        out.printf("%s %s, %d hops: seeded %s BTC; endpoints %s, unspent %s, fees %s, minted %s, unresolved %s, dust %s, cut %s%s%n",
+        out.printf("%s %s, %d hops: seeded %s BTC; endpoints %s, unspent %s, fees %s, minted %s, unresolved %s, dust %s, cut %s%s%s%n",
                 r.request().policy().name(), r.request().direction().name().toLowerCase(Locale.ROOT), r.request().limits().maxHops(),
                 btc(a.seeded()), btc(a.endpoints()), btc(a.unspent()), btc(a.fees()), btc(a.minted()), btc(a.unresolved()), btc(a.dust()),
-                btc(a.cutByHops() + a.cutByTime() + a.cutByBudget()), r.request().policy().conserving() ? "" : " (poison: whole outputs)");
+                btc(a.cutByHops() + a.cutByTime() + a.cutByBudget()),
+                a.cutNotFetched() == 0 ? "" : ", not fetched " + btc(a.cutNotFetched()) + " (the fetched neighbourhood ends there)",
+                r.request().policy().conserving() ? "" : " (poison: whole outputs)");
         r.byEntity().forEach((entity, amount) -> out.printf("  endpoint %-40s %16s BTC%n", entity, btc(amount)));
         out.printf("%-3s %-7s %-70s %16s %16s  %s%n", "hop", "height", "output", "value BTC", "taint BTC", "owner / state");
         for (TraceResult.TaintedOutput o : r.outputs()) {

@@ -135,6 +135,7 @@ public record CaseReport(String title, String generated, Map<String, Object> par
         account.put("below the minimum amount", display(BigInteger.valueOf(a.dust()), decimals));
         account.put("cut by the time window", display(BigInteger.valueOf(a.cutByTime()), decimals));
         account.put("cut by the budget", display(BigInteger.valueOf(a.cutByBudget()), decimals));
+        account.put("not fetched (the fetched neighbourhood ends there; not unspent)", display(BigInteger.valueOf(a.cutNotFetched()), decimals));
         account.put("minted (coinbases reached backward)", display(BigInteger.valueOf(a.minted()), decimals));
         account.put("unresolved (funding transaction not in the store)", display(BigInteger.valueOf(a.unresolved()), decimals));
         account.put("came back to a seed (counted there already)", display(BigInteger.valueOf(a.absorbedBySeeds()), decimals));

@@ -70,9 +70,10 @@ public record TraceResult(TraceRequest request, List<TaintedOutput> outputs, Lis
      * @param absorbedBySeeds taint that reached an output which is itself a seed (counted there in full)
      */
     public record Account(long seeded, long endpoints, long unspent, long fees, long minted, long unresolved, long dust,
-                          long cutByHops, long cutByTime, long cutByBudget, long absorbedBySeeds) {
+                          long cutByHops, long cutByTime, long cutByBudget, long cutNotFetched, long absorbedBySeeds) {
         public long accounted() {
-            return endpoints + unspent + fees + minted + unresolved + dust + cutByHops + cutByTime + cutByBudget + absorbedBySeeds;
+            return endpoints + unspent + fees + minted + unresolved + dust + cutByHops + cutByTime + cutByBudget + cutNotFetched
+                    + absorbedBySeeds;
         }
 
         public boolean balanced() {
@@ -110,7 +111,12 @@ public record TraceResult(TraceRequest request, List<TaintedOutput> outputs, Lis
         /** The next transaction is outside the time window. */
         CUT_BY_TIME,
         /** The node or edge budget ran out. */
-        CUT_BY_BUDGET
+        CUT_BY_BUDGET,
+        /**
+         * The store does not know what came next: a fetched neighbourhood ends here (whether or where the output
+         * was spent, or the transaction before or after, was never fetched). Not "unspent".
+         */
+        NOT_FETCHED
     }
 
     /** A transaction that moved taint, with how much came in and went to the fee. */

@@ -19,6 +19,14 @@ public interface UtxoLedger {
     /** The transaction that spent an output, if one is stored. */
     Optional<Spend> spenderOf(Outpoint outpoint);
 
+    /**
+     * Whether the ledger knows if this output was spent: true for whole blocks (no spender stored means
+     * unspent), false for an output of a fetched transaction whose spending the source was never asked.
+     */
+    default boolean spendKnown(Outpoint outpoint) {
+        return true;
+    }
+
     /** Transactions that pay or spend from an address, in chain order (height, then position). */
     List<Hash256> transactionsOf(Address address);
 

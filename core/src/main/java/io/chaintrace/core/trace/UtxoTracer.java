@@ -79,6 +79,7 @@ public final class UtxoTracer {
         private long cutByHops;
         private long cutByTime;
         private long cutByBudget;
+        private long cutNotFetched;
         private long absorbed;
         private long transactions;
         private long edges;
@@ -128,7 +129,7 @@ public final class UtxoTracer {
                     .forEach(r -> outputs.add(new TaintedOutput(r.outpoint, r.height, r.time, r.hop, r.output.value(), r.taint,
                             r.output.kind(), r.output.owner(), Optional.ofNullable(r.via), Optional.ofNullable(r.next), r.state)));
             TraceResult.Account account = new TraceResult.Account(seeded, endpoints, unspent, fees, minted, unresolved, dust, cutByHops,
-                    cutByTime, cutByBudget, absorbed);
+                    cutByTime, cutByBudget, cutNotFetched, absorbed);
             return new TraceResult(request, outputs, moved, hits, account, cuts, edges);
         }
 
@@ -207,7 +208,13 @@ public final class UtxoTracer {
                     absorbed += t.amount();
                     continue;
                 }
-                UtxoTransaction funding = stored(input.prevout().txid());
+                Optional<UtxoTransaction> fetched = ledger.transaction(input.prevout().txid());
+                if (fetched.isEmpty()) {
+                    // A resolved input whose transaction is not stored: a fetched neighbourhood ends here.
+                    notFetched(input.prevout(), input.prevout().txid(), t.amount());
+                    continue;
+                }
+                UtxoTransaction funding = fetched.get();
                 TxOutput spent = funding.outputs().stream().filter(o -> o.index() == input.prevout().vout()).findFirst()
                         .orElseThrow(() -> new IllegalStateException("store is inconsistent: " + input.prevout() + " is not an output of its transaction"));
                 reach(funding, spent, hop, t, false, tx.txid());
@@ -233,8 +240,9 @@ public final class UtxoTracer {
                 inValue[i] = inputs.get(i).value();
                 resolvedIn += inValue[i];
                 if (request.policy().usesInputAge() && inputs.get(i).resolved()) {
-                    UtxoTransaction funding = stored(inputs.get(i).prevout().txid());
-                    inAge[i] = ((long) funding.block().height() << 24) | funding.position();
+                    // Not stored (a fetched neighbourhood's edge): the oldest, so that what is known goes first.
+                    inAge[i] = ledger.transaction(inputs.get(i).prevout().txid())
+                            .map(funding -> ((long) funding.block().height() << 24) | funding.position()).orElse(-1L);
                 }
             }
             long[] outValue = new long[tx.outputs().size()];
@@ -257,6 +265,12 @@ public final class UtxoTracer {
                 }
                 cuts.add(new Cut(reason, r.outpoint, Optional.ofNullable(r.next), a));
             }
+        }
+
+        /** Taint that leaves what the store knows: a fetched neighbourhood's edge. */
+        private void notFetched(Outpoint op, Hash256 next, long amount) {
+            cutNotFetched += amount;
+            cuts.add(new Cut(OutputState.NOT_FETCHED, op, Optional.ofNullable(next), amount));
         }
 
         private void reach(UtxoTransaction tx, TxOutput output, int hop, Taint taint, boolean seed) {
@@ -290,11 +304,22 @@ public final class UtxoTracer {
             if (forward) {
                 Optional<UtxoLedger.Spend> spend = ledger.spenderOf(op);
                 if (spend.isEmpty()) {
+                    if (!ledger.spendKnown(op)) {
+                        r.state = OutputState.NOT_FETCHED;
+                        notFetched(op, null, taint.amount());
+                        return;
+                    }
                     r.state = OutputState.UNSPENT;
                     unspent += taint.amount();
                     return;
                 }
                 next = spend.get().spendingTx();
+                if (!pendingHop.containsKey(next) && ledger.transaction(next).isEmpty()) {
+                    r.state = OutputState.NOT_FETCHED;
+                    r.next = next;
+                    notFetched(op, next, taint.amount());
+                    return;
+                }
             } else {
                 next = tx.txid(); // backward, the next transaction is the one that created this output
             }

@@ -170,7 +170,7 @@ public final class HttpService implements AutoCloseable {
     /** A 5xx is a retry unless the caller reads a definite answer in it (Bitcoin Core's RPC errors come as HTTP 500). */
     private static Verdict serverError(Answer answer, Judge judge) {
         Verdict v = judge.of(answer);
-        return v instanceof Verdict.Use || v instanceof Verdict.Fail ? v : new Verdict.Retry("HTTP " + answer.status());
+        return v instanceof Verdict.Use ? v : new Verdict.Retry("HTTP " + answer.status());
     }
 
     /** {@code Retry-After}: seconds or an HTTP date, capped. */

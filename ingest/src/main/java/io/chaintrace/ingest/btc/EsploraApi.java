@@ -1,0 +1,248 @@
+package io.chaintrace.ingest.btc;
+
+import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.Outpoint;
+import io.chaintrace.core.model.ScriptClassifier;
+import io.chaintrace.core.model.TxOutput;
+import io.chaintrace.graph.FetchedTransaction;
+import io.chaintrace.ingest.CorruptAnswerException;
+import io.chaintrace.ingest.ServiceException;
+import io.chaintrace.ingest.remote.HttpService;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bitcoinj.base.BitcoinNetwork;
+import org.bitcoinj.core.Transaction;
+import org.bitcoinj.core.TransactionInput;
+import org.bitcoinj.core.TransactionOutput;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An Esplora HTTP API (Blockstream's API.md: mempool.space, blockstream.info or self-hosted) for the
+ * calls a fetch makes. A transaction is read twice: its raw bytes ({@code /tx/:txid/hex}), parsed by
+ * bitcoinj and checked to hash to the txid asked for (else a {@link CorruptAnswerException} naming
+ * it), and its JSON ({@code /tx/:txid}) for what the bytes do not hold: the block it is in and what
+ * each spent output was ({@code prevout}), checked against the bytes. Its position in the block comes
+ * from {@code /block/:hash/txids}, asked once per block.
+ */
+public final class EsploraApi implements AutoCloseable {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final HttpService http;
+    private final ScriptClassifier classifier;
+    private final Map<Hash256, List<Hash256>> blockTxids = new ConcurrentHashMap<>();
+
+    public EsploraApi(String url, BitcoinNetwork network, HttpService.Settings settings) {
+        this.http = new HttpService("Esplora API", url.endsWith("/") ? url.substring(0, url.length() - 1) : url, settings, Map.of());
+        this.classifier = new ScriptClassifier(network);
+    }
+
+    public String describe() {
+        return http.describe();
+    }
+
+    public long requests() {
+        return http.requests();
+    }
+
+    /** A spend the API reports: the spending transaction and input, and whether it is confirmed. */
+    public record Outspend(boolean spent, Hash256 txid, int vin, boolean confirmed) {
+    }
+
+    /** The height of the API's tip. */
+    public int tipHeight() {
+        String body = http.get("/blocks/tip/height", "tip height", EsploraApi::text).body().strip();
+        try {
+            return Integer.parseInt(body);
+        } catch (NumberFormatException e) {
+            throw new ServiceException(describe() + ": tip height answered '" + abbreviate(body) + "'");
+        }
+    }
+
+    /**
+     * A confirmed transaction as the store takes it; empty when the API does not know it or it is not
+     * confirmed yet (a mempool transaction is no evidence of where coins went).
+     */
+    public Optional<FetchedTransaction> transaction(Hash256 txid) {
+        HttpService.Answer j = http.get("/tx/" + txid.hex(), "transaction " + txid, EsploraApi::json);
+        if (j.status() == 404) {
+            return Optional.empty();
+        }
+        JsonNode tx = JSON.readTree(j.body());
+        JsonNode status = tx.path("status");
+        if (!status.path("confirmed").asBoolean(false)) {
+            return Optional.empty();
+        }
+        String hex = http.get("/tx/" + txid.hex() + "/hex", "transaction " + txid + " hex", EsploraApi::hex).body().strip();
+        byte[] raw;
+        try {
+            raw = HEX.parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptAnswerException(describe() + " sent transaction " + txid + " as something that is not hex");
+        }
+        Transaction parsed;
+        try {
+            parsed = Transaction.read(ByteBuffer.wrap(raw));
+        } catch (RuntimeException e) {
+            throw new CorruptAnswerException(describe() + " sent transaction " + txid + " with bytes that do not parse: " + e.getMessage());
+        }
+        if (!new Hash256(parsed.getTxId().getBytes()).equals(txid)) {
+            throw new CorruptAnswerException(describe() + " sent transaction " + txid + " with bytes that do not hash to it (they hash to "
+                    + parsed.getTxId() + ")");
+        }
+        Hash256 block = Hash256.fromHex(status.path("block_hash").asText());
+        int height = status.path("block_height").asInt(-1);
+        long time = status.path("block_time").asLong(0);
+        List<Outpoint> spends = new ArrayList<>();
+        List<Optional<TxOutput>> prevouts = new ArrayList<>();
+        JsonNode vin = tx.path("vin");
+        if (vin.size() != parsed.getInputs().size()) {
+            throw new CorruptAnswerException(describe() + ": transaction " + txid + " has " + parsed.getInputs().size()
+                    + " inputs but its JSON lists " + vin.size());
+        }
+        for (int i = 0; i < parsed.getInputs().size(); i++) {
+            TransactionInput in = parsed.getInputs().get(i);
+            if (in.isCoinBase()) {
+                spends.add(Outpoint.COINBASE);
+                prevouts.add(Optional.empty());
+                continue;
+            }
+            Outpoint op = new Outpoint(new Hash256(in.getOutpoint().hash().getBytes()), (int) in.getOutpoint().index());
+            JsonNode v = vin.get(i);
+            if (!v.path("txid").asText("").equals(op.txid().hex()) || v.path("vout").asLong(-1) != op.vout()) {
+                throw new CorruptAnswerException(describe() + ": transaction " + txid + " input " + i + " differs between its bytes and its JSON");
+            }
+            spends.add(op);
+            JsonNode prev = v.get("prevout");
+            if (prev == null || prev.isNull()) {
+                prevouts.add(Optional.empty());
+            } else {
+                prevouts.add(Optional.of(output(op.vout(), HEX.parseHex(prev.path("scriptpubkey").asText("")), prev.path("value").asLong(-1),
+                        txid)));
+            }
+        }
+        List<TxOutput> outputs = new ArrayList<>();
+        int index = 0;
+        for (TransactionOutput out : parsed.getOutputs()) {
+            outputs.add(output(index++, out.getScriptBytes(), out.getValue().value, txid));
+        }
+        int position = blockTxids(block).indexOf(txid);
+        if (position < 0) {
+            throw new CorruptAnswerException(describe() + ": block " + block + " does not list transaction " + txid
+                    + " that it says is in it");
+        }
+        return Optional.of(new FetchedTransaction(txid, block, height, time, position, spends, prevouts, outputs));
+    }
+
+    private TxOutput output(int index, byte[] script, long value, Hash256 txid) {
+        if (value < 0 || value > 21_000_000L * 100_000_000L) {
+            throw new CorruptAnswerException(describe() + ": transaction " + txid + " has an output value out of range: " + value);
+        }
+        ScriptClassifier.Owner owner = classifier.classify(script);
+        return new TxOutput(index, value, owner.kind(), owner.address());
+    }
+
+    /** The transactions of a block in order, asked once. */
+    private List<Hash256> blockTxids(Hash256 block) {
+        return blockTxids.computeIfAbsent(block, b -> {
+            JsonNode ids = JSON.readTree(http.get("/block/" + b.hex() + "/txids", "block " + b + " txids", EsploraApi::json).body());
+            List<Hash256> out = new ArrayList<>(ids.size());
+            ids.forEach(n -> out.add(Hash256.fromHex(n.asText())));
+            return out;
+        });
+    }
+
+    /** Whether and by what each output of a transaction was spent. */
+    public List<Outspend> outspends(Hash256 txid) {
+        JsonNode a = JSON.readTree(http.get("/tx/" + txid.hex() + "/outspends", "outspends of " + txid, EsploraApi::json).body());
+        List<Outspend> out = new ArrayList<>(a.size());
+        for (JsonNode n : a) {
+            boolean spent = n.path("spent").asBoolean(false);
+            out.add(spent ? new Outspend(true, Hash256.fromHex(n.path("txid").asText()), n.path("vin").asInt(), n.path("status")
+                    .path("confirmed").asBoolean(false)) : new Outspend(false, null, -1, false));
+        }
+        return out;
+    }
+
+    /** Every confirmed transaction of an address, newest first, page by page. */
+    public List<Hash256> addressTransactions(String address) {
+        return history("/address/" + address, "address " + address);
+    }
+
+    /** Every confirmed transaction of a script (by the SHA-256 of its bytes): how P2PK coins are found. */
+    public List<Hash256> scriptTransactions(byte[] script) {
+        try {
+            String hash = HEX.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(script));
+            return history("/scripthash/" + hash, "script hash " + hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<Hash256> history(String base, String what) {
+        List<Hash256> out = new ArrayList<>();
+        String path = base + "/txs/chain";
+        while (true) {
+            JsonNode page = JSON.readTree(http.get(path, what + " history", EsploraApi::json).body());
+            if (page.isEmpty()) {
+                return out;
+            }
+            Hash256 last = null;
+            for (JsonNode tx : page) {
+                last = Hash256.fromHex(tx.path("txid").asText());
+                out.add(last);
+            }
+            path = base + "/txs/chain/" + last.hex();
+        }
+    }
+
+    /** JSON bodies: a 404 is an answer (not found); a body that does not parse is retried. */
+    private static HttpService.Verdict json(HttpService.Answer a) {
+        if (a.status() == 404) {
+            return HttpService.Verdict.USE;
+        }
+        if (a.status() != 200) {
+            return new HttpService.Verdict.Fail("HTTP " + a.status() + ": " + abbreviate(a.body()));
+        }
+        try {
+            JsonNode n = JSON.readTree(a.body());
+            return n != null && (n.isObject() || n.isArray()) ? HttpService.Verdict.USE : new HttpService.Verdict.Retry("an answer that is not JSON");
+        } catch (JacksonException e) {
+            return new HttpService.Verdict.Retry("malformed JSON in the answer");
+        }
+    }
+
+    private static HttpService.Verdict hex(HttpService.Answer a) {
+        if (a.status() != 200) {
+            return new HttpService.Verdict.Fail("HTTP " + a.status() + ": " + abbreviate(a.body()));
+        }
+        String s = a.body().strip();
+        return s.length() % 2 == 0 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0) ? HttpService.Verdict.USE
+                : new HttpService.Verdict.Retry("an answer that is not hex");
+    }
+
+    private static HttpService.Verdict text(HttpService.Answer a) {
+        if (a.status() != 200) {
+            return new HttpService.Verdict.Fail("HTTP " + a.status() + ": " + abbreviate(a.body()));
+        }
+        return a.body().strip().matches("\\d{1,9}") ? HttpService.Verdict.USE : new HttpService.Verdict.Retry("an answer that is not a height");
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.strip().replaceAll("\\s+", " ");
+        return t.length() > 120 ? t.substring(0, 120) + "..." : t;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

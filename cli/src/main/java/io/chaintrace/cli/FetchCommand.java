@@ -2,18 +2,112 @@ package io.chaintrace.cli;
 
 import io.chaintrace.cli.app.IngestProgress;
 import io.chaintrace.core.model.Address;
+import io.chaintrace.core.trace.Seed;
 import io.chaintrace.graph.ChainStore;
+import io.chaintrace.ingest.btc.EsploraApi;
+import io.chaintrace.ingest.btc.NeighbourhoodFetch;
 import io.chaintrace.ingest.eth.EthRpcClient;
 import io.chaintrace.ingest.eth.EthSeedFetcher;
+import io.chaintrace.ingest.remote.HttpService;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.bitcoinj.base.BitcoinNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code chaintrace fetch eth}: pull only a seed's neighbourhood from a node. */
-@Command(name = "fetch", mixinStandardHelpOptions = true, description = "Pull the neighbourhood of a seed from a node.",
-        subcommands = {FetchCommand.Eth.class})
+/** {@code chaintrace fetch btc|eth}: pull only a seed's neighbourhood from a service or a node. */
+@Command(name = "fetch", mixinStandardHelpOptions = true, description = "Pull the neighbourhood of a seed from a service or a node.",
+        subcommands = {FetchCommand.Btc.class, FetchCommand.Eth.class})
 final class FetchCommand {
+
+    @Command(name = "btc", mixinStandardHelpOptions = true,
+            description = {"Fetch a Bitcoin seed's neighbourhood from an Esplora API (mempool.space, blockstream.info or your own),",
+                "hop by hop: enough that a trace of up to --hops hops over it gives what whole blocks give. Beyond it",
+                "traces stop with 'not fetched', never 'unspent'. Needs no node; rerun with more hops to widen it."})
+    static final class Btc implements Callable<Integer> {
+        @Option(names = "--esplora", required = true, paramLabel = "URL", description = "Esplora API base, e.g. https://mempool.space/api.")
+        String esplora;
+
+        @Option(names = "--seed", required = true, description = "Address, txid or txid:vout to start from.")
+        String seed;
+
+        @Option(names = "--hops", defaultValue = "3", description = "Hops a trace will take (default: ${DEFAULT-VALUE}).")
+        int hops;
+
+        @Option(names = "--direction", defaultValue = "forward", description = "forward, backward or both (default: ${DEFAULT-VALUE}).")
+        String direction;
+
+        @Option(names = "--since", description = "Backward: follow no transaction before this time (unix seconds or ISO-8601).")
+        String since;
+
+        @Option(names = "--until", description = "Forward: follow no transaction after this time (unix seconds or ISO-8601).")
+        String until;
+
+        @Option(names = "--max-requests", paramLabel = "N", description = "Stop after this many requests (default: no limit).")
+        Long maxRequests;
+
+        @Option(names = "--max-transactions", paramLabel = "N", description = "Stop after this many transactions (default: no limit).")
+        Long maxTransactions;
+
+        @Option(names = "--requests-per-second", defaultValue = "0", paramLabel = "N",
+                description = "Ceiling on the request rate (default: none; public APIs ask for a few per second).")
+        double rate;
+
+        @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Per request (default: ${DEFAULT-VALUE}).")
+        int timeout;
+
+        @Option(names = "--network", defaultValue = "main", description = "main, test, signet or regtest: how addresses are written (default: ${DEFAULT-VALUE}).")
+        String network;
+
+        @Option(names = "--store", required = true, description = "Store directory (created if missing).")
+        Path store;
+
+        @Option(names = "--no-progress", description = "Do not print progress.")
+        boolean noProgress;
+
+        @Override
+        public Integer call() {
+            Seed s = Seed.parse(seed);
+            boolean forward = switch (direction.toLowerCase(java.util.Locale.ROOT)) {
+                case "forward", "both" -> true;
+                case "backward" -> false;
+                default -> throw new IllegalArgumentException("--direction " + direction + ": forward, backward or both");
+            };
+            boolean backward = !direction.equalsIgnoreCase("forward");
+            if (timeout < 1) {
+                throw new IllegalArgumentException("--timeout must be at least 1 second");
+            }
+            NeighbourhoodFetch.Settings settings = new NeighbourhoodFetch.Settings(hops, forward, backward,
+                    maxRequests == null ? Long.MAX_VALUE : maxRequests, maxTransactions == null ? Long.MAX_VALUE : maxTransactions,
+                    since == null ? Long.MIN_VALUE : TraceCommand.time(since), until == null ? Long.MAX_VALUE : TraceCommand.time(until));
+            HttpService.Settings http = new HttpService.Settings(Duration.ofSeconds(timeout), 5, Duration.ofMillis(500), rate);
+            long start = System.nanoTime();
+            try (ChainStore cs = ChainStore.open(store);
+                 EsploraApi api = new EsploraApi(esplora, network(network), http)) {
+                NeighbourhoodFetch.Summary summary = new NeighbourhoodFetch(api, cs, "esplora " + api.describe().substring("Esplora API at ".length()))
+                        .run(s, settings, p -> {
+                            if (!noProgress) {
+                                double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+                                System.err.printf("layer %d of %d: %,d transactions, frontier %,d, %,d requests (%.0f/s)%n", p.layer(),
+                                        hops + 1, p.transactions(), p.frontier(), p.requests(), p.requests() / secs);
+                            }
+                        });
+                System.err.println(summary.describe());
+            }
+            return ExitCode.OK;
+        }
+
+        private static BitcoinNetwork network(String name) {
+            return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "main", "mainnet" -> BitcoinNetwork.MAINNET;
+                case "test", "testnet" -> BitcoinNetwork.TESTNET;
+                case "signet" -> BitcoinNetwork.SIGNET;
+                case "regtest" -> BitcoinNetwork.REGTEST;
+                default -> throw new IllegalArgumentException("--network " + name + ": main, test, signet or regtest");
+            };
+        }
+    }
 
     @Command(name = "eth", mixinStandardHelpOptions = true,
             description = {"Follow an Ethereum address hop by hop with trace_filter and Transfer-log filters, and store",

@@ -3,7 +3,6 @@ package io.chaintrace.cli;
 import io.chaintrace.cli.app.Documents;
 import io.chaintrace.cli.app.Json;
 import io.chaintrace.graph.ChainStore;
-import io.chaintrace.graph.StoreStats;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,11 +19,10 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StoreStats s;
+        Documents.Stats d;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
-            s = cs.stats();
+            d = Documents.Stats.of(cs.stats(), cs.fetchedBySource());
         }
-        Documents.Stats d = Documents.Stats.of(s);
         if (json) {
             System.out.println(Json.write(d));
         } else {

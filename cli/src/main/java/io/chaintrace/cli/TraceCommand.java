@@ -203,7 +203,7 @@ final class TraceCommand implements Callable<Integer> {
         return parameters;
     }
 
-    private static long time(String t) {
+    static long time(String t) {
         try {
             return Long.parseLong(t);
         } catch (NumberFormatException e) {

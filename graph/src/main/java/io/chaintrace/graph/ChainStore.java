@@ -111,6 +111,23 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return files.get(Family.TRANSACTIONS, txid.bytes()) != null;
     }
 
+    /** Fetched transactions by the source that brought them in (the whole-block part is {@code stats().txs()} less these). */
+    public Map<String, Long> fetchedBySource() {
+        writer.awaitQuietly();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        byte[] prefix = FetchWriter.SOURCE_PREFIX.getBytes(StandardCharsets.US_ASCII);
+        try (org.rocksdb.RocksIterator it = files.iterator(Family.META)) {
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k.length < prefix.length || !java.util.Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+                    break;
+                }
+                out.put(new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8), Keys.getLong(it.value(), 0));
+            }
+        }
+        return out;
+    }
+
     @Override
     public Optional<String> keyOf(Address p2pkhAddress) {
         writer.awaitQuietly();

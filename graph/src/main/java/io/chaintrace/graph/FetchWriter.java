@@ -30,6 +30,8 @@ import org.rocksdb.WriteBatch;
 final class FetchWriter {
     static final byte UNKNOWN = 0;
     static final byte UNSPENT = 1;
+    /** {@code meta} keys counting fetched transactions per source. */
+    static final String SOURCE_PREFIX = "fetched:";
     private static final byte RECEIVED = 1;
     private static final byte SENT = 2;
 
@@ -65,6 +67,8 @@ final class FetchWriter {
                 w.write(batch);
                 Counters next = counters.plusFetched(todo.size(), w.inputs, w.outputs, w.value, w.standard, w.newIds.size(), w.unresolved);
                 next.write(batch, files);
+                String bySource = SOURCE_PREFIX + source;
+                files.putMeta(batch, bySource, files.meta(bySource, 0) + todo.size());
                 files.write(batch);
                 counters.set(next);
                 w.newIds.forEach(addresses::remember);

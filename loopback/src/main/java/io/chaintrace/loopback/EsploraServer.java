@@ -102,6 +102,23 @@ public final class EsploraServer implements AutoCloseable {
         server.start();
     }
 
+    /** Serves a mainnet block file until killed: {@code EsploraServer FILE [FIRST_HEIGHT]}; prints the URL. */
+    public static void main(String[] args) throws Exception {
+        byte[] file = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[0]));
+        ByteBuffer b = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        List<byte[]> blocks = new ArrayList<>();
+        while (b.remaining() >= 8) {
+            b.getInt();
+            byte[] block = new byte[b.getInt()];
+            b.get(block);
+            blocks.add(block);
+        }
+        EsploraServer s = new EsploraServer(BitcoinNetwork.MAINNET, BitcoinCoreServer.inChainOrder(blocks),
+                args.length > 1 ? Integer.parseInt(args[1]) : 0);
+        System.out.println(s.url());
+        Thread.currentThread().join();
+    }
+
     /** Where a script's transactions are listed: under its address, if it has one, and under its hash. */
     private void index(byte[] script, String txid) {
         add(byScriptHash, HEX.formatHex(sha256(script)), txid);

@@ -27,6 +27,12 @@ public final class CompactSeeds {
      * @throws SeedNotFoundException when the store does not hold what a seed names
      */
     public static OutputRefs rows(ChainStore cs, List<Seed> seeds) {
+        long fetched = cs.stats().fetchedTxs();
+        if (fetched > 0) {
+            // Its rows know neither which outputs a fetch left unknown nor inputs whose funding was not fetched.
+            throw new IllegalArgumentException("store " + cs.path() + " holds " + fetched + " fetched transactions (seed neighbourhoods, not"
+                    + " whole blocks); the compact engine and batch read whole blocks only: trace with --engine object");
+        }
         SeedResolver resolver = new SeedResolver(cs);
         List<Outpoint> outs = new ArrayList<>();
         for (Seed seed : seeds) {

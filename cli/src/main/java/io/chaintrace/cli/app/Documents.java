@@ -151,9 +151,15 @@ public final class Documents {
     }
 
     /** {@code stats --json}. */
-    public record Stats(long blocks, long txs, long inputs, long outputs, long outputValue, long addresses, long owners, long unresolvedInputs) {
-        public static Stats of(StoreStats s) {
-            return new Stats(s.blocks(), s.txs(), s.inputs(), s.outputs(), s.outputValue(), s.addresses(), s.owners(), s.unresolvedInputs());
+    /**
+     * {@code fetchedTxs}: of {@code txs}, those fetches brought in without their blocks, by source in {@code fetchedFrom}
+     * (the rest come in whole blocks).
+     */
+    public record Stats(long blocks, long txs, long inputs, long outputs, long outputValue, long addresses, long owners, long unresolvedInputs,
+                        long fetchedTxs, Map<String, Long> fetchedFrom) {
+        public static Stats of(StoreStats s, Map<String, Long> fetchedFrom) {
+            return new Stats(s.blocks(), s.txs(), s.inputs(), s.outputs(), s.outputValue(), s.addresses(), s.owners(), s.unresolvedInputs(),
+                    s.fetchedTxs(), fetchedFrom);
         }
 
         /** Name and value of each figure, in order, for the text form. */
@@ -167,6 +173,8 @@ public final class Documents {
             m.put("addresses", addresses);
             m.put("owners", owners);
             m.put("unresolvedInputs", unresolvedInputs);
+            m.put("fetchedTxs", fetchedTxs);
+            fetchedFrom.forEach((source, n) -> m.put("  from " + source, n));
             return m;
         }
     }

@@ -286,7 +286,7 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
     }
 
     /** Bitcoin Core's chain names ({@code getblockchaininfo}). */
-    static BitcoinNetwork network(String chain) {
+    public static BitcoinNetwork network(String chain) {
         return switch (chain) {
             case "main" -> BitcoinNetwork.MAINNET;
             case "test" -> BitcoinNetwork.TESTNET;

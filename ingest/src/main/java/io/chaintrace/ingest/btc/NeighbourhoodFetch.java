@@ -40,12 +40,22 @@ public final class NeighbourhoodFetch {
     private final FetchSink store;
     private final String source;
 
-    /** What to fetch: direction as in a trace; the budgets are ceilings (Long.MAX_VALUE: none). */
-    public record Settings(int hops, boolean forward, boolean backward, long maxRequests, long maxTransactions) {
+    /**
+     * What to fetch: direction as in a trace; the budgets are ceilings (Long.MAX_VALUE: none); transactions after
+     * {@code until} are not followed forward, nor those before {@code since} backward (unix seconds).
+     */
+    public record Settings(int hops, boolean forward, boolean backward, long maxRequests, long maxTransactions, long since, long until) {
         public Settings {
             if (hops < 0) {
                 throw new IllegalArgumentException("--hops must not be negative");
             }
+            if (maxRequests < 1 || maxTransactions < 1) {
+                throw new IllegalArgumentException("--max-requests and --max-transactions must be at least 1");
+            }
+        }
+
+        public Settings(int hops, boolean forward, boolean backward, long maxRequests, long maxTransactions) {
+            this(hops, forward, backward, maxRequests, maxTransactions, Long.MIN_VALUE, Long.MAX_VALUE);
         }
     }
 
@@ -151,6 +161,9 @@ public final class NeighbourhoodFetch {
                     if (!budgetLeft()) {
                         break;
                     }
+                    if (t.time() > s.until()) {
+                        continue; // a trace with --until does not follow it either
+                    }
                     List<EsploraApi.Outspend> outs = api.outspends(t.txid());
                     for (int v = 0; v < outs.size(); v++) {
                         EsploraApi.Outspend o = outs.get(v);
@@ -187,6 +200,9 @@ public final class NeighbourhoodFetch {
             for (; k <= s.hops() && !layer.isEmpty() && stoppedBy == null; k++) {
                 List<Hash256> funding = new ArrayList<>();
                 for (FetchedTransaction t : layer) {
+                    if (t.time() < s.since()) {
+                        continue;
+                    }
                     t.spends().stream().filter(op -> !op.equals(Outpoint.COINBASE)).forEach(op -> funding.add(op.txid()));
                 }
                 layer = fetch(funding);

@@ -135,6 +135,20 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     }
 
     @Override
+    public Optional<String> cachedAnswer(String key) {
+        byte[] v = files.get(Family.FETCH_CACHE, key.getBytes(StandardCharsets.UTF_8));
+        return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void cacheAnswer(String key, String body) {
+        synchronized (files) {
+            writer.requireWritable();
+            files.put(Family.FETCH_CACHE, key.getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Override
     public int putFetched(List<FetchedTransaction> txs, String source) {
         return fetches.put(txs, source);
     }
@@ -339,12 +353,13 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     }
 
     /**
-     * The digest of what the store says about the chains, without the checkpoints (how far each source got):
+     * The digest of what the store says about the chains, without the checkpoints (how far each source got) and the
+     * answers fetches keep for reruns:
      * equal for stores filled with the same blocks by different sources (block files, a node).
      */
     public String chainDigest() {
         writer.awaitQuietly();
-        return files.digest(java.util.EnumSet.of(Family.CHECKPOINTS));
+        return files.digest(java.util.EnumSet.of(Family.CHECKPOINTS, Family.FETCH_CACHE));
     }
 
     @Override

@@ -31,7 +31,8 @@ enum Family {
     ENTITY_PARENTS("entity_parents"),
     ETH_GAS("eth_gas"),
     KEY_ADDRESSES("key_addresses"),
-    SPEND_STATUS("spend_status");
+    SPEND_STATUS("spend_status"),
+    FETCH_CACHE("fetch_cache");
 
     /** The name RocksDB knows the family by. */
     final String id;

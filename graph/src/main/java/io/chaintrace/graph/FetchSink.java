@@ -25,6 +25,12 @@ public interface FetchSink {
     /** The source says these outputs are unspent as of {@code height} (its tip). */
     void putUnspent(List<Outpoint> outputs, int height, String source);
 
+    /** A remote answer kept for a later or resumed fetch ({@code key}: the source and what was asked), if kept. */
+    Optional<String> cachedAnswer(String key);
+
+    /** Keeps a remote answer: a fetch run again, or resumed after a kill, does not ask for it twice. */
+    void cacheAnswer(String key, String body);
+
     /** The source says these outputs were spent by these transactions (which may not be fetched). */
     void putSpends(List<UtxoLedger.Spend> spends);
 }

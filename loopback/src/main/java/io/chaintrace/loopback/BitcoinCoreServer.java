@@ -162,6 +162,7 @@ public final class BitcoinCoreServer implements AutoCloseable {
         requests.incrementAndGet();
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
+            faults.delay();
             Faults.Fault fault = faults.next();
             if (fault == Faults.Fault.TIMEOUT) {
                 sleep(faults.stallMillis());

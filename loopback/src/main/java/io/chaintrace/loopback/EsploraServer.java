@@ -156,6 +156,7 @@ public final class EsploraServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             byPath.merge(path, 1L, Long::sum);
+            faults.delay();
             Faults.Fault fault = faults.next();
             if (fault == Faults.Fault.TIMEOUT) {
                 sleep(faults.stallMillis());

@@ -24,6 +24,7 @@ public final class Faults {
 
     private final Deque<Fault> queue = new ArrayDeque<>();
     private volatile long stallMillis = 5_000;
+    private volatile long latencyMillis;
 
     /** Queues a fault for each of the next {@code times} requests. */
     public synchronized Faults add(Fault fault, int times) {
@@ -50,6 +51,23 @@ public final class Faults {
 
     long stallMillis() {
         return stallMillis;
+    }
+
+    /** Every answer waits this long first: a distant service (and time for a test to kill a client mid-way). */
+    public Faults latency(long millis) {
+        latencyMillis = millis;
+        return this;
+    }
+
+    /** Waits the latency, if any. */
+    void delay() {
+        if (latencyMillis > 0) {
+            try {
+                Thread.sleep(latencyMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The fault for the request being answered, or null. */

@@ -39,9 +39,24 @@ public final class EsploraApi implements AutoCloseable {
     private final HttpService http;
     private final ScriptClassifier classifier;
     private final Map<Hash256, List<Hash256>> blockTxids = new ConcurrentHashMap<>();
+    private final String base;
+    private HttpService.Cache cache = NO_CACHE;
+    private int tip = -1;
+
+    private static final HttpService.Cache NO_CACHE = new HttpService.Cache() {
+        @Override
+        public Optional<String> get(String key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void put(String key, String body) {
+        }
+    };
 
     public EsploraApi(String url, BitcoinNetwork network, HttpService.Settings settings) {
-        this.http = new HttpService("Esplora API", url.endsWith("/") ? url.substring(0, url.length() - 1) : url, settings, Map.of());
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.http = new HttpService("Esplora API", base, settings, Map.of());
         this.classifier = new ScriptClassifier(network);
     }
 
@@ -53,6 +68,26 @@ public final class EsploraApi implements AutoCloseable {
         return http.requests();
     }
 
+    /** Answers served from the cache instead of the API. */
+    public long cacheHits() {
+        return http.cacheHits();
+    }
+
+    /**
+     * Keeps answers in {@code cache} so that a fetch run again, or resumed after a kill, asks nothing twice: what
+     * cannot change (raw transactions, confirmed transactions, a block's txids) for good; what can (spends,
+     * address histories) for as long as the API's tip stays where it was.
+     */
+    public void cacheIn(HttpService.Cache cache) {
+        this.cache = cache;
+    }
+
+    /** GET through the cache: {@code lasting} answers for good, the others keyed by the tip they were asked at. */
+    private HttpService.Answer get(String path, String what, HttpService.Judge judge, boolean lasting,
+                                   java.util.function.Predicate<String> keep) {
+        return http.get(path, what, judge, cache, "esplora " + base + (lasting ? "" : " @" + tip) + " " + path, keep);
+    }
+
     /** A spend the API reports: the spending transaction and input, and whether it is confirmed. */
     public record Outspend(boolean spent, Hash256 txid, int vin, boolean confirmed) {
     }
@@ -61,7 +96,8 @@ public final class EsploraApi implements AutoCloseable {
     public int tipHeight() {
         String body = http.get("/blocks/tip/height", "tip height", EsploraApi::text).body().strip();
         try {
-            return Integer.parseInt(body);
+            tip = Integer.parseInt(body);
+            return tip;
         } catch (NumberFormatException e) {
             throw new ServiceException(describe() + ": tip height answered '" + abbreviate(body) + "'");
         }
@@ -72,7 +108,7 @@ public final class EsploraApi implements AutoCloseable {
      * confirmed yet (a mempool transaction is no evidence of where coins went).
      */
     public Optional<FetchedTransaction> transaction(Hash256 txid) {
-        HttpService.Answer j = http.get("/tx/" + txid.hex(), "transaction " + txid, EsploraApi::json);
+        HttpService.Answer j = get("/tx/" + txid.hex(), "transaction " + txid, EsploraApi::json, true, EsploraApi::confirmed);
         if (j.status() == 404) {
             return Optional.empty();
         }
@@ -81,7 +117,7 @@ public final class EsploraApi implements AutoCloseable {
         if (!status.path("confirmed").asBoolean(false)) {
             return Optional.empty();
         }
-        String hex = http.get("/tx/" + txid.hex() + "/hex", "transaction " + txid + " hex", EsploraApi::hex).body().strip();
+        String hex = get("/tx/" + txid.hex() + "/hex", "transaction " + txid + " hex", EsploraApi::hex, true, b -> true).body().strip();
         byte[] raw;
         try {
             raw = HEX.parseHex(hex);
@@ -153,7 +189,7 @@ public final class EsploraApi implements AutoCloseable {
     /** The transactions of a block in order, asked once. */
     private List<Hash256> blockTxids(Hash256 block) {
         return blockTxids.computeIfAbsent(block, b -> {
-            JsonNode ids = JSON.readTree(http.get("/block/" + b.hex() + "/txids", "block " + b + " txids", EsploraApi::json).body());
+            JsonNode ids = JSON.readTree(get("/block/" + b.hex() + "/txids", "block " + b + " txids", EsploraApi::json, true, x -> true).body());
             List<Hash256> out = new ArrayList<>(ids.size());
             ids.forEach(n -> out.add(Hash256.fromHex(n.asText())));
             return out;
@@ -162,7 +198,7 @@ public final class EsploraApi implements AutoCloseable {
 
     /** Whether and by what each output of a transaction was spent. */
     public List<Outspend> outspends(Hash256 txid) {
-        JsonNode a = JSON.readTree(http.get("/tx/" + txid.hex() + "/outspends", "outspends of " + txid, EsploraApi::json).body());
+        JsonNode a = JSON.readTree(get("/tx/" + txid.hex() + "/outspends", "outspends of " + txid, EsploraApi::json, false, x -> true).body());
         List<Outspend> out = new ArrayList<>(a.size());
         for (JsonNode n : a) {
             boolean spent = n.path("spent").asBoolean(false);
@@ -191,7 +227,7 @@ public final class EsploraApi implements AutoCloseable {
         List<Hash256> out = new ArrayList<>();
         String path = base + "/txs/chain";
         while (true) {
-            JsonNode page = JSON.readTree(http.get(path, what + " history", EsploraApi::json).body());
+            JsonNode page = JSON.readTree(get(path, what + " history", EsploraApi::json, false, x -> true).body());
             if (page.isEmpty()) {
                 return out;
             }
@@ -201,6 +237,15 @@ public final class EsploraApi implements AutoCloseable {
                 out.add(last);
             }
             path = base + "/txs/chain/" + last.hex();
+        }
+    }
+
+    /** Whether a transaction's JSON says it is confirmed: only then is it kept for good. */
+    private static boolean confirmed(String body) {
+        try {
+            return JSON.readTree(body).path("status").path("confirmed").asBoolean(false);
+        } catch (JacksonException e) {
+            return false;
         }
     }
 

@@ -60,12 +60,13 @@ public final class NeighbourhoodFetch {
     }
 
     /** What a fetch did; {@code stoppedBy} names the budget that ended it early, if one did. */
-    public record Summary(int layers, long transactions, long stored, long requests, long unspentRecorded, long unconfirmedSkipped,
-                          Optional<String> stoppedBy, Duration elapsed) {
+    public record Summary(int layers, long transactions, long stored, long requests, long cacheHits, long unspentRecorded,
+                          long unconfirmedSkipped, Optional<String> stoppedBy, Duration elapsed) {
         public String describe() {
-            return String.format("fetched %,d transactions (%,d new) over %d layers in %.1f s with %,d requests; %,d outputs recorded unspent,"
-                    + " %,d unconfirmed spends left out%s", transactions, stored, layers, elapsed.toNanos() / 1e9, requests, unspentRecorded,
-                    unconfirmedSkipped, stoppedBy.map(s -> "; stopped by " + s + ": the rest of the neighbourhood is not fetched").orElse(""));
+            return String.format("fetched %,d transactions (%,d new) over %d layers in %.1f s with %,d requests (%,d more answered from the"
+                    + " cache); %,d outputs recorded unspent, %,d unconfirmed left out%s", transactions, stored, layers, elapsed.toNanos() / 1e9,
+                    requests, cacheHits, unspentRecorded, unconfirmedSkipped,
+                    stoppedBy.map(s -> "; stopped by " + s + ": the rest of the neighbourhood is not fetched").orElse(""));
         }
     }
 
@@ -81,6 +82,17 @@ public final class NeighbourhoodFetch {
 
     public Summary run(Seed seed, Settings s, Consumer<Progress> progress) {
         long start = System.nanoTime();
+        api.cacheIn(new io.chaintrace.ingest.remote.HttpService.Cache() {
+            @Override
+            public Optional<String> get(String key) {
+                return store.cachedAnswer(key);
+            }
+
+            @Override
+            public void put(String key, String body) {
+                store.cacheAnswer(key, body);
+            }
+        });
         Run r = new Run(s);
         int tip = api.tipHeight();
         List<FetchedTransaction> layer0 = r.seedTransactions(seed);
@@ -92,8 +104,8 @@ public final class NeighbourhoodFetch {
         if (s.backward()) {
             layers = Math.max(layers, r.backward(layer0, progress));
         }
-        return new Summary(layers, r.fetched, r.stored, api.requests(), r.unspent, r.unconfirmed, Optional.ofNullable(r.stoppedBy),
-                Duration.ofNanos(System.nanoTime() - start));
+        return new Summary(layers, r.fetched, r.stored, api.requests(), api.cacheHits(), r.unspent, r.unconfirmed,
+                Optional.ofNullable(r.stoppedBy), Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static byte[] p2pkScript(byte[] key) {

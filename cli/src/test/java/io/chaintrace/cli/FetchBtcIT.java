@@ -1,0 +1,145 @@
+package io.chaintrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chaintrace.graph.ChainStore;
+import io.chaintrace.loopback.BitcoinCoreServer;
+import io.chaintrace.loopback.EsploraServer;
+import io.chaintrace.loopback.Faults;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.bitcoinj.base.BitcoinNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code chaintrace fetch btc --esplora} as a user runs it, against Esplora's API on loopback serving
+ * the real blocks 0-589: killed five times with SIGKILL and resumed, it ends with the store an
+ * uninterrupted fetch makes, and asks the API nothing twice; run again, it asks only the tip; a
+ * failing API is one line and exit 5, damaged bytes one line and exit 1 naming the transaction.
+ */
+class FetchBtcIT {
+    static final String SEED = "0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9:0"; // block 9's coinbase
+    static EsploraServer esplora;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void serve() throws IOException {
+        List<byte[]> raw = new ArrayList<>();
+        for (byte[] r : TestData.records(TestData.blk("firstblocks.blk"))) {
+            raw.add(java.util.Arrays.copyOfRange(r, 8, r.length));
+        }
+        esplora = new EsploraServer(BitcoinNetwork.MAINNET, BitcoinCoreServer.inChainOrder(raw), 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        esplora.close();
+    }
+
+    record Child(int exit, String err) {
+    }
+
+    private Process start(Path store, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("fetch", "btc", "--esplora", esplora.url(), "--seed", SEED, "--hops", "6", "--store",
+                store.toString()));
+        args.addAll(List.of(extra));
+        return TestData.child(List.of(), args.toArray(String[]::new)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("err-" + System.nanoTime() + ".txt").toFile()).start();
+    }
+
+    private Child run(Path store, String... extra) throws Exception {
+        Path err = dir.resolve("err-" + System.nanoTime() + ".txt");
+        List<String> args = new ArrayList<>(List.of("fetch", "btc", "--esplora", esplora.url(), "--seed", SEED, "--hops", "6", "--store",
+                store.toString()));
+        args.addAll(List.of(extra));
+        Process p = TestData.child(List.of(), args.toArray(String[]::new)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return new Child(p.exitValue(), Files.readString(err));
+    }
+
+    private static String chainDigest(Path store) {
+        try (ChainStore cs = ChainStore.openReadOnly(store)) {
+            return cs.chainDigest();
+        }
+    }
+
+    @Test
+    void killedFiveTimesThenResumedEqualsAnUninterruptedFetchAndAsksNothingTwice() throws Exception {
+        Path whole = dir.resolve("uninterrupted");
+        long before = esplora.requests();
+        Child c = run(whole);
+        assertEquals(0, c.exit(), c.err());
+        long uninterrupted = esplora.requests() - before;
+        assertTrue(c.err().contains("fetched 10 transactions (10 new)"), c.err());
+
+        // Run again: everything but the tip comes from the store's cache.
+        before = esplora.requests();
+        Child again = run(whole);
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(1, esplora.requests() - before, again.err());
+        assertTrue(again.err().contains("(0 new)"), again.err());
+
+        Path killed = dir.resolve("killed");
+        esplora.faults().latency(40);
+        try {
+            before = esplora.requests();
+            List<Long> storedAfterKill = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Process p = start(killed);
+                // Kill once the child has asked for something more (it is fetching), at a different point each time.
+                long asked = esplora.requests();
+                while (esplora.requests() < asked + 3 + 4 * i && p.isAlive()) {
+                    Thread.sleep(5);
+                }
+                p.destroyForcibly(); // SIGKILL
+                p.waitFor();
+                try (ChainStore cs = ChainStore.openReadOnly(killed)) {
+                    storedAfterKill.add(cs.stats().fetchedTxs());
+                }
+            }
+            assertTrue(storedAfterKill.stream().anyMatch(n -> n > 0 && n < 10), "killed mid-fetch: " + storedAfterKill);
+            Child resumed = run(killed);
+            assertEquals(0, resumed.exit(), resumed.err());
+            long total = esplora.requests() - before;
+            // Killed runs ask again only what was in flight and the tip and the mutable answers of the one run cut.
+            assertTrue(total < uninterrupted + 5 * 3, total + " requests for the killed fetches and the resume, " + uninterrupted
+                    + " for one uninterrupted fetch");
+        } finally {
+            esplora.faults().latency(0);
+        }
+        assertEquals(chainDigest(whole), chainDigest(killed));
+    }
+
+    @Test
+    void aFailingApiIsOneLineAndExit5AndDamagedBytesExit1() throws Exception {
+        esplora.faults().always(Faults.Fault.SERVER_ERROR);
+        try {
+            Child c = run(dir.resolve("s1"), "--timeout", "2", "--no-progress");
+            assertEquals(ExitCode.NODE, c.exit(), c.err());
+            assertEquals(1, c.err().strip().lines().count(), c.err());
+            assertTrue(c.err().contains("Esplora API at " + esplora.url() + ": tip height failed after 5 attempts: HTTP 502"), c.err());
+        } finally {
+            esplora.faults().clear();
+        }
+        esplora.faults().always(Faults.Fault.CORRUPT);
+        try {
+            Child c = run(dir.resolve("s2"), "--no-progress");
+            assertEquals(ExitCode.BAD_INPUT, c.exit(), c.err());
+            assertEquals(1, c.err().strip().lines().count(), c.err());
+            assertTrue(c.err().contains("sent transaction " + SEED.substring(0, 64) + " with bytes that do not"), c.err());
+        } finally {
+            esplora.faults().clear();
+        }
+    }
+}

@@ -15,12 +15,13 @@ import picocli.CommandLine;
 /** Entry point of the {@code chaintrace} command. */
 @Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace 0.1.0",
         description = "Follows stolen cryptocurrency across Bitcoin and Ethereum.",
-        subcommands = {DemoCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, BatchCommand.class,
+        subcommands = {DemoCommand.class, InvestigateCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, BatchCommand.class,
             picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:bad input (block file, export row, address, seed)", "2:usage error",
             "3:store missing, locked or corrupt", "4:internal error (rerun with -v and report)",
-            "5:the Ethereum node failed (unreachable after retries, RPC error, wrong chain, no traces)",
+            "5:a remote service failed (a node or an Esplora API: unreachable or erring after retries, credentials refused,"
+                    + " RPC error, wrong chain, no traces)",
             "6:an output (report, results file) cannot be written: disk full or not writable"})
 public final class Chaintrace {
     @Option(names = {"-v", "--verbose"}, description = "Print detail, and stack traces on errors.",

@@ -142,4 +142,33 @@ class FetchBtcIT {
             esplora.faults().clear();
         }
     }
+
+    @Test
+    void investigateFetchesTracesAndWritesTheReportThatTraceWrites() throws Exception {
+        Path report = dir.resolve("case");
+        TestData.Run r = TestData.run("investigate", "--seed", SEED, "--esplora", esplora.url(), "--hops", "4", "--report", report.toString(),
+                "--no-progress");
+        assertEquals(0, r.exit(), r.err());
+        Path store = dir.resolve("case.store");
+        assertTrue(r.err().contains("store: " + store), r.err());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode inReport = json.readTree(report.resolve("report.json").toFile());
+        TestData.Run again = TestData.run("trace", "--store", store.toString(), "--seed", SEED, "--hops", "4", "--json");
+        assertEquals(0, again.exit(), again.err());
+        com.fasterxml.jackson.databind.JsonNode traced = json.readTree(again.out());
+        assertEquals(50L * 100_000_000L, traced.get("account").get("seeded").asLong());
+        // The report's account (BTC, in words) is the trace's (satoshi).
+        com.fasterxml.jackson.databind.JsonNode account = inReport.get("legs").get(0).get("account");
+        assertEquals(new java.math.BigDecimal(traced.get("account").get("unspent").asLong()).movePointLeft(8).stripTrailingZeros(),
+                new java.math.BigDecimal(account.get("still unspent").asText()).stripTrailingZeros());
+        assertEquals(new java.math.BigDecimal(traced.get("account").get("cutByHops").asLong()).movePointLeft(8).stripTrailingZeros(),
+                new java.math.BigDecimal(account.get("cut by the hop limit").asText()).stripTrailingZeros());
+        for (String f : List.of("report.html", "report.json", "edges.csv", "endpoints.csv", "flow.graphml", "flow.gexf")) {
+            assertTrue(Files.size(report.resolve(f)) > 0, f);
+        }
+        // Without a source it says what to give, in one line.
+        TestData.Run none = TestData.run("investigate", "--seed", SEED, "--report", dir.resolve("x").toString());
+        assertEquals(ExitCode.USAGE, none.exit(), none.err());
+        assertTrue(none.err().contains("give --esplora URL"), none.err());
+    }
 }

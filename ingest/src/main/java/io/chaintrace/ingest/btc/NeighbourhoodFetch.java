@@ -96,6 +96,12 @@ public final class NeighbourhoodFetch {
         Run r = new Run(s);
         int tip = api.tipHeight();
         List<FetchedTransaction> layer0 = r.seedTransactions(seed);
+        if (layer0.isEmpty() && !(seed instanceof Seed.AddressSeed a && store.keyOf(a.address()).isPresent())) {
+            String hint = seed instanceof Seed.AddressSeed a && a.address().kind() == ScriptKind.P2PKH
+                    ? "; coins paid to the bare key of a P2PKH address are listed under the key's script only, found once a fetch has"
+                    + " seen the key: fetch first from a transaction that paid it" : "";
+            throw new IllegalArgumentException(api.describe() + " lists no confirmed transaction of " + seed + hint);
+        }
         int layers = 1;
         progress.accept(new Progress(0, r.fetched, api.requests(), layer0.size()));
         if (s.forward()) {

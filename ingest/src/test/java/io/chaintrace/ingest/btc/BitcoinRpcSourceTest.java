@@ -169,4 +169,51 @@ class BitcoinRpcSourceTest {
         assertTrue(e.getMessage().contains(dir.resolve("bad").toString()), e.getMessage());
         assertNotEquals(-1, new BitcoinCoreRpc.Credentials("u", PASSWORD).toString().indexOf("***"));
     }
+
+    @Test
+    void followPicksUpNewBlocksAndReorgsUntilInterrupted() throws Exception {
+        List<Block> chain = BlockFileBytes.regtest(5);
+        try (ChainStore cs = ChainStore.open(dir.resolve("s"));
+             BitcoinCoreServer node = new BitcoinCoreServer("regtest", BlockFileBytes.serialized(chain), USER, PASSWORD);
+             BitcoinCoreRpc rpc = client(node)) {
+            List<Throwable> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread follower = Thread.ofPlatform().start(() -> {
+                try {
+                    new BitcoinRpcSource(cs, rpc, new BitcoinRpcSource.Settings(0, -1, true, 1, Duration.ofMillis(100)), 1)
+                            .run(IngestListener.NONE);
+                } catch (Throwable t) {
+                    ended.add(t);
+                }
+            });
+            awaitTip(cs, 4);
+            List<Block> longer = new ArrayList<>(chain);
+            longer.add(BlockFileBytes.mine(longer.getLast()));
+            longer.add(BlockFileBytes.mine(longer.getLast()));
+            node.serve(BlockFileBytes.serialized(longer));
+            awaitTip(cs, 6);
+            // A reorg while following: blocks 4-6 replaced by a longer branch from block 3.
+            List<Block> branch = new ArrayList<>(chain.subList(0, 4));
+            while (branch.size() < 9) {
+                branch.add(BlockFileBytes.mine(branch.getLast()));
+            }
+            node.serve(BlockFileBytes.serialized(branch));
+            awaitTip(cs, 8);
+            assertEquals(node.hashAt(8), cs.tip().orElseThrow().ref().hash().hex());
+            assertEquals(node.hashAt(4), cs.blockAt(4).orElseThrow().hex(), "the replaced block 4 is the new branch's");
+            follower.interrupt();
+            follower.join(10_000);
+            assertTrue(!follower.isAlive(), "stops when interrupted");
+            assertEquals(9, cs.stats().blocks(), "blocks 0-8 of the branch, nothing of the old one");
+        }
+    }
+
+    private static void awaitTip(ChainStore cs, int height) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (cs.tip().map(b -> b.ref().height()).orElse(-1) < height) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("tip did not reach " + height + ": " + cs.tip());
+            }
+            Thread.sleep(20);
+        }
+    }
 }

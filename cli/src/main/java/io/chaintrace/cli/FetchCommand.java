@@ -4,8 +4,11 @@ import io.chaintrace.cli.app.IngestProgress;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.trace.Seed;
 import io.chaintrace.graph.ChainStore;
+import io.chaintrace.ingest.btc.BitcoinCoreRpc;
+import io.chaintrace.ingest.btc.CoreRpcTransactions;
 import io.chaintrace.ingest.btc.EsploraApi;
 import io.chaintrace.ingest.btc.NeighbourhoodFetch;
+import io.chaintrace.ingest.btc.TransactionService;
 import io.chaintrace.ingest.eth.EthRpcClient;
 import io.chaintrace.ingest.eth.EthSeedFetcher;
 import io.chaintrace.ingest.remote.HttpService;
@@ -14,7 +17,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.bitcoinj.base.BitcoinNetwork;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code chaintrace fetch btc|eth}: pull only a seed's neighbourhood from a service or a node. */
 @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Pull the neighbourhood of a seed from a service or a node.",
@@ -24,10 +30,18 @@ final class FetchCommand {
     @Command(name = "btc", mixinStandardHelpOptions = true,
             description = {"Fetch a Bitcoin seed's neighbourhood from an Esplora API (mempool.space, blockstream.info or your own),",
                 "hop by hop: enough that a trace of up to --hops hops over it gives what whole blocks give. Beyond it",
-                "traces stop with 'not fetched', never 'unspent'. Needs no node; rerun with more hops to widen it."})
+                "traces stop with 'not fetched', never 'unspent'. Needs no node; rerun with more hops to widen it.",
+                "Or backward only, from a transaction or output, from a Bitcoin Core node with -txindex (--rpc URL):",
+                "Core keeps no index of spends or addresses. Credentials as for ingest btc-rpc."})
     static final class Btc implements Callable<Integer> {
-        @Option(names = "--esplora", required = true, paramLabel = "URL", description = "Esplora API base, e.g. https://mempool.space/api.")
+        @Option(names = "--esplora", paramLabel = "URL", description = "Esplora API base, e.g. https://mempool.space/api.")
         String esplora;
+
+        @Option(names = "--rpc", paramLabel = "URL", description = "Or a Bitcoin Core node with -txindex (backward only).")
+        String rpc;
+
+        @Option(names = "--rpc-cookie", paramLabel = "FILE", description = "With --rpc: the node's cookie file for the credentials.")
+        Path cookie;
 
         @Option(names = "--seed", required = true, description = "Address, txid or txid:vout to start from.")
         String seed;
@@ -66,8 +80,15 @@ final class FetchCommand {
         @Option(names = "--no-progress", description = "Do not print progress.")
         boolean noProgress;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
+            if ((esplora == null) == (rpc == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give one of --esplora URL (an Esplora API) or --rpc URL (a"
+                        + " Bitcoin Core node with -txindex)");
+            }
             Seed s = Seed.parse(seed);
             boolean forward = switch (direction.toLowerCase(java.util.Locale.ROOT)) {
                 case "forward", "both" -> true;
@@ -83,9 +104,11 @@ final class FetchCommand {
                     since == null ? Long.MIN_VALUE : TraceCommand.time(since), until == null ? Long.MAX_VALUE : TraceCommand.time(until));
             HttpService.Settings http = new HttpService.Settings(Duration.ofSeconds(timeout), 5, Duration.ofMillis(500), rate);
             long start = System.nanoTime();
-            try (ChainStore cs = ChainStore.open(store);
-                 EsploraApi api = new EsploraApi(esplora, network(network), http)) {
-                NeighbourhoodFetch.Summary summary = new NeighbourhoodFetch(api, cs, "esplora " + api.describe().substring("Esplora API at ".length()))
+            try (TransactionService api = esplora != null ? new EsploraApi(esplora, network(network), http)
+                    : new CoreRpcTransactions(new BitcoinCoreRpc(rpc, BitcoinCoreRpc.Credentials.resolve(rpc, cookie, System.getenv()), http),
+                            network(network));
+                 ChainStore cs = ChainStore.open(store)) {
+                NeighbourhoodFetch.Summary summary = new NeighbourhoodFetch(api, cs, api.describe())
                         .run(s, settings, p -> {
                             if (!noProgress) {
                                 double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);

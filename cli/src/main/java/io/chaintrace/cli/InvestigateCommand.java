@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
  * can be traced again and widened by hand.
  */
 @Command(name = "investigate", mixinStandardHelpOptions = true,
-        description = {"From a stolen-funds address, transaction or output, with no node: fetch its neighbourhood from an Esplora API,",
-            "trace it (patterns flagged) and write the report. The same as fetch btc, then trace --patterns --report."})
+        description = {"From a stolen-funds address, transaction or output, with no node: fetch its neighbourhood from an Esplora API",
+            "(or, backward only, from a Bitcoin Core node), trace it (patterns flagged) and write the report.",
+            "The same as fetch btc, then trace --patterns --report."})
 final class InvestigateCommand implements Callable<Integer> {
     @Option(names = "--seed", required = true, description = "Address, txid or txid:vout of the theft.")
     String seed;
@@ -27,8 +28,11 @@ final class InvestigateCommand implements Callable<Integer> {
     @Option(names = "--esplora", paramLabel = "URL", description = "Esplora API base, e.g. https://mempool.space/api.")
     String esplora;
 
-    @Option(names = "--rpc", paramLabel = "URL", hidden = true)
+    @Option(names = "--rpc", paramLabel = "URL", description = "Or a Bitcoin Core node with -txindex: backward only (--direction backward).")
     String rpc;
+
+    @Option(names = "--rpc-cookie", paramLabel = "FILE", description = "With --rpc: the node's cookie file for the credentials.")
+    Path cookie;
 
     @Option(names = "--explorer", paramLabel = "URL", hidden = true)
     String explorer;
@@ -68,17 +72,25 @@ final class InvestigateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (rpc != null || explorer != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "investigate fetches from an Esplora API (--esplora URL); fetching"
-                    + " over Bitcoin Core RPC or an Etherscan-compatible explorer is not built yet");
+        if (explorer != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "fetching from an Etherscan-compatible explorer is not built yet:"
+                    + " investigate Bitcoin seeds with --esplora URL or --rpc URL");
         }
-        if (esplora == null) {
+        if ((esplora == null) == (rpc == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --esplora URL (an Esplora API: mempool.space, blockstream.info"
-                    + " or your own)");
+                    + " or your own) or --rpc URL (a Bitcoin Core node with -txindex; backward only)");
         }
         Path s = store != null ? store : report.toAbsolutePath().resolveSibling(report.getFileName() + ".store");
-        List<String> fetch = new ArrayList<>(List.of("fetch", "btc", "--esplora", esplora, "--seed", seed, "--hops", String.valueOf(hops),
+        List<String> fetch = new ArrayList<>(List.of("fetch", "btc", "--seed", seed, "--hops", String.valueOf(hops),
                 "--direction", direction, "--store", s.toString(), "--requests-per-second", String.valueOf(rate)));
+        if (esplora != null) {
+            fetch.addAll(List.of("--esplora", esplora));
+        } else {
+            fetch.addAll(List.of("--rpc", rpc));
+            if (cookie != null) {
+                fetch.addAll(List.of("--rpc-cookie", cookie.toString()));
+            }
+        }
         if (noProgress) {
             fetch.add("--no-progress");
         }

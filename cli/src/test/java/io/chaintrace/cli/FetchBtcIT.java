@@ -170,5 +170,10 @@ class FetchBtcIT {
         TestData.Run none = TestData.run("investigate", "--seed", SEED, "--report", dir.resolve("x").toString());
         assertEquals(ExitCode.USAGE, none.exit(), none.err());
         assertTrue(none.err().contains("give --esplora URL"), none.err());
+        // A Bitcoin Core node follows nothing forward: one line saying what to use.
+        TestData.Run forward = TestData.run("investigate", "--seed", SEED, "--rpc", "http://127.0.0.1:1/", "--report",
+                dir.resolve("y").toString(), "--no-progress");
+        assertEquals(ExitCode.BAD_INPUT, forward.exit(), forward.err());
+        assertTrue(forward.err().contains("has no index of spends") && forward.err().contains("--esplora URL"), forward.err());
     }
 }

@@ -267,13 +267,33 @@ public final class BitcoinCoreServer implements AutoCloseable {
                         throw new RpcError(-5, "No such mempool or blockchain transaction. Use gettransaction for wallet transactions.");
                     }
                     String hex = HexFormat.of().formatHex(fault == Faults.Fault.CORRUPT ? flip(tx) : tx);
-                    boolean verbose = params.size() > 1 && (params.get(1).asBoolean(false) || params.get(1).asInt(0) > 0);
-                    if (!verbose) {
+                    int verbosity = params.size() <= 1 ? 0 : params.get(1).isBoolean() ? (params.get(1).asBoolean() ? 1 : 0)
+                            : params.get(1).asInt(0);
+                    if (verbosity == 0) {
                         yield NODES.stringNode(hex);
                     }
                     ObjectNode o = NODES.objectNode();
                     o.put("txid", txid);
                     o.put("hex", hex);
+                    // Verbosity 2 (Core 25+): each input with the output it spent, amounts in BTC.
+                    ArrayNode vin = o.putArray("vin");
+                    for (org.bitcoinj.core.TransactionInput in : Transaction.read(ByteBuffer.wrap(tx)).getInputs()) {
+                        ObjectNode v = vin.addObject();
+                        if (in.isCoinBase()) {
+                            v.put("coinbase", HexFormat.of().formatHex(in.getScriptBytes()));
+                            continue;
+                        }
+                        v.put("txid", in.getOutpoint().hash().toString());
+                        v.put("vout", in.getOutpoint().index());
+                        byte[] funding = c.transactions().get(in.getOutpoint().hash().toString());
+                        if (verbosity >= 2 && funding != null) {
+                            org.bitcoinj.core.TransactionOutput prev = Transaction.read(ByteBuffer.wrap(funding)).getOutput(in.getOutpoint().index());
+                            ObjectNode p = v.putObject("prevout");
+                            p.put("height", c.heights().get(c.txBlock().get(in.getOutpoint().hash().toString())));
+                            p.put("value", new java.math.BigDecimal(prev.getValue().value).movePointLeft(8).setScale(8));
+                            p.putObject("scriptPubKey").put("hex", HexFormat.of().formatHex(prev.getScriptBytes()));
+                        }
+                    }
                     String block = c.txBlock().get(txid);
                     int h = c.heights().get(block);
                     o.put("blockhash", block);

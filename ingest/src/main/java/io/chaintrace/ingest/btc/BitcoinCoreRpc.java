@@ -37,7 +37,9 @@ public final class BitcoinCoreRpc implements AutoCloseable {
     private static final int WARMING_UP = -28;
     private static final int OUT_OF_RANGE = -8;
     private static final int NOT_FOUND = -5;
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    // Amounts come as BTC decimals: read them as BigDecimal, never through a double.
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
     private final HttpService http;
     private long nextId;
@@ -186,11 +188,25 @@ public final class BitcoinCoreRpc implements AutoCloseable {
         return v.asText();
     }
 
+    /** A JSON-RPC error the node answered, with its code (Core's: -5 not found, -8 out of range, ...). */
+    public static final class RpcError extends ServiceException {
+        private final int code;
+
+        RpcError(String message, int code) {
+            super(message);
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
     /** One call's answer: its result, or its JSON-RPC error. */
     private record Reply(String service, JsonNode result, int errorCode, String errorMessage) {
         JsonNode require(String what) {
             if (errorMessage != null) {
-                throw new ServiceException(service + ": " + what + ": error " + errorCode + ": " + Secrets.scrub(errorMessage));
+                throw new RpcError(service + ": " + what + ": error " + errorCode + ": " + Secrets.scrub(errorMessage), errorCode);
             }
             if (result == null || result.isNull()) {
                 throw new ServiceException(service + ": " + what + ": empty result");
@@ -199,7 +215,8 @@ public final class BitcoinCoreRpc implements AutoCloseable {
         }
     }
 
-    private JsonNode call(String method, List<Object> params) {
+    /** One call's result (for the other classes of the package that speak to the node). */
+    JsonNode call(String method, List<Object> params) {
         return batch(method, List.of(params)).getFirst().require(method);
     }
 

@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * each spent output was ({@code prevout}), checked against the bytes. Its position in the block comes
  * from {@code /block/:hash/txids}, asked once per block.
  */
-public final class EsploraApi implements AutoCloseable {
+public final class EsploraApi implements TransactionService {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final HexFormat HEX = HexFormat.of();
 
@@ -60,15 +60,18 @@ public final class EsploraApi implements AutoCloseable {
         this.classifier = new ScriptClassifier(network);
     }
 
+    @Override
     public String describe() {
         return http.describe();
     }
 
+    @Override
     public long requests() {
         return http.requests();
     }
 
     /** Answers served from the cache instead of the API. */
+    @Override
     public long cacheHits() {
         return http.cacheHits();
     }
@@ -78,6 +81,7 @@ public final class EsploraApi implements AutoCloseable {
      * cannot change (raw transactions, confirmed transactions, a block's txids) for good; what can (spends,
      * address histories) for as long as the API's tip stays where it was.
      */
+    @Override
     public void cacheIn(HttpService.Cache cache) {
         this.cache = cache;
     }
@@ -88,11 +92,13 @@ public final class EsploraApi implements AutoCloseable {
         return http.get(path, what, judge, cache, "esplora " + base + (lasting ? "" : " @" + tip) + " " + path, keep);
     }
 
-    /** A spend the API reports: the spending transaction and input, and whether it is confirmed. */
-    public record Outspend(boolean spent, Hash256 txid, int vin, boolean confirmed) {
+    @Override
+    public boolean followsForward() {
+        return true;
     }
 
     /** The height of the API's tip. */
+    @Override
     public int tipHeight() {
         String body = http.get("/blocks/tip/height", "tip height", EsploraApi::text).body().strip();
         try {
@@ -107,6 +113,7 @@ public final class EsploraApi implements AutoCloseable {
      * A confirmed transaction as the store takes it; empty when the API does not know it or it is not
      * confirmed yet (a mempool transaction is no evidence of where coins went).
      */
+    @Override
     public Optional<FetchedTransaction> transaction(Hash256 txid) {
         HttpService.Answer j = get("/tx/" + txid.hex(), "transaction " + txid, EsploraApi::json, true, EsploraApi::confirmed);
         if (j.status() == 404) {
@@ -197,6 +204,7 @@ public final class EsploraApi implements AutoCloseable {
     }
 
     /** Whether and by what each output of a transaction was spent. */
+    @Override
     public List<Outspend> outspends(Hash256 txid) {
         JsonNode a = JSON.readTree(get("/tx/" + txid.hex() + "/outspends", "outspends of " + txid, EsploraApi::json, false, x -> true).body());
         List<Outspend> out = new ArrayList<>(a.size());
@@ -209,11 +217,13 @@ public final class EsploraApi implements AutoCloseable {
     }
 
     /** Every confirmed transaction of an address, newest first, page by page. */
+    @Override
     public List<Hash256> addressTransactions(String address) {
         return history("/address/" + address, "address " + address);
     }
 
     /** Every confirmed transaction of a script (by the SHA-256 of its bytes): how P2PK coins are found. */
+    @Override
     public List<Hash256> scriptTransactions(byte[] script) {
         try {
             String hash = HEX.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(script));

@@ -36,7 +36,7 @@ import java.util.function.Consumer;
 public final class NeighbourhoodFetch {
     private static final HexFormat HEX = HexFormat.of();
 
-    private final EsploraApi api;
+    private final TransactionService api;
     private final FetchSink store;
     private final String source;
 
@@ -74,7 +74,7 @@ public final class NeighbourhoodFetch {
     public record Progress(int layer, long transactions, long requests, int frontier) {
     }
 
-    public NeighbourhoodFetch(EsploraApi api, FetchSink store, String source) {
+    public NeighbourhoodFetch(TransactionService api, FetchSink store, String source) {
         this.api = api;
         this.store = store;
         this.source = source;
@@ -94,6 +94,10 @@ public final class NeighbourhoodFetch {
             }
         });
         Run r = new Run(s);
+        if (s.forward() && !api.followsForward()) {
+            throw new IllegalArgumentException(api.describe() + " has no index of spends (Bitcoin Core keeps none), so it cannot follow"
+                    + " value forward: fetch forward from an Esplora API (--esplora URL), or fetch --direction backward");
+        }
         int tip = api.tipHeight();
         List<FetchedTransaction> layer0 = r.seedTransactions(seed);
         if (layer0.isEmpty() && !(seed instanceof Seed.AddressSeed a && store.keyOf(a.address()).isPresent())) {
@@ -182,9 +186,9 @@ public final class NeighbourhoodFetch {
                     if (t.time() > s.until()) {
                         continue; // a trace with --until does not follow it either
                     }
-                    List<EsploraApi.Outspend> outs = api.outspends(t.txid());
+                    List<TransactionService.Outspend> outs = api.outspends(t.txid());
                     for (int v = 0; v < outs.size(); v++) {
-                        EsploraApi.Outspend o = outs.get(v);
+                        TransactionService.Outspend o = outs.get(v);
                         Outpoint op = new Outpoint(t.txid(), v);
                         if (!o.spent()) {
                             unspentHere.add(op);

@@ -301,6 +301,7 @@ public final class UtxoTracer {
                 }
             }
             Hash256 next;
+            UtxoTransaction nextTx = tx; // backward, the next transaction is the one that created this output
             if (forward) {
                 Optional<UtxoLedger.Spend> spend = ledger.spenderOf(op);
                 if (spend.isEmpty()) {
@@ -314,21 +315,26 @@ public final class UtxoTracer {
                     return;
                 }
                 next = spend.get().spendingTx();
-                if (!pendingHop.containsKey(next) && ledger.transaction(next).isEmpty()) {
-                    r.state = OutputState.NOT_FETCHED;
-                    r.next = next;
-                    notFetched(op, next, taint.amount());
-                    return;
+                if (!pendingHop.containsKey(next)) {
+                    Optional<UtxoTransaction> spender = ledger.transaction(next);
+                    if (spender.isEmpty()) {
+                        // A spend a fetch learnt of without fetching the spender: the neighbourhood ends here.
+                        r.state = OutputState.NOT_FETCHED;
+                        r.next = next;
+                        notFetched(op, next, taint.amount());
+                        return;
+                    }
+                    nextTx = spender.get();
                 }
             } else {
-                next = tx.txid(); // backward, the next transaction is the one that created this output
+                next = tx.txid();
             }
             r.next = next;
             arriving.computeIfAbsent(next, k -> new ArrayList<>()).add(r);
             Integer known = pendingHop.get(next);
             if (known == null) {
                 pendingHop.put(next, hop + 1);
-                queue.add(forward ? stored(next) : tx);
+                queue.add(nextTx);
             } else if (hop + 1 < known) {
                 pendingHop.put(next, hop + 1);
             }

@@ -101,6 +101,10 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         synchronized (files) {
             writer.requireWritable();
             writer.awaitInFlight();
+            if (counters.fetchedTxs > 0) {
+                throw new IllegalArgumentException("store " + files.path + " holds transactions a fetch brought in after its blocks: its"
+                        + " blocks cannot be rolled back (a reorg); ingest whole blocks into a store of their own");
+            }
             rollback.disconnect(tip, source, checkpoint);
         }
     }

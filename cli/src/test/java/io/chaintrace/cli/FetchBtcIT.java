@@ -176,4 +176,40 @@ class FetchBtcIT {
         assertEquals(ExitCode.BAD_INPUT, forward.exit(), forward.err());
         assertTrue(forward.err().contains("has no index of spends") && forward.err().contains("--esplora URL"), forward.err());
     }
+
+    @Test
+    void credentialsInTheApiUrlAppearNowhere() throws Exception {
+        String password = "Pa55-w0rd-9d8e7f";
+        String url = esplora.url().replace("http://", "http://alice:" + password + "@");
+        Path report = dir.resolve("creds");
+        TestData.Run r = TestData.run("-v", "investigate", "--seed", SEED, "--esplora", url, "--hops", "3", "--report", report.toString());
+        assertEquals(0, r.exit(), r.err());
+        TestData.Run stats = TestData.run("stats", "--store", dir.resolve("creds.store").toString(), "--json");
+        List<String> texts = new ArrayList<>(List.of(r.out(), r.err(), stats.out(), stats.err()));
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                texts.add(f + "\n" + new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        for (String t : texts) {
+            assertTrue(!t.contains(password), "the password in: " + t.lines().findFirst().orElse(""));
+        }
+        assertTrue(stats.out().contains("Esplora API at http://***@127.0.0.1:"), stats.out());
+        // A failing API with credentials in its URL: one line, no password, with -v too.
+        esplora.faults().always(Faults.Fault.SERVER_ERROR);
+        try {
+            for (String v : List.of("", "-v")) {
+                List<String> args = new ArrayList<>(List.of("fetch", "btc", "--esplora", url, "--seed", SEED, "--store",
+                        dir.resolve("f").toString(), "--timeout", "2"));
+                if (!v.isEmpty()) {
+                    args.addFirst(v);
+                }
+                TestData.Run f = TestData.run(args.toArray(String[]::new));
+                assertEquals(ExitCode.NODE, f.exit(), f.err());
+                assertTrue(!(f.out() + f.err()).contains(password), f.err());
+            }
+        } finally {
+            esplora.faults().clear();
+        }
+    }
 }

@@ -56,7 +56,15 @@ public final class EsploraApi implements TransactionService {
 
     public EsploraApi(String url, BitcoinNetwork network, HttpService.Settings settings) {
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.http = new HttpService("Esplora API", base, settings, Map.of());
+        // A self-hosted API behind HTTP Basic authentication: user:password in the URL, sent as a header, never shown.
+        Map<String, String> headers = new java.util.HashMap<>();
+        String[] user = io.chaintrace.ingest.Secrets.userInfo(url);
+        if (user.length == 2) {
+            String basic = java.util.Base64.getEncoder().encodeToString((user[0] + ":" + user[1]).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            io.chaintrace.ingest.Secrets.hide(user[1], basic);
+            headers.put("Authorization", "Basic " + basic);
+        }
+        this.http = new HttpService("Esplora API", base, settings, headers);
         this.classifier = new ScriptClassifier(network);
     }
 
@@ -89,7 +97,7 @@ public final class EsploraApi implements TransactionService {
     /** GET through the cache: {@code lasting} answers for good, the others keyed by the tip they were asked at. */
     private HttpService.Answer get(String path, String what, HttpService.Judge judge, boolean lasting,
                                    java.util.function.Predicate<String> keep) {
-        return http.get(path, what, judge, cache, "esplora " + base + (lasting ? "" : " @" + tip) + " " + path, keep);
+        return http.get(path, what, judge, cache, "esplora " + http.describe() + (lasting ? "" : " @" + tip) + " " + path, keep);
     }
 
     @Override

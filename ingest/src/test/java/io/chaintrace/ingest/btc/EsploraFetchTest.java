@@ -194,8 +194,9 @@ class EsploraFetchTest {
     void faultsAreRetriedOrOneClearError() throws IOException {
         Seed seed = seeds.getFirst();
         try (ChainStore fetched = ChainStore.open(dir.resolve("faults"))) {
-            esplora.faults().add(Faults.Fault.RATE_LIMITED, 1).add(Faults.Fault.SERVER_ERROR, 1).add(Faults.Fault.MALFORMED, 1);
-            fetch(fetched, seed, 1, true, false);
+            esplora.faults().add(Faults.Fault.RATE_LIMITED, 1).add(Faults.Fault.SERVER_ERROR, 1).add(Faults.Fault.MALFORMED, 1)
+                    .stall(3_000).add(Faults.Fault.TIMEOUT, 1);
+            fetch(fetched, seed, 1, true, false); // four faults, five attempts: retried through
             esplora.faults().clear();
             String digest = fetched.digest();
             esplora.faults().always(Faults.Fault.SERVER_ERROR);

@@ -112,8 +112,13 @@ final class FetchCommand {
                         .run(s, settings, p -> {
                             if (!noProgress) {
                                 double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-                                System.err.printf("layer %d of %d: %,d transactions, frontier %,d, %,d requests (%.0f/s)%n", p.layer(),
-                                        hops + 1, p.transactions(), p.frontier(), p.requests(), p.requests() / secs);
+                                double rate = p.requests() / secs;
+                                // The next layer costs about what each transaction so far cost, per transaction of the frontier.
+                                double perTx = p.transactions() == 0 ? 4 : (double) p.requests() / p.transactions();
+                                String eta = p.layer() > hops || p.frontier() == 0 ? "" : String.format(", next layer ~%,.0f requests, ETA %.0f s",
+                                        perTx * p.frontier(), perTx * p.frontier() / Math.max(rate, 1e-9));
+                                System.err.printf("layer %d of %d: %,d transactions stored, frontier %,d, %,d requests (%.0f/s)%s%n", p.layer(),
+                                        hops + 1, p.transactions(), p.frontier(), p.requests(), rate, eta);
                             }
                         });
                 System.err.println(summary.describe());

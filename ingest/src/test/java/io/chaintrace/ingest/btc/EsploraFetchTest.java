@@ -174,6 +174,20 @@ class EsploraFetchTest {
             assertTrue(r.account().cutNotFetched() > 0, view(r));
             assertEquals(r.seeded(), r.account().accounted());
         }
+        try (ChainStore fetched = ChainStore.open(dir.resolve("budget-txs"))) {
+            NeighbourhoodFetch.Summary s;
+            try (EsploraApi api = new EsploraApi(esplora.url(), BitcoinNetwork.MAINNET, FAST)) {
+                s = new NeighbourhoodFetch(api, fetched, "esplora").run(seed, new NeighbourhoodFetch.Settings(5, true, false, Long.MAX_VALUE, 3),
+                        p -> { });
+            }
+            assertTrue(s.stoppedBy().orElseThrow().contains("--max-transactions 3"), s.describe());
+            assertEquals(3, fetched.stats().fetchedTxs());
+            TraceResult r = trace(fetched, seed, TaintPolicy.named("fifo"), Direction.FORWARD, 5);
+            assertTrue(r.account().cutNotFetched() > 0, view(r));
+            assertTrue(r.account().unspent() <= trace(whole, seed, TaintPolicy.named("fifo"), Direction.FORWARD, 5).account().unspent(),
+                    "no more called unspent than whole blocks show: " + view(r));
+            assertEquals(r.seeded(), r.account().accounted());
+        }
     }
 
     @Test

@@ -117,7 +117,12 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
         try {
             while (true) {
                 rolledBack += rollBackReplaced();
-                int from = store.tip().map(b -> b.ref().height() + 1).orElse(0);
+                Optional<StoredBlock> stored = store.tip();
+                int from = stored.map(b -> b.ref().height() + 1).orElse(0);
+                if (stored.isPresent() && settings.from() > from) {
+                    throw new IllegalArgumentException("--from " + settings.from() + " would leave a gap after the stored tip at height "
+                            + stored.get().ref().height() + ": blocks are ingested in chain order; leave --from out to continue from the tip");
+                }
                 from = Math.max(from, settings.from());
                 int last = info.blocks() - settings.confirmations() + 1;
                 if (settings.to() >= 0) {

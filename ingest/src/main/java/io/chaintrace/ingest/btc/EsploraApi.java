@@ -35,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class EsploraApi implements TransactionService {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final HexFormat HEX = HexFormat.of();
+    private static final int HISTORY_PAGE = 25;
 
     private final HttpService http;
     private final ScriptClassifier classifier;
@@ -253,6 +254,9 @@ public final class EsploraApi implements TransactionService {
             for (JsonNode tx : page) {
                 last = Hash256.fromHex(tx.path("txid").asText());
                 out.add(last);
+            }
+            if (page.size() < HISTORY_PAGE) {
+                return out; // a short page is the last (API.md: 25 a page)
             }
             path = base + "/txs/chain/" + last.hex();
         }

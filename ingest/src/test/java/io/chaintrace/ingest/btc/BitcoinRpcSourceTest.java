@@ -73,6 +73,11 @@ class BitcoinRpcSourceTest {
             assertEquals(a.stats(), b.stats());
             assertEquals(a.chainDigest(), b.chainDigest());
             assertEquals(0, ingest(b, node, -1).written(), "nothing new");
+            try (BitcoinCoreRpc rpc = client(node)) {
+                IllegalArgumentException gap = assertThrows(IllegalArgumentException.class, () -> new BitcoinRpcSource(b, rpc,
+                        new BitcoinRpcSource.Settings(600, -1, false, 1, Duration.ZERO), 1).run(IngestListener.NONE));
+                assertTrue(gap.getMessage().contains("would leave a gap after the stored tip at height 589"), gap.getMessage());
+            }
         }
     }
 

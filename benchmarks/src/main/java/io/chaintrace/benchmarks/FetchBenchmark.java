@@ -7,12 +7,10 @@ import io.chaintrace.ingest.btc.NeighbourhoodFetch;
 import io.chaintrace.ingest.remote.HttpService;
 import io.chaintrace.loopback.BitcoinCoreServer;
 import io.chaintrace.loopback.EsploraServer;
+import io.chaintrace.loopback.Loopback;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,14 +62,7 @@ public class FetchBenchmark {
 
     @Setup(Level.Trial)
     public void serve() throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(SharedData.btc().resolve("blk/firstblocks.blk"))).order(ByteOrder.LITTLE_ENDIAN);
-        List<byte[]> blocks = new ArrayList<>();
-        while (b.remaining() >= 8) {
-            b.getInt();
-            byte[] block = new byte[b.getInt()];
-            b.get(block);
-            blocks.add(block);
-        }
+        List<byte[]> blocks = Loopback.framedBlocks(SharedData.btc().resolve("blk/firstblocks.blk"));
         esplora = new EsploraServer(BitcoinNetwork.MAINNET, BitcoinCoreServer.inChainOrder(blocks), 0);
         dir = Files.createTempDirectory("chaintrace-fetch-bench");
         if (mode.equals("rerun")) {

@@ -33,12 +33,7 @@ class BtcRpcIT {
 
     @BeforeAll
     static void load() throws IOException {
-        List<byte[]> records = TestData.records(TestData.blk("firstblocks.blk"));
-        List<byte[]> raw = new ArrayList<>();
-        for (byte[] r : records) {
-            raw.add(java.util.Arrays.copyOfRange(r, 8, r.length));
-        }
-        blocks = BitcoinCoreServer.inChainOrder(raw);
+        blocks = BitcoinCoreServer.inChainOrder(io.chaintrace.loopback.Loopback.framedBlocks(TestData.blk("firstblocks.blk")));
     }
 
     record Child(int exit, String out, String err) {

@@ -34,11 +34,8 @@ class FetchBtcIT {
 
     @BeforeAll
     static void serve() throws IOException {
-        List<byte[]> raw = new ArrayList<>();
-        for (byte[] r : TestData.records(TestData.blk("firstblocks.blk"))) {
-            raw.add(java.util.Arrays.copyOfRange(r, 8, r.length));
-        }
-        esplora = new EsploraServer(BitcoinNetwork.MAINNET, BitcoinCoreServer.inChainOrder(raw), 0);
+        esplora = new EsploraServer(BitcoinNetwork.MAINNET,
+                BitcoinCoreServer.inChainOrder(io.chaintrace.loopback.Loopback.framedBlocks(TestData.blk("firstblocks.blk"))), 0);
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package io.chaintrace.graph;
 
 import io.chaintrace.core.compact.PagedChain;
 import java.util.Arrays;
-import java.util.List;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;

@@ -3,9 +3,6 @@ package io.chaintrace.loopback;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bitcoinj.base.Sha256Hash;
 import org.bitcoinj.core.Block;
@@ -78,14 +74,7 @@ public final class BitcoinCoreServer implements AutoCloseable {
         this.chain = chain;
         this.served = Chain.of(blocks);
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "bitcoin-core-loopback");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
+        this.server = Loopback.start("bitcoin-core-loopback", this::handle);
     }
 
     /**
@@ -93,15 +82,7 @@ public final class BitcoinCoreServer implements AutoCloseable {
      * {@code BitcoinCoreServer FILE CHAIN USER} with the password in {@code $LOOPBACK_PASSWORD}; prints the URL.
      */
     public static void main(String[] args) throws Exception {
-        byte[] file = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[0]));
-        ByteBuffer b = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        List<byte[]> blocks = new ArrayList<>();
-        while (b.remaining() >= 8) {
-            b.getInt();
-            byte[] block = new byte[b.getInt()];
-            b.get(block);
-            blocks.add(block);
-        }
+        List<byte[]> blocks = Loopback.framedBlocks(java.nio.file.Path.of(args[0]));
         BitcoinCoreServer s = new BitcoinCoreServer(args[1], inChainOrder(blocks), args[2], System.getenv("LOOPBACK_PASSWORD"));
         System.out.println(s.url());
         Thread.currentThread().join();
@@ -165,32 +146,32 @@ public final class BitcoinCoreServer implements AutoCloseable {
             faults.delay();
             Faults.Fault fault = faults.next();
             if (fault == Faults.Fault.TIMEOUT) {
-                sleep(faults.stallMillis());
+                Loopback.sleep(faults.stallMillis());
                 return;
             }
             if (fault == Faults.Fault.RATE_LIMITED) {
                 ex.getResponseHeaders().set("Retry-After", "1");
-                send(ex, 429, "Too Many Requests");
+                Loopback.send(ex, 429, "text/plain", "Too Many Requests");
                 return;
             }
             if (fault == Faults.Fault.SERVER_ERROR) {
-                send(ex, 500, "<html><body>internal error</body></html>");
+                Loopback.send(ex, 500, "text/html", "<html><body>internal error</body></html>");
                 return;
             }
             if (!"POST".equals(ex.getRequestMethod())) {
-                send(ex, 405, "JSONRPC server handles only POST requests");
+                Loopback.send(ex, 405, "text/plain", "JSONRPC server handles only POST requests");
                 return;
             }
             if (!authorization.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jsonrpc\"");
-                send(ex, 401, "");
+                Loopback.send(ex, 401, "text/plain", "");
                 return;
             }
             JsonNode request;
             try {
                 request = JSON.readTree(body);
             } catch (RuntimeException e) {
-                send(ex, 500, error(NODES.nullNode(), -32700, "Parse error").toString());
+                Loopback.send(ex, 500, "application/json", error(NODES.nullNode(), -32700, "Parse error").toString());
                 return;
             }
             Chain c = served;
@@ -212,7 +193,7 @@ public final class BitcoinCoreServer implements AutoCloseable {
             if (fault == Faults.Fault.MALFORMED) {
                 out = out.substring(0, out.length() / 2);
             }
-            send(ex, status, out);
+            Loopback.send(ex, status, "application/json", out);
         }
     }
 
@@ -385,28 +366,8 @@ public final class BitcoinCoreServer implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
-        if (b.length > 0) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(b);
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        Loopback.stop(server);
     }
 }

@@ -3,11 +3,7 @@ package io.chaintrace.loopback;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -15,7 +11,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bitcoinj.base.BitcoinNetwork;
 import org.bitcoinj.base.LegacyAddress;
@@ -92,27 +87,12 @@ public final class EsploraServer implements AutoCloseable {
             }
             blockTxids.put(hash, ids);
         }
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "esplora-loopback");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
+        this.server = Loopback.start("esplora-loopback", this::handle);
     }
 
     /** Serves a mainnet block file until killed: {@code EsploraServer FILE [FIRST_HEIGHT]}; prints the URL. */
     public static void main(String[] args) throws Exception {
-        byte[] file = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[0]));
-        ByteBuffer b = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        List<byte[]> blocks = new ArrayList<>();
-        while (b.remaining() >= 8) {
-            b.getInt();
-            byte[] block = new byte[b.getInt()];
-            b.get(block);
-            blocks.add(block);
-        }
+        List<byte[]> blocks = Loopback.framedBlocks(java.nio.file.Path.of(args[0]));
         EsploraServer s = new EsploraServer(BitcoinNetwork.MAINNET, BitcoinCoreServer.inChainOrder(blocks),
                 args.length > 1 ? Integer.parseInt(args[1]) : 0);
         System.out.println(s.url());
@@ -159,24 +139,24 @@ public final class EsploraServer implements AutoCloseable {
             faults.delay();
             Faults.Fault fault = faults.next();
             if (fault == Faults.Fault.TIMEOUT) {
-                sleep(faults.stallMillis());
+                Loopback.sleep(faults.stallMillis());
                 return;
             }
             if (fault == Faults.Fault.RATE_LIMITED) {
                 ex.getResponseHeaders().set("Retry-After", "1");
-                send(ex, 429, "text/plain", "Too Many Requests");
+                Loopback.send(ex, 429, "text/plain", "Too Many Requests");
                 return;
             }
             if (fault == Faults.Fault.SERVER_ERROR) {
-                send(ex, 502, "text/html", "<html><body>Bad Gateway</body></html>");
+                Loopback.send(ex, 502, "text/html", "<html><body>Bad Gateway</body></html>");
                 return;
             }
             if (!"GET".equals(ex.getRequestMethod())) {
-                send(ex, 405, "text/plain", "Method Not Allowed");
+                Loopback.send(ex, 405, "text/plain", "Method Not Allowed");
                 return;
             }
             if (!path.startsWith("/api/")) {
-                send(ex, 404, "text/plain", "Not Found");
+                Loopback.send(ex, 404, "text/plain", "Not Found");
                 return;
             }
             String[] p = path.substring("/api/".length()).split("/");
@@ -185,7 +165,7 @@ public final class EsploraServer implements AutoCloseable {
             if (fault == Faults.Fault.MALFORMED && a.status() == 200) {
                 body = body.substring(0, Math.max(1, body.length() / 2));
             }
-            send(ex, a.status(), a.type(), body);
+            Loopback.send(ex, a.status(), a.type(), body);
         }
     }
 
@@ -425,28 +405,8 @@ public final class EsploraServer implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
-        if (b.length > 0) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(b);
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        Loopback.stop(server);
     }
 }

@@ -1,15 +1,11 @@
 package io.chaintrace.ingest.btc;
 
 import io.chaintrace.core.model.Hash256;
-import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.ScriptClassifier;
-import io.chaintrace.core.model.TxOutput;
 import io.chaintrace.graph.FetchedTransaction;
 import io.chaintrace.ingest.CorruptAnswerException;
 import io.chaintrace.ingest.ServiceException;
 import io.chaintrace.ingest.remote.HttpService;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bitcoinj.base.BitcoinNetwork;
 import org.bitcoinj.core.Transaction;
-import org.bitcoinj.core.TransactionInput;
-import org.bitcoinj.core.TransactionOutput;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -107,18 +101,8 @@ public final class CoreRpcTransactions implements TransactionService {
             return Optional.empty(); // unknown to the node (no -txindex?) or still in its mempool
         }
         JsonNode tx = found.get();
-        byte[] raw;
-        Transaction parsed;
-        try {
-            raw = HEX.parseHex(tx.path("hex").asText());
-            parsed = Transaction.read(ByteBuffer.wrap(raw));
-        } catch (RuntimeException e) {
-            throw new CorruptAnswerException(describe() + " sent transaction " + txid + " with bytes that do not parse");
-        }
-        if (!new Hash256(parsed.getTxId().getBytes()).equals(txid)) {
-            throw new CorruptAnswerException(describe() + " sent transaction " + txid + " with bytes that do not hash to it (they hash to "
-                    + parsed.getTxId() + ")");
-        }
+        RawTransaction raw = new RawTransaction(describe(), classifier);
+        Transaction parsed = raw.parse(txid, tx.path("hex").asText());
         Hash256 blockHash = Hash256.fromHex(tx.path("blockhash").asText());
         JsonNode block = blocks.computeIfAbsent(blockHash, b -> cached("getblock " + b, () -> Optional.of(rpc.call("getblock", List.of(b.hex(), 1))),
                 n -> true).orElseThrow());
@@ -137,32 +121,13 @@ public final class CoreRpcTransactions implements TransactionService {
         if (vin.size() != parsed.getInputs().size()) {
             throw new CorruptAnswerException(describe() + ": transaction " + txid + " inputs differ between its bytes and its JSON");
         }
-        List<Outpoint> spends = new ArrayList<>();
-        List<Optional<TxOutput>> prevouts = new ArrayList<>();
-        for (int i = 0; i < parsed.getInputs().size(); i++) {
-            TransactionInput in = parsed.getInputs().get(i);
-            if (in.isCoinBase()) {
-                spends.add(Outpoint.COINBASE);
-                prevouts.add(Optional.empty());
-                continue;
-            }
-            Outpoint op = new Outpoint(new Hash256(in.getOutpoint().hash().getBytes()), (int) in.getOutpoint().index());
-            spends.add(op);
-            JsonNode prev = vin.get(i).get("prevout");
-            if (prev == null || prev.isNull()) {
-                prevouts.add(Optional.empty()); // before Core 25, or the node lacks the spent output's undo data
-            } else {
-                prevouts.add(Optional.of(output(op.vout(), HEX.parseHex(prev.path("scriptPubKey").path("hex").asText("")),
-                        satoshi(prev.path("value"), txid), txid)));
-            }
-        }
-        List<TxOutput> outputs = new ArrayList<>();
-        int index = 0;
-        for (TransactionOutput out : parsed.getOutputs()) {
-            outputs.add(output(index++, out.getScriptBytes(), out.getValue().value, txid));
-        }
-        return Optional.of(new FetchedTransaction(txid, blockHash, block.path("height").asInt(-1), block.path("time").asLong(0), position,
-                spends, prevouts, outputs));
+        return Optional.of(raw.fetched(parsed, txid, blockHash, block.path("height").asInt(-1), block.path("time").asLong(0), position,
+                (i, op) -> {
+                    JsonNode prev = vin.get(i).get("prevout");
+                    // Absent before Core 25, or when the node lacks the spent output's undo data.
+                    return prev == null || prev.isNull() ? Optional.empty() : Optional.of(new RawTransaction.Prevout(
+                            HEX.parseHex(prev.path("scriptPubKey").path("hex").asText("")), satoshi(prev.path("value"), txid)));
+                }));
     }
 
     /** A BTC amount as Core writes it (a decimal with 8 places) in satoshi, exactly. */
@@ -173,14 +138,6 @@ public final class CoreRpcTransactions implements TransactionService {
             throw new CorruptAnswerException(describe() + ": transaction " + txid + " spends an output of " + value + " BTC, not a whole"
                     + " number of satoshi");
         }
-    }
-
-    private TxOutput output(int index, byte[] script, long value, Hash256 txid) {
-        if (value < 0 || value > 21_000_000L * 100_000_000L) {
-            throw new CorruptAnswerException(describe() + ": transaction " + txid + " has a value out of range: " + value);
-        }
-        ScriptClassifier.Owner owner = classifier.classify(script);
-        return new TxOutput(index, value, owner.kind(), owner.address());
     }
 
     private ServiceException noIndex(String what) {

@@ -1,14 +1,11 @@
 package io.chaintrace.ingest.btc;
 
 import io.chaintrace.core.model.Hash256;
-import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.ScriptClassifier;
-import io.chaintrace.core.model.TxOutput;
 import io.chaintrace.graph.FetchedTransaction;
 import io.chaintrace.ingest.CorruptAnswerException;
 import io.chaintrace.ingest.ServiceException;
 import io.chaintrace.ingest.remote.HttpService;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,8 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bitcoinj.base.BitcoinNetwork;
 import org.bitcoinj.core.Transaction;
-import org.bitcoinj.core.TransactionInput;
-import org.bitcoinj.core.TransactionOutput;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -133,73 +128,31 @@ public final class EsploraApi implements TransactionService {
         if (!status.path("confirmed").asBoolean(false)) {
             return Optional.empty();
         }
-        String hex = get("/tx/" + txid.hex() + "/hex", "transaction " + txid + " hex", EsploraApi::hex, true, b -> true).body().strip();
-        byte[] raw;
-        try {
-            raw = HEX.parseHex(hex);
-        } catch (IllegalArgumentException e) {
-            throw new CorruptAnswerException(describe() + " sent transaction " + txid + " as something that is not hex");
-        }
-        Transaction parsed;
-        try {
-            parsed = Transaction.read(ByteBuffer.wrap(raw));
-        } catch (RuntimeException e) {
-            throw new CorruptAnswerException(describe() + " sent transaction " + txid + " with bytes that do not parse: " + e.getMessage());
-        }
-        if (!new Hash256(parsed.getTxId().getBytes()).equals(txid)) {
-            throw new CorruptAnswerException(describe() + " sent transaction " + txid + " with bytes that do not hash to it (they hash to "
-                    + parsed.getTxId() + ")");
-        }
-        Hash256 block = Hash256.fromHex(status.path("block_hash").asText());
-        int height = status.path("block_height").asInt(-1);
-        long time = status.path("block_time").asLong(0);
-        List<Outpoint> spends = new ArrayList<>();
-        List<Optional<TxOutput>> prevouts = new ArrayList<>();
+        String hex = get("/tx/" + txid.hex() + "/hex", "transaction " + txid + " hex", EsploraApi::hex, true, b -> true).body();
+        RawTransaction raw = new RawTransaction(describe(), classifier);
+        Transaction parsed = raw.parse(txid, hex);
         JsonNode vin = tx.path("vin");
         if (vin.size() != parsed.getInputs().size()) {
             throw new CorruptAnswerException(describe() + ": transaction " + txid + " has " + parsed.getInputs().size()
                     + " inputs but its JSON lists " + vin.size());
         }
-        for (int i = 0; i < parsed.getInputs().size(); i++) {
-            TransactionInput in = parsed.getInputs().get(i);
-            if (in.isCoinBase()) {
-                spends.add(Outpoint.COINBASE);
-                prevouts.add(Optional.empty());
-                continue;
-            }
-            Outpoint op = new Outpoint(new Hash256(in.getOutpoint().hash().getBytes()), (int) in.getOutpoint().index());
-            JsonNode v = vin.get(i);
-            if (!v.path("txid").asText("").equals(op.txid().hex()) || v.path("vout").asLong(-1) != op.vout()) {
-                throw new CorruptAnswerException(describe() + ": transaction " + txid + " input " + i + " differs between its bytes and its JSON");
-            }
-            spends.add(op);
-            JsonNode prev = v.get("prevout");
-            if (prev == null || prev.isNull()) {
-                prevouts.add(Optional.empty());
-            } else {
-                prevouts.add(Optional.of(output(op.vout(), HEX.parseHex(prev.path("scriptpubkey").asText("")), prev.path("value").asLong(-1),
-                        txid)));
-            }
-        }
-        List<TxOutput> outputs = new ArrayList<>();
-        int index = 0;
-        for (TransactionOutput out : parsed.getOutputs()) {
-            outputs.add(output(index++, out.getScriptBytes(), out.getValue().value, txid));
-        }
+        Hash256 block = Hash256.fromHex(status.path("block_hash").asText());
         int position = blockTxids(block).indexOf(txid);
         if (position < 0) {
             throw new CorruptAnswerException(describe() + ": block " + block + " does not list transaction " + txid
                     + " that it says is in it");
         }
-        return Optional.of(new FetchedTransaction(txid, block, height, time, position, spends, prevouts, outputs));
-    }
-
-    private TxOutput output(int index, byte[] script, long value, Hash256 txid) {
-        if (value < 0 || value > 21_000_000L * 100_000_000L) {
-            throw new CorruptAnswerException(describe() + ": transaction " + txid + " has an output value out of range: " + value);
-        }
-        ScriptClassifier.Owner owner = classifier.classify(script);
-        return new TxOutput(index, value, owner.kind(), owner.address());
+        return Optional.of(raw.fetched(parsed, txid, block, status.path("block_height").asInt(-1), status.path("block_time").asLong(0), position,
+                (i, op) -> {
+                    JsonNode v = vin.get(i);
+                    if (!v.path("txid").asText("").equals(op.txid().hex()) || v.path("vout").asLong(-1) != op.vout()) {
+                        throw new CorruptAnswerException(describe() + ": transaction " + txid + " input " + i
+                                + " differs between its bytes and its JSON");
+                    }
+                    JsonNode prev = v.get("prevout");
+                    return prev == null || prev.isNull() ? Optional.empty()
+                            : Optional.of(new RawTransaction.Prevout(HEX.parseHex(prev.path("scriptpubkey").asText("")), prev.path("value").asLong(-1)));
+                }));
     }
 
     /** The transactions of a block in order, asked once. */

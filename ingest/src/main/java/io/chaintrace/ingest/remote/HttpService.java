@@ -26,6 +26,8 @@ import okhttp3.Response;
 public final class HttpService implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(2);
+    /** The largest answer read: a block of 4 MB is 8 MB of hex, a batch of 16 of them 128 MB. */
+    static final long MAX_BODY = 160L << 20;
 
     /**
      * @param requestsPerSecond ceiling on the request rate; 0 for none
@@ -91,6 +93,9 @@ public final class HttpService implements AutoCloseable {
         this.kind = kind;
         this.shown = Secrets.remember(base);
         this.base = Secrets.withoutUserInfo(base);
+        if (okhttp3.HttpUrl.parse(this.base) == null) {
+            throw new IllegalArgumentException("not an http:// or https:// URL: " + shown);
+        }
         this.settings = settings;
         this.headers = Map.copyOf(headers);
         this.http = new OkHttpClient.Builder()
@@ -167,7 +172,7 @@ public final class HttpService implements AutoCloseable {
             Answer answer;
             Duration retryAfter = null;
             try (Response r = http.newCall(request).execute()) {
-                answer = new Answer(r.code(), r.body() == null ? "" : r.body().string());
+                answer = new Answer(r.code(), body(r, what));
                 retryAfter = r.code() == 429 ? retryAfter(r.header("Retry-After")) : null;
             } catch (IOException e) {
                 last = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -195,6 +200,23 @@ public final class HttpService implements AutoCloseable {
         }
         throw new ServiceException(describe() + ": " + what + " failed after " + settings.maxAttempts() + " attempts: "
                 + Secrets.scrub(String.valueOf(last)));
+    }
+
+    /** The body as text, refusing one larger than {@link #MAX_BODY}: a service must not exhaust the memory. */
+    private String body(Response r, String what) throws IOException {
+        if (r.body() == null) {
+            return "";
+        }
+        if (r.body().contentLength() > MAX_BODY) {
+            throw new ServiceException(describe() + ": " + what + ": an answer of " + r.body().contentLength() + " bytes, more than any"
+                    + " it should send (" + MAX_BODY + ")");
+        }
+        okio.BufferedSource source = r.body().source();
+        if (source.request(MAX_BODY + 1)) {
+            throw new ServiceException(describe() + ": " + what + ": an answer of more than " + MAX_BODY + " bytes, more than any it"
+                    + " should send");
+        }
+        return source.getBuffer().readString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A 5xx is a retry unless the caller reads a definite answer in it (Bitcoin Core's RPC errors come as HTTP 500). */

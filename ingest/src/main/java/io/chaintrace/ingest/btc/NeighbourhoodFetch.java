@@ -129,7 +129,11 @@ public final class NeighbourhoodFetch {
     /** One fetch's state. */
     private final class Run {
         final Settings s;
-        final Set<Hash256> seen = new LinkedHashSet<>();
+        /** Every transaction this run asked for: what it got (empty: unknown or unconfirmed), asked once. */
+        final java.util.Map<Hash256, Optional<FetchedTransaction>> got = new java.util.HashMap<>();
+        /** Transactions whose outputs were followed forward, and whose inputs were followed backward, already. */
+        final Set<Hash256> expandedForward = new java.util.HashSet<>();
+        final Set<Hash256> expandedBackward = new java.util.HashSet<>();
         long fetched;
         long stored;
         long unspent;
@@ -149,27 +153,37 @@ public final class NeighbourhoodFetch {
             return stoppedBy == null;
         }
 
-        /** Fetches and stores the transactions not seen yet, in chain order; unconfirmed or unknown ones are left out. */
+        /**
+         * These transactions, in chain order, each asked for once per run (one asked for again, say first as the
+         * funding of a followed transaction and then as a spender, is given from what the run already has); the new
+         * ones are stored. Unconfirmed or unknown ones are left out.
+         */
         List<FetchedTransaction> fetch(List<Hash256> txids) {
-            List<FetchedTransaction> got = new ArrayList<>();
-            for (Hash256 txid : txids) {
-                if (!seen.add(txid)) {
-                    continue;
+            List<FetchedTransaction> layer = new ArrayList<>();
+            List<FetchedTransaction> fresh = new ArrayList<>();
+            for (Hash256 txid : new LinkedHashSet<>(txids)) {
+                Optional<FetchedTransaction> t = got.get(txid);
+                if (t == null) {
+                    if (!budgetLeft()) {
+                        break;
+                    }
+                    t = api.transaction(txid);
+                    got.put(txid, t);
+                    if (t.isEmpty()) {
+                        unconfirmed++;
+                        continue;
+                    }
+                    fetched++;
+                    fresh.add(t.get());
                 }
-                if (!budgetLeft()) {
-                    break;
-                }
-                Optional<FetchedTransaction> t = api.transaction(txid);
-                if (t.isEmpty()) {
-                    unconfirmed++;
-                    continue;
-                }
-                got.add(t.get());
-                fetched++;
+                t.ifPresent(layer::add);
             }
-            got.sort(Comparator.comparingInt(FetchedTransaction::height).thenComparingInt(FetchedTransaction::position));
-            stored += store.putFetched(got, source);
-            return got;
+            Comparator<FetchedTransaction> chainOrder = Comparator.comparingInt(FetchedTransaction::height)
+                    .thenComparingInt(FetchedTransaction::position);
+            fresh.sort(chainOrder);
+            stored += store.putFetched(fresh, source);
+            layer.sort(chainOrder);
+            return layer;
         }
 
         int forward(List<FetchedTransaction> layer0, int tip, Consumer<Progress> progress) {
@@ -183,7 +197,7 @@ public final class NeighbourhoodFetch {
                     if (!budgetLeft()) {
                         break;
                     }
-                    if (t.time() > s.until()) {
+                    if (!expandedForward.add(t.txid()) || t.time() > s.until()) {
                         continue; // a trace with --until does not follow it either
                     }
                     List<TransactionService.Outspend> outs = api.outspends(t.txid());
@@ -208,7 +222,7 @@ public final class NeighbourhoodFetch {
                     // The layer after will be followed: fetch what its inputs spent (their age orders LIFO).
                     List<Hash256> funding = new ArrayList<>();
                     fetchedNext.forEach(t -> t.spends().stream().filter(op -> !op.equals(Outpoint.COINBASE)).forEach(op -> funding.add(op.txid())));
-                    fetch(funding.stream().filter(id -> !store.hasTransaction(id)).toList());
+                    fetch(funding.stream().filter(id -> !got.containsKey(id) && !store.hasTransaction(id)).toList());
                 }
                 layer = fetchedNext;
                 progress.accept(new Progress(k + 1, fetched, api.requests(), layer.size()));
@@ -222,7 +236,7 @@ public final class NeighbourhoodFetch {
             for (; k <= s.hops() && !layer.isEmpty() && stoppedBy == null; k++) {
                 List<Hash256> funding = new ArrayList<>();
                 for (FetchedTransaction t : layer) {
-                    if (t.time() < s.since()) {
+                    if (!expandedBackward.add(t.txid()) || t.time() < s.since()) {
                         continue;
                     }
                     t.spends().stream().filter(op -> !op.equals(Outpoint.COINBASE)).forEach(op -> funding.add(op.txid()));

@@ -128,6 +128,23 @@ class EsploraFetchTest {
         }
     }
 
+    /** Both ways into one store: what one direction fetched does not stop the other from following it. */
+    @Test
+    void aFetchBothWaysServesTracesBothWays() {
+        try (ChainStore fetched = ChainStore.open(dir.resolve("both"))) {
+            for (Seed seed : seeds) {
+                fetch(fetched, seed, HOPS, true, true);
+            }
+            for (Seed seed : seeds) {
+                for (TaintPolicy p : List.of(TaintPolicy.named("haircut"), TaintPolicy.named("fifo"), TaintPolicy.named("lifo"))) {
+                    for (Direction d : Direction.values()) {
+                        assertEquals(view(trace(whole, seed, p, d, HOPS)), view(trace(fetched, seed, p, d, HOPS)), seed + " " + p.name() + " " + d);
+                    }
+                }
+            }
+        }
+    }
+
     /** The 2019 block alone: what the served data cannot say (the funding of its inputs) is unresolved on both sides. */
     @Test
     void theBlockOf2019FetchedEqualsTheBlockIngested() throws IOException {

@@ -64,6 +64,37 @@ public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShar
         }
     }
 
+    /**
+     * The whole chain {@code tx} is a step of, from its first step, when it is at least {@code minLength} long: what a
+     * trace that enters a chain in its middle (a seed on a later step) walks, reported as the chain it is.
+     */
+    public Optional<Alert> chainThrough(UtxoTransaction tx, UtxoLedger ledger) {
+        if (step(tx).isEmpty()) {
+            return Optional.empty();
+        }
+        UtxoTransaction start = tx;
+        for (Optional<UtxoTransaction> before = previous(start, ledger); before.isPresent(); before = previous(start, ledger)) {
+            start = before.get();
+        }
+        List<Alert> found = new ArrayList<>();
+        accept(start, ledger, found::add);
+        return found.stream().findFirst();
+    }
+
+    /** The step whose remainder {@code tx} spends, when {@code tx} continues a chain. */
+    private Optional<UtxoTransaction> previous(UtxoTransaction tx, UtxoLedger ledger) {
+        for (TxInput in : tx.inputs()) {
+            Optional<UtxoTransaction> prev = ledger.transaction(in.prevout().txid());
+            if (prev.isPresent()) {
+                Optional<TxOutput> r = step(prev.get());
+                if (r.isPresent() && r.get().index() == in.prevout().vout() && in.value() > step(tx).map(TxOutput::value).orElse(Long.MAX_VALUE)) {
+                    return prev;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The remainder output when {@code tx} is a peel step (clustering reads it as change). */
     public Optional<TxOutput> remainder(UtxoTransaction tx) {
         return step(tx);
@@ -87,16 +118,7 @@ public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShar
 
     /** Whether {@code tx} spends the remainder of a step before it (then it is not a chain's start). */
     private boolean continues(UtxoTransaction tx, UtxoLedger ledger) {
-        for (TxInput in : tx.inputs()) {
-            Optional<UtxoTransaction> prev = ledger.transaction(in.prevout().txid());
-            if (prev.isPresent()) {
-                Optional<TxOutput> r = step(prev.get());
-                if (r.isPresent() && r.get().index() == in.prevout().vout() && in.value() > step(tx).map(TxOutput::value).orElse(Long.MAX_VALUE)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return previous(tx, ledger).isPresent();
     }
 
     private Alert alert(List<UtxoTransaction> chain) {

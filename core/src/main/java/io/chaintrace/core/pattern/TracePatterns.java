@@ -1,14 +1,17 @@
 package io.chaintrace.core.pattern;
 
+import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.LabelCategory;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.trace.TraceResult;
 import io.chaintrace.core.trace.UtxoLedger;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The patterns on a trace: every detector over the transactions that moved taint (in chain
@@ -38,6 +41,17 @@ public final class TracePatterns {
             detectors.forEach(d -> d.accept(tx, recent, alerts::add));
         }
         detectors.forEach(d -> d.finish(alerts::add));
+        // A detector reports a peel chain from its first step; a trace seeded on a later step walks the chain without
+        // its start. Every chain the trace walks a step of is reported, whole, once.
+        Set<List<Hash256>> reported = new HashSet<>();
+        alerts.forEach(a -> reported.add(a.transactions()));
+        for (PatternDetector d : detectors) {
+            if (d instanceof PeelChainDetector peel) {
+                for (UtxoTransaction tx : txs) {
+                    peel.chainThrough(tx, recent).filter(a -> reported.add(a.transactions())).ifPresent(alerts::add);
+                }
+            }
+        }
         for (TraceResult.EndpointHit h : r.endpoints()) {
             endpointPattern(h.category()).ifPresent(p -> alerts.add(Alert.of(p, List.of(h.txid()), List.of(h.address()), List.of(h.amount()),
                     List.of(h.time()), 0.9, Map.of("entity", h.entity(), "category", h.category().id(), "hop", Integer.toString(h.hop()),

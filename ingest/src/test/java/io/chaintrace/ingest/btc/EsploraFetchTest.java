@@ -176,6 +176,31 @@ class EsploraFetchTest {
         }
     }
 
+    /** An address history longer than a page (25) is read page by page through /txs/chain/:last_seen_txid, whole. */
+    @Test
+    void longHistoriesArePaged() throws IOException {
+        try (ChainStore block = ChainStore.open(dir.resolve("2019-paging"))) {
+            new BlockFileSource(block, List.of(SharedData.blk("block2019Jan.blk"))).run(IngestListener.NONE);
+            int height = block.tip().orElseThrow().ref().height();
+            // The address with the longest history in the block.
+            java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+            for (Hash256 txid : block.transactionIds(height)) {
+                block.transaction(txid).orElseThrow().outputs().forEach(o -> o.owner()
+                        .filter(a -> a.kind().hasStandardAddress()).ifPresent(a -> counts.merge(a.text(), 1, Integer::sum)));
+            }
+            String busiest = counts.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
+            List<Hash256> expected = block.transactionsOf(io.chaintrace.core.model.Address.parse(busiest));
+            assertTrue(expected.size() > 25, busiest + ": " + expected.size());
+            try (EsploraServer server = new EsploraServer(BitcoinNetwork.MAINNET, BlockFileBytes.blocks(SharedData.blk("block2019Jan.blk")),
+                    height); EsploraApi api = new EsploraApi(server.url(), BitcoinNetwork.MAINNET, FAST)) {
+                List<Hash256> paged = api.addressTransactions(busiest);
+                assertEquals(new java.util.HashSet<>(expected), new java.util.HashSet<>(paged));
+                assertEquals(expected.size(), paged.size(), "each once");
+                assertEquals((expected.size() + 24) / 25 + (expected.size() % 25 == 0 ? 1 : 0), server.requests(), "one request a page");
+            }
+        }
+    }
+
     @Test
     void aFetchStoppedByItsBudgetSaysSoAndTracesCutWhereItStopped() {
         Seed seed = Seed.parse(FirstTraceTest.SEED); // block 9's coinbase: six hops to block 496

@@ -92,7 +92,25 @@ final class AddressBook {
         addr[0] = (byte) kind.ordinal();
         System.arraycopy(t, 0, addr, 1, t.length);
         batch.put(files.handle(Family.ADDRESSES), Keys.addressId(id), addr);
+        if (kind == ScriptKind.P2PK) {
+            // The key's P2PKH address finds its coins too (explorers list them there).
+            batch.put(files.handle(Family.KEY_ADDRESSES), keyHash(text, kind), Keys.addressId(id));
+        }
         labels.ownerAdded(batch, t, id);
+    }
+
+    /** Undoes {@link #put} (but for the owner label record, which the caller rewrites): a rolled-back owner id. */
+    void remove(WriteBatch batch, String text, ScriptKind kind, int id) throws RocksDBException {
+        batch.delete(files.handle(Family.ADDRESS_IDS), text.getBytes(StandardCharsets.UTF_8));
+        batch.delete(files.handle(Family.ADDRESSES), Keys.addressId(id));
+        if (kind == ScriptKind.P2PK) {
+            batch.delete(files.handle(Family.KEY_ADDRESSES), keyHash(text, kind));
+        }
+        forget(text, id);
+    }
+
+    private static byte[] keyHash(String text, ScriptKind kind) {
+        return new Address(Chain.BITCOIN, kind, text).keyHash().orElseThrow();
     }
 
     private static <K, V> Map<K, V> lru(int max) {

@@ -187,14 +187,7 @@ final class BlockRollback {
             if (kind.hasStandardAddress()) {
                 standard++;
             }
-            byte[] text = java.util.Arrays.copyOfRange(a, 1, a.length);
-            if (kind == ScriptKind.P2PK) {
-                batch.delete(files.handle(Family.KEY_ADDRESSES), new io.chaintrace.core.model.Address(io.chaintrace.core.model.Chain.BITCOIN,
-                        kind, new String(text, StandardCharsets.UTF_8)).keyHash().orElseThrow());
-            }
-            batch.delete(files.handle(Family.ADDRESS_IDS), text);
-            batch.delete(files.handle(Family.ADDRESSES), Keys.addressId(owner));
-            addresses.forget(new String(text, StandardCharsets.UTF_8), owner);
+            addresses.remove(batch, new String(a, 1, a.length - 1, StandardCharsets.UTF_8), kind, owner);
         }
         if (!gone.isEmpty()) {
             byte[] labelled = files.get(Family.OWNER_LABELS, LabelStore.ALL_OWNER_LABELS);

@@ -365,14 +365,7 @@ final class BlockWriter {
                 position++;
             }
             for (Map.Entry<String, Integer> e : newIds.entrySet()) {
-                ScriptKind kind = newKinds.get(e.getKey());
-                addresses.put(batch, e.getKey(), kind, e.getValue());
-                if (kind == ScriptKind.P2PK) {
-                    // The key's P2PKH address finds its coins too (explorers list them there).
-                    byte[] keyHash = new io.chaintrace.core.model.Address(io.chaintrace.core.model.Chain.BITCOIN, kind, e.getKey()).keyHash()
-                            .orElseThrow();
-                    batch.put(files.handle(Family.KEY_ADDRESSES), keyHash, Keys.addressId(e.getValue()));
-                }
+                addresses.put(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
             }
             byte[] work = block.chainWork().toByteArray();
             ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length + 8 + 8 + 4);

@@ -1,7 +1,6 @@
 package io.chaintrace.graph;
 
 import io.chaintrace.core.model.Address;
-import io.chaintrace.core.model.Chain;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.InputStatus;
 import io.chaintrace.core.model.Outpoint;
@@ -167,12 +166,7 @@ final class FetchWriter {
                 }
             }
             for (Map.Entry<String, Integer> e : newIds.entrySet()) {
-                ScriptKind kind = newKinds.get(e.getKey());
-                addresses.put(batch, e.getKey(), kind, e.getValue());
-                if (kind == ScriptKind.P2PK) {
-                    batch.put(files.handle(Family.KEY_ADDRESSES), new Address(Chain.BITCOIN, kind, e.getKey()).keyHash().orElseThrow(),
-                            Keys.addressId(e.getValue()));
-                }
+                addresses.put(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
             }
         }
 

@@ -52,7 +52,7 @@ public final class BitcoinCoreServer implements AutoCloseable {
             Map<String, String> txBlock = new HashMap<>();
             for (int h = 0; h < blocks.size(); h++) {
                 byte[] b = blocks.get(h);
-                String hash = Sha256Hash.wrapReversed(Sha256Hash.hashTwice(b, 0, 80)).toString();
+                String hash = Loopback.blockHash(b);
                 hashes.add(hash);
                 heights.put(hash, h);
                 Block block = Block.read(ByteBuffer.wrap(b));
@@ -94,7 +94,7 @@ public final class BitcoinCoreServer implements AutoCloseable {
         java.util.Set<String> hashes = new java.util.HashSet<>();
         for (byte[] b : blocks) {
             byPrev.put(prev(b), b);
-            hashes.add(Sha256Hash.wrapReversed(Sha256Hash.hashTwice(b, 0, 80)).toString());
+            hashes.add(Loopback.blockHash(b));
         }
         byte[] root = null;
         for (byte[] b : blocks) {
@@ -104,7 +104,7 @@ public final class BitcoinCoreServer implements AutoCloseable {
             }
         }
         List<byte[]> out = new ArrayList<>();
-        for (byte[] b = root; b != null; b = byPrev.get(Sha256Hash.wrapReversed(Sha256Hash.hashTwice(b, 0, 80)).toString())) {
+        for (byte[] b = root; b != null; b = byPrev.get(Loopback.blockHash(b))) {
             out.add(b);
         }
         return out;
@@ -145,17 +145,7 @@ public final class BitcoinCoreServer implements AutoCloseable {
             byte[] body = ex.getRequestBody().readAllBytes();
             faults.delay();
             Faults.Fault fault = faults.next();
-            if (fault == Faults.Fault.TIMEOUT) {
-                Loopback.sleep(faults.stallMillis());
-                return;
-            }
-            if (fault == Faults.Fault.RATE_LIMITED) {
-                ex.getResponseHeaders().set("Retry-After", "1");
-                Loopback.send(ex, 429, "text/plain", "Too Many Requests");
-                return;
-            }
-            if (fault == Faults.Fault.SERVER_ERROR) {
-                Loopback.send(ex, 500, "text/html", "<html><body>internal error</body></html>");
+            if (Loopback.transportFault(ex, fault, faults, 500, "<html><body>internal error</body></html>")) {
                 return;
             }
             if (!"POST".equals(ex.getRequestMethod())) {

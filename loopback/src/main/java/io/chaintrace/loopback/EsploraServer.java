@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bitcoinj.base.BitcoinNetwork;
 import org.bitcoinj.base.LegacyAddress;
 import org.bitcoinj.base.SegwitAddress;
-import org.bitcoinj.base.Sha256Hash;
 import org.bitcoinj.core.Block;
 import org.bitcoinj.core.Transaction;
 import org.bitcoinj.core.TransactionInput;
@@ -64,7 +63,7 @@ public final class EsploraServer implements AutoCloseable {
         for (int i = 0; i < blocks.size(); i++) {
             byte[] b = blocks.get(i);
             Block block = Block.read(ByteBuffer.wrap(b));
-            String hash = Sha256Hash.wrapReversed(Sha256Hash.hashTwice(b, 0, 80)).toString();
+            String hash = Loopback.blockHash(b);
             List<String> ids = new ArrayList<>();
             int position = 0;
             for (Transaction tx : block.getTransactions()) {
@@ -138,17 +137,7 @@ public final class EsploraServer implements AutoCloseable {
             byPath.merge(path, 1L, Long::sum);
             faults.delay();
             Faults.Fault fault = faults.next();
-            if (fault == Faults.Fault.TIMEOUT) {
-                Loopback.sleep(faults.stallMillis());
-                return;
-            }
-            if (fault == Faults.Fault.RATE_LIMITED) {
-                ex.getResponseHeaders().set("Retry-After", "1");
-                Loopback.send(ex, 429, "text/plain", "Too Many Requests");
-                return;
-            }
-            if (fault == Faults.Fault.SERVER_ERROR) {
-                Loopback.send(ex, 502, "text/html", "<html><body>Bad Gateway</body></html>");
+            if (Loopback.transportFault(ex, fault, faults, 502, "<html><body>Bad Gateway</body></html>")) {
                 return;
             }
             if (!"GET".equals(ex.getRequestMethod())) {

@@ -35,6 +35,33 @@ public final class Loopback {
         return server;
     }
 
+    /**
+     * Answers the transport faults (a stall, 429 with {@code Retry-After: 1}, a 5xx with a body not of the protocol);
+     * whether {@code fault} was one of them and is answered.
+     */
+    static boolean transportFault(HttpExchange ex, Faults.Fault fault, Faults faults, int serverError, String serverErrorBody)
+            throws IOException {
+        if (fault == Faults.Fault.TIMEOUT) {
+            sleep(faults.stallMillis());
+            return true;
+        }
+        if (fault == Faults.Fault.RATE_LIMITED) {
+            ex.getResponseHeaders().set("Retry-After", "1");
+            send(ex, 429, "text/plain", "Too Many Requests");
+            return true;
+        }
+        if (fault == Faults.Fault.SERVER_ERROR) {
+            send(ex, serverError, "text/html", serverErrorBody);
+            return true;
+        }
+        return false;
+    }
+
+    /** A serialized block's hash in display order. */
+    static String blockHash(byte[] block) {
+        return org.bitcoinj.base.Sha256Hash.wrapReversed(org.bitcoinj.base.Sha256Hash.hashTwice(block, 0, 80)).toString();
+    }
+
     static void stop(HttpServer server) {
         server.stop(0);
         ((ExecutorService) server.getExecutor()).shutdownNow();

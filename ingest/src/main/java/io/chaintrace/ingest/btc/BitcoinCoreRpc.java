@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -92,14 +91,8 @@ public final class BitcoinCoreRpc implements AutoCloseable {
     }
 
     public BitcoinCoreRpc(String url, Optional<Credentials> credentials, HttpService.Settings settings) {
-        Map<String, String> headers = new HashMap<>();
-        credentials.ifPresent(c -> {
-            Secrets.hide(c.password());
-            String basic = Base64.getEncoder().encodeToString((c.user() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
-            Secrets.hide(basic);
-            headers.put("Authorization", "Basic " + basic);
-        });
-        this.http = new HttpService("Bitcoin Core RPC", url, settings, headers);
+        this.http = new HttpService("Bitcoin Core RPC", url, settings,
+                credentials.map(c -> HttpService.basicAuth(c.user(), c.password())).orElse(Map.of()));
     }
 
     public String describe() {

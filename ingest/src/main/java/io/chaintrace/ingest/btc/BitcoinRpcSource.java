@@ -259,7 +259,7 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
                             Thread.currentThread().interrupt();
                             throw new ServiceException("interrupted");
                         }
-                        NewBlock block = parser.convert(p, hash, header.prev(), height, base.add(work(header.bits())), header.bits());
+                        NewBlock block = parser.convert(p, hash, header.prev(), height, base.add(MainChain.work(header.bits())), header.bits());
                         if (store.append(block, new Checkpoint(CHECKPOINT, hash, height, done + 1))) {
                             done++;
                             written++;
@@ -283,11 +283,6 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
         long time = Integer.toUnsignedLong(b.getInt());
         long bits = Integer.toUnsignedLong(b.getInt());
         return new HeaderRules.Header(hash, new Hash256(ByteUtils.reverseBytes(prev)), height, time, bits);
-    }
-
-    private static BigInteger work(long bits) {
-        BigInteger target = ByteUtils.decodeCompactBits(bits);
-        return target.signum() <= 0 ? BigInteger.ZERO : BigInteger.ONE.shiftLeft(256).divide(target.add(BigInteger.ONE));
     }
 
     /** Bitcoin Core's chain names ({@code getblockchaininfo}). */

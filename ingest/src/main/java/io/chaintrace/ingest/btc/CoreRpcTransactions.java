@@ -26,6 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class CoreRpcTransactions implements TransactionService {
     private static final HexFormat HEX = HexFormat.of();
     private static final int NOT_FOUND = -5;
+    /** Amounts are BTC decimals: read as BigDecimal, as the node's answers are. */
+    private static final tools.jackson.databind.ObjectMapper JSON = JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
     private final BitcoinCoreRpc rpc;
     private final ScriptClassifier classifier;
@@ -75,8 +78,7 @@ public final class CoreRpcTransactions implements TransactionService {
         Optional<String> hit = cache == null ? Optional.empty() : cache.get(k);
         if (hit.isPresent()) {
             hits++;
-            return Optional.of(JsonMapper.builder().enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build()
-                    .readTree(hit.get()));
+            return Optional.of(JSON.readTree(hit.get()));
         }
         Optional<JsonNode> r = ask.get();
         if (cache != null && r.isPresent() && lasting.test(r.get())) {

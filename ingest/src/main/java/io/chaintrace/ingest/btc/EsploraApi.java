@@ -53,14 +53,8 @@ public final class EsploraApi implements TransactionService {
     public EsploraApi(String url, BitcoinNetwork network, HttpService.Settings settings) {
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         // A self-hosted API behind HTTP Basic authentication: user:password in the URL, sent as a header, never shown.
-        Map<String, String> headers = new java.util.HashMap<>();
         String[] user = io.chaintrace.ingest.Secrets.userInfo(url);
-        if (user.length == 2) {
-            String basic = java.util.Base64.getEncoder().encodeToString((user[0] + ":" + user[1]).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            io.chaintrace.ingest.Secrets.hide(user[1], basic);
-            headers.put("Authorization", "Basic " + basic);
-        }
-        this.http = new HttpService("Esplora API", base, settings, headers);
+        this.http = new HttpService("Esplora API", base, settings, user.length == 2 ? HttpService.basicAuth(user[0], user[1]) : Map.of());
         this.classifier = new ScriptClassifier(network);
     }
 

@@ -174,7 +174,12 @@ final class MainChain {
 
     /** Expected number of hashes to find a block at this target: 2^256 / (target + 1). */
     static BigInteger work(BlockRecord r) {
-        BigInteger target = ByteUtils.decodeCompactBits(r.bits());
+        return work(r.bits());
+    }
+
+    /** Expected number of hashes to find a block at the target nBits states. */
+    static BigInteger work(long bits) {
+        BigInteger target = ByteUtils.decodeCompactBits(bits);
         if (target.signum() <= 0) {
             return BigInteger.ZERO;
         }

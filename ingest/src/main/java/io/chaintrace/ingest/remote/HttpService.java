@@ -107,6 +107,13 @@ public final class HttpService implements AutoCloseable {
                 .build();
     }
 
+    /** An HTTP Basic {@code Authorization} header, the password and the header's value hidden from every message. */
+    public static Map<String, String> basicAuth(String user, String password) {
+        String header = okhttp3.Credentials.basic(user, password, java.nio.charset.StandardCharsets.UTF_8);
+        Secrets.hide(password, header.substring("Basic ".length()));
+        return Map.of("Authorization", header);
+    }
+
     /** The service as it may be shown: "Esplora API at https://host/api" with credentials hidden. */
     public String describe() {
         return kind + " at " + shown;

@@ -102,8 +102,8 @@ public final class Chaintrace {
             }
             case io.chaintrace.core.account.AccountTracer.SeedNotFoundException s -> {
                 code = ExitCode.BAD_INPUT;
-                message = s.getMessage() + " (fetch its neighbourhood first: chaintrace fetch eth --rpc URL --seed ADDRESS --hops N --store DIR,"
-                        + " or ingest its blocks: chaintrace ingest eth --rpc URL --from A --to B --store DIR)";
+                message = s.getMessage() + " (fetch its neighbourhood first: chaintrace fetch eth --explorer URL (or --rpc URL) --seed ADDRESS"
+                        + " --hops N --store DIR, or ingest its blocks: chaintrace ingest eth --rpc URL --from A --to B --store DIR)";
             }
             case IllegalArgumentException i -> {
                 code = ExitCode.BAD_INPUT;

@@ -11,6 +11,8 @@ import io.chaintrace.ingest.btc.NeighbourhoodFetch;
 import io.chaintrace.ingest.btc.TransactionService;
 import io.chaintrace.ingest.eth.EthRpcClient;
 import io.chaintrace.ingest.eth.EthSeedFetcher;
+import io.chaintrace.ingest.eth.ExplorerApi;
+import io.chaintrace.ingest.eth.ExplorerFetch;
 import io.chaintrace.ingest.remote.HttpService;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,30 +140,77 @@ final class FetchCommand {
     }
 
     @Command(name = "eth", mixinStandardHelpOptions = true,
-            description = {"Follow an Ethereum address hop by hop with trace_filter and Transfer-log filters, and store",
-                "the blocks that hold its transfers (for investigators without a full index)."})
+            description = {"Fetch an Ethereum seed's neighbourhood, hop by hop, from an Etherscan-compatible explorer API",
+                "(--explorer URL: Etherscan, or your own Blockscout) or from a node with trace_filter (--rpc URL).",
+                "With --explorer: each address within --hops - 1 hops is asked for its transactions, internal transactions",
+                "and token transfers; each transaction found is read through its receipt, under the node path's rules.",
+                "Traces over the store stop with 'not fetched' where the fetch did not ask. Reruns ask nothing twice."})
     static final class Eth implements Callable<Integer> {
-        @Option(names = "--rpc", required = true, description = "JSON-RPC URL of a node with trace_filter.")
+        @Option(names = "--explorer", paramLabel = "URL",
+                description = "Etherscan-compatible API base, e.g. https://api.etherscan.io/v2/api?chainid=1 or https://HOST/api.")
+        String explorer;
+
+        @Option(names = "--api-key-env", paramLabel = "VAR",
+                description = "With --explorer: the environment variable that holds the API key (never put a key on the command line).")
+        String apiKeyEnv;
+
+        @Option(names = "--rpc", paramLabel = "URL", description = "Or the JSON-RPC URL of a node with trace_filter.")
         String rpc;
 
         @Option(names = "--seed", required = true, description = "Ethereum address to start from.")
         String seed;
 
-        @Option(names = "--hops", defaultValue = "3", description = "Hops to follow (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--hops", defaultValue = "3", description = "Hops a trace will take (default: ${DEFAULT-VALUE}).")
         int hops;
+
+        @Option(names = "--direction", defaultValue = "forward",
+                description = "With --explorer: forward, backward or both (default: ${DEFAULT-VALUE}).")
+        String direction;
 
         @Option(names = "--from-block", defaultValue = "0", description = "First block to search (default: ${DEFAULT-VALUE}).")
         long fromBlock;
 
-        @Option(names = "--to-block", description = "Last block to search (default: head).")
+        @Option(names = "--to-block", description = "Last block to search (default: the head, less --confirmations with --explorer).")
         Long toBlock;
+
+        @Option(names = "--confirmations", defaultValue = "12", description = "With --explorer: blocks behind the head left out (default: ${DEFAULT-VALUE}).")
+        int confirmations;
+
+        @Option(names = "--max-requests", paramLabel = "N", description = "Stop before the next address after this many requests (default: no limit).")
+        Long maxRequests;
+
+        @Option(names = "--max-transactions", paramLabel = "N", description = "Stop before the next address after this many transactions (default: no limit).")
+        Long maxTransactions;
+
+        @Option(names = "--requests-per-second", defaultValue = "0", paramLabel = "N",
+                description = "Ceiling on the request rate (default: none; Etherscan's free tier allows 5).")
+        double rate;
+
+        @Option(names = "--page-size", defaultValue = "1000", paramLabel = "N", hidden = true)
+        int pageSize;
+
+        @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Per request (default: ${DEFAULT-VALUE}).")
+        int timeout;
 
         @Option(names = "--store", required = true, description = "Store directory (created if missing).")
         Path store;
 
+        @Option(names = "--no-progress", description = "Do not print progress.")
+        boolean noProgress;
+
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
+            if ((explorer == null) == (rpc == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give one of --explorer URL (an Etherscan-compatible API) or"
+                        + " --rpc URL (a node with trace_filter)");
+            }
             Address address = Address.parse(seed);
+            if (explorer != null) {
+                return explorer(address);
+            }
             try (ChainStore cs = ChainStore.open(store); EthRpcClient client = new EthRpcClient(rpc, EthRpcClient.Settings.DEFAULT);
                  IngestProgress progress = new IngestProgress(true, "transfers")) {
                 EthSeedFetcher.Summary s = new EthSeedFetcher(cs, client, progress)
@@ -169,6 +218,43 @@ final class FetchCommand {
                 progress.close();
                 System.err.printf("%d hops from %s: %,d addresses, %,d blocks (%,d new), %,d transfers stored%n", hops, address.text(),
                         s.addresses().size(), s.blocks().size(), s.newBlocks(), s.transfers());
+            }
+            return ExitCode.OK;
+        }
+
+        private int explorer(Address address) {
+            java.util.Optional<String> key = java.util.Optional.empty();
+            if (apiKeyEnv != null) {
+                String v = System.getenv(apiKeyEnv);
+                if (v == null || v.isBlank()) {
+                    throw new IllegalArgumentException("--api-key-env " + apiKeyEnv + ": that environment variable is not set");
+                }
+                key = java.util.Optional.of(v.strip());
+            }
+            boolean forward = switch (direction.toLowerCase(java.util.Locale.ROOT)) {
+                case "forward", "both" -> true;
+                case "backward" -> false;
+                default -> throw new IllegalArgumentException("--direction " + direction + ": forward, backward or both");
+            };
+            if (timeout < 1) {
+                throw new IllegalArgumentException("--timeout must be at least 1 second");
+            }
+            ExplorerFetch.Settings settings = new ExplorerFetch.Settings(hops, forward, !direction.equalsIgnoreCase("forward"), fromBlock,
+                    java.util.Optional.ofNullable(toBlock), confirmations, maxRequests == null ? Long.MAX_VALUE : maxRequests,
+                    maxTransactions == null ? Long.MAX_VALUE : maxTransactions);
+            HttpService.Settings http = new HttpService.Settings(Duration.ofSeconds(timeout), 5, Duration.ofMillis(500), rate);
+            long start = System.nanoTime();
+            try (ExplorerApi api = new ExplorerApi(explorer, key, http, pageSize); ChainStore cs = ChainStore.open(store)) {
+                ExplorerFetch.Summary summary = new ExplorerFetch(api, cs).run(address, settings, p -> {
+                    if (!noProgress) {
+                        double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+                        double perAddress = p.asked() == 0 ? 0 : (double) p.requests() / p.asked();
+                        String eta = perAddress == 0 ? "" : String.format(", layer ETA ~%.0f s", perAddress * p.frontier() / Math.max(p.requests() / secs, 1e-9));
+                        System.err.printf("hop %d of %d: %,d addresses asked, frontier %,d, %,d transfers stored, %,d requests (%.0f/s)%s%n",
+                                p.layer(), hops, p.asked(), p.frontier(), p.transfers(), p.requests(), p.requests() / secs, eta);
+                    }
+                });
+                System.err.println(summary.describe());
             }
             return ExitCode.OK;
         }

@@ -13,14 +13,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code chaintrace investigate}: the first hour in one command. Fetches the seed's neighbourhood
- * ({@code fetch btc}), traces it with patterns flagged ({@code trace --patterns}) and writes the
+ * ({@code fetch btc}, or {@code fetch eth --explorer}), traces it with patterns flagged ({@code trace --patterns}) and writes the
  * report; each step is the command of its own, run with the same options, so the store it leaves
  * can be traced again and widened by hand.
  */
 @Command(name = "investigate", mixinStandardHelpOptions = true,
         description = {"From a stolen-funds address, transaction or output, with no node: fetch its neighbourhood from an Esplora API",
-            "(or, backward only, from a Bitcoin Core node), trace it (patterns flagged) and write the report.",
-            "The same as fetch btc, then trace --patterns --report."})
+            "(or, backward only, from a Bitcoin Core node; for an Ethereum address, from an Etherscan-compatible explorer),",
+            "trace it (patterns flagged) and write the report. The same as fetch btc|eth, then trace --patterns --report."})
 final class InvestigateCommand implements Callable<Integer> {
     @Option(names = "--seed", required = true, description = "Address, txid or txid:vout of the theft.")
     String seed;
@@ -34,8 +34,12 @@ final class InvestigateCommand implements Callable<Integer> {
     @Option(names = "--rpc-cookie", paramLabel = "FILE", description = "With --rpc: the node's cookie file for the credentials.")
     Path cookie;
 
-    @Option(names = "--explorer", paramLabel = "URL", hidden = true)
+    @Option(names = "--explorer", paramLabel = "URL",
+            description = "Or, for an Ethereum address, an Etherscan-compatible API: https://api.etherscan.io/v2/api?chainid=1, a Blockscout's /api.")
     String explorer;
+
+    @Option(names = "--api-key-env", paramLabel = "VAR", description = "With --explorer: the environment variable holding the API key.")
+    String apiKeyEnv;
 
     @Option(names = "--hops", defaultValue = "4", description = "Hops to fetch and trace (default: ${DEFAULT-VALUE}).")
     int hops;
@@ -72,18 +76,20 @@ final class InvestigateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (explorer != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "fetching from an Etherscan-compatible explorer is not built yet:"
-                    + " investigate Bitcoin seeds with --esplora URL or --rpc URL");
-        }
-        if ((esplora == null) == (rpc == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give --esplora URL (an Esplora API: mempool.space, blockstream.info"
-                    + " or your own) or --rpc URL (a Bitcoin Core node with -txindex; backward only)");
+        if ((esplora != null ? 1 : 0) + (rpc != null ? 1 : 0) + (explorer != null ? 1 : 0) != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give one of --esplora URL (an Esplora API: mempool.space,"
+                    + " blockstream.info or your own), --rpc URL (a Bitcoin Core node with -txindex; backward only) or, for an Ethereum"
+                    + " address, --explorer URL (an Etherscan-compatible API)");
         }
         Path s = store != null ? store : report.toAbsolutePath().resolveSibling(report.getFileName() + ".store");
-        List<String> fetch = new ArrayList<>(List.of("fetch", "btc", "--seed", seed, "--hops", String.valueOf(hops),
-                "--direction", direction, "--store", s.toString(), "--requests-per-second", String.valueOf(rate)));
-        if (esplora != null) {
+        List<String> fetch = new ArrayList<>(List.of("fetch", explorer != null ? "eth" : "btc", "--seed", seed, "--hops",
+                String.valueOf(hops), "--direction", direction, "--store", s.toString(), "--requests-per-second", String.valueOf(rate)));
+        if (explorer != null) {
+            fetch.addAll(List.of("--explorer", explorer));
+            if (apiKeyEnv != null) {
+                fetch.addAll(List.of("--api-key-env", apiKeyEnv));
+            }
+        } else if (esplora != null) {
             fetch.addAll(List.of("--esplora", esplora));
         } else {
             fetch.addAll(List.of("--rpc", rpc));
@@ -112,7 +118,8 @@ final class InvestigateCommand implements Callable<Integer> {
         }
         code = Chaintrace.run(trace.toArray(String[]::new));
         if (code == ExitCode.OK) {
-            System.err.println("store: " + s + " (chaintrace trace --store " + s + " ... to trace it again; fetch btc again to widen it)");
+            System.err.println("store: " + s + " (chaintrace trace --store " + s + " ... to trace it again; fetch " + (explorer != null ? "eth"
+                    : "btc") + " again to widen it)");
         }
         return code;
     }

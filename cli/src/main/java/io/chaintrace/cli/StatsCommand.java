@@ -21,7 +21,7 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() {
         Documents.Stats d;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
-            d = Documents.Stats.of(cs.stats(), cs.fetchedBySource());
+            d = Documents.Stats.of(cs.stats(), cs.fetchedBySource(), cs.ethStats(), cs.ethFetchedBySource());
         }
         if (json) {
             System.out.println(Json.write(d));

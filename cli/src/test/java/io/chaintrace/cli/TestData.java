@@ -16,10 +16,14 @@ final class TestData {
     private TestData() {
     }
 
-    static Path blk(String name) {
+    /** ../shared (or -Dchaintrace.shared), where the real data lies. */
+    static Path shared() {
         String prop = System.getProperty("chaintrace.shared");
-        Path shared = prop != null ? Path.of(prop) : Path.of("..", "..", "shared");
-        Path f = shared.resolve("data").resolve("btc").resolve("blk").resolve(name);
+        return prop != null ? Path.of(prop) : Path.of("..", "..", "shared");
+    }
+
+    static Path blk(String name) {
+        Path f = shared().resolve("data").resolve("btc").resolve("blk").resolve(name);
         if (!Files.isRegularFile(f)) {
             fail("real block data not found at " + f.toAbsolutePath()
                     + ": these tests need ../shared/data beside the repository (set -Dchaintrace.shared=DIR)");

@@ -245,8 +245,28 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return ethereum.block(number);
     }
 
+    @Override
+    public long putFetchedTransfers(List<EthBlock> blocks, java.util.Collection<String> asked, long fromBlock, long toBlock, String source) {
+        return ethereum.putFetched(blocks, asked, fromBlock, toBlock, source);
+    }
+
+    @Override
+    public Optional<long[]> ethFetchedRange(String address) {
+        return ethereum.fetchedRange(address);
+    }
+
+    @Override
+    public boolean historyKnown(Address address) {
+        return address.chain() != Chain.ETHEREUM || ethereum.historyKnown(address);
+    }
+
     public EthStats ethStats() {
         return ethereum.stats();
+    }
+
+    /** Ethereum addresses a fetch asked about, per source (an explorer API's URL, credentials hidden). */
+    public Map<String, Long> ethFetchedBySource() {
+        return ethereum.fetchedBySource();
     }
 
     /** Every transfer in blocks [from, to], in chain order. */

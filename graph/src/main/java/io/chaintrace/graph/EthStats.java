@@ -1,5 +1,8 @@
 package io.chaintrace.graph;
 
-/** Ethereum totals: blocks and transfers stored. */
-public record EthStats(long blocks, long transfers) {
+/**
+ * Ethereum totals: blocks and transfers stored; of the blocks, how many a fetch filled in part (only the transfers of the
+ * addresses it asked about), and how many addresses it asked about.
+ */
+public record EthStats(long blocks, long transfers, long fetchedBlocks, long fetchedAddresses) {
 }

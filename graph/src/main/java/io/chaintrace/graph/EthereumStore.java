@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,76 +52,245 @@ final class EthereumStore {
         synchronized (files) {
             writer.requireWritable();
             writer.awaitInFlight();
-            if (block(block.number()).isPresent()) {
+            Optional<StoredEthBlock> stored = block(block.number());
+            if (stored.isPresent() && !stored.get().fetched()) {
                 return false;
             }
             try (WriteBatch batch = new WriteBatch()) {
-                Map<String, Integer> newIds = new LinkedHashMap<>();
-                Map<String, Asset> newAssets = new LinkedHashMap<>();
-                int nextId = counters.nextAddressId;
-                int nextAsset = (int) files.meta("nextAssetId", 1);
-                for (AccountTransfer t : block.transfers()) {
-                    for (Address a : List.of(t.from(), t.to())) {
-                        if (!newIds.containsKey(a.text()) && addresses.idOf(a.text()) < 0) {
-                            newIds.put(a.text(), nextId++);
-                        }
-                    }
-                    Asset asset = t.amount().asset();
-                    if (!asset.nativeCoin() && !newAssets.containsKey(asset.contract().get().text())
-                            && assetIdOf(asset.contract().get().text()) < 0) {
-                        newAssets.put(asset.contract().get().text(), asset);
-                    }
+                Writes w = new Writes(batch);
+                if (stored.isPresent()) {
+                    // A fetch stored part of this block; the whole block replaces it.
+                    w.removeBlockTransfers(block.number());
+                    w.fetchedBlocks--;
+                } else {
+                    w.blocks++;
                 }
-                for (Map.Entry<String, Integer> e : newIds.entrySet()) {
-                    addresses.put(batch, e.getKey(), ScriptKind.ACCOUNT, e.getValue());
-                }
-                Map<String, Integer> assetIds = new HashMap<>();
-                for (Map.Entry<String, Asset> e : newAssets.entrySet()) {
-                    int id = nextAsset++;
-                    assetIds.put(e.getKey(), id);
-                    batch.put(files.handle(Family.ASSET_IDS), e.getKey().getBytes(StandardCharsets.UTF_8), Keys.addressId(id));
-                    batch.put(files.handle(Family.ASSETS), Keys.addressId(id), encodeAsset(e.getValue()));
-                }
-                for (AccountTransfer t : block.transfers()) {
-                    int from = newIds.containsKey(t.from().text()) ? newIds.get(t.from().text()) : addresses.idOf(t.from().text());
-                    int to = newIds.containsKey(t.to().text()) ? newIds.get(t.to().text()) : addresses.idOf(t.to().text());
-                    Asset asset = t.amount().asset();
-                    int assetId = asset.nativeCoin() ? 0 : assetIds.getOrDefault(asset.contract().get().text(),
-                            assetIdOf(asset.contract().get().text()));
-                    byte[] key = transferKey(block.number(), t.txIndex(), t.kind(), t.index());
-                    BigInteger units = t.amount().units();
-                    if (units.signum() < 0 || units.bitLength() > 256) {
-                        // The length is stored in one byte: a larger number would be stored wrong, so it is never stored.
-                        throw new IllegalArgumentException("transfer of " + units + " in transaction " + t.txHash()
-                                + " is outside 0..2^256-1; nothing of block " + block.number() + " stored");
-                    }
-                    byte[] amount = units.toByteArray();
-                    ByteBuffer v = ByteBuffer.allocate(32 + 4 + 4 + 4 + 1 + amount.length);
-                    v.put(t.txHash().bytes()).putInt(from).putInt(to).putInt(assetId).put((byte) amount.length).put(amount);
-                    batch.put(files.handle(Family.TRANSFERS), key, v.array());
-                    batch.put(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(from, key), new byte[] {SENT});
-                    batch.put(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(to, key),
-                            new byte[] {from == to ? (byte) (SENT | RECEIVED) : RECEIVED});
-                }
-                for (Map.Entry<Hash256, BigInteger> g : block.gasPrices().entrySet()) {
-                    batch.put(files.handle(Family.ETH_GAS), g.getKey().bytes(), g.getValue().toByteArray());
-                }
-                ByteBuffer b = ByteBuffer.allocate(32 + 32 + 8);
-                b.put(block.hash().bytes()).put(block.parent().bytes()).putLong(block.time());
-                batch.put(files.handle(Family.ETH_BLOCKS), Keys.number(block.number()), b.array());
-                Counters next = counters.plusAccounts(newIds.size());
-                next.write(batch, files);
-                files.putMeta(batch, "nextAssetId", nextAsset);
-                files.putMeta(batch, "ethBlocks", files.meta("ethBlocks", 0) + 1);
-                files.putMeta(batch, "transfers", files.meta("transfers", 0) + block.transfers().size());
+                w.transfers(block.number(), block.transfers(), key -> false);
+                w.gas(block.gasPrices());
+                w.block(block.number(), block.hash(), block.parent(), block.time(), false);
                 batch.put(files.handle(Family.CHECKPOINTS), checkpoint.source().getBytes(StandardCharsets.UTF_8), checkpoint.encode());
-                files.write(batch);
-                counters.set(next);
-                newIds.forEach(addresses::remember);
+                w.commit();
                 return true;
             } catch (RocksDBException e) {
                 throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Stores what a fetch learnt of some addresses, in one batch: the transfers (grouped in blocks), each block kept as
+     * fetched (in part) unless it is stored whole already, and for each address asked about the blocks its history was
+     * read over. A transfer stored already is not stored twice. Returns the transfers added.
+     */
+    long putFetched(List<EthBlock> blocks, Collection<String> asked, long fromBlock, long toBlock, String source) {
+        synchronized (files) {
+            writer.requireWritable();
+            writer.awaitInFlight();
+            try (WriteBatch batch = new WriteBatch()) {
+                Writes w = new Writes(batch);
+                for (EthBlock block : blocks) {
+                    Optional<StoredEthBlock> stored = block(block.number());
+                    if (stored.isPresent() && !stored.get().fetched()) {
+                        continue; // stored whole: it holds these already
+                    }
+                    Hash256 hash = block.hash();
+                    if (stored.isPresent()) {
+                        Hash256 had = stored.get().hash();
+                        if (!had.equals(Hash256.ZERO) && !hash.equals(Hash256.ZERO) && !had.equals(hash)) {
+                            throw new IllegalStateException(source + " now gives block " + block.number() + " the hash " + hash
+                                    + " but the store holds it as " + had + " (the chain reorganised?); nothing of this step stored");
+                        }
+                        hash = had.equals(Hash256.ZERO) ? hash : had;
+                    } else {
+                        w.blocks++;
+                        w.fetchedBlocks++;
+                    }
+                    w.transfers(block.number(), block.transfers(), key -> files.get(Family.TRANSFERS, key) != null);
+                    w.gas(block.gasPrices());
+                    w.block(block.number(), hash, Hash256.ZERO, block.time(), true);
+                }
+                byte[] src = source.getBytes(StandardCharsets.UTF_8);
+                for (String address : asked) {
+                    byte[] key = address.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+                    byte[] old = files.get(Family.ETH_FETCHED, key);
+                    long from = old == null ? fromBlock : Math.min(fromBlock, ByteBuffer.wrap(old).getLong());
+                    if (old == null) {
+                        w.fetchedAddresses++;
+                    }
+                    batch.put(files.handle(Family.ETH_FETCHED), key,
+                            ByteBuffer.allocate(16 + src.length).putLong(from).putLong(toBlock).put(src).array());
+                }
+                w.commit();
+                return w.transfers;
+            } catch (RocksDBException e) {
+                throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** How many addresses a fetch asked about, per source. */
+    Map<String, Long> fetchedBySource() {
+        writer.awaitQuietly();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (RocksIterator it = files.iterator(Family.ETH_FETCHED)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] v = it.value();
+                out.merge(new String(v, 16, v.length - 16, StandardCharsets.UTF_8), 1L, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** The blocks over which a fetch read an address's whole history ({@code [from, to]}), if it did. */
+    Optional<long[]> fetchedRange(String address) {
+        byte[] v = files.get(Family.ETH_FETCHED, address.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+        if (v == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        return Optional.of(new long[] {b.getLong(), b.getLong()});
+    }
+
+    /**
+     * Whether the store holds every transfer of an address: always, when no fetch filled blocks in part; else when a
+     * fetch asked about it, or none of its transfers is in a block filled in part.
+     */
+    boolean historyKnown(Address address) {
+        if (files.meta("ethFetchedBlocks", 0) == 0 || fetchedRange(address.text()).isPresent()) {
+            return true;
+        }
+        for (AccountTransfer t : transfersOf(address)) {
+            if (block(t.block().height()).map(StoredEthBlock::fetched).orElse(false)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One batch's writes of transfers and blocks, with the ids and counters they move. */
+    private final class Writes {
+        final WriteBatch batch;
+        final Map<String, Integer> newIds = new LinkedHashMap<>();
+        int nextId = counters.nextAddressId;
+        int nextAsset = (int) files.meta("nextAssetId", 1);
+        long blocks;
+        long transfers;
+        long fetchedBlocks;
+        long fetchedAddresses;
+        private final java.util.Set<ByteBuffer> written = new java.util.HashSet<>();
+
+        Writes(WriteBatch batch) {
+            this.batch = batch;
+        }
+
+        /** Writes {@code transfers} of block {@code number} but those {@code stored} says are there. */
+        void transfers(long number, List<AccountTransfer> list, java.util.function.Predicate<byte[]> stored) throws RocksDBException {
+            for (AccountTransfer t : list) {
+                byte[] key = transferKey(number, t.txIndex(), t.kind(), t.index());
+                if (!written.add(java.nio.ByteBuffer.wrap(key)) || stored.test(key)) {
+                    continue;
+                }
+                BigInteger units = t.amount().units();
+                if (units.signum() < 0 || units.bitLength() > 256) {
+                    // The length is stored in one byte: a larger number would be stored wrong, so it is never stored.
+                    throw new IllegalArgumentException("transfer of " + units + " in transaction " + t.txHash()
+                            + " is outside 0..2^256-1; nothing of block " + number + " stored");
+                }
+                int from = id(t.from());
+                int to = id(t.to());
+                int assetId = assetId(t.amount().asset());
+                byte[] amount = units.toByteArray();
+                ByteBuffer v = ByteBuffer.allocate(32 + 4 + 4 + 4 + 1 + amount.length);
+                v.put(t.txHash().bytes()).putInt(from).putInt(to).putInt(assetId).put((byte) amount.length).put(amount);
+                batch.put(files.handle(Family.TRANSFERS), key, v.array());
+                batch.put(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(from, key), new byte[] {SENT});
+                batch.put(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(to, key),
+                        new byte[] {from == to ? (byte) (SENT | RECEIVED) : RECEIVED});
+                transfers++;
+            }
+        }
+
+        /** Removes what is stored of block {@code number}'s transfers (a fetched part the whole block replaces). */
+        void removeBlockTransfers(long number) throws RocksDBException {
+            try (RocksIterator ts = files.iterator(Family.TRANSFERS)) {
+                for (ts.seek(Keys.number(number)); ts.isValid() && Keys.getLong(ts.key(), 0) == number; ts.next()) {
+                    ByteBuffer v = ByteBuffer.wrap(ts.value());
+                    v.position(32);
+                    int from = v.getInt();
+                    int to = v.getInt();
+                    batch.delete(files.handle(Family.TRANSFERS), ts.key());
+                    batch.delete(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(from, ts.key()));
+                    batch.delete(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(to, ts.key()));
+                    transfers--;
+                }
+            }
+        }
+
+        void gas(Map<Hash256, BigInteger> prices) throws RocksDBException {
+            for (Map.Entry<Hash256, BigInteger> g : prices.entrySet()) {
+                batch.put(files.handle(Family.ETH_GAS), g.getKey().bytes(), g.getValue().toByteArray());
+            }
+        }
+
+        void block(long number, Hash256 hash, Hash256 parent, long time, boolean fetched) throws RocksDBException {
+            ByteBuffer b = ByteBuffer.allocate(32 + 32 + 8 + (fetched ? 1 : 0));
+            b.put(hash.bytes()).put(parent.bytes()).putLong(time);
+            if (fetched) {
+                b.put((byte) 1);
+            }
+            batch.put(files.handle(Family.ETH_BLOCKS), Keys.number(number), b.array());
+        }
+
+        private int id(Address a) {
+            Integer fresh = newIds.get(a.text());
+            if (fresh != null) {
+                return fresh;
+            }
+            int id = addresses.idOf(a.text());
+            if (id < 0) {
+                id = nextId++;
+                newIds.put(a.text(), id);
+                try {
+                    addresses.put(batch, a.text(), ScriptKind.ACCOUNT, id);
+                } catch (RocksDBException e) {
+                    throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
+                }
+            }
+            return id;
+        }
+
+        private final Map<String, Integer> newAssets = new HashMap<>();
+
+        private int assetId(Asset asset) throws RocksDBException {
+            if (asset.nativeCoin()) {
+                return 0;
+            }
+            String contract = asset.contract().get().text();
+            Integer fresh = newAssets.get(contract);
+            if (fresh != null) {
+                return fresh;
+            }
+            int id = assetIdOf(contract);
+            if (id < 0) {
+                id = nextAsset++;
+                newAssets.put(contract, id);
+                batch.put(files.handle(Family.ASSET_IDS), contract.getBytes(StandardCharsets.UTF_8), Keys.addressId(id));
+                batch.put(files.handle(Family.ASSETS), Keys.addressId(id), encodeAsset(asset));
+            }
+            return id;
+        }
+
+        void commit() throws RocksDBException {
+            Counters next = counters.plusAccounts(newIds.size());
+            next.write(batch, files);
+            files.putMeta(batch, "nextAssetId", nextAsset);
+            files.putMeta(batch, "ethBlocks", files.meta("ethBlocks", 0) + blocks);
+            files.putMeta(batch, "transfers", files.meta("transfers", 0) + transfers);
+            files.putMeta(batch, "ethFetchedBlocks", files.meta("ethFetchedBlocks", 0) + fetchedBlocks);
+            files.putMeta(batch, "ethFetchedAddresses", files.meta("ethFetchedAddresses", 0) + fetchedAddresses);
+            files.write(batch);
+            counters.set(next);
+            newIds.forEach(addresses::remember);
         }
     }
 
@@ -132,9 +302,11 @@ final class EthereumStore {
             long transfers = 0;
             try (WriteBatch batch = new WriteBatch(); RocksIterator blocks = files.iterator(Family.ETH_BLOCKS);
                  RocksIterator ts = files.iterator(Family.TRANSFERS)) {
+                long fetchedRemoved = 0;
                 for (blocks.seek(Keys.number(fromNumber)); blocks.isValid(); blocks.next()) {
                     batch.delete(files.handle(Family.ETH_BLOCKS), blocks.key());
                     removed++;
+                    fetchedRemoved += blocks.value().length > 72 && blocks.value()[72] == 1 ? 1 : 0;
                 }
                 for (ts.seek(Keys.number(fromNumber)); ts.isValid(); ts.next()) {
                     byte[] key = ts.key();
@@ -152,6 +324,7 @@ final class EthereumStore {
                     return 0;
                 }
                 files.putMeta(batch, "ethBlocks", files.meta("ethBlocks", 0) - removed);
+                files.putMeta(batch, "ethFetchedBlocks", files.meta("ethFetchedBlocks", 0) - fetchedRemoved);
                 files.putMeta(batch, "transfers", files.meta("transfers", 0) - transfers);
                 Optional<StoredEthBlock> before = fromNumber == 0 ? Optional.empty() : block(fromNumber - 1);
                 byte[] source = checkpointSource.getBytes(StandardCharsets.UTF_8);
@@ -180,12 +353,14 @@ final class EthereumStore {
         byte[] hash = new byte[32];
         byte[] parent = new byte[32];
         b.get(hash).get(parent);
-        return Optional.of(new StoredEthBlock(number, new Hash256(hash), new Hash256(parent), b.getLong()));
+        long time = b.getLong();
+        return Optional.of(new StoredEthBlock(number, new Hash256(hash), new Hash256(parent), time, b.hasRemaining() && b.get() == 1));
     }
 
     EthStats stats() {
         writer.awaitQuietly();
-        return new EthStats(files.meta("ethBlocks", 0), files.meta("transfers", 0));
+        return new EthStats(files.meta("ethBlocks", 0), files.meta("transfers", 0), files.meta("ethFetchedBlocks", 0),
+                files.meta("ethFetchedAddresses", 0));
     }
 
     void forEachTransfer(long from, long to, Consumer<AccountTransfer> action) {

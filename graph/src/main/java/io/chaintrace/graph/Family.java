@@ -32,7 +32,9 @@ enum Family {
     ETH_GAS("eth_gas"),
     KEY_ADDRESSES("key_addresses"),
     SPEND_STATUS("spend_status"),
-    FETCH_CACHE("fetch_cache");
+    FETCH_CACHE("fetch_cache"),
+    /** Ethereum addresses whose whole history a fetch asked for, and over which blocks. */
+    ETH_FETCHED("eth_fetched");
 
     /** The name RocksDB knows the family by. */
     final String id;

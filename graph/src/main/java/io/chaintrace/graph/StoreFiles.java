@@ -43,7 +43,7 @@ final class StoreFiles implements AutoCloseable {
     }
 
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-    static final String FORMAT = "chaintrace-store-4";
+    static final String FORMAT = "chaintrace-store-5";
 
     final Path path;
     final boolean readOnly;

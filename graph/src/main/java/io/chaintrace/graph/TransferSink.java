@@ -2,6 +2,7 @@ package io.chaintrace.graph;
 
 import io.chaintrace.core.model.Asset;
 import io.chaintrace.core.model.Chain;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,16 @@ public interface TransferSink {
 
     /** Appends a block, its transfers and the checkpoint atomically; false when its number is stored. */
     boolean appendEthBlock(EthBlock block, Checkpoint checkpoint);
+
+    /**
+     * Stores, in one batch, the transfers a fetch found for the addresses it asked about ({@code asked}, whose whole
+     * history over blocks {@code fromBlock..toBlock} they are); blocks not stored whole are kept as fetched in part. A
+     * transfer stored already is skipped. Returns the transfers added.
+     */
+    long putFetchedTransfers(List<EthBlock> blocks, java.util.Collection<String> asked, long fromBlock, long toBlock, String source);
+
+    /** The blocks {@code [from, to]} over which a fetch read an address's whole history, if it did. */
+    Optional<long[]> ethFetchedRange(String address);
 
     /** Removes blocks {@code >= fromNumber} and sets the checkpoint back; how many were removed. */
     int rollbackEthBlocks(long fromNumber, String checkpointSource);

@@ -19,12 +19,15 @@ public final class Faults {
         /** HTTP 200 with a body cut in the middle of its JSON. */
         MALFORMED,
         /** The answer's block or transaction bytes with one byte flipped. */
-        CORRUPT
+        CORRUPT,
+        /** HTTP 200 whose body says the rate limit was reached: how Etherscan answers a client that asks too fast. */
+        RATE_LIMITED_IN_BODY
     }
 
     private final Deque<Fault> queue = new ArrayDeque<>();
     private volatile long stallMillis = 5_000;
     private volatile long latencyMillis;
+    private int passes;
 
     /** Queues a fault for each of the next {@code times} requests. */
     public synchronized Faults add(Fault fault, int times) {
@@ -41,6 +44,13 @@ public final class Faults {
 
     public synchronized void clear() {
         queue.clear();
+        passes = 0;
+    }
+
+    /** The next {@code requests} requests are answered without a fault, then the queued faults begin (a failure part-way). */
+    public synchronized Faults after(int requests) {
+        passes = requests;
+        return this;
     }
 
     /** How long a {@link Fault#TIMEOUT} holds the connection. */
@@ -72,6 +82,10 @@ public final class Faults {
 
     /** The fault for the request being answered, or null. */
     synchronized Fault next() {
+        if (passes > 0) {
+            passes--;
+            return null;
+        }
         return queue.poll();
     }
 }

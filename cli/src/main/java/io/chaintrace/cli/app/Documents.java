@@ -117,7 +117,7 @@ public final class Documents {
             String left = acc.held().toString();
             AssetAccount account = new AssetAccount(acc.seeded().toString(), acc.endpoints().toString(), backward ? null : left,
                     backward ? left : null, acc.dust().toString(), acc.cutByHops().toString(), acc.cutByTime().toString(),
-                    acc.cutByBudget().toString(), acc.absorbedBySeeds().toString(), acc.balanced());
+                    acc.cutByBudget().toString(), acc.cutNotFetched().toString(), acc.absorbedBySeeds().toString(), acc.balanced());
             Map<String, String> byEntity = new LinkedHashMap<>();
             a.byEntity().forEach((k, v) -> byEntity.put(k, v.toString()));
             return new AssetTrace(a.asset().symbol(), a.asset().contract().map(Address::text).orElse(null),
@@ -138,7 +138,7 @@ public final class Documents {
      */
     public record AssetAccount(String seeded, String endpoints, @JsonInclude(JsonInclude.Include.NON_NULL) String held,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String unknownOrigin, String dust, String cutByHops,
-                               String cutByTime, String cutByBudget, String absorbedBySeeds, boolean balanced) {
+                               String cutByTime, String cutByBudget, String cutNotFetched, String absorbedBySeeds, boolean balanced) {
     }
 
     public record AccountHit(String entity, String category, String address, String tx, long block, int hop, String amount) {
@@ -155,11 +155,16 @@ public final class Documents {
      * {@code fetchedTxs}: of {@code txs}, those fetches brought in without their blocks, by source in {@code fetchedFrom}
      * (the rest come in whole blocks).
      */
+    /**
+     * {@code stats}: Bitcoin totals, transactions fetched without their blocks (per source); Ethereum blocks (of which
+     * fetched in part: only the transfers of the addresses a fetch asked about), transfers, addresses asked (per source).
+     */
     public record Stats(long blocks, long txs, long inputs, long outputs, long outputValue, long addresses, long owners, long unresolvedInputs,
-                        long fetchedTxs, Map<String, Long> fetchedFrom) {
-        public static Stats of(StoreStats s, Map<String, Long> fetchedFrom) {
+                        long fetchedTxs, Map<String, Long> fetchedFrom, long ethBlocks, long ethBlocksFetchedInPart, long ethTransfers,
+                        long ethAddressesFetched, Map<String, Long> ethFetchedFrom) {
+        public static Stats of(StoreStats s, Map<String, Long> fetchedFrom, io.chaintrace.graph.EthStats eth, Map<String, Long> ethFetchedFrom) {
             return new Stats(s.blocks(), s.txs(), s.inputs(), s.outputs(), s.outputValue(), s.addresses(), s.owners(), s.unresolvedInputs(),
-                    s.fetchedTxs(), fetchedFrom);
+                    s.fetchedTxs(), fetchedFrom, eth.blocks(), eth.fetchedBlocks(), eth.transfers(), eth.fetchedAddresses(), ethFetchedFrom);
         }
 
         /** Name and value of each figure, in order, for the text form. */
@@ -175,6 +180,13 @@ public final class Documents {
             m.put("unresolvedInputs", unresolvedInputs);
             m.put("fetchedTxs", fetchedTxs);
             fetchedFrom.forEach((source, n) -> m.put("  from " + source, n));
+            if (ethBlocks > 0) {
+                m.put("ethBlocks", ethBlocks);
+                m.put("  fetched in part", ethBlocksFetchedInPart);
+                m.put("ethTransfers", ethTransfers);
+                m.put("ethAddrsAsked", ethAddressesFetched);
+                ethFetchedFrom.forEach((source, n) -> m.put("  asked of " + source, n));
+            }
             return m;
         }
     }

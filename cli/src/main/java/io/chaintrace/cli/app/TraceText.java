@@ -65,8 +65,11 @@ public final class TraceText {
 
     private static void account(AccountTrace.Result result, String policy, boolean backward, PrintStream out) {
         for (AccountTrace.AssetResult a : result.assets()) {
-            out.printf("%s %s: seeded %s, at endpoints %s, %s %s (base units)%n", policy, a.asset().symbol(), a.account().seeded(),
-                    a.account().endpoints(), backward ? "origin unknown" : "held", a.account().held());
+            String asset = a.asset().symbol().isEmpty() ? a.asset().contract().map(c -> "token " + c.text()).orElse("?") : a.asset().symbol();
+            out.printf("%s %s: seeded %s, at endpoints %s, %s %s%s (base units)%n", policy, asset, a.account().seeded(),
+                    a.account().endpoints(), backward ? "origin unknown" : "held", a.account().held(),
+                    a.account().cutNotFetched().signum() == 0 ? ""
+                            : ", not fetched " + a.account().cutNotFetched() + " (the fetched neighbourhood ends there)");
             a.byEntity().forEach((k, v) -> out.printf("  endpoint %-30s %s%n", k, v));
         }
     }

@@ -99,6 +99,7 @@ public final class AccountBackwardTracer {
         private BigInteger cutByHops = BigInteger.ZERO;
         private BigInteger cutByTime = BigInteger.ZERO;
         private BigInteger cutByBudget = BigInteger.ZERO;
+        private BigInteger notFetched = BigInteger.ZERO;
 
         Run(AccountTrace.Request request, Rule rule, String assetKey, Asset asset, List<AccountTransfer> seeds) {
             this.request = request;
@@ -124,7 +125,8 @@ public final class AccountBackwardTracer {
             List<AccountTrace.TaintedTransfer> flows = new ArrayList<>();
             asked.forEach((t, a) -> flows.add(new AccountTrace.TaintedTransfer(t, a.total, a.hop)));
             return new AccountTrace.AssetResult(asset, List.copyOf(reached.values()), hits, flows,
-                    new AccountTrace.Account(seeded, endpoints, unknown, dust, cutByHops, cutByTime, cutByBudget, BigInteger.ZERO));
+                    new AccountTrace.Account(seeded, endpoints, unknown, dust, cutByHops, cutByTime, cutByBudget, notFetched,
+                            BigInteger.ZERO));
         }
 
         /** Asks about parts of a transfer: where did they come from. Its sender is visited later. */
@@ -187,6 +189,11 @@ public final class AccountBackwardTracer {
                 // Only what this visit must answer: the parts added since the sender was last visited for t.
                 newParts.computeIfAbsent(t, k -> new ArrayList<>()).addAll(a.parts);
                 a.parts.clear();
+            }
+            if (!ledger.historyKnown(payments.getFirst().from())) {
+                // A sender a fetch did not ask about: its inflows are not in the store, so where this came from is not known here.
+                newParts.values().forEach(p -> notFetched = notFetched.add(sum(p)));
+                return;
             }
             AccountTransfer last = payments.stream().max(CHAIN_ORDER).orElseThrow();
             List<AccountTransfer> history = histories.computeIfAbsent(sender, k -> ledger.transfersOf(payments.getFirst().from()).stream()

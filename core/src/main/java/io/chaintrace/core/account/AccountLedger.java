@@ -12,6 +12,15 @@ public interface AccountLedger {
 
     List<Label> labelsOf(Address address);
 
+    /**
+     * Whether the store holds every transfer of {@code address} (within what was ingested): true for whole blocks; for a
+     * neighbourhood fetched from an explorer, only for the addresses the fetch asked about. Where it is false the
+     * tracers stop and say "not fetched" rather than "held".
+     */
+    default boolean historyKnown(Address address) {
+        return true;
+    }
+
     /** The gas price (wei) a transaction paid, when known (mixer linking compares them). */
     default java.util.Optional<java.math.BigInteger> gasPrice(io.chaintrace.core.model.Hash256 tx) {
         return java.util.Optional.empty();

@@ -48,7 +48,7 @@ public final class AccountTrace {
 
     /**
      * One asset's trace. For a conserving policy
-     * {@code seeded = endpoints + held + dust + cutByHops + cutByTime + cutByBudget}, exactly.
+     * {@code seeded = endpoints + held + dust + cutByHops + cutByTime + cutByBudget + cutNotFetched + absorbedBySeeds}, exactly.
      */
     public record AssetResult(Asset asset, List<Reached> addresses, List<Hit> endpoints, List<TaintedTransfer> flows, Account account) {
         public Map<String, BigInteger> byEntity() {
@@ -61,12 +61,14 @@ public final class AccountTrace {
     /**
      * Where the seeded taint of one asset is. {@code held}: still at traced addresses. {@code absorbedBySeeds}: taint
      * the trace carried into a seed transfer (a seed address paid back with its own stolen value): the seed counts its
-     * whole amount as seeded already, so what arrived with it is absorbed there, not seeded twice.
+     * whole amount as seeded already, so what arrived with it is absorbed there, not seeded twice. {@code cutNotFetched}:
+     * taint at addresses whose history a fetch did not ask for ({@link AccountLedger#historyKnown}): where it went next
+     * is not in the store, which is not the same as held.
      */
     public record Account(BigInteger seeded, BigInteger endpoints, BigInteger held, BigInteger dust, BigInteger cutByHops,
-                          BigInteger cutByTime, BigInteger cutByBudget, BigInteger absorbedBySeeds) {
+                          BigInteger cutByTime, BigInteger cutByBudget, BigInteger cutNotFetched, BigInteger absorbedBySeeds) {
         public BigInteger accounted() {
-            return endpoints.add(held).add(dust).add(cutByHops).add(cutByTime).add(cutByBudget).add(absorbedBySeeds);
+            return endpoints.add(held).add(dust).add(cutByHops).add(cutByTime).add(cutByBudget).add(cutNotFetched).add(absorbedBySeeds);
         }
 
         public boolean balanced() {

@@ -149,15 +149,19 @@ public final class AccountTracer {
             }
             List<AccountTrace.Reached> reached = new ArrayList<>();
             BigInteger held = BigInteger.ZERO;
+            BigInteger notFetched = BigInteger.ZERO;
             for (Traced t : traced.values()) {
-                held = held.add(t.pool.taint());
-                reached.add(new AccountTrace.Reached(t.address, t.hop, t.received, t.pool.taint()));
-            }
-            if (!request.policy().conserving()) {
-                held = reached.stream().map(AccountTrace.Reached::held).reduce(BigInteger.ZERO, BigInteger::add);
+                // An address a fetch did not ask about may have paid the taint on: the store cannot say, so it is cut, not held.
+                if (ledger.historyKnown(t.address)) {
+                    held = held.add(t.pool.taint());
+                    reached.add(new AccountTrace.Reached(t.address, t.hop, t.received, t.pool.taint()));
+                } else {
+                    notFetched = notFetched.add(t.pool.taint());
+                    reached.add(new AccountTrace.Reached(t.address, t.hop, t.received, BigInteger.ZERO));
+                }
             }
             return new AccountTrace.AssetResult(asset, reached, hits, flows, new AccountTrace.Account(seeded, endpoints, held, dust, cutByHops,
-                    cutByTime, cutByBudget, absorbed));
+                    cutByTime, cutByBudget, notFetched, absorbed));
         }
 
         private void schedule(Traced t) {

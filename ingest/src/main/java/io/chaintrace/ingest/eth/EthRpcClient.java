@@ -148,7 +148,7 @@ public final class EthRpcClient implements AutoCloseable {
         return out;
     }
 
-    private static EthRows.Receipt receipt(TransactionReceipt tr) {
+    static EthRows.Receipt receipt(TransactionReceipt tr) {
         Optional<Boolean> success = tr.getStatus() == null ? Optional.empty()
                 : Optional.of(Rpc.quantity(tr.getStatus()).signum() != 0);
         List<EthRows.Log> logs = new ArrayList<>();

@@ -77,8 +77,9 @@ public final class TransferExtractor {
 
     /**
      * The transfers of one block, in block order: per transaction its native value (index 0),
-     * then its internal transfers (index = 1 + the frame's position among the transaction's
-     * frames), then its token transfers (index = the log index). Keys include the kind, so indexes of
+     * then its internal transfers (index = 1 + how many value-moving frames came before it, in
+     * execution order: what a node's traces and an explorer's list of internal transactions both
+     * give, whatever frames moved nothing), then its token transfers (index = the log index). Keys include the kind, so indexes of
      * different kinds never collide.
      */
     public List<AccountTransfer> extract(EthRows.Block block, Map<Hash256, EthRows.Receipt> receipts, List<EthRows.Trace> traces,
@@ -107,10 +108,10 @@ public final class TransferExtractor {
                             new Amount(Asset.ETH, tx.value())));
                 }
             }
-            for (int i = 0; i < txTraces.size(); i++) {
-                EthRows.Trace t = txTraces.get(i);
+            int moved = 0;
+            for (EthRows.Trace t : txTraces) {
                 if (movesValue(t)) {
-                    out.add(new AccountTransfer(tx.hash(), ref, tx.index(), TransferKind.INTERNAL, 1 + i, account(t.from().get()),
+                    out.add(new AccountTransfer(tx.hash(), ref, tx.index(), TransferKind.INTERNAL, ++moved, account(t.from().get()),
                             account(t.to().get()), new Amount(Asset.ETH, t.value())));
                 }
             }

@@ -35,9 +35,16 @@ final class RecordedNode implements AutoCloseable {
     final List<String> methodsAsked = new ArrayList<>();
 
     RecordedNode(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            files.filter(f -> f.getFileName().toString().startsWith("web3_response."))
-                    .forEach(f -> recordings.put(f.getFileName().toString().toLowerCase(Locale.ROOT), f));
+        this(List.of(dir));
+    }
+
+    /** One node answering from the recordings of several directories (one block's block and receipts recorded apart). */
+    RecordedNode(List<Path> dirs) throws IOException {
+        for (Path dir : dirs) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(f -> f.getFileName().toString().startsWith("web3_response."))
+                        .forEach(f -> recordings.putIfAbsent(f.getFileName().toString().toLowerCase(Locale.ROOT), f));
+            }
         }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {

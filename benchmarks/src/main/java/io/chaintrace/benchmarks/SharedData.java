@@ -8,10 +8,18 @@ final class SharedData {
     private SharedData() {
     }
 
-    static Path btc() {
+    static Path shared() {
         String prop = System.getProperty("chaintrace.shared", System.getenv("CHAINTRACE_SHARED"));
         Path shared = prop != null ? Path.of(prop) : Path.of("..", "shared");
-        Path btc = shared.resolve("data").resolve("btc");
+        if (!Files.isDirectory(shared.resolve("data"))) {
+            throw new IllegalStateException("real data not found at " + shared.resolve("data").toAbsolutePath()
+                    + " (set CHAINTRACE_SHARED to the shared/ folder)");
+        }
+        return shared;
+    }
+
+    static Path btc() {
+        Path btc = shared().resolve("data").resolve("btc");
         if (!Files.isDirectory(btc)) {
             throw new IllegalStateException("real block data not found at " + btc.toAbsolutePath()
                     + " (set CHAINTRACE_SHARED to the shared/ folder)");

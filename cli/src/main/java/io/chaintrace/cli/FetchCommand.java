@@ -207,7 +207,13 @@ final class FetchCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give one of --explorer URL (an Etherscan-compatible API) or"
                         + " --rpc URL (a node with trace_filter)");
             }
-            Address address = Address.parse(seed);
+            // outflows:ADDRESS[@T] is traced from the address's own history: fetch the address's neighbourhood.
+            Seed parsed = Seed.parse(seed);
+            Address address = switch (parsed) {
+                case Seed.AddressSeed a -> a.address();
+                case Seed.OutflowSeed o -> o.address();
+                default -> throw new IllegalArgumentException("fetch eth starts from an Ethereum address (or outflows:ADDRESS), not " + seed);
+            };
             if (explorer != null) {
                 return explorer(address);
             }

@@ -166,7 +166,7 @@ class FetchBtcIT {
         // Without a source it says what to give, in one line.
         TestData.Run none = TestData.run("investigate", "--seed", SEED, "--report", dir.resolve("x").toString());
         assertEquals(ExitCode.USAGE, none.exit(), none.err());
-        assertTrue(none.err().contains("give --esplora URL"), none.err());
+        assertTrue(none.err().contains("give one of --esplora URL") && none.err().contains("--explorer URL"), none.err());
         // A Bitcoin Core node follows nothing forward: one line saying what to use.
         TestData.Run forward = TestData.run("investigate", "--seed", SEED, "--rpc", "http://127.0.0.1:1/", "--report",
                 dir.resolve("y").toString(), "--no-progress");

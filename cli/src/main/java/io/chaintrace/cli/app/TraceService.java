@@ -75,6 +75,11 @@ public final class TraceService {
         List<AccountTrace.Seed> seedList = new ArrayList<>();
         for (String s : spec.seeds()) {
             String t = s.strip();
+            if (t.regionMatches(true, 0, Seed.OUTFLOWS, 0, Seed.OUTFLOWS.length())) {
+                Seed.OutflowSeed o = (Seed.OutflowSeed) Seed.parse(t);
+                seedList.add(AccountTrace.Seed.outflowsOf(o.address(), o.fromTime()));
+                continue;
+            }
             int at = t.indexOf('@');
             seedList.add(new AccountTrace.Seed(Address.parse(at < 0 ? t : t.substring(0, at)),
                     at < 0 ? Optional.empty() : Optional.of(Hash256.fromHex(t.substring(at + 1)))));
@@ -85,9 +90,13 @@ public final class TraceService {
         return new TraceOutcome.Account(seedList, result, backward);
     }
 
-    /** An Ethereum seed: {@code 0x} + 40 hex digits, optionally {@code @TXHASH}. */
+    /** An Ethereum seed: {@code 0x} + 40 hex digits, optionally {@code @TXHASH}; or {@code outflows:} such an address. */
     public static boolean isEthereum(String seed) {
         String s = seed.strip();
+        if (s.regionMatches(true, 0, Seed.OUTFLOWS, 0, Seed.OUTFLOWS.length())) {
+            String rest = s.substring(Seed.OUTFLOWS.length());
+            return rest.startsWith("0x") && (rest.length() == 42 || (rest.length() > 43 && rest.charAt(42) == '@'));
+        }
         return s.startsWith("0x") && (s.length() == 42 || (s.length() > 43 && s.charAt(42) == '@'));
     }
 }

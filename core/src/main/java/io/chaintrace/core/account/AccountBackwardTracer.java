@@ -126,7 +126,7 @@ public final class AccountBackwardTracer {
             asked.forEach((t, a) -> flows.add(new AccountTrace.TaintedTransfer(t, a.total, a.hop)));
             return new AccountTrace.AssetResult(asset, List.copyOf(reached.values()), hits, flows,
                     new AccountTrace.Account(seeded, endpoints, unknown, dust, cutByHops, cutByTime, cutByBudget, notFetched,
-                            BigInteger.ZERO));
+                            BigInteger.ZERO, BigInteger.ZERO));
         }
 
         /** Asks about parts of a transfer: where did they come from. Its sender is visited later. */

@@ -19,10 +19,25 @@ public final class AccountTrace {
     private AccountTrace() {
     }
 
-    /** What was stolen: the inflows to {@code address}, only those of transaction {@code tx} when given. */
-    public record Seed(Address address, Optional<Hash256> tx) {
+    /**
+     * What was stolen: the inflows to {@code address}, only those of transaction {@code tx} when given; or, with
+     * {@code outflows}, every payment {@code address} made from {@code fromTime} on (a drained hot wallet).
+     */
+    public record Seed(Address address, Optional<Hash256> tx, boolean outflows, long fromTime) {
+        public Seed(Address address, Optional<Hash256> tx) {
+            this(address, tx, false, Long.MIN_VALUE);
+        }
+
+        /** Every payment {@code address} made from {@code fromTime} (unix seconds; {@code Long.MIN_VALUE}: all). */
+        public static Seed outflowsOf(Address address, long fromTime) {
+            return new Seed(address, Optional.empty(), true, fromTime);
+        }
+
         @Override
         public String toString() {
+            if (outflows) {
+                return io.chaintrace.core.trace.Seed.OUTFLOWS + address.text() + (fromTime == Long.MIN_VALUE ? "" : "@" + fromTime);
+            }
             return address.text() + tx.map(t -> "@0x" + t.hex()).orElse("");
         }
     }
@@ -63,10 +78,13 @@ public final class AccountTrace {
      * the trace carried into a seed transfer (a seed address paid back with its own stolen value): the seed counts its
      * whole amount as seeded already, so what arrived with it is absorbed there, not seeded twice. {@code cutNotFetched}:
      * taint at addresses whose history a fetch did not ask for ({@link AccountLedger#historyKnown}): where it went next
-     * is not in the store, which is not the same as held.
+     * is not in the store, which is not the same as held. {@code paidBeyondSeen}: value traced addresses paid, once taint
+     * had reached them, beyond what the trace saw them hold (balances from before the data, block rewards, history a
+     * fetch did not read): paid clean, so it carries none of the taint; not part of the taint's account.
      */
     public record Account(BigInteger seeded, BigInteger endpoints, BigInteger held, BigInteger dust, BigInteger cutByHops,
-                          BigInteger cutByTime, BigInteger cutByBudget, BigInteger cutNotFetched, BigInteger absorbedBySeeds) {
+                          BigInteger cutByTime, BigInteger cutByBudget, BigInteger cutNotFetched, BigInteger absorbedBySeeds,
+                          BigInteger paidBeyondSeen) {
         public BigInteger accounted() {
             return endpoints.add(held).add(dust).add(cutByHops).add(cutByTime).add(cutByBudget).add(cutNotFetched).add(absorbedBySeeds);
         }

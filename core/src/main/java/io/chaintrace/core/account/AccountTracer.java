@@ -55,11 +55,14 @@ public final class AccountTracer {
     static Map<String, List<AccountTransfer>> seedsByAsset(AccountLedger ledger, AccountTrace.Request request) {
         Map<String, List<AccountTransfer>> byAsset = new LinkedHashMap<>();
         for (AccountTrace.Seed seed : request.seeds()) {
-            List<AccountTransfer> in = ledger.transfersOf(seed.address()).stream()
-                    .filter(t -> t.to().text().equals(seed.address().text()))
-                    .filter(t -> seed.tx().map(h -> h.equals(t.txHash())).orElse(true)).toList();
+            String a = seed.address().text();
+            List<AccountTransfer> in = seed.outflows()
+                    ? ledger.transfersOf(seed.address()).stream().filter(t -> t.from().text().equals(a) && !t.to().text().equals(a))
+                            .filter(t -> t.block().time() >= seed.fromTime()).toList()
+                    : ledger.transfersOf(seed.address()).stream().filter(t -> t.to().text().equals(a))
+                            .filter(t -> seed.tx().map(h -> h.equals(t.txHash())).orElse(true)).toList();
             if (in.isEmpty()) {
-                throw new SeedNotFoundException("seed " + seed + " received nothing in the store");
+                throw new SeedNotFoundException("seed " + seed + (seed.outflows() ? " paid nothing" : " received nothing") + " in the store");
             }
             for (AccountTransfer t : in) {
                 byAsset.computeIfAbsent(assetKey(t.amount().asset()), k -> new ArrayList<>()).add(t);
@@ -98,6 +101,7 @@ public final class AccountTracer {
         private BigInteger cutByTime = BigInteger.ZERO;
         private BigInteger cutByBudget = BigInteger.ZERO;
         private BigInteger absorbed = BigInteger.ZERO;
+        private BigInteger beyondSeen = BigInteger.ZERO;
         private long transfersSeen;
 
         Run(AccountTrace.Request request, String assetKey, Asset asset, List<AccountTransfer> seeds) {
@@ -161,7 +165,7 @@ public final class AccountTracer {
                 }
             }
             return new AccountTrace.AssetResult(asset, reached, hits, flows, new AccountTrace.Account(seeded, endpoints, held, dust, cutByHops,
-                    cutByTime, cutByBudget, notFetched, absorbed));
+                    cutByTime, cutByBudget, notFetched, absorbed, beyondSeen));
         }
 
         private void schedule(Traced t) {
@@ -174,6 +178,9 @@ public final class AccountTracer {
         private void apply(AccountTransfer t) {
             BigInteger amount = t.amount().units();
             Traced from = traced.get(t.from().text());
+            if (from != null && amount.compareTo(from.pool.balance()) > 0) {
+                beyondSeen = beyondSeen.add(amount.subtract(from.pool.balance().max(BigInteger.ZERO)));
+            }
             Pool.Payment paid = from == null ? Pool.Payment.CLEAN : from.pool.pay(amount);
             BigInteger taint = paid.taint();
             int hop = paid.hop() < 0 ? -1 : paid.hop() + 1;

@@ -53,12 +53,58 @@ public sealed interface Seed {
     }
 
     /**
-     * Reads {@code txid:vout}, {@code txid:vout=satoshi}, a 64-digit {@code txid}, or an address.
+     * Every payment the address made from {@code fromTime} (unix seconds) on: the outputs of its transactions that spend
+     * its coins, but those paying it back (its change is followed from there, not seeded twice). For a victim: "our hot
+     * wallet was drained from time T".
+     */
+    record OutflowSeed(Address address, long fromTime) implements Seed {
+        @Override
+        public String toString() {
+            return OUTFLOWS + address.text() + (fromTime == Long.MIN_VALUE ? "" : "@" + fromTime);
+        }
+    }
+
+    /** The prefix of an outflow seed: {@code outflows:ADDRESS[@FROM_TIME]}. */
+    String OUTFLOWS = "outflows:";
+
+    /**
+     * The time of an outflow seed: unix seconds or ISO-8601 ({@code 2022-03-23T00:00:00Z}, or a date: its start, UTC).
+     *
+     * @throws IllegalArgumentException naming what is wrong with the text
+     */
+    static long time(String t) {
+        String s = t.strip();
+        if (s.matches("-?\\d{1,19}")) {
+            return Long.parseLong(s);
+        }
+        try {
+            return java.time.Instant.parse(s).getEpochSecond();
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.LocalDate.parse(s).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+            } catch (java.time.format.DateTimeParseException d) {
+                throw new IllegalArgumentException("not a time (unix seconds or ISO-8601 like 2022-03-23T00:00:00Z): " + t, d);
+            }
+        }
+    }
+
+    /**
+     * Reads {@code txid:vout}, {@code txid:vout=satoshi}, a 64-digit {@code txid}, an address, or
+     * {@code outflows:ADDRESS[@FROM_TIME]}.
      *
      * @throws IllegalArgumentException naming what is wrong with the text
      */
     static Seed parse(String text) {
         String s = text.strip();
+        if (s.regionMatches(true, 0, OUTFLOWS, 0, OUTFLOWS.length())) {
+            String rest = s.substring(OUTFLOWS.length());
+            int at = rest.indexOf('@');
+            try {
+                return new OutflowSeed(Address.parse(at < 0 ? rest : rest.substring(0, at)), at < 0 ? Long.MIN_VALUE : time(rest.substring(at + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("seed '" + text + "': outflows:ADDRESS[@FROM_TIME]: " + e.getMessage(), e);
+            }
+        }
         int eq = s.indexOf('=');
         if (eq > 0) {
             Seed whole = parse(s.substring(0, eq));

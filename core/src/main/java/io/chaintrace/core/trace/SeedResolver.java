@@ -52,7 +52,38 @@ public final class SeedResolver {
                 inflows(s.address(), (tx, o) -> found.add(new Seeded(tx, o, Taint.whole(o.value()))));
                 yield found;
             }
+            case Seed.OutflowSeed s -> {
+                List<Seeded> found = new ArrayList<>();
+                outflows(s.address(), s.fromTime(), (tx, o) -> found.add(new Seeded(tx, o, Taint.whole(o.value()))));
+                yield found;
+            }
         };
+    }
+
+    /**
+     * What an address paid from {@code fromTime} on: the outputs, not back to it, of its transactions that spend its
+     * coins. Its change comes back to it and is seeded where it is spent in turn.
+     *
+     * @throws SeedNotFoundException if the address paid nothing from that time in the store
+     */
+    public void outflows(Address address, long fromTime, BiConsumer<UtxoTransaction, TxOutput> each) {
+        boolean any = false;
+        for (Hash256 txid : ledger.transactionsOf(address)) {
+            UtxoTransaction tx = stored(txid);
+            if (tx.block().time() < fromTime || tx.inputs().stream().noneMatch(i -> i.owner().map(address::samePayee).orElse(false))) {
+                continue;
+            }
+            for (TxOutput o : tx.outputs()) {
+                if (!o.owner().map(address::samePayee).orElse(false) && o.value() > 0) {
+                    each.accept(tx, o);
+                    any = true;
+                }
+            }
+        }
+        if (!any) {
+            throw new SeedNotFoundException("address " + address.text() + " paid nothing" + (fromTime == Long.MIN_VALUE ? ""
+                    : " from time " + fromTime) + " in the store");
+        }
     }
 
     /**
@@ -69,6 +100,13 @@ public final class SeedResolver {
                 inflows(a.address(), (tx, o) -> outs.add(new Outpoint(tx.txid(), o.index())));
                 yield outs;
             }
+            case Seed.OutflowSeed a when a.address().chain() == Chain.BITCOIN -> {
+                List<Outpoint> outs = new ArrayList<>();
+                outflows(a.address(), a.fromTime(), (tx, o) -> outs.add(new Outpoint(tx.txid(), o.index())));
+                yield outs;
+            }
+            case Seed.OutflowSeed a -> throw new IllegalArgumentException(a + " names an Ethereum address: the compact engine traces"
+                    + " Bitcoin (trace it with chaintrace trace --seed " + a + ")");
             case Seed.AddressSeed a -> throw new IllegalArgumentException(a + " is an Ethereum address: the compact engine traces Bitcoin"
                     + " (trace it with chaintrace trace --seed " + a + ")");
             case Seed.PartialSeed p -> throw wholeOnly(p);

@@ -59,4 +59,29 @@ class SeedsPayingSeedsTest {
             }
         }
     }
+
+    /**
+     * A traced address pays more than the trace saw it receive (a balance from before the data): the excess is paid
+     * clean, reported as {@code paidBeyondSeen}, and the taint's account still balances. X -> A 10 (seed), A -> C 12:
+     * 2 ETH of A's payment came from value the trace never saw arrive.
+     */
+    @Test
+    void valuePaidBeyondWhatArrivedIsReportedAndTheAccountBalances() {
+        Address x = account('f');
+        Address a = account('a');
+        Address c = account('c');
+        MemoryAccountLedger ledger = new MemoryAccountLedger();
+        ledger.add(transfer(1, x, a, 10));
+        ledger.add(transfer(2, a, c, 12));
+        for (TaintPolicy p : TaintPolicy.ALL) {
+            AccountTrace.Account acc = new AccountTracer(ledger).trace(new AccountTrace.Request(List.of(new AccountTrace.Seed(a, Optional.empty())),
+                    p, Limits.DEFAULT, TraceRequest.SERVICES, false)).assets().getFirst().account();
+            assertEquals(ETH.multiply(BigInteger.TEN), acc.seeded(), p.name());
+            assertEquals(ETH.multiply(BigInteger.TWO), acc.paidBeyondSeen(), p.name() + ": 12 paid out of the 10 seen");
+            if (p.conserving()) {
+                assertEquals(ETH.multiply(BigInteger.TEN), acc.held(), p.name() + ": C holds all the taint");
+                assertTrue(acc.balanced(), p.name() + ": " + acc);
+            }
+        }
+    }
 }

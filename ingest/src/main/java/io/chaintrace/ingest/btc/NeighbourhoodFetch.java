@@ -263,6 +263,7 @@ public final class NeighbourhoodFetch {
                     }
                     yield all;
                 }
+                case Seed.OutflowSeed o -> seedTransactions(new Seed.AddressSeed(o.address())); // its history holds what it paid
                 default -> throw new IllegalArgumentException("a fetch starts from an address, a transaction or an output, not " + seed);
             };
         }

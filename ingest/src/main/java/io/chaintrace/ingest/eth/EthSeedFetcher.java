@@ -96,7 +96,7 @@ public final class EthSeedFetcher {
         long transfers = 0;
         long done = store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L);
         for (long n : blocks) {
-            if (store.ethBlock(n).isEmpty()) {
+            if (store.ethBlock(n).map(io.chaintrace.graph.StoredEthBlock::fetched).orElse(true)) { // absent, or only in part
                 EthBlock block = source.fetch(n, extractor);
                 if (store.appendEthBlock(block, new Checkpoint(CHECKPOINT, block.hash(), Math.toIntExact(n), ++done))) {
                     newBlocks++;

@@ -113,10 +113,15 @@ public final class ExplorerApi implements AutoCloseable {
                 JsonNode result = listResult(get(q, action + " of " + address + " (blocks " + start + "-" + to + ", page " + page + ")"),
                         action + " of " + address);
                 for (JsonNode row : result) {
+                    long block = row.path("blockNumber").asLong(-1);
+                    if (block < from || block > to) {
+                        throw new ServiceException(describe() + ": " + action + " of " + address + " for blocks " + from + "-" + to
+                                + " answered a row of block " + row.path("blockNumber").asString("?"));
+                    }
                     if (seen.add(identity(row))) {
                         out.add(row);
                     }
-                    lastBlock = row.path("blockNumber").asLong(-1);
+                    lastBlock = block;
                 }
                 if (result.size() < pageSize) {
                     return out;
@@ -142,8 +147,12 @@ public final class ExplorerApi implements AutoCloseable {
         return out;
     }
 
+    /** A receipt with the block it names. */
+    public record Receipt(EthRows.Receipt receipt, long block, Hash256 blockHash) {
+    }
+
     /** A transaction's receipt ({@code proxy eth_getTransactionReceipt}), read as a node's is; empty when the API has none. */
-    public Optional<EthRows.Receipt> receipt(Hash256 tx) {
+    public Optional<Receipt> receipt(Hash256 tx) {
         String what = "receipt of 0x" + tx.hex();
         JsonNode r = proxyResult(get("module=proxy&action=eth_getTransactionReceipt&txhash=0x" + tx.hex(), what), what);
         if (r.isNull() || r.isMissingNode()) {
@@ -156,7 +165,7 @@ public final class ExplorerApi implements AutoCloseable {
                 throw new io.chaintrace.ingest.CorruptAnswerException(describe() + ": asked for the receipt of 0x" + tx.hex()
                         + ", got that of 0x" + receipt.txHash().hex());
             }
-            return Optional.of(receipt);
+            return Optional.of(new Receipt(receipt, tr.getBlockNumber().longValueExact(), Hash256.fromHex(tr.getBlockHash())));
         } catch (io.chaintrace.ingest.CorruptAnswerException e) {
             throw e;
         } catch (RuntimeException e) {

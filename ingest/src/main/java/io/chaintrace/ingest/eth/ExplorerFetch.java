@@ -209,8 +209,15 @@ public final class ExplorerFetch {
         List<EthRows.TokenTransfer> tokenTransfers = new ArrayList<>();
         Map<Hash256, BigInteger> gas = new HashMap<>();
         for (Facts f : txs.values()) {
-            EthRows.Receipt receipt = api.receipt(f.hash).orElseThrow(() -> new ServiceException(api.describe() + " lists transaction 0x"
+            ExplorerApi.Receipt answer = api.receipt(f.hash).orElseThrow(() -> new ServiceException(api.describe() + " lists transaction 0x"
                     + f.hash.hex() + " of " + address + " but has no receipt for it"));
+            if (answer.block() != f.block || (!f.blockHash.equals(Hash256.ZERO) && !f.blockHash.equals(answer.blockHash()))) {
+                throw new io.chaintrace.ingest.CorruptAnswerException(api.describe() + ": transaction 0x" + f.hash.hex() + " is in block "
+                        + f.block + " by the lists of " + address + " but in block " + answer.block() + " " + answer.blockHash()
+                        + " by its receipt; nothing of " + address + " stored");
+            }
+            f.blockHash = answer.blockHash();
+            EthRows.Receipt receipt = answer.receipt();
             JsonNode l = f.listed;
             Optional<Boolean> success = receipt.success();
             if (success.isEmpty() && l != null) {

@@ -108,4 +108,56 @@ class FirstTraceTest {
         assertEquals(r.seeded(), new UtxoTracer(store).trace(new TraceRequest(List.of(Seed.parse(key)), TaintPolicy.named("haircut"), 1))
                 .seeded());
     }
+
+    /**
+     * "What this address paid from time T". The key of block 9 paid Hal Finney 10 BTC in block 170 and took 40 back as
+     * change, which it spent on in turn. {@code outflows:12cb...} seeds what it paid to others along that chain of change,
+     * found here by following each change output to its spender (not through the address's history, as the seed does):
+     * the same account under every policy as seeding those outputs by hand. From a time after its last payment it paid
+     * nothing, said in one line.
+     */
+    @Test
+    void outflowsOfTheKeysAddressSeedWhatItPaidAlongItsChangeChain() {
+        io.chaintrace.core.model.Address satoshi = io.chaintrace.core.model.Address.parse("12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S");
+        List<Seed> byHand = new java.util.ArrayList<>();
+        io.chaintrace.core.model.UtxoTransaction tx = store.transaction(io.chaintrace.core.model.Hash256.fromHex(BLOCK_170)).orElseThrow();
+        long lastTime = 0;
+        while (true) {
+            lastTime = tx.block().time();
+            java.util.Optional<io.chaintrace.core.model.TxOutput> change = java.util.Optional.empty();
+            for (io.chaintrace.core.model.TxOutput o : tx.outputs()) {
+                if (o.owner().map(satoshi::samePayee).orElse(false)) {
+                    change = java.util.Optional.of(o);
+                } else {
+                    byHand.add(Seed.parse(tx.txid().hex() + ":" + o.index()));
+                }
+            }
+            io.chaintrace.core.model.Hash256 id = tx.txid();
+            java.util.Optional<io.chaintrace.core.trace.UtxoLedger.Spend> next = change.flatMap(c -> store.spenderOf(
+                    new io.chaintrace.core.model.Outpoint(id, c.index())));
+            if (next.isEmpty()) {
+                break;
+            }
+            tx = store.transaction(next.get().spendingTx()).orElseThrow();
+        }
+        assertTrue(byHand.size() >= 2, "the change was spent on: " + byHand);
+        for (String policy : List.of("poison", "haircut", "fifo", "lifo", "tiho")) {
+            TraceResult out = new UtxoTracer(store).trace(new TraceRequest(List.of(Seed.parse("outflows:" + satoshi.text())),
+                    TaintPolicy.named(policy), 4));
+            TraceResult hand = new UtxoTracer(store).trace(new TraceRequest(byHand, TaintPolicy.named(policy), 4));
+            assertEquals(hand.account(), out.account(), policy);
+        }
+        long block170 = store.transaction(io.chaintrace.core.model.Hash256.fromHex(BLOCK_170)).orElseThrow().block().time();
+        assertEquals(10 * BTC, new UtxoTracer(store).trace(new TraceRequest(List.of(Seed.parse(BLOCK_170 + ":0")),
+                TaintPolicy.named("haircut"), 1)).seeded(), "Hal Finney's 10 BTC");
+        assertTrue(new UtxoTracer(store).trace(new TraceRequest(List.of(Seed.parse("outflows:" + satoshi.text() + "@" + (block170 + 1))),
+                TaintPolicy.named("haircut"), 1)).seeded() < new UtxoTracer(store).trace(new TraceRequest(
+                List.of(Seed.parse("outflows:" + satoshi.text() + "@" + block170)), TaintPolicy.named("haircut"), 1)).seeded(),
+                "from after block 170, its payment to Hal Finney is left out");
+        long after = lastTime + 1;
+        io.chaintrace.core.trace.UtxoTracer.SeedNotFoundException none = org.junit.jupiter.api.Assertions.assertThrows(
+                io.chaintrace.core.trace.UtxoTracer.SeedNotFoundException.class, () -> new UtxoTracer(store).trace(new TraceRequest(
+                        List.of(Seed.parse("outflows:" + satoshi.text() + "@" + after)), TaintPolicy.named("haircut"), 1)));
+        assertTrue(none.getMessage().contains("paid nothing from time " + after), none.getMessage());
+    }
 }

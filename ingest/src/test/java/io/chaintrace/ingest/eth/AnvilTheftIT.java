@@ -97,4 +97,47 @@ class AnvilTheftIT {
             assertEquals(s.blocks().size(), store.ethStats().blocks());
         }
     }
+
+    /**
+     * "Our hot wallet was drained": {@code outflows:HOT_WALLET} seeds every payment the wallet made, which here are the
+     * two theft transfers; it gives, under every policy and per asset, exactly what seeding the theft transactions one by
+     * one gives. From a time after the theft it paid nothing.
+     */
+    @Test
+    void outflowsOfTheHotWalletGiveWhatTheTheftTransactionsGive(AnvilExtension.Anvil anvil, @TempDir Path dir) {
+        try (ChainStore store = ChainStore.open(dir.resolve("store"));
+             EthRpcClient client = new EthRpcClient(anvil.url(), EthRpcClient.Settings.DEFAULT)) {
+            new EthRpcSource(store, client, new EthRpcSource.Settings(0, 4, false), 0, Long.MAX_VALUE).run(IngestListener.NONE);
+            io.chaintrace.core.model.Address hot = io.chaintrace.core.model.Address.parse(TheftScenario.addr(scenario.hotWallet));
+            io.chaintrace.core.model.Address attacker = io.chaintrace.core.model.Address.parse(TheftScenario.addr(scenario.attacker));
+            List<io.chaintrace.core.account.AccountTrace.Seed> byHand = List.of(
+                    new io.chaintrace.core.account.AccountTrace.Seed(attacker, java.util.Optional.of(io.chaintrace.core.model.Hash256.fromHex(scenario.theftTx))),
+                    new io.chaintrace.core.account.AccountTrace.Seed(attacker, java.util.Optional.of(io.chaintrace.core.model.Hash256.fromHex(scenario.tokenTheftTx))));
+            List<io.chaintrace.core.account.AccountTrace.Seed> outflows = List.of(io.chaintrace.core.account.AccountTrace.Seed.outflowsOf(hot, Long.MIN_VALUE));
+            for (io.chaintrace.core.trace.TaintPolicy p : io.chaintrace.core.trace.TaintPolicy.ALL) {
+                List<io.chaintrace.core.account.AccountTrace.AssetResult> a = trace(store, byHand, p);
+                List<io.chaintrace.core.account.AccountTrace.AssetResult> b = trace(store, outflows, p);
+                assertEquals(2, a.size(), p.name() + ": ETH and STK");
+                assertEquals(a.size(), b.size(), p.name());
+                for (int i = 0; i < a.size(); i++) {
+                    assertEquals(a.get(i).asset(), b.get(i).asset(), p.name());
+                    assertEquals(a.get(i).account(), b.get(i).account(), p.name() + " " + a.get(i).asset().symbol());
+                    assertEquals(a.get(i).byEntity(), b.get(i).byEntity(), p.name());
+                }
+            }
+            long theftTime = store.transfersOf(hot).stream().filter(t -> ("0x" + t.txHash().hex()).equals(scenario.theftTx))
+                    .findFirst().orElseThrow().block().time();
+            assertEquals(2, trace(store, List.of(io.chaintrace.core.account.AccountTrace.Seed.outflowsOf(hot, theftTime)),
+                    io.chaintrace.core.trace.TaintPolicy.named("haircut")).size());
+            org.junit.jupiter.api.Assertions.assertThrows(io.chaintrace.core.account.AccountTracer.SeedNotFoundException.class,
+                    () -> trace(store, List.of(io.chaintrace.core.account.AccountTrace.Seed.outflowsOf(hot, Long.MAX_VALUE)),
+                            io.chaintrace.core.trace.TaintPolicy.named("haircut")));
+        }
+    }
+
+    private static List<io.chaintrace.core.account.AccountTrace.AssetResult> trace(ChainStore store,
+            List<io.chaintrace.core.account.AccountTrace.Seed> seeds, io.chaintrace.core.trace.TaintPolicy policy) {
+        return new io.chaintrace.core.account.AccountTracer(store).trace(new io.chaintrace.core.account.AccountTrace.Request(seeds, policy,
+                io.chaintrace.core.trace.Limits.DEFAULT, io.chaintrace.core.trace.TraceRequest.SERVICES, false)).assets();
+    }
 }

@@ -130,7 +130,9 @@ final class DemoCommand implements Callable<Integer> {
                         io.chaintrace.core.trace.Direction.FORWARD, limits, STOP_AT, false)));
             }
             long scanned = PatternsCommand.scan(cs, null, null, root.patterns(), alerts::add);
-            System.out.printf("  patterns: %,d alerts over %,d transactions and transfers%n", alerts.size(), scanned);
+            io.chaintrace.core.pattern.AlertReview.Result review = io.chaintrace.core.pattern.AlertReview.of(alerts, false, false);
+            System.out.printf("  patterns: %,d alerts to review over %,d transactions and transfers (%,d findings merged and ranked;"
+                    + " %,d direct uses of services counted)%n", review.alerts().size(), scanned, review.raw(), review.events());
             report = report(hack, cs::labelsOf, eth, btc, alerts, store, limits);
         }
         // The demo rebuilds its own folder each run, report included.

@@ -5,14 +5,13 @@ import io.chaintrace.cli.app.Json;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.pattern.Alert;
+import io.chaintrace.core.pattern.AlertReview;
 import io.chaintrace.core.pattern.PatternDetector;
 import io.chaintrace.core.pattern.PatternSettings;
 import io.chaintrace.graph.ChainStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -36,26 +35,44 @@ final class PatternsCommand implements Callable<Integer> {
     @Option(names = "--to", description = "Last block height (inclusive).")
     Integer to;
 
-    @Option(names = "--json", description = "One JSON alert per line, then a summary line.")
+    @Option(names = "--json", description = "One JSON alert per line (ranked, with its reason), then a summary line.")
     boolean json;
+
+    @Option(names = "--events", description = "List direct uses of services (exchange deposits, mixer deposits and withdrawals,"
+            + " bridge transfers) as alerts too; by default they are counted only.")
+    boolean events;
+
+    @Option(names = "--parts", description = "Keep alerts that are parts of larger ones (the fan-out and fan-in of a scatter-gather,"
+            + " the pass-throughs of a peel chain).")
+    boolean parts;
+
+    @Option(names = "--top", defaultValue = "20", paramLabel = "N", description = "Text: the N surest alerts listed (default: ${DEFAULT-VALUE}).")
+    int top;
 
     @Override
     public Integer call() {
-        Map<String, Integer> counts = new TreeMap<>();
-        List<Documents.AlertLine> out = new ArrayList<>();
-        long[] scanned = {0};
+        List<Alert> found = new ArrayList<>();
+        long scanned;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
-            scanned[0] = scan(cs, from, to, root.patterns(), a -> {
-                counts.merge(a.pattern(), 1, Integer::sum);
-                out.add(Documents.AlertLine.of(a));
-            });
+            scanned = scan(cs, from, to, root.patterns(), found::add);
         }
+        AlertReview.Result review = AlertReview.of(found, parts, events);
         if (json) {
-            out.forEach(a -> System.out.println(Json.line(a)));
-            System.out.println(Json.line(new Documents.PatternSummary(scanned[0], counts)));
+            review.alerts().forEach(a -> System.out.println(Json.line(Documents.AlertLine.of(a))));
+            System.out.println(Json.line(Documents.PatternSummary.of(scanned, review)));
         } else {
-            System.out.printf("%,d transactions and transfers scanned%n", scanned[0]);
-            counts.forEach((k, v) -> System.out.printf("  %-22s %,d%n", k, v));
+            System.out.printf("%,d transactions and transfers scanned: %,d alerts to review (%,d findings; %,d uses of services counted,"
+                    + " not listed%s)%n", scanned, review.alerts().size(), review.raw(), review.events(), events ? "" : ": --events lists them");
+            System.out.printf("  %-30s %8s %9s %8s %8s %6s%n", "pattern", "alerts", "findings", "parts", "events", "top");
+            for (AlertReview.PatternCount c : review.summary()) {
+                System.out.printf("  %-30s %,8d %,9d %,8d %,8d %6.2f%n", c.pattern(), c.alerts(), c.raw(), c.partsLeftOut(), c.events(),
+                        c.topConfidence());
+            }
+            if (!review.alerts().isEmpty() && top > 0) {
+                System.out.printf("the %d surest:%n", Math.min(top, review.alerts().size()));
+                review.alerts().stream().limit(top).forEach(r -> System.out.printf("  %-18s %s%n    %s%n", r.alert().pattern(),
+                        r.alert().transactions().getFirst().hex() + (r.alert().transactions().size() > 1 ? " ..." : ""), r.reason()));
+            }
         }
         return ExitCode.OK;
     }

@@ -33,10 +33,18 @@ class CrashSafetyIT {
         return args;
     }
 
+    /** The last child's error output, for the message of a failing check. */
+    private Path lastErr;
+
     private Process start(Path store) throws Exception {
+        lastErr = dir.resolve("child-" + System.nanoTime() + ".err");
         return TestData.child(List.of(), ingestArgs(store).toArray(String[]::new))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(dir.resolve("child-" + System.nanoTime() + ".err").toFile()).start();
+                .redirectError(lastErr.toFile()).start();
+    }
+
+    private String lastErr() throws java.io.IOException {
+        return Files.exists(lastErr) ? Files.readString(lastErr) : "";
     }
 
     private static String digestAndBlocks(Path store, long[] blocks) {
@@ -73,7 +81,7 @@ class CrashSafetyIT {
             long delay = finishNext ? TimeUnit.SECONDS.toMillis(120) : 150 + (long) (random.nextDouble() * fullMillis);
             finishNext = false;
             if (child.waitFor(delay, TimeUnit.MILLISECONDS)) {
-                assertEquals(0, child.exitValue(), "a resumed ingest completes");
+                assertEquals(0, child.exitValue(), "a resumed ingest completes: " + lastErr());
                 long[] blocks = new long[1];
                 assertEquals(expected, digestAndBlocks(store, blocks),
                         "resumed store equals the uninterrupted one; blocks after each kill: " + blocksAfterKill + " (seed " + seed + ")");

@@ -117,6 +117,15 @@ final class StoreFiles implements AutoCloseable {
         } else {
             try {
                 Files.createDirectories(path);
+                if (!Files.exists(path.resolve("CURRENT")) && killedCreation(path)) {
+                    // A first ingest killed while RocksDB created its files (before CURRENT names a database): nothing was
+                    // ever stored; what is there is RocksDB's own, so it is cleared and the store created afresh.
+                    try (var entries = Files.list(path)) {
+                        for (Path f : entries.toList()) {
+                            Files.delete(f);
+                        }
+                    }
+                }
                 if (!Files.exists(path.resolve("CURRENT")) && !isEmpty(path)) {
                     // RocksDB would create its files among the user's and rename a file called LOG.
                     throw new StoreException(path, "not empty and not a Chaintrace store: choose an empty or new directory for --store");
@@ -146,6 +155,37 @@ final class StoreFiles implements AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** RocksDB's own file names, as it writes them while it creates a database. */
+    private static final java.util.regex.Pattern ROCKSDB_FILE = java.util.regex.Pattern.compile(
+            "LOCK|IDENTITY|LOG|LOG\\.old\\.\\d+|MANIFEST-\\d{6,}|OPTIONS-\\d{6,}(\\.dbtmp)?|\\d{6,}\\.(log|sst|dbtmp)|CURRENT\\.dbtmp|\\d{6,}\\.dbtmp");
+
+    /**
+     * Whether a directory without CURRENT holds only what RocksDB writes while it creates a database, with a file only
+     * RocksDB writes among it (its identity, manifest, options, a temporary file, its own info log): a creation killed
+     * part-way, not a user's files. Seen after a SIGKILL: {@code LOCK}, {@code LOG}, {@code 000000.dbtmp}.
+     */
+    static boolean killedCreation(Path dir) throws java.io.IOException {
+        boolean rocks = false;
+        try (var entries = Files.list(dir)) {
+            for (Path f : entries.toList()) {
+                String name = f.getFileName().toString();
+                if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) || !ROCKSDB_FILE.matcher(name).matches()) {
+                    return false;
+                }
+                rocks |= name.equals("IDENTITY") || name.startsWith("MANIFEST-") || name.startsWith("OPTIONS-") || name.endsWith(".dbtmp")
+                        || (name.equals("LOG") && rocksLog(f));
+            }
+        }
+        return rocks;
+    }
+
+    /** Whether a LOG file is RocksDB's info log (it names its version near the top). */
+    private static boolean rocksLog(Path log) throws java.io.IOException {
+        try (var in = Files.newInputStream(log)) {
+            return new String(in.readNBytes(8192), StandardCharsets.ISO_8859_1).contains("RocksDB version");
         }
     }
 

@@ -256,4 +256,39 @@ class ChainStoreTest {
             }
         }
     }
+
+    /**
+     * A first ingest killed while RocksDB created the store (its files written, CURRENT not yet): the next run creates the
+     * store afresh instead of refusing the directory as not a store. A directory with a file of the user's among RocksDB
+     * names is still refused and left as it is.
+     */
+    @Test
+    void aStoreWhoseCreationWasKilledIsCreatedAfreshButAUsersDirectoryIsNot() throws Exception {
+        Path killed = dir.resolve("killed");
+        ChainStore.open(killed).close();
+        Files.delete(killed.resolve("CURRENT")); // as a SIGKILL before RocksDB named its first manifest current
+        assertTrue(StoreFiles.killedCreation(killed));
+        try (ChainStore cs = ChainStore.open(killed)) {
+            assertEquals(0, cs.stats().blocks());
+        }
+        // What a SIGKILL a second into a first ingest left, seen by hand: RocksDB's lock, its info log and a temporary file.
+        Path early = Files.createDirectories(dir.resolve("early"));
+        Files.writeString(early.resolve("LOCK"), "");
+        Files.writeString(early.resolve("LOG"), "2026/12/02-13:59:01.000000 7f RocksDB version: 11.8.1\n");
+        Files.write(early.resolve("000000.dbtmp"), new byte[] {0});
+        try (ChainStore cs = ChainStore.open(early)) {
+            assertEquals(0, cs.stats().blocks());
+        }
+        Path mine = Files.createDirectories(dir.resolve("mine"));
+        Files.writeString(mine.resolve("IDENTITY"), "x");
+        Files.writeString(mine.resolve("notes.txt"), "my notes");
+        Path log = Files.createDirectories(dir.resolve("log"));
+        Files.writeString(log.resolve("LOCK"), "");
+        Files.writeString(log.resolve("LOG"), "my investigation log\n");
+        assertFalse(StoreFiles.killedCreation(log), "a LOG of the user's is not RocksDB's");
+        assertFalse(StoreFiles.killedCreation(mine));
+        StoreException e = assertThrows(StoreException.class, () -> ChainStore.open(mine));
+        assertTrue(e.getMessage().contains("not empty and not a Chaintrace store"), e.getMessage());
+        assertEquals("my notes", Files.readString(mine.resolve("notes.txt")));
+    }
 }

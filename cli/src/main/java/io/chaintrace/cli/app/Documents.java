@@ -195,15 +195,47 @@ public final class Documents {
 
     /** A flagged pattern with its evidence, as {@code patterns --json} and {@code trace --patterns --json} write it. */
     public record AlertLine(String pattern, List<String> transactions, List<String> addresses, List<BigInteger> amounts, List<Long> times,
-                            double confidence, Map<String, String> parameters) {
+                            double confidence, Map<String, String> parameters, @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Integer merged) {
         public static AlertLine of(Alert a) {
             return new AlertLine(a.pattern(), a.transactions().stream().map(Hash256::hex).toList(),
-                    a.addresses().stream().map(Address::text).toList(), a.amounts(), a.times(), a.confidence(), new TreeMap<>(a.parameters()));
+                    a.addresses().stream().map(Address::text).toList(), a.amounts(), a.times(), a.confidence(), new TreeMap<>(a.parameters()),
+                    null, null);
+        }
+
+        /** A reviewed alert: with why it was raised and how many findings it merges. */
+        public static AlertLine of(io.chaintrace.core.pattern.AlertReview.Reviewed r) {
+            AlertLine a = of(r.alert());
+            return new AlertLine(a.pattern(), a.transactions(), a.addresses(), a.amounts(), a.times(), a.confidence(), a.parameters(),
+                    r.reason(), r.merged());
         }
     }
 
-    /** The last line of {@code patterns --json}. */
-    public record PatternSummary(long transactions, Map<String, Integer> alerts) {
+    /**
+     * The last line of {@code patterns --json}: what was scanned; alerts per pattern after review (merged, parts left
+     * out, service events only counted); raw findings, and events, per pattern.
+     */
+    public record PatternSummary(long transactions, Map<String, Integer> alerts, int totalAlerts, Map<String, Integer> raw,
+                                 Map<String, Integer> events, Map<String, Integer> partsLeftOut) {
+        public static PatternSummary of(long transactions, io.chaintrace.core.pattern.AlertReview.Result r) {
+            Map<String, Integer> alerts = new TreeMap<>();
+            Map<String, Integer> raw = new TreeMap<>();
+            Map<String, Integer> events = new TreeMap<>();
+            Map<String, Integer> parts = new TreeMap<>();
+            for (io.chaintrace.core.pattern.AlertReview.PatternCount c : r.summary()) {
+                if (c.alerts() > 0) {
+                    alerts.put(c.pattern(), c.alerts());
+                }
+                raw.put(c.pattern(), c.raw());
+                if (c.events() > 0) {
+                    events.put(c.pattern(), c.events());
+                }
+                if (c.partsLeftOut() > 0) {
+                    parts.put(c.pattern(), c.partsLeftOut());
+                }
+            }
+            return new PatternSummary(transactions, alerts, r.alerts().size(), raw, events, parts);
+        }
     }
 
     private static String lower(Enum<?> e) {

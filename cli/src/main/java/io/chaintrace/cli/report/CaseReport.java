@@ -7,6 +7,7 @@ import io.chaintrace.core.model.Chain;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.Label;
 import io.chaintrace.core.pattern.Alert;
+import io.chaintrace.core.pattern.AlertReview;
 import io.chaintrace.core.trace.TraceGraph;
 import io.chaintrace.core.trace.TraceResult;
 import java.math.BigDecimal;
@@ -73,8 +74,9 @@ public record CaseReport(String title, String generated, Map<String, Object> par
     }
 
     /** A flagged pattern with its evidence; {@code onTrace} when it touches a traced transaction or address. */
-    public record AlertRow(String pattern, double confidence, List<String> transactions, List<String> addresses, List<String> amounts,
-                           Map<String, String> parameters, boolean onTrace) {
+    /** An alert in the report: ranked as the review ranks it, with why it was raised and how many findings it merges. */
+    public record AlertRow(String pattern, double confidence, String reason, int merged, List<String> transactions, List<String> addresses,
+                           List<String> amounts, Map<String, String> parameters, boolean onTrace) {
     }
 
     /** Every node id across the legs (a node shared by two legs, e.g. ETH and a token, counts once). */
@@ -198,8 +200,9 @@ public record CaseReport(String title, String generated, Map<String, Object> par
     }
 
     /**
-     * Alerts as rows; one is on the trace when it shares a transaction with one of the legs, or an
-     * address other than a service's (an exchange's deposit address is in every cash-out alert).
+     * Alerts as rows, reviewed ({@link AlertReview}: merged, parts left out, ranked, with reasons); one is on the trace
+     * when it shares a transaction with one of the legs, or an address other than a service's (an exchange's deposit
+     * address is in every cash-out alert). A direct use of a service is listed only when it is on the trace.
      */
     public static List<AlertRow> alerts(Collection<Alert> alerts, Collection<Leg> legs) {
         Set<String> txs = new HashSet<>();
@@ -208,11 +211,15 @@ public record CaseReport(String title, String generated, Map<String, Object> par
             l.edges().forEach(e -> txs.add(e.tx()));
             l.nodes().stream().filter(n -> n.entity().isEmpty()).forEach(n -> addresses.add(n.address()));
         }
-        List<AlertRow> rows = new ArrayList<>(alerts.size());
-        for (Alert a : alerts) {
+        List<AlertRow> rows = new ArrayList<>();
+        for (AlertReview.Reviewed r : AlertReview.of(List.copyOf(alerts), false, true).alerts()) {
+            Alert a = r.alert();
             boolean on = a.transactions().stream().map(Hash256::hex).anyMatch(txs::contains)
                     || a.addresses().stream().map(Address::text).anyMatch(addresses::contains);
-            rows.add(new AlertRow(a.pattern(), a.confidence(), a.transactions().stream().map(Hash256::hex).toList(),
+            if (!on && AlertReview.isEvent(a.pattern())) {
+                continue;
+            }
+            rows.add(new AlertRow(a.pattern(), a.confidence(), r.reason(), r.merged(), a.transactions().stream().map(Hash256::hex).toList(),
                     a.addresses().stream().map(Address::text).toList(), a.amounts().stream().map(BigInteger::toString).toList(),
                     new TreeMap<>(a.parameters()), on));
         }

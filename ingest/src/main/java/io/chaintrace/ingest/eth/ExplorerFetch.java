@@ -126,24 +126,23 @@ public final class ExplorerFetch {
             Set<String> next = new TreeSet<>();
             for (String a : frontier) {
                 progress.accept(new Progress(layer, layers, asked + before, frontier.size(), stored, api.requests()));
-                List<AccountTransfer> transfers;
                 Optional<long[]> had = store.ethFetchedRange(a);
                 if (had.isPresent() && had.get()[0] <= s.fromBlock() && had.get()[1] >= to) {
                     before++;
-                    transfers = store.transfersOf(Address.parse(a));
                 } else {
                     if (api.requests() >= s.maxRequests() || transactions >= s.maxTransactions()) {
                         cut++;
                         continue;
                     }
+                    // Asked before over an earlier range: only the blocks since are asked now.
                     long from = had.isPresent() && had.get()[0] <= s.fromBlock() ? Math.max(s.fromBlock(), had.get()[1] + 1) : s.fromBlock();
                     Asked r = ask(a, from, to);
                     transactions += r.transactions;
                     stored += store.putFetchedTransfers(r.blocks, List.of(a), s.fromBlock(), to, source);
-                    transfers = r.blocks.stream().flatMap(b -> b.transfers().stream()).toList();
                     asked++;
                 }
-                for (AccountTransfer t : transfers) {
+                // The next hop from everything the store now holds of the address over the range, whichever fetch brought it.
+                for (AccountTransfer t : store.transfersOf(Address.parse(a))) {
                     long n = t.block().height();
                     if (n < s.fromBlock() || n > to) {
                         continue;

@@ -273,4 +273,28 @@ class ExplorerFetchTest {
             }
         }
     }
+
+    /** A fetch up to a block, then one to the head: the second asks only the blocks since, and the store ends as one fetch's. */
+    @Test
+    void aLaterFetchAsksOnlyTheNewBlocksAndEndsAsOneFetchWould() {
+        try (ChainStore once = ChainStore.open(dir.resolve("once")); ChainStore twice = ChainStore.open(dir.resolve("twice"));
+             ExplorerApi api = new ExplorerApi(explorer.url(), Optional.empty(), FAST, 1000)) {
+            for (String seed : explorer.addresses()) {
+                fetch(api, once, seed, fixed(2));
+                fetch(api, twice, seed, new ExplorerFetch.Settings(2, true, false, 0, Optional.of(1_000_000L), 0, Long.MAX_VALUE, Long.MAX_VALUE));
+            }
+            long before = explorer.requestsByAction().getOrDefault("txlist", 0L);
+            for (String seed : explorer.addresses()) {
+                fetch(api, twice, seed, fixed(2));
+            }
+            assertTrue(explorer.requestsByAction().getOrDefault("txlist", 0L) > before, "the new blocks are asked about");
+            assertEquals(keys(once.ethTransfers(0, Long.MAX_VALUE)), keys(twice.ethTransfers(0, Long.MAX_VALUE)));
+            for (String a : explorer.addresses()) {
+                Optional<long[]> r1 = once.ethFetchedRange(a);
+                Optional<long[]> r2 = twice.ethFetchedRange(a);
+                assertEquals(r1.isPresent(), r2.isPresent(), a);
+                r1.ifPresent(r -> assertEquals(List.of(r[0], r[1]), List.of(r2.get()[0], r2.get()[1]), a));
+            }
+        }
+    }
 }

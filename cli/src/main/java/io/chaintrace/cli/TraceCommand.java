@@ -85,6 +85,10 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--through-endpoints", description = "Report endpoints but follow the value through them.")
     boolean throughEndpoints;
 
+    @Option(names = "--follow-swaps", description = {"Ethereum: taint paid into a swap (an address sends one asset and receives another in",
+        "the same transaction) goes on in what it received, in the ratio of the swap's amounts; without it a DEX is an endpoint."})
+    boolean followSwaps;
+
     @Option(names = "--engine", defaultValue = "object", description = {"object (default: every limit, transactions, graphs) or compact",
         "(Bitcoin forward from outputs, transactions or addresses, hops only: amounts, endpoints and the account over the store's compact rows, fast)."})
     String engine;
@@ -133,7 +137,7 @@ final class TraceCommand implements Callable<Integer> {
         }
         // The report shows the patterns flagged on the trace even when --patterns is not given.
         TraceSpec spec = new TraceSpec(all, TaintPolicy.named(policy), dir, limits(), stops(), throughEndpoints, eng,
-                patterns || report != null && eng == Engine.OBJECT, root.patterns());
+                patterns || report != null && eng == Engine.OBJECT, root.patterns(), followSwaps);
         TraceOutcome outcome;
         Graph<TraceGraph.Node, TraceGraph.Edge> graph = null;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
@@ -192,7 +196,7 @@ final class TraceCommand implements Callable<Integer> {
                 + " --policy " + policy + " --direction " + direction + " --hops " + hops
                 + (minAmount != 0 ? " --min-amount " + minAmount : "") + (until != null ? " --until " + until : "")
                 + (since != null ? " --since " + since : "") + (stopAt != null ? " --stop-at " + String.join(",", stopAt) : "")
-                + (throughEndpoints ? " --through-endpoints" : ""));
+                + (throughEndpoints ? " --through-endpoints" : "") + (followSwaps ? " --follow-swaps" : ""));
         parameters.put("policy", policy.toLowerCase(Locale.ROOT));
         parameters.put("direction", direction.toLowerCase(Locale.ROOT));
         parameters.put("maxHops", hops);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code chaintrace fetch eth --explorer} and {@code investigate --explorer} as a user runs them,
  * against the Etherscan account API on loopback answering from ethereum-etl's mainnet recordings,
- * with an API key the server requires: killed with SIGKILL and resumed, the store is the one an
+ * with an API key the server requires: killed with SIGKILL five times and resumed, the store is the one an
  * uninterrupted fetch makes; a failing API is one line and exit 5; the key appears in no output,
  * store, report or metrics file.
  */
@@ -95,11 +95,11 @@ class FetchEthExplorerIT {
         Path killed = dir.resolve("killed");
         explorer.faults().latency(60);
         List<Long> asked = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 5; i++) {
             Process p = child(fetchArgs(killed, "--no-progress").toArray(String[]::new)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             long at = explorer.requests();
-            while (explorer.requests() < at + 3 + 2 * i && p.isAlive()) {
+            while (explorer.requests() < at + 2 + i && p.isAlive()) {
                 Thread.sleep(5);
             }
             p.destroyForcibly(); // SIGKILL
@@ -109,6 +109,11 @@ class FetchEthExplorerIT {
             }
         }
         explorer.faults().latency(0);
+        long wholeAsked;
+        try (ChainStore cs = ChainStore.openReadOnly(whole)) {
+            wholeAsked = cs.ethStats().fetchedAddresses();
+        }
+        assertTrue(asked.stream().anyMatch(n -> n < wholeAsked), "killed before the fetch ended: " + asked + " of " + wholeAsked);
         before = explorer.requests();
         Child resumed = run(fetchArgs(killed, "--no-progress"));
         assertEquals(0, resumed.exit(), resumed.err());

@@ -118,7 +118,8 @@ public final class Documents {
             AssetAccount account = new AssetAccount(acc.seeded().toString(), acc.endpoints().toString(), backward ? null : left,
                     backward ? left : null, acc.dust().toString(), acc.cutByHops().toString(), acc.cutByTime().toString(),
                     acc.cutByBudget().toString(), acc.cutNotFetched().toString(), acc.absorbedBySeeds().toString(),
-                    backward ? null : acc.paidBeyondSeen().toString(), acc.balanced());
+                    backward ? null : acc.paidBeyondSeen().toString(), acc.swappedIn().signum() == 0 ? null : acc.swappedIn().toString(),
+                    acc.swappedOut().signum() == 0 ? null : acc.swappedOut().toString(), acc.balanced());
             Map<String, String> byEntity = new LinkedHashMap<>();
             a.byEntity().forEach((k, v) -> byEntity.put(k, v.toString()));
             return new AssetTrace(a.asset().symbol(), a.asset().contract().map(Address::text).orElse(null),
@@ -140,7 +141,9 @@ public final class Documents {
     public record AssetAccount(String seeded, String endpoints, @JsonInclude(JsonInclude.Include.NON_NULL) String held,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String unknownOrigin, String dust, String cutByHops,
                                String cutByTime, String cutByBudget, String cutNotFetched, String absorbedBySeeds,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) String paidBeyondSeen, boolean balanced) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String paidBeyondSeen,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String swappedIn,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String swappedOut, boolean balanced) {
     }
 
     public record AccountHit(String entity, String category, String address, String tx, long block, int hop, String amount) {

@@ -84,7 +84,8 @@ public final class TraceService {
             seedList.add(new AccountTrace.Seed(Address.parse(at < 0 ? t : t.substring(0, at)),
                     at < 0 ? Optional.empty() : Optional.of(Hash256.fromHex(t.substring(at + 1)))));
         }
-        AccountTrace.Request request = new AccountTrace.Request(seedList, spec.policy(), spec.limits(), spec.stopAt(), spec.throughEndpoints());
+        AccountTrace.Request request = new AccountTrace.Request(seedList, spec.policy(), spec.limits(), spec.stopAt(), spec.throughEndpoints(),
+                spec.followSwaps());
         boolean backward = spec.direction() == Direction.BACKWARD;
         AccountTrace.Result result = backward ? new AccountBackwardTracer(cs).trace(request) : new AccountTracer(cs).trace(request);
         return new TraceOutcome.Account(seedList, result, backward);

@@ -14,7 +14,7 @@ import java.util.Set;
  * with which detector settings.
  */
 public record TraceSpec(List<String> seeds, TaintPolicy policy, Direction direction, Limits limits, Set<LabelCategory> stopAt,
-                        boolean throughEndpoints, Engine engine, boolean patterns, PatternSettings patternSettings) {
+                        boolean throughEndpoints, Engine engine, boolean patterns, PatternSettings patternSettings, boolean followSwaps) {
     public TraceSpec {
         seeds = List.copyOf(seeds);
         stopAt = Set.copyOf(stopAt);

@@ -68,8 +68,10 @@ public final class TraceText {
             String asset = a.asset().symbol().isEmpty() ? a.asset().contract().map(c -> "token " + c.text()).orElse("?") : a.asset().symbol();
             out.printf("%s %s: seeded %s, at endpoints %s, %s %s%s (base units)%n", policy, asset, a.account().seeded(),
                     a.account().endpoints(), backward ? "origin unknown" : "held", a.account().held(),
-                    a.account().cutNotFetched().signum() == 0 ? ""
-                            : ", not fetched " + a.account().cutNotFetched() + " (the fetched neighbourhood ends there)");
+                    (a.account().cutNotFetched().signum() == 0 ? ""
+                            : ", not fetched " + a.account().cutNotFetched() + " (the fetched neighbourhood ends there)")
+                    + (a.account().swappedIn().signum() == 0 ? "" : ", swapped in " + a.account().swappedIn())
+                    + (a.account().swappedOut().signum() == 0 ? "" : ", swapped out " + a.account().swappedOut()));
             a.byEntity().forEach((k, v) -> out.printf("  endpoint %-30s %s%n", k, v));
         }
     }

@@ -190,6 +190,10 @@ public record CaseReport(String title, String generated, Map<String, Object> par
         account.put("cut by the budget", display(a.cutByBudget(), decimals));
         account.put("not fetched (the fetched neighbourhood ends there; not held)", display(a.cutNotFetched(), decimals));
         account.put("paid beyond what the trace saw arrive (paid clean; not part of the account)", display(a.paidBeyondSeen(), decimals));
+        if (a.swappedIn().signum() > 0 || a.swappedOut().signum() > 0) {
+            account.put("came in through swaps of another asset", display(a.swappedIn(), decimals));
+            account.put("paid into swaps (goes on in what they paid)", display(a.swappedOut(), decimals));
+        }
         account.put("came back to a seed (counted there already)", display(a.absorbedBySeeds(), decimals));
         account.put("balanced", policy.equals("poison") ? "does not apply: poison taints whole amounts and does not conserve value"
                 : Boolean.toString(a.balanced()));

@@ -42,14 +42,22 @@ public final class AccountTrace {
         }
     }
 
-    /** A forward trace on account pools. */
-    public record Request(List<Seed> seeds, TaintPolicy policy, Limits limits, Set<LabelCategory> stopAt, boolean throughEndpoints) {
+    /**
+     * A trace on account pools. {@code followSwaps}: taint that an address pays into a swap (it sends asset A and receives
+     * asset B in the same transaction) goes on in B, in the ratio of that swap's amounts, instead of into the pool.
+     */
+    public record Request(List<Seed> seeds, TaintPolicy policy, Limits limits, Set<LabelCategory> stopAt, boolean throughEndpoints,
+                          boolean followSwaps) {
         public Request {
             seeds = List.copyOf(seeds);
             stopAt = Set.copyOf(stopAt);
             if (seeds.isEmpty()) {
                 throw new IllegalArgumentException("a trace needs at least one seed");
             }
+        }
+
+        public Request(List<Seed> seeds, TaintPolicy policy, Limits limits, Set<LabelCategory> stopAt, boolean throughEndpoints) {
+            this(seeds, policy, limits, stopAt, throughEndpoints, false);
         }
     }
 
@@ -80,17 +88,28 @@ public final class AccountTrace {
      * taint at addresses whose history a fetch did not ask for ({@link AccountLedger#historyKnown}): where it went next
      * is not in the store, which is not the same as held. {@code paidBeyondSeen}: value traced addresses paid, once taint
      * had reached them, beyond what the trace saw them hold (balances from before the data, block rewards, history a
-     * fetch did not read): paid clean, so it carries none of the taint; not part of the taint's account.
+     * fetch did not read): paid clean, so it carries none of the taint; not part of the taint's account. With swaps
+     * followed: {@code swappedOut}, taint of this asset paid into swaps, and {@code swappedIn}, taint this asset received
+     * from swaps of another (both exact: the swap's amounts in ratio, rounded down per transfer).
      */
     public record Account(BigInteger seeded, BigInteger endpoints, BigInteger held, BigInteger dust, BigInteger cutByHops,
                           BigInteger cutByTime, BigInteger cutByBudget, BigInteger cutNotFetched, BigInteger absorbedBySeeds,
-                          BigInteger paidBeyondSeen) {
-        public BigInteger accounted() {
-            return endpoints.add(held).add(dust).add(cutByHops).add(cutByTime).add(cutByBudget).add(cutNotFetched).add(absorbedBySeeds);
+                          BigInteger paidBeyondSeen, BigInteger swappedIn, BigInteger swappedOut) {
+        public Account(BigInteger seeded, BigInteger endpoints, BigInteger held, BigInteger dust, BigInteger cutByHops,
+                       BigInteger cutByTime, BigInteger cutByBudget, BigInteger cutNotFetched, BigInteger absorbedBySeeds,
+                       BigInteger paidBeyondSeen) {
+            this(seeded, endpoints, held, dust, cutByHops, cutByTime, cutByBudget, cutNotFetched, absorbedBySeeds, paidBeyondSeen,
+                    BigInteger.ZERO, BigInteger.ZERO);
         }
 
+        public BigInteger accounted() {
+            return endpoints.add(held).add(dust).add(cutByHops).add(cutByTime).add(cutByBudget).add(cutNotFetched).add(absorbedBySeeds)
+                    .add(swappedOut);
+        }
+
+        /** Whether every unit that came in (seeded, and taint swapped in from another asset) is somewhere. */
         public boolean balanced() {
-            return seeded.equals(accounted());
+            return seeded.add(swappedIn).equals(accounted());
         }
     }
 

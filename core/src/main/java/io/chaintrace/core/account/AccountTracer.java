@@ -41,14 +41,109 @@ public final class AccountTracer {
         this.ledger = ledger;
     }
 
+    /** At most this many runs of one trace when swaps are followed (value swapped back and forth converges long before). */
+    private static final int MAX_RUNS = 64;
+
     public AccountTrace.Result trace(AccountTrace.Request request) {
         Map<String, List<AccountTransfer>> seedsByAsset = seedsByAsset(ledger, request);
-        Map<String, Asset> assets = assetsOf(seedsByAsset);
-        List<AccountTrace.AssetResult> results = new ArrayList<>();
-        for (Map.Entry<String, List<AccountTransfer>> e : seedsByAsset.entrySet()) {
-            results.add(new Run(request, e.getKey(), assets.get(e.getKey()), e.getValue()).execute());
+        Map<String, Asset> assets = new HashMap<>(assetsOf(seedsByAsset));
+        Map<String, AccountTrace.AssetResult> results = new LinkedHashMap<>();
+        // Taint swapped into an asset: per asset, per asset it came from, the inflows it arrived in with their taint and hop.
+        Map<String, Map<String, Map<AccountTransfer, SwapIn>>> swapped = new HashMap<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(seedsByAsset.keySet());
+        for (int runs = 0; !todo.isEmpty(); runs++) {
+            if (runs >= MAX_RUNS) {
+                throw new IllegalStateException("swaps followed back and forth more than " + MAX_RUNS + " times; trace without --follow-swaps");
+            }
+            String key = todo.poll();
+            Map<AccountTransfer, SwapIn> in = new LinkedHashMap<>();
+            swapped.getOrDefault(key, Map.of()).values().forEach(m -> m.forEach((t, v) -> in.merge(t, v, SwapIn::plus)));
+            Run run = new Run(request, key, assets.get(key), seedsByAsset.getOrDefault(key, List.of()), in);
+            results.put(key, run.execute());
+            if (!request.followSwaps()) {
+                continue;
+            }
+            // What this asset's taint bought in other assets: each changed asset is traced (again) with it.
+            Map<String, Map<AccountTransfer, SwapIn>> bought = swapsOut(run.swapsOut);
+            java.util.Set<String> affected = new java.util.HashSet<>(bought.keySet());
+            swapped.forEach((b, bySource) -> {
+                if (bySource.containsKey(key)) {
+                    affected.add(b);
+                }
+            });
+            for (String b : affected) {
+                Map<AccountTransfer, SwapIn> now = bought.getOrDefault(b, Map.of());
+                Map<AccountTransfer, SwapIn> before = swapped.computeIfAbsent(b, k -> new HashMap<>()).put(key, now);
+                if (!now.equals(before == null ? Map.of() : before) && !todo.contains(b)) {
+                    now.keySet().stream().findFirst().ifPresent(t -> assets.putIfAbsent(b, t.amount().asset()));
+                    todo.add(b);
+                }
+            }
         }
-        return new AccountTrace.Result(request, results);
+        return new AccountTrace.Result(request, List.copyOf(results.values()));
+    }
+
+    /** Taint arriving in another asset through a swap: how much, at which hop. */
+    private record SwapIn(BigInteger taint, int hop) {
+        SwapIn plus(SwapIn o) {
+            return new SwapIn(taint.add(o.taint), Math.min(hop, o.hop));
+        }
+    }
+
+    /** A tainted payment into a swap: the transfer out (asset A) and the taint it carried. */
+    private record SwapOut(AccountTransfer transfer, BigInteger taint, int hop) {
+    }
+
+    /**
+     * What tainted swaps bought: per swap (transaction, swapper), the taint paid in of asset A over all the A it paid
+     * in that transaction, times each inflow of another asset it received there, rounded down per inflow.
+     */
+    private Map<String, Map<AccountTransfer, SwapIn>> swapsOut(List<SwapOut> outs) {
+        Map<String, List<SwapOut>> bySwap = new LinkedHashMap<>();
+        outs.forEach(o -> bySwap.computeIfAbsent(o.transfer().txHash().hex() + "|" + o.transfer().from().text(), k -> new ArrayList<>()).add(o));
+        Map<String, Map<AccountTransfer, SwapIn>> bought = new LinkedHashMap<>();
+        for (List<SwapOut> swap : bySwap.values()) {
+            AccountTransfer first = swap.getFirst().transfer();
+            Address swapper = first.from();
+            String paidAsset = assetKey(first.amount().asset());
+            BigInteger taint = swap.stream().map(SwapOut::taint).reduce(BigInteger.ZERO, BigInteger::add);
+            int hop = swap.stream().mapToInt(SwapOut::hop).min().orElse(0);
+            BigInteger paid = BigInteger.ZERO;
+            List<AccountTransfer> received = new ArrayList<>();
+            for (AccountTransfer t : ledger.transfersOf(swapper)) {
+                if (!t.txHash().equals(first.txHash())) {
+                    continue;
+                }
+                String k = assetKey(t.amount().asset());
+                if (t.from().text().equals(swapper.text()) && k.equals(paidAsset) && !t.to().text().equals(swapper.text())) {
+                    paid = paid.add(t.amount().units());
+                } else if (t.to().text().equals(swapper.text()) && !k.equals(paidAsset) && !t.from().text().equals(swapper.text())) {
+                    received.add(t);
+                }
+            }
+            for (AccountTransfer t : received) {
+                BigInteger share = t.amount().units().multiply(taint).divide(paid);
+                if (share.signum() > 0) {
+                    bought.computeIfAbsent(assetKey(t.amount().asset()), k -> new LinkedHashMap<>()).merge(t, new SwapIn(share, hop), SwapIn::plus);
+                }
+            }
+        }
+        return bought;
+    }
+
+    /** Whether a payment is one side of a swap: its payer receives another asset in the same transaction. */
+    private boolean swapLeg(AccountTransfer t, Map<String, Boolean> cache) {
+        String key = t.txHash().hex() + "|" + t.from().text();
+        return cache.computeIfAbsent(key, k -> {
+            String paid = assetKey(t.amount().asset());
+            for (AccountTransfer u : ledger.transfersOf(t.from())) {
+                if (u.txHash().equals(t.txHash()) && u.to().text().equals(t.from().text()) && !u.from().text().equals(t.from().text())
+                        && !assetKey(u.amount().asset()).equals(paid) && u.amount().units().signum() > 0) {
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 
     /** The seed transfers (what each seed address received, in the seed's transaction when given), per asset. */
@@ -104,12 +199,21 @@ public final class AccountTracer {
         private BigInteger beyondSeen = BigInteger.ZERO;
         private long transfersSeen;
 
-        Run(AccountTrace.Request request, String assetKey, Asset asset, List<AccountTransfer> seeds) {
+        /** Seeds that are inflows bought with taint of another asset: their taint and hop. */
+        private final Map<AccountTransfer, SwapIn> swapIns;
+        private final List<SwapOut> swapsOut = new ArrayList<>();
+        private final Map<String, Boolean> swapLegs = new HashMap<>();
+        private BigInteger swappedIn = BigInteger.ZERO;
+        private BigInteger swappedOut = BigInteger.ZERO;
+
+        Run(AccountTrace.Request request, String assetKey, Asset asset, List<AccountTransfer> seeds, Map<AccountTransfer, SwapIn> swapIns) {
             this.request = request;
             this.assetKey = assetKey;
             this.asset = asset;
             this.limits = request.limits();
             this.seeds = new HashSet<>(seeds);
+            this.swapIns = swapIns;
+            this.seeds.addAll(swapIns.keySet());
         }
 
         /** A traced address: its pool, its transfers of this asset in chain order, and where its replay stands. */
@@ -137,9 +241,14 @@ public final class AccountTracer {
 
         AccountTrace.AssetResult execute() {
             for (AccountTransfer s : seeds) {
-                seeded = seeded.add(s.amount().units());
+                SwapIn bought = swapIns.get(s);
+                if (bought == null) {
+                    seeded = seeded.add(s.amount().units());
+                } else {
+                    swappedIn = swappedIn.add(bought.taint());
+                }
                 Traced t = traced.computeIfAbsent(s.to().text(), k -> new Traced(s.to()));
-                t.hop = 0;
+                t.hop = Math.min(t.hop, bought == null ? 0 : bought.hop());
             }
             traced.values().forEach(this::schedule);
             while (!queue.isEmpty()) {
@@ -165,7 +274,7 @@ public final class AccountTracer {
                 }
             }
             return new AccountTrace.AssetResult(asset, reached, hits, flows, new AccountTrace.Account(seeded, endpoints, held, dust, cutByHops,
-                    cutByTime, cutByBudget, notFetched, absorbed, beyondSeen));
+                    cutByTime, cutByBudget, notFetched, absorbed, beyondSeen, swappedIn, swappedOut));
         }
 
         private void schedule(Traced t) {
@@ -186,10 +295,12 @@ public final class AccountTracer {
             int hop = paid.hop() < 0 ? -1 : paid.hop() + 1;
             if (seeds.contains(t)) {
                 // The theft itself: all of it is stolen and counted as seeded; taint the trace brought into it (stolen value
-                // paid back to a seed address) is absorbed, as on Bitcoin, not seeded a second time.
+                // paid back to a seed address) is absorbed, as on Bitcoin, not seeded a second time. An inflow bought with
+                // stolen value of another asset carries the share that swap gave it.
                 absorbed = absorbed.add(taint);
-                taint = amount;
-                hop = 0;
+                SwapIn bought = swapIns.get(t);
+                taint = bought == null ? amount : bought.taint().min(amount);
+                hop = bought == null ? 0 : bought.hop();
             }
             Traced to = traced.get(t.to().text());
             if (taint.signum() == 0) {
@@ -216,6 +327,15 @@ public final class AccountTracer {
             }
             if (taint.compareTo(BigInteger.valueOf(limits.minAmount())) < 0) {
                 dust = dust.add(taint);
+                receiveClean(to, amount);
+                return;
+            }
+            // Only a traced payer's own taint is swapped: a seed (the swap's output itself, among others) is not a payment into one.
+            if (request.followSwaps() && from != null && !seeds.contains(t) && swapLeg(t, swapLegs)) {
+                // Paid into a swap: the taint goes on in what the swap paid back (traced in that asset), not into the pool.
+                swappedOut = swappedOut.add(taint);
+                swapsOut.add(new SwapOut(t, taint, hop));
+                flows.add(new AccountTrace.TaintedTransfer(t, taint, hop));
                 receiveClean(to, amount);
                 return;
             }

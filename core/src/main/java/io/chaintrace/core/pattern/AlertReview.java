@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * fan-in whose transactions all belong to a scatter-gather or gather-scatter, a pass-through whose
  * transactions all belong to a peel chain;</li>
  * <li>a direct use of a service (a deposit to an exchange, a mixer deposit or withdrawal, a bridge
- * transfer) is an <em>event</em>, not an alert, when a whole store is scanned: thousands of
+ * transfer, a swap) is an <em>event</em>, not an alert, when a whole store is scanned: thousands of
  * ordinary users do it. Events are counted per pattern; on a trace, where taint reaches the service,
  * they are alerts;</li>
  * <li>the rest ranked by confidence, then by how much they move, each with its reason in words;
@@ -33,7 +33,7 @@ import java.util.TreeMap;
  */
 public final class AlertReview {
     /** Patterns that are a direct use of a labelled service: events in a store-wide scan. */
-    static final Set<String> EVENT_PREFIXES = Set.of("cash_out", "mixer.deposit", "mixer.withdrawal", "bridge", "service");
+    static final Set<String> EVENT_PREFIXES = Set.of("cash_out", "mixer.deposit", "mixer.withdrawal", "bridge", "service", "swap");
 
     private AlertReview() {
     }
@@ -188,7 +188,8 @@ public final class AlertReview {
             Map.entry("cash_out", "value deposited to an exchange"),
             Map.entry("mixer.deposit", "a deposit into a mixer"),
             Map.entry("mixer.withdrawal", "a withdrawal from a mixer"),
-            Map.entry("bridge", "value sent over a bridge to another chain"));
+            Map.entry("bridge", "value sent over a bridge to another chain"),
+            Map.entry("swap", "a swap: one asset paid and another received in the same transaction"));
 
     /** Why an alert was raised, in words: what the pattern is, and the facts of this one. */
     public static String reason(Alert a, int merged) {

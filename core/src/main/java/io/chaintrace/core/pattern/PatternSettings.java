@@ -107,6 +107,6 @@ public final class PatternSettings {
                 new MixerUseDetector(MixerPools.TORNADO),
                 new MixerLinkDetector(MixerPools.TORNADO, l("mixerLink.window"), b("mixerLink.sameAddress"), b("mixerLink.directTransfer"),
                         b("mixerLink.portfolio"), b("mixerLink.uniqueGasPrice"), l("mixerLink.gasWindow")),
-                new ServiceDetector());
+                new ServiceDetector(), new SwapDetector());
     }
 }

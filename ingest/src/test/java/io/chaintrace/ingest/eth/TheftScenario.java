@@ -215,8 +215,13 @@ public final class TheftScenario {
     }
 
     private static JsonNode compile() throws Exception {
+        return compile("TheftScenario.sol");
+    }
+
+    /** Compiles one of src/test/solidity with solc (tools/compile-contracts.js): contract name to ABI and bytecode. */
+    static JsonNode compile(String file) throws Exception {
         Path out = Files.createTempFile("contracts", ".json");
-        Path source = Path.of(System.getProperty("chaintrace.solidity", "src/test/solidity")).resolve("TheftScenario.sol");
+        Path source = Path.of(System.getProperty("chaintrace.solidity", "src/test/solidity")).resolve(file);
         Process p = new ProcessBuilder("node", AnvilExtension.tools().resolve("compile-contracts.js").toString(), out.toString(),
                 source.toAbsolutePath().toString()).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());

@@ -43,7 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
  * calls {@code eth_blockNumber} and {@code eth_getTransactionReceipt}, which answer as the node
  * did. A block is served only when every one of its transactions has its receipt (otherwise the
  * server could not say what it did). Empty lists, refused keys, malformed parameters and the rate
- * limit are answered with Etherscan's own status/message/result bodies. Faults on demand.
+ * limit are answered with Etherscan's own status/message/result bodies. Faults on demand; CORRUPT
+ * answers a receipt with another transaction's.
  */
 public final class EtherscanServer implements AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -380,7 +381,7 @@ public final class EtherscanServer implements AutoCloseable {
                 Loopback.send(ex, 404, "text/html", "<html><body>404 Not Found</body></html>");
                 return;
             }
-            String body = answer(q).toString();
+            String body = answer(q, fault == Faults.Fault.CORRUPT).toString();
             if (fault == Faults.Fault.MALFORMED) {
                 body = body.substring(0, Math.max(1, body.length() / 2));
             }
@@ -401,7 +402,7 @@ public final class EtherscanServer implements AutoCloseable {
         return q;
     }
 
-    private JsonNode answer(Map<String, String> q) {
+    private JsonNode answer(Map<String, String> q, boolean corrupt) {
         String key = requiredKey;
         if (key != null && !key.equals(q.get("apikey"))) {
             return notOk(q.containsKey("apikey") ? "Invalid API Key (#err2)|" : "Missing/Invalid API Key");
@@ -409,7 +410,7 @@ public final class EtherscanServer implements AutoCloseable {
         String module = q.getOrDefault("module", "");
         String action = q.getOrDefault("action", "");
         if (module.equals("proxy")) {
-            return proxy(action, q);
+            return proxy(action, q, corrupt);
         }
         if (!module.equals("account")) {
             return notOk("Error! Missing Or invalid Module name");
@@ -465,7 +466,8 @@ public final class EtherscanServer implements AutoCloseable {
         return list(out);
     }
 
-    private JsonNode proxy(String action, Map<String, String> q) {
+    /** {@code corrupt}: a receipt is another transaction's (an explorer's cache gone wrong). */
+    private JsonNode proxy(String action, Map<String, String> q, boolean corrupt) {
         ObjectNode n = NODES.objectNode();
         n.put("jsonrpc", "2.0");
         n.put("id", 1);
@@ -473,6 +475,9 @@ public final class EtherscanServer implements AutoCloseable {
             case "eth_blockNumber" -> n.put("result", "0x" + Long.toHexString(head));
             case "eth_getTransactionReceipt" -> {
                 Tx t = byHash.get(lower(q.getOrDefault("txhash", "")));
+                if (t != null && corrupt) {
+                    t = txs.get((txs.indexOf(t) + 1) % txs.size());
+                }
                 n.set("result", t == null ? NODES.nullNode() : t.receipt());
             }
             default -> {

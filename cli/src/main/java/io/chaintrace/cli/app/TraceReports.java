@@ -35,7 +35,7 @@ public final class TraceReports {
             }
             case TraceOutcome.Account a -> {
                 for (AccountTrace.AssetResult r : a.result().assets()) {
-                    legs.add(CaseReport.account("Ethereum " + r.asset().symbol(), policy, r, a.seeds(), cs::labelsOf));
+                    legs.add(CaseReport.account("Ethereum " + r.asset().symbol(), policy, r, a.seeds(), cs::labelsOf, a.backward()));
                 }
             }
             case TraceOutcome.Compact c -> throw TraceService.compactOnly();

@@ -155,6 +155,12 @@ public record CaseReport(String title, String generated, Map<String, Object> par
     /** One asset of an Ethereum trace as a leg. */
     public static Leg account(String name, String policy, AccountTrace.AssetResult r, List<AccountTrace.Seed> seeds,
                               Function<Address, List<Label>> labels) {
+        return account(name, policy, r, seeds, labels, false);
+    }
+
+    /** An Ethereum asset's trace as a leg; backward, what the trace could not trace further back is of unknown origin, not held. */
+    public static Leg account(String name, String policy, AccountTrace.AssetResult r, List<AccountTrace.Seed> seeds,
+                              Function<Address, List<Label>> labels, boolean backward) {
         Asset asset = r.asset();
         int decimals = asset.decimals().orElse(0);
         Nodes nodes = new Nodes(labels);
@@ -183,7 +189,8 @@ public record CaseReport(String title, String generated, Map<String, Object> par
         AccountTrace.Account a = r.account();
         Map<String, String> account = new LinkedHashMap<>();
         account.put("reached services", display(a.endpoints(), decimals));
-        account.put("still held by traced addresses", display(a.held(), decimals));
+        account.put(backward ? "of unknown origin (paid from value the data does not show arriving)" : "still held by traced addresses",
+                display(a.held(), decimals));
         account.put("cut by the hop limit", display(a.cutByHops(), decimals));
         account.put("below the minimum amount", display(a.dust(), decimals));
         account.put("cut by the time window", display(a.cutByTime(), decimals));

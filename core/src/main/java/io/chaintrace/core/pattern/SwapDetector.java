@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * router pays it. The alert names the swapper, what it paid (asset contract or ETH, amount) and what
  * it received, then the other parties (the pool, a router), so a trace can carry taint through
  * ({@code trace --follow-swaps}). A pool also pays one asset and receives another: of the parties
- * that do, the swapper is the one with the shortest history.
+ * that do, the swapper is the one that paid the transaction's own value (its sender), else the one
+ * with the shortest history (a pool deals with everyone).
  */
 public final class SwapDetector implements PatternDetector {
     private Hash256 tx;
@@ -72,9 +73,16 @@ public final class SwapDetector implements PatternDetector {
         // with the shorter history (a pool or router deals with everyone).
         String swapper = null;
         int fewest = Integer.MAX_VALUE;
+        // Whoever paid the transaction's own value (its top-level transfer) sent it: when that party swaps, it is the swapper.
+        String sender = inTx.stream().filter(t -> t.kind() == io.chaintrace.core.model.TransferKind.NATIVE && t.index() == 0)
+                .map(t -> t.from().text()).findFirst().orElse(null);
         for (Map.Entry<String, Map<String, BigInteger>> e : net.entrySet()) {
             boolean paid = e.getValue().values().stream().anyMatch(v -> v.signum() < 0);
             boolean got = e.getValue().values().stream().anyMatch(v -> v.signum() > 0);
+            if (paid && got && e.getKey().equals(sender)) {
+                swapper = sender;
+                break;
+            }
             if (paid && got) {
                 int history = histories.computeIfAbsent(e.getKey(), k -> ledger.transfersOf(addresses.get(k)).size());
                 if (history < fewest) {

@@ -297,4 +297,19 @@ class ExplorerFetchTest {
             }
         }
     }
+
+    /** A receipt that is another transaction's: one line naming the transaction asked for, nothing of the address stored. */
+    @Test
+    void aReceiptOfAnotherTransactionStopsTheFetchNamingIt() {
+        try (ChainStore store = ChainStore.open(dir.resolve("s"));
+             ExplorerApi api = new ExplorerApi(explorer.url(), Optional.empty(), FAST, 1000)) {
+            String digest = store.chainDigest();
+            explorer.faults().after(3).always(Faults.Fault.CORRUPT); // the three lists, then every receipt is wrong
+            io.chaintrace.ingest.CorruptAnswerException e = assertThrows(io.chaintrace.ingest.CorruptAnswerException.class,
+                    () -> fetch(api, store, "0x2a65aca4d5fc5b5c859090a6c34d164135398226", fixed(1)));
+            assertTrue(e.getMessage().startsWith("explorer API at " + explorer.url() + ": asked for the receipt of 0x"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"));
+            assertEquals(digest, store.chainDigest());
+        }
+    }
 }

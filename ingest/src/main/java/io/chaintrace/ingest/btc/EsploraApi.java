@@ -36,19 +36,9 @@ public final class EsploraApi implements TransactionService {
     private final ScriptClassifier classifier;
     private final Map<Hash256, List<Hash256>> blockTxids = new ConcurrentHashMap<>();
     private final String base;
-    private HttpService.Cache cache = NO_CACHE;
+    private HttpService.Cache cache = HttpService.Cache.NONE;
     private int tip = -1;
 
-    private static final HttpService.Cache NO_CACHE = new HttpService.Cache() {
-        @Override
-        public Optional<String> get(String key) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void put(String key, String body) {
-        }
-    };
 
     public EsploraApi(String url, BitcoinNetwork network, HttpService.Settings settings) {
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;

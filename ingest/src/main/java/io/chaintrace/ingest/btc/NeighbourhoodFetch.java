@@ -82,17 +82,7 @@ public final class NeighbourhoodFetch {
 
     public Summary run(Seed seed, Settings s, Consumer<Progress> progress) {
         long start = System.nanoTime();
-        api.cacheIn(new io.chaintrace.ingest.remote.HttpService.Cache() {
-            @Override
-            public Optional<String> get(String key) {
-                return store.cachedAnswer(key);
-            }
-
-            @Override
-            public void put(String key, String body) {
-                store.cacheAnswer(key, body);
-            }
-        });
+        api.cacheIn(io.chaintrace.ingest.remote.HttpService.Cache.in(store));
         Run r = new Run(s);
         if (s.forward() && !api.followsForward()) {
             throw new IllegalArgumentException(api.describe() + " has no index of spends (Bitcoin Core keeps none), so it cannot follow"

@@ -42,18 +42,8 @@ public final class ExplorerApi implements AutoCloseable {
     private final String separator;
     private final String keyParam;
     private final int pageSize;
-    private HttpService.Cache cache = NO_CACHE;
+    private HttpService.Cache cache = HttpService.Cache.NONE;
 
-    private static final HttpService.Cache NO_CACHE = new HttpService.Cache() {
-        @Override
-        public Optional<String> get(String key) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void put(String key, String body) {
-        }
-    };
 
     /**
      * @param url      the API's base, such as {@code https://api.etherscan.io/v2/api?chainid=1} or a Blockscout's

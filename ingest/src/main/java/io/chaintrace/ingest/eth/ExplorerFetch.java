@@ -5,8 +5,8 @@ import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Asset;
 import io.chaintrace.core.model.Chain;
 import io.chaintrace.core.model.Hash256;
-import io.chaintrace.graph.EthBlock;
 import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.EthBlock;
 import io.chaintrace.ingest.ServiceException;
 import io.chaintrace.ingest.remote.HttpService;
 import java.math.BigInteger;
@@ -88,17 +88,7 @@ public final class ExplorerFetch {
         this.api = api;
         this.store = store;
         this.source = api.describe();
-        api.cacheIn(new HttpService.Cache() {
-            @Override
-            public Optional<String> get(String key) {
-                return store.cachedAnswer(key);
-            }
-
-            @Override
-            public void put(String key, String body) {
-                store.cacheAnswer(key, body);
-            }
-        });
+        api.cacheIn(HttpService.Cache.in(store));
     }
 
     public Summary run(Address seed, Settings s, Consumer<Progress> progress) {

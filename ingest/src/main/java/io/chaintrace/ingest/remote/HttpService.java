@@ -139,6 +139,33 @@ public final class HttpService implements AutoCloseable {
         java.util.Optional<String> get(String key);
 
         void put(String key, String body);
+
+        /** No cache: every answer is asked for. */
+        Cache NONE = new Cache() {
+            @Override
+            public java.util.Optional<String> get(String key) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public void put(String key, String body) {
+            }
+        };
+
+        /** The store's {@code fetch_cache}: a fetch run again, or resumed after a kill, asks nothing twice. */
+        static Cache in(io.chaintrace.graph.FetchSink store) {
+            return new Cache() {
+                @Override
+                public java.util.Optional<String> get(String key) {
+                    return store.cachedAnswer(key);
+                }
+
+                @Override
+                public void put(String key, String body) {
+                    store.cacheAnswer(key, body);
+                }
+            };
+        }
     }
 
     /**

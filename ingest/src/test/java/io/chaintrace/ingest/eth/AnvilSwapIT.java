@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chaintrace.core.account.AccountTrace;
 import io.chaintrace.core.account.AccountTracer;
-import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.Label;
@@ -34,7 +33,6 @@ import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -194,15 +192,11 @@ class AnvilSwapIT {
     // --- the node, as the scenario drives it ---
 
     private static Credentials fresh() {
-        try {
-            return Credentials.create(Keys.createEcKeyPair());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TheftScenario.fresh();
     }
 
     static String addr(Credentials c) {
-        return c.getAddress().toLowerCase(Locale.ROOT);
+        return TheftScenario.addr(c);
     }
 
     private static void setBalance(String url, Credentials c, BigInteger wei) throws Exception {

@@ -88,7 +88,7 @@ public final class TheftScenario {
         return s;
     }
 
-    private static Credentials fresh() {
+    static Credentials fresh() {
         try {
             return Credentials.create(Keys.createEcKeyPair());
         } catch (Exception e) {

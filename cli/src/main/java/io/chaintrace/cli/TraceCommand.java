@@ -155,7 +155,8 @@ final class TraceCommand implements Callable<Integer> {
             System.out.println(Json.write(switch (outcome) {
                 case TraceOutcome.Utxo u -> Documents.UtxoTrace.of(u.result(), patterns ? u.alerts().stream().map(Documents.AlertLine::of).toList() : null);
                 case TraceOutcome.Compact c -> Documents.CompactTrace.of(c.seeds(), name, hops, c.result(), c.byEntity());
-                case TraceOutcome.Account a -> Documents.AccountTraceDoc.of(all, name, a.backward(), hops, a.result());
+                case TraceOutcome.Account a -> Documents.AccountTraceDoc.of(all, name, a.backward(), hops, a.result(),
+                        patterns ? a.alerts().stream().map(Documents.AlertLine::of).toList() : null);
             }));
         } else if (f.equals("text") || graph == null) {
             // Ethereum traces print their text summary whatever the format (no transaction graph yet).

@@ -12,6 +12,7 @@ import java.io.Reader;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,44 @@ class DemoIT {
                     BigInteger::add));
         }
         assertEquals(new BigInteger("22000000000000000000000"), new BigInteger(report.get("legs").get(0).get("seeded").asText()));
+    }
+
+    /**
+     * {@code trace --patterns} on the Ethereum leg flags what the demo's report flags on it: the mixer deposits and their
+     * links, the token swap, the cash-outs; the report of that trace lists them too.
+     */
+    @Test
+    void anEthereumTraceFlagsThePatternsItWalks() throws Exception {
+        // The demo's Ethereum seeds: those of its ETH and token legs.
+        List<String> args = new ArrayList<>(List.of("trace", "--store", dir.resolve("store").toString(), "--hops", "8", "--patterns", "--json"));
+        Set<String> seeds = new java.util.LinkedHashSet<>();
+        report.get("legs").forEach(l -> l.get("seeds").forEach(x -> {
+            if (x.asText().startsWith("0x")) {
+                seeds.add(x.asText());
+            }
+        }));
+        seeds.forEach(x -> args.addAll(List.of("--seed", x)));
+        TestData.Run r = TestData.run(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        JsonNode trace = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        Set<String> flagged = new HashSet<>();
+        trace.get("patterns").forEach(a -> flagged.add(a.get("pattern").asText()));
+        Set<String> inReport = new HashSet<>();
+        report.get("alerts").forEach(a -> {
+            boolean ethereum = a.get("addresses").valueStream().anyMatch(x -> x.asText().startsWith("0x"));
+            if (a.get("onTrace").asBoolean() && ethereum) {
+                inReport.add(a.get("pattern").asText());
+            }
+        });
+        for (String p : List.of("mixer.deposit", "mixer.link.unique_gas_price", "swap", "cash_out")) {
+            assertTrue(flagged.contains(p), p + " not flagged on the Ethereum trace: " + flagged);
+        }
+        assertTrue(flagged.containsAll(inReport), "the demo's report flags " + inReport + " on its Ethereum legs; the trace " + flagged);
+        double previous = Double.MAX_VALUE;
+        for (JsonNode a : trace.get("patterns")) {
+            assertTrue(a.get("confidence").asDouble() <= previous, "ranked");
+            previous = a.get("confidence").asDouble();
+        }
     }
 
     @Test

@@ -292,6 +292,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     }
 
     @Override
+    public int transferCount(Address address, int cap) {
+        return ethereum.transferCount(address, cap);
+    }
+
+    @Override
     public Optional<String> chainId(Chain chain) {
         return ethereum.chainId(chain);
     }

@@ -381,6 +381,26 @@ final class EthereumStore {
         return v == null ? Optional.empty() : Optional.of(new BigInteger(v));
     }
 
+    /** An address's transfers counted from its keys alone, up to {@code cap}. */
+    int transferCount(Address address, int cap) {
+        writer.awaitQuietly();
+        int id = addresses.idOf(address.text());
+        if (id < 0) {
+            return 0;
+        }
+        byte[] prefix = Keys.addressId(id);
+        int n = 0;
+        try (RocksIterator it = files.iterator(Family.ACCOUNT_TRANSFERS)) {
+            for (it.seek(prefix); it.isValid() && n < cap; it.next()) {
+                if (!Arrays.equals(it.key(), 0, 4, prefix, 0, 4)) {
+                    break;
+                }
+                n++;
+            }
+        }
+        return n;
+    }
+
     List<AccountTransfer> transfersOf(Address address) {
         writer.awaitQuietly();
         int id = addresses.idOf(address.text());

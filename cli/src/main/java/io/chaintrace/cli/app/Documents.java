@@ -103,10 +103,16 @@ public final class Documents {
     }
 
     /** {@code trace --json} on Ethereum: one entry per asset. */
-    public record AccountTraceDoc(List<String> seeds, String policy, String direction, int maxHops, List<AssetTrace> assets) {
+    public record AccountTraceDoc(List<String> seeds, String policy, String direction, int maxHops, List<AssetTrace> assets,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) List<AlertLine> patterns) {
         public static AccountTraceDoc of(List<String> seeds, String policy, boolean backward, int hops, AccountTrace.Result result) {
+            return of(seeds, policy, backward, hops, result, null);
+        }
+
+        public static AccountTraceDoc of(List<String> seeds, String policy, boolean backward, int hops, AccountTrace.Result result,
+                                         List<AlertLine> patterns) {
             return new AccountTraceDoc(seeds, policy, backward ? "backward" : "forward", hops,
-                    result.assets().stream().map(a -> AssetTrace.of(a, backward)).toList());
+                    result.assets().stream().map(a -> AssetTrace.of(a, backward)).toList(), patterns);
         }
     }
 

@@ -17,7 +17,7 @@ public sealed interface TraceOutcome {
     record Compact(List<String> seeds, CompactTracer.Result result, Map<String, Long> byEntity) implements TraceOutcome {
     }
 
-    /** Ethereum: one result per asset. */
-    record Account(List<AccountTrace.Seed> seeds, AccountTrace.Result result, boolean backward) implements TraceOutcome {
+    /** Ethereum: one result per asset, and the patterns flagged on it (empty unless asked). */
+    record Account(List<AccountTrace.Seed> seeds, AccountTrace.Result result, boolean backward, List<Alert> alerts) implements TraceOutcome {
     }
 }

@@ -37,6 +37,7 @@ public final class TraceReports {
                 for (AccountTrace.AssetResult r : a.result().assets()) {
                     legs.add(CaseReport.account("Ethereum " + r.asset().symbol(), policy, r, a.seeds(), cs::labelsOf, a.backward()));
                 }
+                alerts = a.alerts();
             }
             case TraceOutcome.Compact c -> throw TraceService.compactOnly();
         }

@@ -88,7 +88,45 @@ public final class TraceService {
                 spec.followSwaps());
         boolean backward = spec.direction() == Direction.BACKWARD;
         AccountTrace.Result result = backward ? new AccountBackwardTracer(cs).trace(request) : new AccountTracer(cs).trace(request);
-        return new TraceOutcome.Account(seedList, result, backward);
+        return new TraceOutcome.Account(seedList, result, backward, spec.patterns() ? accountPatterns(cs, result, spec) : List.of());
+    }
+
+    /**
+     * Blocks around a trace that the account detectors read (a week at 12 s a block): a mixer withdrawal is linked to a
+     * deposit up to a week apart, so the transfers around the trace are read, not only its own.
+     */
+    private static final long PATTERN_MARGIN_BLOCKS = 50_400;
+
+    /**
+     * The patterns on an Ethereum trace: every account detector over the transfers of the blocks the trace spans (and a
+     * week around), keeping the alerts that share a transaction with the trace or name an address it reached; reviewed
+     * (merged, ranked, with reasons), the uses of services listed: the trace's taint reaches them.
+     */
+    private static List<Alert> accountPatterns(ChainStore cs, AccountTrace.Result result, TraceSpec spec) {
+        java.util.Set<Hash256> txs = new java.util.HashSet<>();
+        java.util.Set<String> reached = new java.util.HashSet<>();
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (AccountTrace.AssetResult a : result.assets()) {
+            for (AccountTrace.TaintedTransfer f : a.flows()) {
+                txs.add(f.transfer().txHash());
+                lo = Math.min(lo, f.transfer().block().height());
+                hi = Math.max(hi, f.transfer().block().height());
+            }
+            a.addresses().forEach(r -> reached.add(r.address().text()));
+        }
+        if (txs.isEmpty()) {
+            return List.of();
+        }
+        List<io.chaintrace.core.pattern.PatternDetector> detectors = spec.patternSettings().detectors();
+        List<Alert> found = new ArrayList<>();
+        cs.forEachEthTransfer(Math.max(0, lo - PATTERN_MARGIN_BLOCKS), hi + PATTERN_MARGIN_BLOCKS,
+                t -> detectors.forEach(d -> d.accept(t, cs, found::add)));
+        detectors.forEach(d -> d.finish(found::add));
+        List<Alert> onTrace = found.stream().filter(a -> a.transactions().stream().anyMatch(txs::contains)
+                || a.addresses().stream().anyMatch(x -> reached.contains(x.text()))).toList();
+        return io.chaintrace.core.pattern.AlertReview.of(onTrace, false, true).alerts().stream()
+                .map(io.chaintrace.core.pattern.AlertReview.Reviewed::alert).toList();
     }
 
     /** An Ethereum seed: {@code 0x} + 40 hex digits, optionally {@code @TXHASH}; or {@code outflows:} such an address. */

@@ -27,7 +27,12 @@ public final class TraceText {
                 }
             }
             case TraceOutcome.Compact c -> compact(c.result(), c.byEntity(), policy, out);
-            case TraceOutcome.Account a -> account(a.result(), policy, a.backward(), out);
+            case TraceOutcome.Account a -> {
+                account(a.result(), policy, a.backward(), out);
+                if (withPatterns) {
+                    patterns(a.alerts(), out);
+                }
+            }
         }
     }
 

@@ -21,6 +21,11 @@ public interface AccountLedger {
         return true;
     }
 
+    /** How many transfers an address has, counted up to {@code cap} (a busy pool's history is not read to compare it). */
+    default int transferCount(Address address, int cap) {
+        return Math.min(cap, transfersOf(address).size());
+    }
+
     /** The gas price (wei) a transaction paid, when known (mixer linking compares them). */
     default java.util.Optional<java.math.BigInteger> gasPrice(io.chaintrace.core.model.Hash256 tx) {
         return java.util.Optional.empty();

@@ -49,7 +49,16 @@ public final class MixerLinkDetector implements PatternDetector {
 
     private final Map<String, List<Use>> deposits = new HashMap<>();
     private final Map<String, List<Use>> withdrawals = new HashMap<>();
-    private final Map<String, List<AccountTransfer>> direct = new HashMap<>();
+    /**
+     * Every direct payment between two addresses that are not pools, by each party: what the direct-transfer heuristic
+     * looks up when either party uses a pool, before or after. Kept small (the parties and the transaction, not the
+     * transfer) because every ordinary payment of a scan is in it.
+     */
+    private final Map<String, List<Direct>> direct = new HashMap<>();
+
+    /** A direct payment: its parties, transaction and time. */
+    private record Direct(Address from, Address to, Hash256 tx, long time) {
+    }
     private final Map<String, Deque<Use>> recentDeposits = new HashMap<>();
     private final Map<String, Deque<Use>> recentWithdrawals = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
@@ -99,7 +108,7 @@ public final class MixerLinkDetector implements PatternDetector {
                     ledger.gasPrice(t.txHash()).ifPresent(g -> byGas(depositsByGas, g, u, u.time()));
                 }
                 if (directTransfer) {
-                    for (AccountTransfer d : direct.getOrDefault(t.from().text(), List.of())) {
+                    for (Direct d : direct.getOrDefault(t.from().text(), List.of())) {
                         Address other = d.from().text().equals(t.from().text()) ? d.to() : d.from();
                         for (Use w : withdrawals.getOrDefault(other.text(), List.of())) {
                             link("direct_transfer", u, w, d, alerts);
@@ -107,16 +116,12 @@ public final class MixerLinkDetector implements PatternDetector {
                     }
                 }
             } else if (lookup.mixer(t.from()).isEmpty() && lookup.mixer(t.to()).isEmpty() && !t.from().text().equals(t.to().text())) {
-                direct.computeIfAbsent(t.from().text(), k -> new ArrayList<>()).add(t);
-                direct.computeIfAbsent(t.to().text(), k -> new ArrayList<>()).add(t);
+                Direct here = new Direct(t.from(), t.to(), t.txHash(), t.block().time());
+                direct.computeIfAbsent(t.from().text(), k -> new ArrayList<>(2)).add(here);
+                direct.computeIfAbsent(t.to().text(), k -> new ArrayList<>(2)).add(here);
                 if (directTransfer) {
-                    for (Address[] pair : List.of(new Address[] {t.from(), t.to()}, new Address[] {t.to(), t.from()})) {
-                        for (Use d : deposits.getOrDefault(pair[0].text(), List.of())) {
-                            for (Use w : withdrawals.getOrDefault(pair[1].text(), List.of())) {
-                                link("direct_transfer", d, w, t, alerts);
-                            }
-                        }
-                    }
+                    linkDirect(t.from(), t.to(), here, alerts);
+                    linkDirect(t.to(), t.from(), here, alerts);
                 }
             }
         }
@@ -134,7 +139,7 @@ public final class MixerLinkDetector implements PatternDetector {
             }
         }
         if (directTransfer) {
-            for (AccountTransfer d : direct.getOrDefault(t.to().text(), List.of())) {
+            for (Direct d : direct.getOrDefault(t.to().text(), List.of())) {
                 Address other = d.from().text().equals(t.to().text()) ? d.to() : d.from();
                 for (Use dep : deposits.getOrDefault(other.text(), List.of())) {
                     link("direct_transfer", dep, w, d, alerts);
@@ -200,15 +205,28 @@ public final class MixerLinkDetector implements PatternDetector {
         }
     }
 
-    private void link(String heuristic, Use d, Use w, AccountTransfer via, Consumer<Alert> alerts) {
+    /** A direct payment between a depositor and a withdrawer, whichever came first. */
+    private void linkDirect(Address depositor, Address withdrawer, Direct via, Consumer<Alert> alerts) {
+        List<Use> ds = deposits.get(depositor.text());
+        List<Use> ws = ds == null ? null : withdrawals.get(withdrawer.text());
+        if (ws != null) {
+            for (Use d : ds) {
+                for (Use w : ws) {
+                    link("direct_transfer", d, w, via, alerts);
+                }
+            }
+        }
+    }
+
+    private void link(String heuristic, Use d, Use w, Direct via, Consumer<Alert> alerts) {
         if (d.time() > w.time() || !reported.add(heuristic + d.who().text() + "|" + w.who().text())) {
             return;
         }
         List<Hash256> txs = new ArrayList<>(List.of(d.tx(), w.tx()));
         List<Long> times = new ArrayList<>(List.of(d.time(), w.time()));
         if (via != null) {
-            txs.add(via.txHash());
-            times.add(via.block().time());
+            txs.add(via.tx());
+            times.add(via.time());
         }
         alerts.accept(new Alert("mixer.link." + heuristic, txs, List.of(d.who(), w.who()), List.of(), times,
                 heuristic.equals("same_address") ? 0.95 : heuristic.equals("direct_transfer") ? 0.85 : heuristic.equals("unique_gas_price") ? 0.8 : 0.7,

@@ -48,6 +48,8 @@ public final class SwapDetector implements PatternDetector {
     }
 
     private AccountLedger ledger;
+    /** Histories are compared up to this length: a pool's is longer than any trader's, and is not counted to its end. */
+    private static final int HISTORY_CAP = 10_000;
     /** History lengths asked once per address: a pool is a party of every swap through it. */
     private final Map<String, Integer> histories = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -84,7 +86,7 @@ public final class SwapDetector implements PatternDetector {
                 break;
             }
             if (paid && got) {
-                int history = histories.computeIfAbsent(e.getKey(), k -> ledger.transfersOf(addresses.get(k)).size());
+                int history = histories.computeIfAbsent(e.getKey(), k -> ledger.transferCount(addresses.get(k), HISTORY_CAP));
                 if (history < fewest) {
                     fewest = history;
                     swapper = e.getKey();

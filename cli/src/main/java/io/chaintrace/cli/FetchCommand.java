@@ -256,8 +256,8 @@ final class FetchCommand {
                         double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
                         double perAddress = p.asked() == 0 ? 0 : (double) p.requests() / p.asked();
                         String eta = perAddress == 0 ? "" : String.format(", layer ETA ~%.0f s", perAddress * p.frontier() / Math.max(p.requests() / secs, 1e-9));
-                        System.err.printf("hop %d of %d: %,d addresses asked, frontier %,d, %,d transfers stored, %,d requests (%.0f/s)%s%n",
-                                p.layer(), hops, p.asked(), p.frontier(), p.transfers(), p.requests(), p.requests() / secs, eta);
+                        System.err.printf("layer %d of %d: %,d addresses asked, frontier %,d, %,d transfers stored, %,d requests (%.0f/s)%s%n",
+                                p.layer(), p.layers(), p.asked(), p.frontier(), p.transfers(), p.requests(), p.requests() / secs, eta);
                     }
                 });
                 System.err.println(summary.describe());

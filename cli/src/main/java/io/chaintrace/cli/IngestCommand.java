@@ -194,13 +194,16 @@ final class IngestCommand {
         @Option(names = "--no-cluster", description = "Do not cluster accounts into entities afterwards (run 'chaintrace cluster' later).")
         boolean noCluster;
 
+        @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+        boolean noProgress;
+
         @Mixin
         MetricsOptions metrics;
 
         @Override
         public Integer call() throws IOException {
             try (MetricsOptions.Session m = metrics.start()) {
-                IngestService.run(store, cs -> new EtlSource(cs, files), new IngestService.Options(false, !noCluster), m.registry());
+                IngestService.run(store, cs -> new EtlSource(cs, files), new IngestService.Options(!noProgress, !noCluster), m.registry());
             }
             return ExitCode.OK;
         }

@@ -54,10 +54,12 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--seeds-file", paramLabel = "FILE", description = "More seeds, one per line (# comments).")
     Path seedsFile;
 
-    @Option(names = "--policy", defaultValue = "haircut", description = "poison, haircut, fifo, lifo or tiho (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--policy", defaultValue = "haircut", completionCandidates = Values.Policies.class,
+            description = "poison, haircut, fifo, lifo or tiho (default: ${DEFAULT-VALUE}).")
     String policy;
 
-    @Option(names = "--direction", defaultValue = "forward", description = "forward or backward (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--direction", defaultValue = "forward", completionCandidates = Values.Directions.class,
+            description = "forward or backward (default: ${DEFAULT-VALUE}).")
     String direction;
 
     @Option(names = "--hops", defaultValue = "6", description = "Transactions to follow from the seeds (default: ${DEFAULT-VALUE}).")
@@ -78,7 +80,7 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--max-edges", description = "Edge budget: inputs and outputs examined at most.")
     Long maxEdges;
 
-    @Option(names = "--stop-at", split = ",", paramLabel = "CATEGORY",
+    @Option(names = "--stop-at", split = ",", paramLabel = "CATEGORY", completionCandidates = Values.Categories.class,
             description = "Label categories that end the trace (default: exchange,deposit,bridge,mixer,dex,sanctioned; 'none' for none).")
     List<String> stopAt;
 
@@ -105,15 +107,23 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object (schema in the README); same as --format json.")
     boolean json;
 
-    @Option(names = "--format", defaultValue = "text",
+    @Option(names = "--format", defaultValue = "text", completionCandidates = Values.Formats.class,
             description = "text, json (the trace, schema in the README), or the trace graph as graphml, gexf, dot or jgrapht-json.")
     String format;
 
-    @Option(names = "--level", defaultValue = "tx", description = "Graph level for graph formats: tx, address or entity (addresses grouped by clustering; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--level", defaultValue = "tx", completionCandidates = Values.Levels.class, description = "Graph level for graph formats: tx, address or entity (addresses grouped by clustering; default: ${DEFAULT-VALUE}).")
     String level;
 
     @ParentCommand
     Chaintrace root;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec command;
+
+    /** A usage error (exit 2), in one line. */
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(command.commandLine(), message);
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -121,11 +131,22 @@ final class TraceCommand implements Callable<Integer> {
         if (seedsFile != null) {
             all.addAll(SeedFile.traceSeeds(seedsFile));
         }
+        if (all.isEmpty()) {
+            throw usage("no seed: give --seed SEED (repeatable) or --seeds-file FILE");
+        }
         Direction dir = switch (direction.toLowerCase(Locale.ROOT)) {
             case "forward" -> Direction.FORWARD;
             case "backward" -> Direction.BACKWARD;
-            default -> throw new IllegalArgumentException("--direction is forward or backward, not " + direction);
+            default -> throw usage("--direction is forward or backward, not " + direction);
         };
+        TaintPolicy taintPolicy;
+        Set<LabelCategory> stopCategories;
+        try {
+            taintPolicy = TaintPolicy.named(policy);
+            stopCategories = stops();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         Engine eng = Engine.named(engine);
         String f = json ? "json" : format.toLowerCase(Locale.ROOT);
         if (eng == Engine.COMPACT && !f.equals("json") && !f.equals("text")) {
@@ -136,7 +157,7 @@ final class TraceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--level entity is for the graph formats (graphml, gexf, dot, jgrapht-json)");
         }
         // The report shows the patterns flagged on the trace even when --patterns is not given.
-        TraceSpec spec = new TraceSpec(all, TaintPolicy.named(policy), dir, limits(), stops(), throughEndpoints, eng,
+        TraceSpec spec = new TraceSpec(all, taintPolicy, dir, limits(), stopCategories, throughEndpoints, eng,
                 patterns || report != null && eng == Engine.OBJECT, root.patterns(), followSwaps);
         TraceOutcome outcome;
         Graph<TraceGraph.Node, TraceGraph.Edge> graph = null;

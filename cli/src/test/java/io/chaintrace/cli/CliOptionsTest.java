@@ -134,4 +134,75 @@ class CliOptionsTest {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
     }
+
+    /**
+     * Usage errors of {@code trace} exit 2 with one line that names the valid values: a mistyped policy or category printed
+     * "No enum constant io.chaintrace..." or exited 1, a missing seed exited 1.
+     */
+    @Test
+    void usageErrorsOfTraceExit2AndNameTheValidValues() {
+        String s = store.toString();
+        String seed = "0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9:0";
+        TestData.Run policy = TestData.run("trace", "--store", s, "--seed", seed, "--policy", "haircutt");
+        assertEquals(ExitCode.USAGE, policy.exit(), policy.err());
+        assertTrue(policy.err().contains("unknown taint policy 'haircutt' (known: poison, haircut, fifo, lifo, tiho)"), policy.err());
+        TestData.Run stop = TestData.run("trace", "--store", s, "--seed", seed, "--stop-at", "exchnage");
+        assertEquals(ExitCode.USAGE, stop.exit(), stop.err());
+        assertTrue(stop.err().contains("unknown label category 'exchnage' (known: exchange, deposit, mixer, bridge, dex, sanctioned"), stop.err());
+        assertTrue(!stop.err().contains("No enum constant"), stop.err());
+        TestData.Run none = TestData.run("trace", "--store", s);
+        assertEquals(ExitCode.USAGE, none.exit(), none.err());
+        assertTrue(none.err().contains("no seed: give --seed SEED"), none.err());
+        TestData.Run direction = TestData.run("trace", "--store", s, "--seed", seed, "--direction", "sideways");
+        assertEquals(ExitCode.USAGE, direction.exit(), direction.err());
+        assertTrue(direction.err().contains("--direction is forward or backward, not sideways"), direction.err());
+    }
+
+    /** {@code --no-progress} is taken by every long command: {@code ingest eth-etl} refused it as an unknown option. */
+    @Test
+    void ethEtlTakesNoProgress() {
+        Path d = TestData.shared().resolve("data/eth/etl/test_stream/blocks_17173049_17173050");
+        TestData.Run r = TestData.run("ingest", "eth-etl", d.resolve("expected_blocks.json").toString(), d.resolve("expected_transactions.json").toString(),
+                "--store", dir.resolve("etl").toString(), "--no-progress");
+        assertEquals(0, r.exit(), r.err());
+        TestData.Run stats = TestData.run("stats", "--store", dir.resolve("etl").toString());
+        assertTrue(stats.out().contains("ethBlocks         2"), stats.out());
+    }
+
+    /** Ethereum text output in ETH with its decimals, as the JSON's base units say: it printed 12227317390090853395. */
+    @Test
+    void ethereumTextIsInEth() throws Exception {
+        Path d = TestData.shared().resolve("data/eth/etl/test_stream/blocks_17173049_17173050");
+        Path etl = dir.resolve("etl-text");
+        assertEquals(0, TestData.run("ingest", "eth-etl", d.resolve("expected_blocks.json").toString(),
+                d.resolve("expected_transactions.json").toString(), "--store", etl.toString(), "--no-progress").exit());
+        JsonNode paid = null;
+        for (String line : Files.readAllLines(d.resolve("expected_transactions.json"))) {
+            JsonNode t = new ObjectMapper().readTree(line);
+            if (t.get("receipt_status").asInt() == 1 && t.get("value").bigIntegerValue().compareTo(java.math.BigInteger.TEN.pow(18)) > 0) {
+                paid = t;
+                break;
+            }
+        }
+        String seed = paid.get("to_address").asText() + "@" + paid.get("hash").asText();
+        TestData.Run text = TestData.run("trace", "--store", etl.toString(), "--seed", seed);
+        assertEquals(0, text.exit(), text.err());
+        String eth = new java.math.BigDecimal(paid.get("value").bigIntegerValue(), 18).stripTrailingZeros().toPlainString();
+        assertTrue(text.out().startsWith("haircut ETH: seeded " + eth + " ETH, "), text.out());
+        TestData.Run json = TestData.run("trace", "--store", etl.toString(), "--seed", seed, "--json");
+        assertEquals(paid.get("value").bigIntegerValue().toString(),
+                new ObjectMapper().readTree(json.out()).get("assets").get(0).get("account").get("seeded").asText());
+    }
+
+    /** Completion offers the values of --policy, --direction, --stop-at, --format and --level (it offered none). */
+    @Test
+    void completionOffersTheValues() {
+        TestData.Run r = TestData.run("generate-completion");
+        assertEquals(0, r.exit(), r.err());
+        for (String values : List.of("poison haircut fifo lifo tiho", "forward backward", "text json graphml gexf dot jgrapht-json",
+                "tx address entity", "exchange deposit mixer bridge dex sanctioned theft scam other")) {
+            String quoted = "(\"" + values.replace(" ", "\" \"") + "\")";
+            assertTrue(r.out().contains(quoted), quoted);
+        }
+    }
 }

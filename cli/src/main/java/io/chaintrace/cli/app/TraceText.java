@@ -71,13 +71,18 @@ public final class TraceText {
     private static void account(AccountTrace.Result result, String policy, boolean backward, PrintStream out) {
         for (AccountTrace.AssetResult a : result.assets()) {
             String asset = a.asset().symbol().isEmpty() ? a.asset().contract().map(c -> "token " + c.text()).orElse("?") : a.asset().symbol();
-            out.printf("%s %s: seeded %s, at endpoints %s, %s %s%s (base units)%n", policy, asset, a.account().seeded(),
-                    a.account().endpoints(), backward ? "origin unknown" : "held", a.account().held(),
-                    (a.account().cutNotFetched().signum() == 0 ? ""
-                            : ", not fetched " + a.account().cutNotFetched() + " (the fetched neighbourhood ends there)")
-                    + (a.account().swappedIn().signum() == 0 ? "" : ", swapped in " + a.account().swappedIn())
-                    + (a.account().swappedOut().signum() == 0 ? "" : ", swapped out " + a.account().swappedOut()));
-            a.byEntity().forEach((k, v) -> out.printf("  endpoint %-30s %s%n", k, v));
+            // With the asset's decimals when known (ETH's 18, a token's from its contract), else in base units.
+            java.util.function.Function<java.math.BigInteger, String> show = a.asset().decimals().isPresent()
+                    ? v -> new BigDecimal(v, a.asset().decimals().getAsInt()).stripTrailingZeros().toPlainString() + " " + asset
+                    : v -> v + " base units";
+            AccountTrace.Account acc = a.account();
+            out.printf("%s %s: seeded %s, at endpoints %s, %s %s%s%n", policy, asset, show.apply(acc.seeded()), show.apply(acc.endpoints()),
+                    backward ? "origin unknown" : "held", show.apply(acc.held()),
+                    (acc.cutNotFetched().signum() == 0 ? "" : ", not fetched " + show.apply(acc.cutNotFetched())
+                            + " (the fetched neighbourhood ends there)")
+                    + (acc.swappedIn().signum() == 0 ? "" : ", swapped in " + show.apply(acc.swappedIn()))
+                    + (acc.swappedOut().signum() == 0 ? "" : ", swapped out " + show.apply(acc.swappedOut())));
+            a.byEntity().forEach((k, v) -> out.printf("  endpoint %-30s %s%n", k, show.apply(v)));
         }
     }
 

@@ -12,6 +12,11 @@ public enum LabelCategory {
     }
 
     public static LabelCategory fromId(String id) {
-        return valueOf(id.strip().toUpperCase(Locale.ROOT));
+        try {
+            return valueOf(id.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown label category '" + id + "' (known: " + java.util.Arrays.stream(values())
+                    .map(LabelCategory::id).collect(java.util.stream.Collectors.joining(", ")) + ")", e);
+        }
     }
 }

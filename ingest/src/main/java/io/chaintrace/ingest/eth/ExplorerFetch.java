@@ -68,8 +68,8 @@ public final class ExplorerFetch {
         }
     }
 
-    /** Where a fetch stands: the layer, addresses asked so far, the layer's frontier, what was stored. */
-    public record Progress(int layer, int hops, long asked, int frontier, long transfers, long requests) {
+    /** Where a fetch stands: the layer (of the layers it asks about), addresses asked so far, the layer's frontier, what was stored. */
+    public record Progress(int layer, int layers, long asked, int frontier, long transfers, long requests) {
     }
 
     /** What a fetch did. */

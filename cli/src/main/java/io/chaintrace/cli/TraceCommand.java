@@ -149,6 +149,14 @@ final class TraceCommand implements Callable<Integer> {
         }
         Engine eng = Engine.named(engine);
         String f = json ? "json" : format.toLowerCase(Locale.ROOT);
+        List<String> formats = new ArrayList<>();
+        new Values.Formats().forEach(formats::add);
+        if (!formats.contains(f)) {
+            throw usage("unknown --format '" + format + "' (" + String.join(", ", formats) + ")");
+        }
+        if (!List.of("tx", "transaction", "address", "entity").contains(level.toLowerCase(Locale.ROOT))) {
+            throw usage("unknown --level '" + level + "' (tx, address, entity)");
+        }
         if (eng == Engine.COMPACT && !f.equals("json") && !f.equals("text")) {
             throw TraceService.compactOnly();
         }

@@ -156,6 +156,9 @@ class CliOptionsTest {
         TestData.Run direction = TestData.run("trace", "--store", s, "--seed", seed, "--direction", "sideways");
         assertEquals(ExitCode.USAGE, direction.exit(), direction.err());
         assertTrue(direction.err().contains("--direction is forward or backward, not sideways"), direction.err());
+        TestData.Run format = TestData.run("trace", "--store", s, "--seed", seed, "--format", "svg");
+        assertEquals(ExitCode.USAGE, format.exit(), format.err());
+        assertTrue(format.err().contains("unknown --format 'svg' (text, json, graphml, gexf, dot, jgrapht-json)"), format.err());
     }
 
     /** {@code --no-progress} is taken by every long command: {@code ingest eth-etl} refused it as an unknown option. */

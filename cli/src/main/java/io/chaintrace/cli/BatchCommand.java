@@ -72,11 +72,13 @@ final class BatchCommand implements Callable<Integer> {
         Set<LabelCategory> stops = stopAt == null ? TraceRequest.SERVICES : stopAt.stream().map(LabelCategory::fromId).collect(Collectors.toSet());
         int n = Threads.bounded(threads, spec);
         BatchRun.Settings settings = new BatchRun.Settings(store, seeds, out, p, hops, stops, n, cacheMb << 20, !noProgress);
+        BatchRun.Summary s;
         try (MetricsOptions.Session m = metrics.start()) {
-            BatchRun.Summary s = new BatchRun(settings, m.registry()).run();
+            s = new BatchRun(settings, m.registry()).run();
             System.err.printf("batch: %,d seeds traced, %,d failed (error lines), %,d already done and skipped, in %.1f s (%,.0f seeds/s); results in %s%n",
                     s.done(), s.failed(), s.skipped(), s.seconds(), s.rate(), out);
         }
-        return ExitCode.OK;
+        // Every seed has its line in --out either way; a script must still learn that some could not be traced.
+        return s.failed() > 0 ? ExitCode.BAD_INPUT : ExitCode.OK;
     }
 }

@@ -171,7 +171,7 @@ class BatchIT {
                 "{\"id\":\"eth\",\"seed\":\"0x52908400098527886e0f7030069857d2e4169ee7\"}") + "\n");
         Path out = dir.resolve("bad-results.jsonl");
         Run r = run("batch", "--store", store.toString(), "--seeds", bad.toString(), "--out", out.toString(), "--no-progress");
-        assertEquals(0, r.exit(), r.err());
+        assertEquals(ExitCode.BAD_INPUT, r.exit(), "seeds failed: exit 1 (it was 0) " + r.err());
         Map<String, String> errors = new HashMap<>();
         ObjectMapper json = new ObjectMapper();
         for (String line : results(out)) {
@@ -217,7 +217,7 @@ class BatchIT {
         Path out = dir.resolve("address-results.jsonl");
         Run r = run("batch", "--store", store.toString(), "--seeds", in.toString(), "--out", out.toString(), "--policy", "haircut",
                 "--hops", "6", "--no-progress");
-        assertEquals(0, r.exit(), r.err());
+        assertEquals(ExitCode.BAD_INPUT, r.exit(), "the unseen address failed: " + r.err());
         Map<String, JsonNode> byId = new HashMap<>();
         for (String line : results(out)) {
             JsonNode n = new ObjectMapper().readTree(line);

@@ -107,7 +107,7 @@ class BatchOutFileTest {
         Path out = dir.resolve("results.jsonl");
         assertEquals(0, batch(seeds("id,seed", "a," + BLOCK9), out).exit());
         Run r = batch(seeds("id,seed", "a," + BLOCK9, "b," + BLOCK496, "a," + BLOCK496), out);
-        assertEquals(0, r.exit(), r.err());
+        assertEquals(ExitCode.BAD_INPUT, r.exit(), "the id conflict is a seed that failed: " + r.err());
         assertTrue(r.err().contains("1 already done and skipped"), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(ResultsFile.HEADER, lines.getFirst());

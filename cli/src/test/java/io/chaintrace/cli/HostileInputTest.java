@@ -79,7 +79,7 @@ class HostileInputTest {
         Path out = dir.resolve("out.jsonl");
         TestData.Run r = TestData.run("batch", "--store", store.toString(), "--seeds", seeds.toString(), "--out", out.toString(), "--no-progress",
                 "--threads", "1");
-        assertEquals(0, r.exit(), r.err());
+        assertEquals(ExitCode.BAD_INPUT, r.exit(), "a seed failed: " + r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(3, lines.size(), "header, the error line, the traced seed");
         JsonNode error = new ObjectMapper().readTree(lines.get(1));

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * its steps, the bursts of one fan-out), with how many were merged;</li>
  * <li>an alert that is a part of a larger one is left out unless parts are asked for: a fan-out or
  * fan-in whose transactions all belong to a scatter-gather or gather-scatter, a pass-through whose
- * transactions all belong to a peel chain;</li>
+ * transactions all belong to a peel chain or a cycle;</li>
  * <li>a direct use of a service (a deposit to an exchange, a mixer deposit or withdrawal, a bridge
  * transfer, a swap) is an <em>event</em>, not an alert, when a whole store is scanned: thousands of
  * ordinary users do it. Events are counted per pattern; on a trace, where taint reaches the service,
@@ -79,7 +79,7 @@ public final class AlertReview {
                 if (r.alert().pattern().equals("scatter_gather") || r.alert().pattern().equals("gather_scatter")) {
                     inWholes.addAll(r.alert().transactions());
                 }
-                if (r.alert().pattern().equals("peel_chain")) {
+                if (r.alert().pattern().equals("peel_chain") || r.alert().pattern().equals("cycle")) {
                     inChains.addAll(r.alert().transactions());
                 }
             }
@@ -176,9 +176,10 @@ public final class AlertReview {
 
     private static final Map<String, String> WHAT = Map.ofEntries(
             Map.entry("peel_chain", "a peel chain: one coin paying out small amounts hop after hop, the rest moving on"),
-            Map.entry("pass_through", "rapid pass-through: most of what arrived left again soon, to one output"),
-            Map.entry("fan_out", "fan-out: one address split value over many new addresses in a short window"),
-            Map.entry("fan_in", "fan-in: many addresses paid into one in a short window"),
+            Map.entry("pass_through", "rapid pass-through: most of what arrived left again soon, to one address, hop after hop"),
+            Map.entry("fan_out", "fan-out: one address split value over many addresses within a window"),
+            Map.entry("fan_in", "fan-in: many addresses paid into one within a window"),
+            Map.entry("structuring", "structuring: many payments each just under a round figure"),
             Map.entry("scatter_gather", "scatter-gather: value split over many addresses, then gathered again"),
             Map.entry("gather_scatter", "gather-scatter: value gathered from many addresses, then split again"),
             Map.entry("cycle", "a cycle: value came back to an address it had left"),

@@ -60,6 +60,12 @@ public final class MixerLinkDetector implements PatternDetector {
     private record Direct(Address from, Address to, Hash256 tx, long time) {
     }
     private final Map<String, Deque<Use>> recentDeposits = new HashMap<>();
+    /**
+     * Depositors by the portfolio of their recent deposits (the pools, sorted), for those with two pools or more: a
+     * withdrawal's portfolio is looked up, not compared with every depositor's.
+     */
+    private final Map<String, Set<String>> depositorsByPortfolio = new HashMap<>();
+    private final Map<String, String> portfolioOf = new HashMap<>();
     private final Map<String, Deque<Use>> recentWithdrawals = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
 
@@ -104,6 +110,7 @@ public final class MixerLinkDetector implements PatternDetector {
                 Use u = new Use(t.from(), MixerPools.pool(lookup.mixer(t.to()).orElseThrow()), t.txHash(), t.block().time());
                 deposits.computeIfAbsent(t.from().text(), k -> new ArrayList<>()).add(u);
                 recent(recentDeposits, u);
+                indexPortfolio(u.who().text());
                 if (uniqueGasPrice) {
                     ledger.gasPrice(t.txHash()).ifPresent(g -> byGas(depositsByGas, g, u, u.time()));
                 }
@@ -181,23 +188,44 @@ public final class MixerLinkDetector implements PatternDetector {
         d.addLast(u);
     }
 
-    /** The withdrawer's recent pools against every recent depositor's: the same multi-pool portfolio within the window. */
+    /** A portfolio's key: its pools, sorted; null for fewer than two pools or one pool only. */
+    private static String portfolio(Deque<Use> uses) {
+        List<String> pools = uses.stream().map(Use::pool).sorted().toList();
+        return pools.size() < 2 || new HashSet<>(pools).size() < 2 ? null : String.join(",", pools);
+    }
+
+    /** Files a depositor under the portfolio of its recent deposits (and out of the one it had). */
+    private void indexPortfolio(String depositor) {
+        String now = portfolio(recentDeposits.get(depositor));
+        String before = now == null ? portfolioOf.remove(depositor) : portfolioOf.put(depositor, now);
+        if (before != null && !before.equals(now)) {
+            Set<String> old = depositorsByPortfolio.get(before);
+            old.remove(depositor);
+            if (old.isEmpty()) {
+                depositorsByPortfolio.remove(before);
+            }
+        }
+        if (now != null) {
+            depositorsByPortfolio.computeIfAbsent(now, k -> new HashSet<>()).add(depositor);
+        }
+    }
+
+    /** The withdrawer's recent pools against the recent depositors' with the same: the same multi-pool portfolio within the window. */
     private void matchPortfolio(Use w, Consumer<Alert> alerts) {
         Deque<Use> mine = recentWithdrawals.get(w.who().text());
-        List<String> pools = mine.stream().map(Use::pool).sorted().toList();
-        if (pools.size() < 2 || new HashSet<>(pools).size() < 2) {
+        String key = portfolio(mine);
+        if (key == null) {
             return;
         }
         long first = mine.peekFirst().time();
         List<Use> candidates = new ArrayList<>();
-        for (Deque<Use> theirs : recentDeposits.values()) {
+        for (String depositor : depositorsByPortfolio.getOrDefault(key, Set.of())) {
+            Deque<Use> theirs = recentDeposits.get(depositor);
             Use last = theirs.peekLast();
             if (last.who().text().equals(w.who().text()) || w.time() - theirs.peekFirst().time() > window || last.time() > first) {
                 continue;
             }
-            if (theirs.stream().map(Use::pool).sorted().toList().equals(pools)) {
-                candidates.add(theirs.peekFirst());
-            }
+            candidates.add(theirs.peekFirst());
         }
         // Only an unambiguous match links: two depositors with the same portfolio in the window could each be the one.
         if (candidates.size() == 1) {

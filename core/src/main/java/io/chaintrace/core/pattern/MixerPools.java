@@ -31,7 +31,12 @@ public record MixerPools(List<BigInteger> denominations) {
         }
 
         Optional<Label> mixer(Address a) {
-            return cache.computeIfAbsent(a.text(), k -> ledger.labelsOf(a).stream().filter(l -> l.category() == LabelCategory.MIXER).findFirst());
+            Optional<Label> known = cache.get(a.text()); // asked for every transfer: no lambda allocated per call
+            if (known == null) {
+                known = ledger.labelsOf(a).stream().filter(l -> l.category() == LabelCategory.MIXER).findFirst();
+                cache.put(a.text(), known);
+            }
+            return known;
         }
     }
 
@@ -41,8 +46,14 @@ public record MixerPools(List<BigInteger> denominations) {
 
     /** The withdrawal in a transaction: the largest ETH payment out of a pool to an address that is not one. */
     static Optional<AccountTransfer> withdrawal(List<AccountTransfer> tx, Lookup pools) {
-        return tx.stream().filter(t -> t.amount().asset().contract().isEmpty() && pools.mixer(t.from()).isPresent()
-                && pools.mixer(t.to()).isEmpty()).max(java.util.Comparator.comparing(t -> t.amount().units()));
+        AccountTransfer largest = null;
+        for (AccountTransfer t : tx) {
+            if (t.amount().asset().contract().isEmpty() && pools.mixer(t.from()).isPresent() && pools.mixer(t.to()).isEmpty()
+                    && (largest == null || t.amount().units().compareTo(largest.amount().units()) > 0)) {
+                largest = t;
+            }
+        }
+        return Optional.ofNullable(largest);
     }
 
     /** The pool's name: its label's entity. */

@@ -1,5 +1,15 @@
 package io.chaintrace.core.pattern;
 
+import io.chaintrace.core.pattern.account.AccountCycle;
+import io.chaintrace.core.pattern.account.AccountDormancy;
+import io.chaintrace.core.pattern.account.AccountFanIn;
+import io.chaintrace.core.pattern.account.AccountFanOut;
+import io.chaintrace.core.pattern.account.AccountGatherScatter;
+import io.chaintrace.core.pattern.account.AccountPassThrough;
+import io.chaintrace.core.pattern.account.AccountPatterns;
+import io.chaintrace.core.pattern.account.AccountPeelChain;
+import io.chaintrace.core.pattern.account.AccountScatterGather;
+import io.chaintrace.core.pattern.account.AccountStructuring;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +40,22 @@ public final class PatternSettings {
         DEFAULTS.put("cycle.maxHops", "4");
         DEFAULTS.put("cycle.window", "604800");
         DEFAULTS.put("dormancy.minRest", "31536000");
+        DEFAULTS.put("account.busyTransfers", "200");
+        DEFAULTS.put("account.burst.minShare", "0.75");
+        DEFAULTS.put("account.burst.maxOtherSide", "0.4");
+        DEFAULTS.put("account.fanOut.window", "5184000");
+        DEFAULTS.put("account.fanIn.window", "5184000");
+        DEFAULTS.put("account.scatterGather.window", "5184000");
+        DEFAULTS.put("account.gatherScatter.window", "5184000");
+        DEFAULTS.put("account.cycle.minHops", "3");
+        DEFAULTS.put("account.cycle.maxHops", "6");
+        DEFAULTS.put("account.cycle.window", "5184000");
+        DEFAULTS.put("account.cycle.minShare", "0.8");
+        DEFAULTS.put("account.passThrough.maxDelay", "86400");
+        DEFAULTS.put("account.peelChain.maxDelay", "172800");
+        DEFAULTS.put("account.structuring.minPayments", "5");
+        DEFAULTS.put("account.structuring.margin", "0.1");
+        DEFAULTS.put("account.structuring.window", "5184000");
         DEFAULTS.put("mixerLink.window", "86400");
         DEFAULTS.put("mixerLink.gasWindow", "604800");
         DEFAULTS.put("mixerLink.sameAddress", "true");
@@ -107,6 +133,31 @@ public final class PatternSettings {
                 new MixerUseDetector(MixerPools.TORNADO),
                 new MixerLinkDetector(MixerPools.TORNADO, l("mixerLink.window"), b("mixerLink.sameAddress"), b("mixerLink.directTransfer"),
                         b("mixerLink.portfolio"), b("mixerLink.uniqueGasPrice"), l("mixerLink.gasWindow")),
-                new ServiceDetector(), new SwapDetector());
+                new ServiceDetector(), new SwapDetector(), accountPatterns());
+    }
+
+    /**
+     * The account-chain rules (docs/PATTERNS.md, "Account chains"): the counts and shares shared with the Bitcoin
+     * detectors (a fan-out's payees, a pass-through's share), windows of their own: on account chains the same address
+     * is used for months, so a burst is judged against all the address did.
+     */
+    private AccountPatterns accountPatterns() {
+        double burst = d("account.burst.minShare");
+        return new AccountPatterns(List.of(
+                new AccountFanOut(i("fanOut.minPayees"), l("account.fanOut.window"), burst,
+                        d("account.burst.maxOtherSide")),
+                new AccountFanIn(i("fanIn.minPayers"), l("account.fanIn.window"), burst,
+                        d("account.burst.maxOtherSide")),
+                new AccountScatterGather(i("scatterGather.minWidth"), l("account.scatterGather.window"), burst),
+                new AccountGatherScatter(i("gatherScatter.minWidth"), l("account.gatherScatter.window"), burst),
+                new AccountCycle(i("account.cycle.minHops"), i("account.cycle.maxHops"), l("account.cycle.window"),
+                        d("account.cycle.minShare")),
+                new AccountPassThrough(d("passThrough.minShare"), l("account.passThrough.maxDelay"),
+                        i("passThrough.minLength")),
+                new AccountPeelChain(i("peelChain.minLength"), d("peelChain.maxPeelShare"),
+                        l("account.peelChain.maxDelay")),
+                new AccountStructuring(i("account.structuring.minPayments"), d("account.structuring.margin"),
+                        l("account.structuring.window"), burst),
+                new AccountDormancy(l("dormancy.minRest"))), i("account.busyTransfers"));
     }
 }

@@ -23,12 +23,20 @@ public final class ServiceDetector implements PatternDetector {
         return "service";
     }
 
+    /** The surest label of an address, asked once per run (every transfer asks twice: no lambda allocated per call). */
+    private Optional<Label> label(io.chaintrace.core.model.Address a, AccountLedger ledger) {
+        Optional<Label> known = labels.get(a.text());
+        if (known == null) {
+            known = ledger.labelsOf(a).stream().max(Comparator.comparingDouble(Label::confidence));
+            labels.put(a.text(), known);
+        }
+        return known;
+    }
+
     @Override
     public void accept(AccountTransfer t, AccountLedger ledger, Consumer<Alert> alerts) {
-        Optional<Label> to = labels.computeIfAbsent(t.to().text(), k -> ledger.labelsOf(t.to()).stream()
-                .max(Comparator.comparingDouble(Label::confidence)));
-        Optional<Label> from = labels.computeIfAbsent(t.from().text(), k -> ledger.labelsOf(t.from()).stream()
-                .max(Comparator.comparingDouble(Label::confidence)));
+        Optional<Label> to = label(t.to(), ledger);
+        Optional<Label> from = label(t.from(), ledger);
         if (to.isEmpty() || from.isPresent() && from.get().entity().equals(to.get().entity())
                 || to.get().category() == io.chaintrace.core.model.LabelCategory.MIXER) {
             return; // unlabelled, a service moving its own funds, or a mixer (MixerUseDetector's)

@@ -59,6 +59,11 @@ public final class SwapDetector implements PatternDetector {
     };
 
     private void judge(Consumer<Alert> alerts) {
+        if (inTx.size() < 2) {
+            inTx.clear(); // one transfer pays one asset and receives none: most transactions are no swap
+            tx = null;
+            return;
+        }
         Map<String, Map<String, BigInteger>> net = new LinkedHashMap<>(); // address -> asset -> received - paid
         Map<String, Address> addresses = new LinkedHashMap<>();
         for (AccountTransfer t : inTx) {

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 /** Collects an account chain's transfers per transaction (they arrive in chain order) and hands each transaction over whole. */
 final class TxBuffer {
     private final List<AccountTransfer> current = new ArrayList<>();
+    private final List<AccountTransfer> view = java.util.Collections.unmodifiableList(current);
 
     /** Adds a transfer; when it starts a new transaction, the previous one goes to {@code whole} first. */
     void add(AccountTransfer t, Consumer<List<AccountTransfer>> whole) {
@@ -17,11 +18,11 @@ final class TxBuffer {
         current.add(t);
     }
 
+    /** Hands the transaction over as a read-only view, valid during the call only (no copy per transaction). */
     void flush(Consumer<List<AccountTransfer>> whole) {
         if (!current.isEmpty()) {
-            List<AccountTransfer> done = List.copyOf(current);
+            whole.accept(view);
             current.clear();
-            whole.accept(done);
         }
     }
 }

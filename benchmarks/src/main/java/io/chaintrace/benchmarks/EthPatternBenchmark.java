@@ -60,7 +60,7 @@ public class EthPatternBenchmark {
     static final int ACCOUNTS = 100_000;
     static final BigInteger ETHER = BigInteger.TEN.pow(18);
 
-    /** {@code all}, or one detector by name (swap, mixer, mixer.link, service) to see what each costs. */
+    /** {@code all}, or one detector by name (swap, mixer, mixer.link, service, account: the nine account rules) to see what each costs. */
     @org.openjdk.jmh.annotations.Param({"all"})
     public String detector;
 

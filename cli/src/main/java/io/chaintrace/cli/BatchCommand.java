@@ -39,7 +39,7 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--policy", defaultValue = "haircut", description = "poison, haircut, fifo, lifo or tiho (default: ${DEFAULT-VALUE}).")
     String policy;
 
-    @Option(names = "--hops", defaultValue = "3", description = "Hops to follow (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hops", defaultValue = "6", description = "Transactions to follow from each seed, as trace (default: ${DEFAULT-VALUE}).")
     int hops;
 
     @Option(names = "--stop-at", split = ",", description = "Categories that end a path (default: exchange,deposit,bridge,mixer,dex,sanctioned).")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** Entry point of the {@code chaintrace} command. */
-@Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace 0.1.0",
+@Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace " + Chaintrace.VERSION,
         description = "Follows stolen cryptocurrency across Bitcoin and Ethereum.",
         subcommands = {DemoCommand.class, InvestigateCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, BatchCommand.class,
             picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
@@ -24,6 +24,9 @@ import picocli.CommandLine;
                     + " RPC error, wrong chain, no traces)",
             "6:an output (report, results file) cannot be written: disk full or not writable"})
 public final class Chaintrace {
+    /** The version in reports, JSON and {@code --version}. */
+    public static final String VERSION = "0.1.0";
+
     @Option(names = {"-v", "--verbose"}, description = "Print detail, and stack traces on errors.",
             scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;

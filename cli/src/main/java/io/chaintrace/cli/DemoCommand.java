@@ -133,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
             io.chaintrace.core.pattern.AlertReview.Result review = io.chaintrace.core.pattern.AlertReview.of(alerts, false, false);
             System.out.printf("  patterns: %,d alerts to review over %,d transactions and transfers (%,d findings merged and ranked;"
                     + " %,d direct uses of services counted)%n", review.alerts().size(), scanned, review.raw(), review.events());
-            report = report(hack, cs::labelsOf, eth, btc, alerts, store, limits);
+            report = report(hack, cs::labelsOf, eth, btc, alerts, store, limits, io.chaintrace.cli.app.Provenance.of(cs));
         }
         // The demo rebuilds its own folder each run, report included.
         ReportWriter.Written written = ReportWriter.write(report, out.resolve("report"), true);
@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private CaseReport report(ExchangeHack.Case hack, Function<Address, List<Label>> labels, Map<String, AccountTrace.Result> eth,
-                              Map<String, TraceResult> btc, List<Alert> alerts, Path store, Limits limits) {
+                              Map<String, TraceResult> btc, List<Alert> alerts, Path store, Limits limits, Map<String, Object> data) {
         String p = policy.toLowerCase(java.util.Locale.ROOT);
         List<CaseReport.Leg> legs = new ArrayList<>();
         for (AccountTrace.AssetResult a : eth.get(p).assets()) {
@@ -182,7 +182,8 @@ final class DemoCommand implements Callable<Integer> {
         parameters.put("bitcoinSeeds", btc.get(p).request().seeds().stream().map(Object::toString).toList());
         parameters.put("store", store.toAbsolutePath().toString());
         parameters.put("generator", "ExchangeHack seed " + seed + ", " + background + " background transactions per leg");
-        parameters.put("chaintrace", "0.1.0");
+        parameters.put("chaintrace", Chaintrace.VERSION);
+        parameters.put("data", data);
         List<String> notes = List.of(
                 "Generated case, not real data: every address and transaction here was made by the scenario generator and ingested from"
                         + " the files under case/ through the same paths as real block files, exports and label lists (the Bitcoin"

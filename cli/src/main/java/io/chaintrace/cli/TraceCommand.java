@@ -172,7 +172,9 @@ final class TraceCommand implements Callable<Integer> {
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             outcome = TraceService.trace(cs, spec);
             if (report != null) {
-                Path html = TraceReports.write(cs, outcome, policy.toLowerCase(Locale.ROOT), all, reportParameters(all), report, force);
+                Map<String, Object> parameters = reportParameters(all);
+                parameters.put("data", io.chaintrace.cli.app.Provenance.of(cs));
+                Path html = TraceReports.write(cs, outcome, policy.toLowerCase(Locale.ROOT), all, parameters, report, force);
                 System.err.println("report: " + html.toAbsolutePath());
             }
             if (!f.equals("json") && !f.equals("text") && outcome instanceof TraceOutcome.Utxo u) {
@@ -226,7 +228,8 @@ final class TraceCommand implements Callable<Integer> {
                 + " --policy " + policy + " --direction " + direction + " --hops " + hops
                 + (minAmount != 0 ? " --min-amount " + minAmount : "") + (until != null ? " --until " + until : "")
                 + (since != null ? " --since " + since : "") + (stopAt != null ? " --stop-at " + String.join(",", stopAt) : "")
-                + (throughEndpoints ? " --through-endpoints" : "") + (followSwaps ? " --follow-swaps" : ""));
+                + (throughEndpoints ? " --through-endpoints" : "") + (followSwaps ? " --follow-swaps" : "") + (patterns ? " --patterns" : "")
+                + (report != null ? " --report " + report : ""));
         parameters.put("policy", policy.toLowerCase(Locale.ROOT));
         parameters.put("direction", direction.toLowerCase(Locale.ROOT));
         parameters.put("maxHops", hops);
@@ -234,6 +237,7 @@ final class TraceCommand implements Callable<Integer> {
         parameters.put("seeds", all);
         parameters.put("store", store.toAbsolutePath().toString());
         parameters.put("patternSettings", root.patterns().values());
+        parameters.put("chaintrace", Chaintrace.VERSION);
         return parameters;
     }
 

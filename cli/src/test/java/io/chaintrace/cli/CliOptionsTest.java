@@ -208,4 +208,17 @@ class CliOptionsTest {
             assertTrue(r.out().contains(quoted), quoted);
         }
     }
+
+    /** batch followed 3 hops where trace follows 6, and its progress counted the CSV header as a seed ("6/6 seeds" for 5). */
+    @Test
+    void batchFollowsAsManyHopsAsTraceAndCountsOnlyItsSeeds() throws Exception {
+        CommandLine cli = new CommandLine(new Chaintrace());
+        assertEquals(cli.getSubcommands().get("trace").getCommandSpec().findOption("--hops").defaultValue(),
+                cli.getSubcommands().get("batch").getCommandSpec().findOption("--hops").defaultValue());
+        Path seeds = dir.resolve("five.csv");
+        Files.writeString(seeds, "id,seed\n# the five seeds of a case\n\na,0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9:0\n"
+                + "b,9b0fc92260312ce44e74ef369f5c66bbb85848f2eddd5a7a1cde251e54ccfdd5:0\nc,999e1c837c76a1b7fbb7e57baf87b309960f5ffefbf2a9b95dd890602272f644:0\n"
+                + "d,df2b060fa2e5e9c8ed5eaf6a45c13753ec8c63282b2688322eba40cd98ea067a:0\ne,63522845d294ee9b0188ae5cac91bf389a0c3723f084ca1025e7d9cdfe481ce1:0\n");
+        assertEquals(5, io.chaintrace.cli.app.BatchRun.countSeeds(seeds));
+    }
 }

@@ -165,6 +165,34 @@ class DemoIT {
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("flow.gexf").toFile());
         assertEquals(nodes, doc.getElementsByTagName("node").getLength());
         assertEquals(edges, doc.getElementsByTagName("edge").getLength());
+        // Every GEXF edge weighs its taint in coins and carries its block time (for Gephi); GraphML's taint is a number.
+        java.util.Set<String> jsonTimes = new java.util.HashSet<>();
+        report.get("legs").forEach(l -> l.get("edges").forEach(e -> jsonTimes.add(e.get("time").asText())));
+        String timeId = null;
+        var attributes = doc.getElementsByTagName("attribute");
+        for (int i = 0; i < attributes.getLength(); i++) {
+            var a = (org.w3c.dom.Element) attributes.item(i);
+            if (a.getAttribute("title").equals("time")) {
+                timeId = a.getAttribute("id");
+                assertEquals("long", a.getAttribute("type"));
+            }
+        }
+        java.util.Set<String> gexfTimes = new java.util.HashSet<>();
+        var gexfEdges = doc.getElementsByTagName("edge");
+        for (int i = 0; i < gexfEdges.getLength(); i++) {
+            var e = (org.w3c.dom.Element) gexfEdges.item(i);
+            assertTrue(Double.parseDouble(e.getAttribute("weight")) > 0, "weight of edge " + e.getAttribute("id"));
+            var values = e.getElementsByTagName("attvalue");
+            for (int j = 0; j < values.getLength(); j++) {
+                var v = (org.w3c.dom.Element) values.item(j);
+                if (v.getAttribute("for").equals(timeId)) {
+                    gexfTimes.add(v.getAttribute("value"));
+                }
+            }
+        }
+        assertEquals(jsonTimes, gexfTimes);
+        assertTrue(Files.readString(out.resolve("flow.graphml")).matches("(?s).*attr\\.name=\"taint\"\\s+attr\\.type=\"double\".*"),
+                "GraphML declares taint a double");
         // CSV: one line per edge and per endpoint, amounts exact.
         List<String> edgeLines = Files.readAllLines(out.resolve("edges.csv"));
         assertEquals(edges + 1, edgeLines.size());

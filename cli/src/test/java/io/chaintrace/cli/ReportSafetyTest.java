@@ -67,6 +67,16 @@ class ReportSafetyTest {
         return TestData.run(args.toArray(String[]::new));
     }
 
+    /** The reproduce command dropped --patterns. */
+    @Test
+    void theReproduceCommandKeepsPatterns() throws Exception {
+        Path to = dir.resolve("with-patterns");
+        TestData.Run r = report(to, "--patterns");
+        assertEquals(0, r.exit(), r.err());
+        String command = new ObjectMapper().readTree(Files.readString(to.resolve("report.json"))).get("parameters").get("command").asText();
+        assertTrue(command.contains(" --patterns") && command.contains(" --through-endpoints") && command.contains(" --hops 10"), command);
+    }
+
     @Test
     void hostileLabelsAreInertInEveryFile() throws Exception {
         Path to = dir.resolve("report");
@@ -79,6 +89,14 @@ class ReportSafetyTest {
                 "came back to a seed (counted there already)", "balanced")) {
             assertTrue(account.has(row), row + " in " + account);
         }
+        // What the figures rest on: version, store format, the block the store holds, and the command that reproduces it.
+        JsonNode covered = json.get("parameters").get("data");
+        assertEquals(Chaintrace.VERSION, json.get("parameters").get("chaintrace").asText());
+        assertTrue(covered.get("storeFormat").asText().startsWith("chaintrace-store-"), covered.toString());
+        assertEquals(1, covered.get("bitcoin").get("blocks").asInt(), covered.toString());
+        assertTrue(covered.get("bitcoin").get("heights").asText().matches("1 block, the highest \\d+"), covered.toString());
+        assertTrue(covered.get("bitcoin").get("unspentMeans").asText().matches("not spent by block \\d+"), covered.toString());
+        assertTrue(json.get("parameters").get("command").asText().contains("--report " + to), json.get("parameters").toString());
         for (String label : HOSTILE) {
             assertTrue(json.toString().contains(new ObjectMapper().writeValueAsString(label).replaceAll("^\"|\"$", "")), label);
         }

@@ -173,6 +173,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return counters.fetchedTxs == 0 || fetches.spendKnown(outpoint);
     }
 
+    /** The store format this build writes and reads (reports name it). */
+    public static String format() {
+        return StoreFiles.FORMAT;
+    }
+
     @Override
     public Optional<StoredBlock> tip() {
         return bitcoin.tip();

@@ -62,7 +62,7 @@ public final class BatchRun {
 
     public Summary run() throws Exception {
         Settings s = settings;
-        long total = s.progress() ? countLines(s.seeds()) : 0; // only the progress bar needs it: a pass over the file
+        long total = s.progress() ? countSeeds(s.seeds()) : 0; // only the progress bar needs it: a pass over the file
         int n = s.threads();
         Counter tracedCounter = Counter.builder("chaintrace.batch.seeds").tag("outcome", "done").description("Seeds by outcome").register(registry);
         Counter failedCounter = Counter.builder("chaintrace.batch.seeds").tag("outcome", "failed").description("Seeds by outcome").register(registry);
@@ -140,10 +140,7 @@ public final class BatchRun {
                 for (BoundedLines.Line text = r.next(); text != null; text = r.next()) {
                     SeedFile.SeedLine line = reader.parse(text);
                     if (line == null) {
-                        if (bar != null) {
-                            bar.step();
-                        }
-                        continue;
+                        continue; // the header, a blank line or a comment: not a seed, not counted
                     }
                     if (w.has(line.id(), line.seed())) {
                         skipped++;
@@ -209,17 +206,13 @@ public final class BatchRun {
         return Documents.BatchResult.of(line.id(), line.seed(), settings.policy().name(), settings.hops(), r, byEntity);
     }
 
-    /** Newlines counted in bytes: a line is never held, however long. */
-    private static long countLines(Path file) throws IOException {
+    /** The seed lines of the file (as the run will read them: not the header, blank lines or comments), for the progress bar. */
+    public static long countSeeds(Path file) throws IOException {
         long n = 0;
-        byte[] buf = new byte[1 << 16];
-        try (var in = Files.newInputStream(file)) {
-            for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
-                for (int i = 0; i < r; i++) {
-                    if (buf[i] == '\n') {
-                        n++;
-                    }
-                }
+        try (BoundedLines r = new BoundedLines(file, SeedFile.MAX_LINE)) {
+            SeedFile reader = new SeedFile(file);
+            for (BoundedLines.Line text = r.next(); text != null; text = r.next()) {
+                n += reader.parse(text) == null ? 0 : 1;
             }
         }
         return n;

@@ -27,11 +27,19 @@ public final class TraceReports {
                              boolean replace) {
         List<CaseReport.Leg> legs = new ArrayList<>();
         List<Alert> alerts = List.of();
+        List<String> notes = new ArrayList<>(List.of("Amounts are exact: satoshi and wei in the store."));
         switch (outcome) {
             case TraceOutcome.Utxo u -> {
                 legs.add(CaseReport.bitcoin("Bitcoin " + u.result().request().direction().name().toLowerCase(Locale.ROOT), u.result(),
                         cs::labelsOf));
                 alerts = u.alerts();
+                long partly = u.result().transactions().stream().filter(t -> !t.resolved()).count();
+                if (partly > 0) {
+                    notes.add(partly + (partly == 1 ? " transaction" : " transactions") + " of the trace spend an output whose funding"
+                            + " transaction is not in the store (\"resolved\": false in trace --json): what such an input held is"
+                            + " unknown, so the shares split through it rest on the inputs the store knows; the account shows the"
+                            + " unresolved value. Ingest or fetch the funding transactions to make them exact.");
+                }
             }
             case TraceOutcome.Account a -> {
                 for (AccountTrace.AssetResult r : a.result().assets()) {
@@ -42,7 +50,7 @@ public final class TraceReports {
             case TraceOutcome.Compact c -> throw TraceService.compactOnly();
         }
         CaseReport r = new CaseReport("Trace of " + String.join(", ", seeds), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                parameters, legs, List.of(), List.of(), CaseReport.alerts(alerts, legs), List.of("Amounts are exact: satoshi and wei in the store."));
+                parameters, legs, List.of(), List.of(), CaseReport.alerts(alerts, legs), notes);
         return ReportWriter.write(r, dir, replace).html();
     }
 }

@@ -231,10 +231,14 @@ public final class ReportWriter {
         for (String a : List.of("label", "kind", "entity", "category", "chain", "address")) {
             x.registerAttribute(a, GraphMLExporter.AttributeCategory.NODE, org.jgrapht.nio.AttributeType.STRING);
         }
-        for (String a : List.of("tx", "asset", "taint", "taint_units", "leg")) {
+        // taint_units is exact (wei can exceed a long): a string; taint, the same in coins, and the times are numbers.
+        for (String a : List.of("tx", "asset", "taint_units", "leg")) {
             x.registerAttribute(a, GraphMLExporter.AttributeCategory.EDGE, org.jgrapht.nio.AttributeType.STRING);
         }
+        x.registerAttribute("taint", GraphMLExporter.AttributeCategory.EDGE, org.jgrapht.nio.AttributeType.DOUBLE);
         x.registerAttribute("hop", GraphMLExporter.AttributeCategory.EDGE, org.jgrapht.nio.AttributeType.INT);
+        x.registerAttribute("block", GraphMLExporter.AttributeCategory.EDGE, org.jgrapht.nio.AttributeType.INT);
+        x.registerAttribute("time", GraphMLExporter.AttributeCategory.EDGE, org.jgrapht.nio.AttributeType.LONG);
         x.setExportEdgeWeights(true);
         x.exportGraph(graph(report), out);
     }
@@ -249,10 +253,15 @@ public final class ReportWriter {
         for (String a : List.of("kind", "entity", "category", "chain", "address")) {
             x.registerAttribute(a, GEXFExporter.AttributeCategory.NODE, org.jgrapht.nio.gexf.GEXFAttributeType.STRING);
         }
-        for (String a : List.of("tx", "asset", "taint", "taint_units", "leg")) {
+        for (String a : List.of("tx", "asset", "taint_units", "leg")) {
             x.registerAttribute(a, GEXFExporter.AttributeCategory.EDGE, org.jgrapht.nio.gexf.GEXFAttributeType.STRING);
         }
+        x.registerAttribute("taint", GEXFExporter.AttributeCategory.EDGE, org.jgrapht.nio.gexf.GEXFAttributeType.DOUBLE);
         x.registerAttribute("hop", GEXFExporter.AttributeCategory.EDGE, org.jgrapht.nio.gexf.GEXFAttributeType.INTEGER);
+        x.registerAttribute("block", GEXFExporter.AttributeCategory.EDGE, org.jgrapht.nio.gexf.GEXFAttributeType.INTEGER);
+        x.registerAttribute("time", GEXFExporter.AttributeCategory.EDGE, org.jgrapht.nio.gexf.GEXFAttributeType.LONG);
+        // The taint in coins as each edge's weight: Gephi sizes edges by it.
+        x.setParameter(GEXFExporter.Parameter.EXPORT_EDGE_WEIGHTS, true);
         x.exportGraph(graph(report), out);
     }
 
@@ -278,7 +287,9 @@ public final class ReportWriter {
         Map<String, Attribute> m = new LinkedHashMap<>();
         m.put("tx", text(e.edge.tx()));
         m.put("asset", text(e.edge.asset()));
-        m.put("taint", text(e.edge.display()));
+        m.put("taint", DefaultAttribute.createAttribute(Double.parseDouble(e.edge.display())));
+        m.put("block", DefaultAttribute.createAttribute(e.edge.block()));
+        m.put("time", DefaultAttribute.createAttribute(e.edge.time()));
         m.put("taint_units", text(e.edge.taint()));
         m.put("leg", text(e.leg.name()));
         m.put("hop", DefaultAttribute.createAttribute(e.edge.hop()));

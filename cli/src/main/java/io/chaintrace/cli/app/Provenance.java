@@ -1,0 +1,53 @@
+package io.chaintrace.cli.app;
+
+import io.chaintrace.graph.ChainStore;
+import io.chaintrace.graph.EthStats;
+import io.chaintrace.graph.StoreStats;
+import io.chaintrace.graph.StoredBlock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a report's figures rest on: the store format, and per chain what the store holds (Bitcoin: the main
+ * chain's heights and block times, so "still unspent" reads "not spent by block N"; transactions fetched from services;
+ * inputs whose funding transaction is not in the store. Ethereum: blocks, blocks fetched in part, transfers).
+ */
+public final class Provenance {
+    private Provenance() {
+    }
+
+    public static Map<String, Object> of(ChainStore cs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("storeFormat", ChainStore.format()); // the tool's version is the report's "chaintrace" parameter
+        StoreStats s = cs.stats();
+        Map<String, Object> btc = new LinkedHashMap<>();
+        cs.tip().ifPresent(tip -> {
+            long blocks = cs.stats().blocks();
+            btc.put("heights", blocks == tip.ref().height() + 1L ? "0-" + tip.ref().height()
+                    : blocks + (blocks == 1 ? " block" : " blocks") + ", the highest " + tip.ref().height());
+            cs.blockAt(0).flatMap(cs::block).map(StoredBlock::ref)
+                    .ifPresent(first -> btc.put("from", Instant.ofEpochSecond(first.time()).toString()));
+            btc.put("to", Instant.ofEpochSecond(tip.ref().time()).toString());
+            btc.put("unspentMeans", "not spent by block " + tip.ref().height());
+        });
+        if (s.blocks() > 0 || s.fetchedTxs() > 0) {
+            btc.put("blocks", s.blocks());
+            btc.put("transactions", s.txs());
+            btc.put("fetchedTransactions", s.fetchedTxs());
+            cs.fetchedBySource().forEach((source, n) -> btc.put("fetchedFrom " + source, n));
+            btc.put("inputsWithoutTheirFundingTransaction", s.unresolvedInputs());
+            m.put("bitcoin", btc);
+        }
+        EthStats e = cs.ethStats();
+        if (e.blocks() > 0) {
+            Map<String, Object> eth = new LinkedHashMap<>();
+            eth.put("blocks", e.blocks());
+            eth.put("blocksFetchedInPart", e.fetchedBlocks());
+            eth.put("transfers", e.transfers());
+            cs.ethFetchedBySource().forEach((source, n) -> eth.put("addressesAskedOf " + source, n));
+            m.put("ethereum", eth);
+        }
+        return m;
+    }
+}

@@ -54,8 +54,12 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--seeds-file", paramLabel = "FILE", description = "More seeds, one per line (# comments).")
     Path seedsFile;
 
-    @Option(names = "--policy", defaultValue = "haircut", completionCandidates = Values.Policies.class,
-            description = "poison, haircut, fifo, lifo or tiho (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--policy", defaultValue = "haircut", split = ",", completionCandidates = Values.Policies.class,
+            description = "poison, haircut, fifo, lifo or tiho, or all; repeatable (or comma-separated): the report then compares"
+                    + " where the value went under each, and text and JSON give each trace (default: ${DEFAULT-VALUE}).")
+    List<String> policies;
+
+    /** The first policy asked: the report's legs, the graph formats, the name in single-policy output. */
     String policy;
 
     @Option(names = "--direction", defaultValue = "forward", completionCandidates = Values.Directions.class,
@@ -139,14 +143,22 @@ final class TraceCommand implements Callable<Integer> {
             case "backward" -> Direction.BACKWARD;
             default -> throw usage("--direction is forward or backward, not " + direction);
         };
-        TaintPolicy taintPolicy;
+        List<TaintPolicy> taintPolicies = new ArrayList<>();
         Set<LabelCategory> stopCategories;
         try {
-            taintPolicy = TaintPolicy.named(policy);
+            for (String p : policies) {
+                for (TaintPolicy t : p.strip().equalsIgnoreCase("all") ? TaintPolicy.ALL : List.of(TaintPolicy.named(p.strip()))) {
+                    if (taintPolicies.stream().noneMatch(q -> q.name().equals(t.name()))) {
+                        taintPolicies.add(t);
+                    }
+                }
+            }
             stopCategories = stops();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        TaintPolicy taintPolicy = taintPolicies.getFirst();
+        policy = taintPolicy.name();
         Engine eng = Engine.named(engine);
         String f = json ? "json" : format.toLowerCase(Locale.ROOT);
         List<String> formats = new ArrayList<>();
@@ -160,6 +172,10 @@ final class TraceCommand implements Callable<Integer> {
         if (eng == Engine.COMPACT && !f.equals("json") && !f.equals("text")) {
             throw TraceService.compactOnly();
         }
+        if (taintPolicies.size() > 1 && !f.equals("json") && !f.equals("text")) {
+            throw usage("the graph formats draw one trace: give one --policy with --format " + f + " (several compare in text, JSON"
+                    + " and the report)");
+        }
         boolean entityLevel = level.equalsIgnoreCase("entity");
         if (entityLevel && (f.equals("json") || f.equals("text"))) {
             throw new IllegalArgumentException("--level entity is for the graph formats (graphml, gexf, dot, jgrapht-json)");
@@ -168,13 +184,20 @@ final class TraceCommand implements Callable<Integer> {
         TraceSpec spec = new TraceSpec(all, taintPolicy, dir, limits(), stopCategories, throughEndpoints, eng,
                 patterns || report != null && eng == Engine.OBJECT, root.patterns(), followSwaps);
         TraceOutcome outcome;
+        // Every policy asked, in order, the first one's outcome first.
+        Map<String, TraceOutcome> byPolicy = new LinkedHashMap<>();
         Graph<TraceGraph.Node, TraceGraph.Edge> graph = null;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             outcome = TraceService.trace(cs, spec);
+            byPolicy.put(policy, outcome);
+            for (TaintPolicy other : taintPolicies.subList(1, taintPolicies.size())) {
+                byPolicy.put(other.name(), TraceService.trace(cs, new TraceSpec(spec.seeds(), other, spec.direction(), spec.limits(),
+                        spec.stopAt(), spec.throughEndpoints(), spec.engine(), spec.patterns(), spec.patternSettings(), spec.followSwaps())));
+            }
             if (report != null) {
                 Map<String, Object> parameters = reportParameters(all);
                 parameters.put("data", io.chaintrace.cli.app.Provenance.of(cs));
-                Path html = TraceReports.write(cs, outcome, policy.toLowerCase(Locale.ROOT), all, parameters, report, force);
+                Path html = TraceReports.write(cs, outcome, policy.toLowerCase(Locale.ROOT), all, parameters, report, force, byPolicy);
                 System.err.println("report: " + html.toAbsolutePath());
             }
             if (!f.equals("json") && !f.equals("text") && outcome instanceof TraceOutcome.Utxo u) {
@@ -183,21 +206,39 @@ final class TraceCommand implements Callable<Integer> {
         }
         String name = policy.toLowerCase(Locale.ROOT);
         if (f.equals("json")) {
-            System.out.println(Json.write(switch (outcome) {
-                case TraceOutcome.Utxo u -> Documents.UtxoTrace.of(u.result(), patterns ? u.alerts().stream().map(Documents.AlertLine::of).toList() : null);
-                case TraceOutcome.Compact c -> Documents.CompactTrace.of(c.seeds(), name, hops, c.result(), c.byEntity());
-                case TraceOutcome.Account a -> Documents.AccountTraceDoc.of(all, name, a.backward(), hops, a.result(),
-                        patterns ? a.alerts().stream().map(Documents.AlertLine::of).toList() : null);
-            }));
+            if (byPolicy.size() == 1) {
+                System.out.println(Json.write(document(outcome, name, all)));
+            } else {
+                // Several policies: one document holding each trace, in the order asked.
+                List<Object> docs = new ArrayList<>();
+                byPolicy.forEach((p, o) -> docs.add(document(o, p, all)));
+                System.out.println(Json.write(Map.of("policies", docs)));
+            }
         } else if (f.equals("text") || graph == null) {
             // Ethereum traces print their text summary whatever the format (no transaction graph yet).
-            TraceText.print(outcome, name, patterns, System.out);
+            boolean first = true;
+            for (Map.Entry<String, TraceOutcome> e : byPolicy.entrySet()) {
+                if (byPolicy.size() > 1) {
+                    System.out.println((first ? "" : "\n") + "== policy " + e.getKey() + " ==");
+                }
+                TraceText.print(e.getValue(), e.getKey(), patterns, System.out);
+                first = false;
+            }
         } else {
             PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
             GraphExport.write(graph, GraphExport.Format.of(f.equals("jgrapht-json") ? "json" : f), out);
             out.flush();
         }
         return ExitCode.OK;
+    }
+
+    private Object document(TraceOutcome outcome, String name, List<String> all) {
+        return switch (outcome) {
+            case TraceOutcome.Utxo u -> Documents.UtxoTrace.of(u.result(), patterns ? u.alerts().stream().map(Documents.AlertLine::of).toList() : null);
+            case TraceOutcome.Compact c -> Documents.CompactTrace.of(c.seeds(), name, hops, c.result(), c.byEntity());
+            case TraceOutcome.Account a -> Documents.AccountTraceDoc.of(all, name, a.backward(), hops, a.result(),
+                    patterns ? a.alerts().stream().map(Documents.AlertLine::of).toList() : null);
+        };
     }
 
     private TraceGraph.Level graphLevel() {
@@ -225,12 +266,13 @@ final class TraceCommand implements Callable<Integer> {
     private Map<String, Object> reportParameters(List<String> all) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("command", "chaintrace trace --store " + store + " " + all.stream().map(x -> "--seed " + x).collect(Collectors.joining(" "))
-                + " --policy " + policy + " --direction " + direction + " --hops " + hops
+                + " --policy " + String.join(",", policies) + " --direction " + direction + " --hops " + hops
                 + (minAmount != 0 ? " --min-amount " + minAmount : "") + (until != null ? " --until " + until : "")
                 + (since != null ? " --since " + since : "") + (stopAt != null ? " --stop-at " + String.join(",", stopAt) : "")
                 + (throughEndpoints ? " --through-endpoints" : "") + (followSwaps ? " --follow-swaps" : "") + (patterns ? " --patterns" : "")
                 + (report != null ? " --report " + report : ""));
         parameters.put("policy", policy.toLowerCase(Locale.ROOT));
+        parameters.put("policies", policies.stream().map(String::strip).toList());
         parameters.put("direction", direction.toLowerCase(Locale.ROOT));
         parameters.put("maxHops", hops);
         parameters.put("stopAt", stops().stream().map(LabelCategory::id).toList());

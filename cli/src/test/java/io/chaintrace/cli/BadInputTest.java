@@ -240,6 +240,11 @@ class BadInputTest {
         assertEquals(ExitCode.BAD_INPUT, absent.exit());
         assertEquals(1, absent.lines().size(), absent.err());
         assertTrue(absent.lines().getFirst().contains("is not in the store (ingest the blocks that hold it first"), absent.err());
+        // A stored transaction's output past its last: a wrong seed; it said "ingest the blocks".
+        Run past = run("trace", "--store", store, "--seed", "0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9:5", "--hops", "2");
+        assertEquals(ExitCode.BAD_INPUT, past.exit());
+        assertEquals(List.of("chaintrace: error: transaction 0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9 has no output 5"
+                + " (its only output is 0)"), past.lines());
     }
 
     @Test

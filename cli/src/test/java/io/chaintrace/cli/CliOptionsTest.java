@@ -221,4 +221,38 @@ class CliOptionsTest {
                 + "d,df2b060fa2e5e9c8ed5eaf6a45c13753ec8c63282b2688322eba40cd98ea067a:0\ne,63522845d294ee9b0188ae5cac91bf389a0c3723f084ca1025e7d9cdfe481ce1:0\n");
         assertEquals(5, io.chaintrace.cli.app.BatchRun.countSeeds(seeds));
     }
+
+    /** --policy all was rejected and --policy could not repeat: the report's comparison section stayed empty for any trace but the demo. */
+    @Test
+    void everyPolicyAskedIsTracedAndCompared() throws Exception {
+        String seed = demo.get("parameters").get("bitcoinSeeds").get(0).asText();
+        Path to = dir.resolve("all-policies");
+        TestData.Run r = TestData.run("trace", "--store", store.toString(), "--seed", seed, "--hops", "4", "--policy", "all", "--report", to.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(5, r.out().lines().filter(l -> l.startsWith("== policy ")).count(), r.out());
+        JsonNode report = new ObjectMapper().readTree(to.resolve("report.json").toFile());
+        List<String> compared = new ArrayList<>();
+        for (JsonNode row : report.get("policies")) {
+            compared.add(row.get("policy").asText());
+            // Each row is that policy's own trace: the same amounts per entity as trace --json under it.
+            JsonNode alone = new ObjectMapper().readTree(TestData.run("trace", "--store", store.toString(), "--seed", seed, "--hops", "4",
+                    "--policy", row.get("policy").asText(), "--json").out());
+            alone.get("endpointsByEntity").properties().forEach(e -> assertEquals(
+                    new java.math.BigDecimal(e.getValue().asLong()).movePointLeft(8).stripTrailingZeros().toPlainString(),
+                    new java.math.BigDecimal(row.get("byEntity").get(e.getKey()).asText()).stripTrailingZeros().toPlainString(),
+                    row.get("policy").asText() + " " + e.getKey()));
+        }
+        assertEquals(List.of("poison", "haircut", "fifo", "lifo", "tiho"), compared);
+        assertTrue(report.get("parameters").get("command").asText().contains("--policy all"), report.get("parameters").toString());
+        // Repeated, in JSON: one document per policy, in the order asked.
+        TestData.Run two = TestData.run("trace", "--store", store.toString(), "--seed", seed, "--hops", "4", "--policy", "fifo", "--policy",
+                "lifo", "--json");
+        assertEquals(0, two.exit(), two.err());
+        JsonNode docs = new ObjectMapper().readTree(two.out()).get("policies");
+        assertEquals(List.of("fifo", "lifo"), List.of(docs.get(0).get("policy").asText(), docs.get(1).get("policy").asText()));
+        // A misspelt one among them is a usage error naming the valid ones.
+        TestData.Run bad = TestData.run("trace", "--store", store.toString(), "--seed", seed, "--policy", "haircut,fifoo");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("unknown taint policy 'fifoo' (known: poison, haircut, fifo, lifo, tiho)"), bad.err());
+    }
 }

@@ -25,6 +25,15 @@ public final class TraceReports {
      */
     public static Path write(ChainStore cs, TraceOutcome outcome, String policy, List<String> seeds, Map<String, Object> parameters, Path dir,
                              boolean replace) {
+        return write(cs, outcome, policy, seeds, parameters, dir, replace, Map.of(policy, outcome));
+    }
+
+    /**
+     * As above, with the same trace under each policy in {@code byPolicy} (the first is {@code outcome}): the report's
+     * comparison section shows where the value went under each.
+     */
+    public static Path write(ChainStore cs, TraceOutcome outcome, String policy, List<String> seeds, Map<String, Object> parameters, Path dir,
+                             boolean replace, Map<String, TraceOutcome> byPolicy) {
         List<CaseReport.Leg> legs = new ArrayList<>();
         List<Alert> alerts = List.of();
         List<String> notes = new ArrayList<>(List.of("Amounts are exact: satoshi and wei in the store."));
@@ -49,8 +58,36 @@ public final class TraceReports {
             }
             case TraceOutcome.Compact c -> throw TraceService.compactOnly();
         }
+        List<CaseReport.PolicyRow> rows = new ArrayList<>();
+        if (byPolicy.size() > 1) {
+            byPolicy.forEach((name, o) -> rows.addAll(policyRows(name, o)));
+            List<String> order = List.copyOf(byPolicy.keySet());
+            rows.sort(java.util.Comparator.comparing(CaseReport.PolicyRow::leg).thenComparing(r -> order.indexOf(r.policy())));
+        }
         CaseReport r = new CaseReport("Trace of " + String.join(", ", seeds), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                parameters, legs, List.of(), List.of(), CaseReport.alerts(alerts, legs), notes);
+                parameters, legs, List.of(), rows, CaseReport.alerts(alerts, legs), notes);
         return ReportWriter.write(r, dir, replace).html();
+    }
+
+    /** Where the value went under one policy, per leg: by entity, in the leg's units. */
+    private static List<CaseReport.PolicyRow> policyRows(String policy, TraceOutcome o) {
+        List<CaseReport.PolicyRow> rows = new ArrayList<>();
+        switch (o) {
+            case TraceOutcome.Utxo u -> {
+                Map<String, String> m = new java.util.LinkedHashMap<>();
+                u.result().byEntity().forEach((k, v) -> m.put(k, CaseReport.display(java.math.BigInteger.valueOf(v), 8)));
+                rows.add(new CaseReport.PolicyRow("Bitcoin " + u.result().request().direction().name().toLowerCase(Locale.ROOT), policy, m));
+            }
+            case TraceOutcome.Account a -> {
+                for (AccountTrace.AssetResult r : a.result().assets()) {
+                    int d = r.asset().decimals().orElse(0);
+                    Map<String, String> m = new java.util.LinkedHashMap<>();
+                    r.byEntity().forEach((k, v) -> m.put(k, CaseReport.display(v, d)));
+                    rows.add(new CaseReport.PolicyRow("Ethereum " + r.asset().symbol(), policy, m));
+                }
+            }
+            case TraceOutcome.Compact c -> throw TraceService.compactOnly();
+        }
+        return rows;
     }
 }

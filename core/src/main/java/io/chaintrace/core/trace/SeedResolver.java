@@ -149,10 +149,11 @@ public final class SeedResolver {
     private Seeded located(Outpoint outpoint, long amount) {
         UtxoTransaction tx = stored(outpoint.txid());
         TxOutput out = tx.outputs().stream().filter(o -> o.index() == outpoint.vout()).findFirst()
-                .orElseThrow(() -> new SeedNotFoundException("transaction " + tx.txid() + " has no output " + outpoint.vout()
-                        + " (it has " + tx.outputs().size() + ")"));
+                // The transaction is stored: a seed past its outputs is a wrong seed, not missing data.
+                .orElseThrow(() -> new IllegalArgumentException("transaction " + tx.txid() + " has no output " + outpoint.vout()
+                        + (tx.outputs().size() == 1 ? " (its only output is 0)" : " (its outputs are 0 to " + (tx.outputs().size() - 1) + ")")));
         if (amount > out.value()) {
-            throw new SeedNotFoundException("seed amount " + amount + " exceeds the value " + out.value() + " of " + outpoint);
+            throw new IllegalArgumentException("seed amount " + amount + " exceeds the value " + out.value() + " of " + outpoint);
         }
         return new Seeded(tx, out, amount < 0 ? Taint.whole(out.value()) : Taint.intervals(new long[] {0, amount}));
     }

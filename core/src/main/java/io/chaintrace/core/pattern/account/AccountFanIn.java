@@ -31,18 +31,9 @@ public final class AccountFanIn implements AccountRule {
 
     @Override
     public void find(AccountActivity a, AccountScope scope, Consumer<Alert> alerts) {
-        AddressCounts counts = new AddressCounts(a.addresses());
-        for (int p = 0; p < a.parties(); p++) {
-            if (a.inCount(p) < minPayers || !scope.active(a.partyAddress(p))) {
-                continue;
-            }
-            Window w = Window.busiest(a, p, false, window, counts);
-            if (w.counterparties() >= minPayers && w.payments() >= minShare * a.inCount(p)
-                    && w.otherSide(a, p, false, window, counts) <= maxOtherSide * w.counterparties() && !scope.service(a.partyAddress(p))) {
-                alerts.accept(AccountAlerts.of(name(), a, a.partyAddress(p), w.transfers(a, p, false), 0.7,
-                        Map.of("payers", Integer.toString(w.counterparties()), "minPayers", Integer.toString(minPayers),
-                                "windowSeconds", Long.toString(window), "minShare", Double.toString(minShare), "maxOtherSide", Double.toString(maxOtherSide))));
-            }
-        }
+        Window.bursts(a, scope, false, minPayers, window, minShare, maxOtherSide, (w, p) -> alerts.accept(AccountAlerts.of(name(), a,
+                a.partyAddress(p), w.transfers(a, p, false), 0.7, Map.of("payers", Integer.toString(w.counterparties()), "minPayers",
+                        Integer.toString(minPayers), "windowSeconds", Long.toString(window), "minShare", Double.toString(minShare),
+                        "maxOtherSide", Double.toString(maxOtherSide)))));
     }
 }

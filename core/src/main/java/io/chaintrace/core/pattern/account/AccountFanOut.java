@@ -34,18 +34,9 @@ public final class AccountFanOut implements AccountRule {
 
     @Override
     public void find(AccountActivity a, AccountScope scope, Consumer<Alert> alerts) {
-        AddressCounts counts = new AddressCounts(a.addresses());
-        for (int p = 0; p < a.parties(); p++) {
-            if (a.outCount(p) < minPayees || !scope.active(a.partyAddress(p))) {
-                continue;
-            }
-            Window w = Window.busiest(a, p, true, window, counts);
-            if (w.counterparties() >= minPayees && w.payments() >= minShare * a.outCount(p)
-                    && w.otherSide(a, p, true, window, counts) <= maxOtherSide * w.counterparties() && !scope.service(a.partyAddress(p))) {
-                alerts.accept(AccountAlerts.of(name(), a, a.partyAddress(p), w.transfers(a, p, true), 0.7,
-                        Map.of("payees", Integer.toString(w.counterparties()), "minPayees", Integer.toString(minPayees),
-                                "windowSeconds", Long.toString(window), "minShare", Double.toString(minShare), "maxOtherSide", Double.toString(maxOtherSide))));
-            }
-        }
+        Window.bursts(a, scope, true, minPayees, window, minShare, maxOtherSide, (w, p) -> alerts.accept(AccountAlerts.of(name(), a,
+                a.partyAddress(p), w.transfers(a, p, true), 0.7, Map.of("payees", Integer.toString(w.counterparties()), "minPayees",
+                        Integer.toString(minPayees), "windowSeconds", Long.toString(window), "minShare", Double.toString(minShare),
+                        "maxOtherSide", Double.toString(maxOtherSide)))));
     }
 }

@@ -9,6 +9,28 @@ record Window(int first, int last, int counterparties) {
         return last - first + 1;
     }
 
+    /**
+     * The bursts of fan-out ({@code out}) or fan-in: per party of an active address, its busiest window when it reaches
+     * {@code min} counterparties, holds {@code minShare} of all the party's payments that way, has at most
+     * {@code maxOtherSide} times as many counterparties the other way (from a window before to its end), and the address
+     * is no labelled service.
+     */
+    static void bursts(AccountActivity a, AccountScope scope, boolean out, int min, long seconds, double minShare, double maxOtherSide,
+                       java.util.function.ObjIntConsumer<Window> found) {
+        AddressCounts counts = new AddressCounts(a.addresses());
+        for (int p = 0; p < a.parties(); p++) {
+            int n = out ? a.outCount(p) : a.inCount(p);
+            if (n < min || !scope.active(a.partyAddress(p))) {
+                continue;
+            }
+            Window w = busiest(a, p, out, seconds, counts);
+            if (w.counterparties() >= min && w.payments() >= minShare * n
+                    && w.otherSide(a, p, out, seconds, counts) <= maxOtherSide * w.counterparties() && !scope.service(a.partyAddress(p))) {
+                found.accept(w, p);
+            }
+        }
+    }
+
     /** {@code null} when the party has no payments in that direction; {@code counts} is scratch space. */
     static Window busiest(AccountActivity a, int party, boolean out, long seconds, AddressCounts counts) {
         int n = out ? a.outCount(party) : a.inCount(party);

@@ -4,6 +4,7 @@ import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Asset;
 import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.TransferKind;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,6 @@ public final class AccountActivity {
     private int[] inStart;
     private int[] inList;
     private int[] partyAddress;
-    private int[] partyAsset;
 
     /** Adds a transfer (in chain order); a transfer from an address to itself moves nothing and is left out. */
     public void add(AccountTransfer t) {
@@ -95,8 +95,8 @@ public final class AccountActivity {
         tx[size] = size > 0 && tx[size - 1].equals(t.txHash()) ? tx[size - 1] : t.txHash();
         fromParty[size] = party(f, a);
         toParty[size] = party(r, a);
-        internalSender[f] |= t.kind() == io.chaintrace.core.model.TransferKind.INTERNAL;
-        nativeSender[f] |= t.kind() == io.chaintrace.core.model.TransferKind.NATIVE;
+        internalSender[f] |= t.kind() == TransferKind.INTERNAL;
+        nativeSender[f] |= t.kind() == TransferKind.NATIVE;
         if (size > 0 && tx[size] != tx[size - 1]) {
             relays(txStart, size);
             txStart = size;
@@ -161,17 +161,12 @@ public final class AccountActivity {
         }
         relays(txStart, size);
         partyAddress = new int[parties];
-        partyAsset = new int[parties];
         for (int x = 0; x < addresses.size(); x++) {
             if (firstParty[x] > 0) {
                 partyAddress[firstParty[x] - 1] = x;
-                partyAsset[firstParty[x] - 1] = firstAsset[x];
             }
         }
-        partyIds.forEach((k, id) -> {
-            partyAddress[id] = (int) (k >>> 20);
-            partyAsset[id] = (int) (k & 0xFFFFF);
-        });
+        partyIds.forEach((k, id) -> partyAddress[id] = (int) (k >>> 20));
         outStart = new int[parties + 1];
         inStart = new int[parties + 1];
         for (int i = 0; i < size; i++) {

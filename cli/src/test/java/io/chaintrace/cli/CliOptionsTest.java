@@ -255,4 +255,21 @@ class CliOptionsTest {
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("unknown taint policy 'fifoo' (known: poison, haircut, fifo, lifo, tiho)"), bad.err());
     }
+
+    /** Nothing said what the data covers: the demo's report names its version, store format and both chains' ranges. */
+    @Test
+    void theReportSaysWhatTheDataCovers() {
+        JsonNode data = demo.get("parameters").get("data");
+        assertEquals(Chaintrace.VERSION, demo.get("parameters").get("chaintrace").asText());
+        assertTrue(data.get("storeFormat").asText().startsWith("chaintrace-store-"), data.toString());
+        JsonNode btc = data.get("bitcoin");
+        assertEquals("0-" + (btc.get("blocks").asInt() - 1), btc.get("heights").asText(), data.toString());
+        assertEquals("not spent by block " + (btc.get("blocks").asInt() - 1), btc.get("unspentMeans").asText());
+        JsonNode eth = data.get("ethereum");
+        String[] numbers = eth.get("numbers").asText().split("-");
+        assertTrue(Long.parseLong(numbers[0]) <= Long.parseLong(numbers[1]), data.toString());
+        assertTrue(eth.get("blocks").asLong() > 0 && eth.get("blocks").asLong() <= Long.parseLong(numbers[1]) - Long.parseLong(numbers[0]) + 1,
+                data.toString());
+        assertTrue(java.time.Instant.parse(eth.get("from").asText()).isBefore(java.time.Instant.parse(eth.get("to").asText())), data.toString());
+    }
 }

@@ -265,6 +265,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return address.chain() != Chain.ETHEREUM || ethereum.historyKnown(address);
     }
 
+    /** The lowest and highest Ethereum block stored, if any. */
+    public Optional<StoredEthBlock[]> ethRange() {
+        return ethereum.range();
+    }
+
     public EthStats ethStats() {
         return ethereum.stats();
     }

@@ -357,6 +357,21 @@ final class EthereumStore {
         return Optional.of(new StoredEthBlock(number, new Hash256(hash), new Hash256(parent), time, b.hasRemaining() && b.get() == 1));
     }
 
+    /** The lowest and highest block stored (whole or fetched in part), if any: what an Ethereum trace's data covers. */
+    Optional<StoredEthBlock[]> range() {
+        writer.awaitQuietly();
+        try (RocksIterator it = files.iterator(Family.ETH_BLOCKS)) {
+            it.seekToFirst();
+            if (!it.isValid()) {
+                return Optional.empty();
+            }
+            long first = Keys.getLong(it.key(), 0);
+            it.seekToLast();
+            long last = Keys.getLong(it.key(), 0);
+            return Optional.of(new StoredEthBlock[] {block(first).orElseThrow(), block(last).orElseThrow()});
+        }
+    }
+
     EthStats stats() {
         writer.awaitQuietly();
         return new EthStats(files.meta("ethBlocks", 0), files.meta("transfers", 0), files.meta("ethFetchedBlocks", 0),

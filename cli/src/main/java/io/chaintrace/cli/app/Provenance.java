@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * What a report's figures rest on: the store format, and per chain what the store holds (Bitcoin: the main
  * chain's heights and block times, so "still unspent" reads "not spent by block N"; transactions fetched from services;
- * inputs whose funding transaction is not in the store. Ethereum: blocks, blocks fetched in part, transfers).
+ * inputs whose funding transaction is not in the store. Ethereum: the lowest and highest block and their times, blocks,
+ * blocks fetched in part, transfers).
  */
 public final class Provenance {
     private Provenance() {
@@ -42,6 +43,11 @@ public final class Provenance {
         EthStats e = cs.ethStats();
         if (e.blocks() > 0) {
             Map<String, Object> eth = new LinkedHashMap<>();
+            cs.ethRange().ifPresent(r -> {
+                eth.put("numbers", r[0].number() + "-" + r[1].number());
+                eth.put("from", Instant.ofEpochSecond(r[0].time()).toString());
+                eth.put("to", Instant.ofEpochSecond(r[1].time()).toString());
+            });
             eth.put("blocks", e.blocks());
             eth.put("blocksFetchedInPart", e.fetchedBlocks());
             eth.put("transfers", e.transfers());

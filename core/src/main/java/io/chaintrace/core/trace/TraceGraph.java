@@ -134,6 +134,12 @@ public final class TraceGraph {
     private static Graph<Node, Edge> addresses(TraceResult r, java.util.function.UnaryOperator<Address> group, boolean entities) {
         Graph<Node, Edge> g = new DirectedWeightedPseudograph<>(Edge.class);
         Map<String, Node> nodes = new HashMap<>();
+        // An entity holding a labelled address is named by its label (an exchange is "Binance", not "entity of 3QtfGH...").
+        for (TraceResult.EndpointHit h : r.endpoints()) {
+            String text = group.apply(h.address()).text();
+            String prefix = entities ? "entity:" : "addr:";
+            nodes.putIfAbsent(prefix + text, new Node(prefix + text, NodeKind.ADDRESS, entities ? h.entity() : text));
+        }
         boolean forward = r.request().direction() == Direction.FORWARD;
         // Per transaction: the tainted outputs it consumed (arriving) and created (leaving), in value-flow direction.
         Map<Hash256, List<TaintedOutput>> in = new LinkedHashMap<>();

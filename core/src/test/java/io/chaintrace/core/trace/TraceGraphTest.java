@@ -92,4 +92,16 @@ class TraceGraphTest {
         assertEquals(1, trips.size());
         assertEquals(Set.of(THIEF.text(), MULE.text()), trips.getFirst().stream().map(TraceGraph.Node::label).collect(java.util.stream.Collectors.toSet()));
     }
+
+    /** At the entity level a labelled exchange was named "entity of <address>": it is named by its label. */
+    @Test
+    void entityLevelNamesALabelledEntityByItsLabel() {
+        TraceResult r = trace(new HaircutPolicy());
+        // The mule and the exchange's address are one entity (as clustering would find); the thief is alone.
+        Graph<TraceGraph.Node, TraceGraph.Edge> g = TraceGraph.of(r, a -> a.equals(MULE) ? EXCHANGE : a);
+        Set<String> labels = g.vertexSet().stream().map(TraceGraph.Node::label).collect(java.util.stream.Collectors.toSet());
+        assertTrue(labels.contains("Exchange E"), labels.toString());
+        assertTrue(labels.contains("entity of " + THIEF.text()), labels.toString());
+        assertTrue(labels.stream().noneMatch(l -> l.equals("entity of " + EXCHANGE.text())), labels.toString());
+    }
 }

@@ -34,6 +34,7 @@ import java.util.function.LongConsumer;
  * near-misses: payrolls (a business paid by customers, paying the same staff every month, some salaries just under a
  * round figure), exchange deposit addresses swept into an unlabelled hot wallet that also pays withdrawals, DEX traders
  * buying and selling through pools, slow payers (value paid on hop after hop, days apart; many payees over months),
+ * shoppers (a large sum received, small sums paid to many shops),
  * splits to too few, peel-like runs too short or topped up, loans repaid (two-hop round trips), value that leaves and
  * never returns, coins that rest less than a year, and payers of exact round figures.
  */
@@ -88,7 +89,7 @@ public final class AccountPatternPlanter {
         AccountPatternPlanter p = new AccountPatternPlanter(seed);
         List<LongConsumer> patterns = List.of(p::fanOut, p::fanIn, p::scatterGather, p::gatherScatter, p::cycle, p::passThrough,
                 p::peelChain, p::structuring);
-        List<LongConsumer> nearMisses = List.of(p::payroll, p::exchangeCustomer, p::dexTrader, p::slowPayer, p::smallSplit,
+        List<LongConsumer> nearMisses = List.of(p::payroll, p::exchangeCustomer, p::dexTrader, p::slowPayer, p::shopper, p::smallSplit,
                 p::shortOrToppedUpPeel, p::loanRepaid, p::noReturn, p::shortRest, p::roundPayer);
         for (int i = 0; i < each; i++) {
             for (int k = 0; k < patterns.size(); k++) {
@@ -111,7 +112,7 @@ public final class AccountPatternPlanter {
 
     static final List<String> PATTERN_NAMES = List.of("fan_out", "fan_in", "scatter_gather", "gather_scatter", "cycle", "pass_through",
             "peel_chain", "structuring");
-    static final List<String> NEAR_MISS_NAMES = List.of("payroll", "exchange customer", "DEX trader", "slow payer", "small split",
+    static final List<String> NEAR_MISS_NAMES = List.of("payroll", "exchange customer", "DEX trader", "slow payer", "shopper", "small split",
             "short or topped-up peel", "loan repaid", "no return", "short rest", "round payer");
 
     // ------------------------------------------------------------------ planted patterns
@@ -138,11 +139,13 @@ public final class AccountPatternPlanter {
     private void fanOut(long t) {
         long s = span();
         Asset a = asset();
-        Address x = funded(a, 100 + rnd.nextInt(900), t - HOUR);
+        double funds = 100 + rnd.nextInt(900);
+        Address x = funded(a, funds, t - HOUR);
         int n = 5 + rnd.nextInt(8);
         Set<Hash256> txs = new LinkedHashSet<>();
+        // The split disperses what came in: most of it, in parts of varied size.
         for (long at : times(t, s, n)) {
-            txs.add(pay(x, ids.account(), a, 5 + rnd.nextDouble() * 10, at));
+            txs.add(pay(x, ids.account(), a, funds * 0.9 / n * (0.8 + 0.2 * rnd.nextDouble()), at));
         }
         truth("fan_out", txs, s);
     }
@@ -371,6 +374,15 @@ public final class AccountPatternPlanter {
         long gap = 25 * DAY + rnd.nextLong(10 * DAY);
         for (int i = 0; i < n; i++) {
             pay(spender, person(), a, 1 + rnd.nextDouble() * 10, t + DAY + i * gap);
+        }
+    }
+
+    /** Paid a large sum once, then pays six to nine shops small amounts within days: many payees, little of the money. */
+    private void shopper(long t) {
+        Asset a = asset();
+        Address x = funded(a, 500 + rnd.nextInt(500), t - HOUR);
+        for (long at : times(t, DAY + rnd.nextLong(20 * DAY), 6 + rnd.nextInt(4))) {
+            pay(x, rnd.nextBoolean() ? person() : ids.account(), a, 1 + rnd.nextDouble() * 9, at);
         }
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The account-chain rules against planted ground truth ({@link AccountPatternPlanter}): 60 instances of each pattern,
  * in ETH or a token, spanning one hour to 60 days, among 20,000 ordinary payments and 60 of each near-miss (payrolls,
- * exchange deposit sweeps, DEX traders, slow payers, small splits, short or topped-up peels, loans repaid, value that
+ * exchange deposit sweeps, DEX traders, slow payers, shoppers, small splits, short or topped-up peels, loans repaid, value that
  * never returns, short rests, round-figure payers). Scored as the Bitcoin suite: an alert is right when it shares a
  * transaction with a planted instance of its pattern or of one that contains it (a scatter-gather holds a fan-out and
  * a fan-in, a gather-scatter too, a peel chain or a cycle of rapid hops a pass-through); recall counts the instances an alert of the pattern

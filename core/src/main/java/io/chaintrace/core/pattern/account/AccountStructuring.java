@@ -12,9 +12,15 @@ import java.util.function.Consumer;
  * {@code window}, each just under one threshold (within {@code margin} below a power of ten of the asset's units: 9,500
  * of a token under 10,000, 0.95 ETH under 1), and they are at least {@code minShare} of all it paid in that asset (a payroll whose
  * salaries happen to sit under a round figure pays them every month: no one window holds most of them). Thresholds are
- * powers of ten in the asset's own units, so no price is needed; paying exactly a round figure is not structuring.
+ * powers of ten in the asset's own units, so no price is needed; paying exactly a round figure is not structuring. The
+ * payments go to few payees, again and again (at most 0.6 per payment).
  */
 public final class AccountStructuring implements AccountRule {
+    /**
+     * Structuring pays the same few again and again (an account kept under a reporting line); parts of a split, each to
+     * its own payee, that happen to sit under a round figure are a fan-out's. At most this many payees per payment.
+     */
+    static final double MAX_PAYEES_PER_PAYMENT = 0.6;
     private final int minPayments;
     private final double margin;
     private final long window;
@@ -61,13 +67,18 @@ public final class AccountStructuring implements AccountRule {
                             right++;
                         }
                         int[] t = new int[right - left + 1];
+                        java.util.Set<Integer> payees = new java.util.HashSet<>();
                         for (int i = left; i <= right; i++) {
                             t[i - left] = a.outAt(p, ks.get(i));
+                            payees.add(a.to(t[i - left]));
+                        }
+                        left = right + 1;
+                        if (payees.size() > MAX_PAYEES_PER_PAYMENT * t.length) {
+                            continue; // one part each to many payees: a split (fan-out), whatever the parts' size
                         }
                         alerts.accept(AccountAlerts.of(name(), a, a.partyAddress(p), t, 0.65, Map.of("payments", Integer.toString(t.length),
                                 "threshold", String.format(java.util.Locale.ROOT, "%.0f", e.getKey()), "margin", Double.toString(margin),
                                 "minPayments", Integer.toString(minPayments), "windowSeconds", Long.toString(window))));
-                        left = right + 1;
                     }
                 }
             }

@@ -12,8 +12,9 @@ record Window(int first, int last, int counterparties) {
     /**
      * The bursts of fan-out ({@code out}) or fan-in: per party of an active address, its busiest window when it reaches
      * {@code min} counterparties, holds {@code minShare} of all the party's payments that way, has at most
-     * {@code maxOtherSide} times as many counterparties the other way (from a window before to its end), and the address
-     * is no labelled service.
+     * {@code maxOtherSide} times as many counterparties the other way (from a window before to its end), a fan-out pays
+     * out at least {@code minShare} of what came in over that time, the address is no labelled service, and at least
+     * {@code min} of the counterparties are ordinary addresses (not services, busy wallets or contracts).
      */
     static void bursts(AccountActivity a, AccountScope scope, boolean out, int min, long seconds, double minShare, double maxOtherSide,
                        java.util.function.ObjIntConsumer<Window> found) {
@@ -25,7 +26,9 @@ record Window(int first, int last, int counterparties) {
             }
             Window w = busiest(a, p, out, seconds, counts);
             if (w.counterparties() >= min && w.payments() >= minShare * n
-                    && w.otherSide(a, p, out, seconds, counts) <= maxOtherSide * w.counterparties() && !scope.service(a.partyAddress(p))) {
+                    && w.otherSide(a, p, out, seconds, counts) <= maxOtherSide * w.counterparties()
+                    && (!out || w.dispersesWhatCameIn(a, p, seconds, minShare)) && !scope.service(a.partyAddress(p))
+                    && w.ordinaryCounterparties(a, p, out, scope) >= min) {
                 found.accept(w, p);
             }
         }
@@ -72,6 +75,44 @@ record Window(int first, int last, int counterparties) {
             }
         }
         return counts.distinct();
+    }
+
+    /**
+     * For a window of payments out: whether they pay out at least {@code share} of what the party received from a window
+     * before to the window's end (a split disperses what came in; someone paying small sums from a large receipt, a
+     * shopper or a payroll from revenue, does not). True when nothing was seen arriving (a balance older than the scan).
+     */
+    boolean dispersesWhatCameIn(AccountActivity a, int party, long seconds, double share) {
+        long from = a.time(a.outAt(party, first)) - seconds;
+        long to = a.time(a.outAt(party, last));
+        double in = 0;
+        for (int k = 0; k < a.inCount(party); k++) {
+            int t = a.inAt(party, k);
+            if (a.time(t) >= from && a.time(t) <= to) {
+                in += a.value(t);
+            }
+        }
+        double paid = 0;
+        for (int k = first; k <= last; k++) {
+            paid += a.value(a.outAt(party, k));
+        }
+        return in == 0 || paid >= share * in;
+    }
+
+    /**
+     * Distinct counterparties in the window that are ordinary addresses: paying exchanges, a mixer or a pool is using
+     * services (events of their own), not spreading value over addresses. Asked only of a window that passed the rest.
+     */
+    int ordinaryCounterparties(AccountActivity a, int party, boolean out, AccountScope scope) {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int k = first; k <= last; k++) {
+            int t = out ? a.outAt(party, k) : a.inAt(party, k);
+            int other = out ? a.to(t) : a.from(t);
+            if (scope.ordinary(other)) {
+                seen.add(other);
+            }
+        }
+        return seen.size();
     }
 
     int[] transfers(AccountActivity a, int party, boolean out) {

@@ -152,14 +152,9 @@ final class DemoCommand implements Callable<Integer> {
         List<CaseReport.PolicyRow> rows = new ArrayList<>();
         for (String q : POLICIES) {
             for (AccountTrace.AssetResult a : eth.get(q).assets()) {
-                int d = a.asset().decimals().orElse(0);
-                Map<String, String> m = new LinkedHashMap<>();
-                a.byEntity().forEach((k, v) -> m.put(k, CaseReport.display(v, d)));
-                rows.add(new CaseReport.PolicyRow("Ethereum " + a.asset().symbol(), q, m));
+                rows.add(CaseReport.PolicyRow.account("Ethereum " + a.asset().symbol(), q, a));
             }
-            Map<String, String> m = new LinkedHashMap<>();
-            btc.get(q).byEntity().forEach((k, v) -> m.put(k, CaseReport.display(BigInteger.valueOf(v), 8)));
-            rows.add(new CaseReport.PolicyRow("Bitcoin (after the bridge)", q, m));
+            rows.add(CaseReport.PolicyRow.bitcoin("Bitcoin (after the bridge)", q, btc.get(q)));
         }
         rows.sort(Comparator.comparing(CaseReport.PolicyRow::leg).thenComparing(r -> POLICIES.indexOf(r.policy())));
         List<CaseReport.AlertRow> alertRows = CaseReport.alerts(alerts, legs).stream()

@@ -24,9 +24,8 @@ public final class Provenance {
         StoreStats s = cs.stats();
         Map<String, Object> btc = new LinkedHashMap<>();
         cs.tip().ifPresent(tip -> {
-            long blocks = cs.stats().blocks();
-            btc.put("heights", blocks == tip.ref().height() + 1L ? "0-" + tip.ref().height()
-                    : blocks + (blocks == 1 ? " block" : " blocks") + ", the highest " + tip.ref().height());
+            btc.put("heights", s.blocks() == tip.ref().height() + 1L ? "0-" + tip.ref().height()
+                    : s.blocks() + (s.blocks() == 1 ? " block" : " blocks") + ", the highest " + tip.ref().height());
             cs.blockAt(0).flatMap(cs::block).map(StoredBlock::ref)
                     .ifPresent(first -> btc.put("from", Instant.ofEpochSecond(first.time()).toString()));
             btc.put("to", Instant.ofEpochSecond(tip.ref().time()).toString());

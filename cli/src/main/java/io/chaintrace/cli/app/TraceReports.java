@@ -73,19 +73,10 @@ public final class TraceReports {
     private static List<CaseReport.PolicyRow> policyRows(String policy, TraceOutcome o) {
         List<CaseReport.PolicyRow> rows = new ArrayList<>();
         switch (o) {
-            case TraceOutcome.Utxo u -> {
-                Map<String, String> m = new java.util.LinkedHashMap<>();
-                u.result().byEntity().forEach((k, v) -> m.put(k, CaseReport.display(java.math.BigInteger.valueOf(v), 8)));
-                rows.add(new CaseReport.PolicyRow("Bitcoin " + u.result().request().direction().name().toLowerCase(Locale.ROOT), policy, m));
-            }
-            case TraceOutcome.Account a -> {
-                for (AccountTrace.AssetResult r : a.result().assets()) {
-                    int d = r.asset().decimals().orElse(0);
-                    Map<String, String> m = new java.util.LinkedHashMap<>();
-                    r.byEntity().forEach((k, v) -> m.put(k, CaseReport.display(v, d)));
-                    rows.add(new CaseReport.PolicyRow("Ethereum " + r.asset().symbol(), policy, m));
-                }
-            }
+            case TraceOutcome.Utxo u -> rows.add(CaseReport.PolicyRow.bitcoin(
+                    "Bitcoin " + u.result().request().direction().name().toLowerCase(Locale.ROOT), policy, u.result()));
+            case TraceOutcome.Account a -> a.result().assets().forEach(r -> rows.add(CaseReport.PolicyRow.account(
+                    "Ethereum " + r.asset().symbol(), policy, r)));
             case TraceOutcome.Compact c -> throw TraceService.compactOnly();
         }
         return rows;

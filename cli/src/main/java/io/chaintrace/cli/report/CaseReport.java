@@ -71,6 +71,20 @@ public record CaseReport(String title, String generated, Map<String, Object> par
 
     /** What one endpoint entity receives under one policy, for one leg. */
     public record PolicyRow(String leg, String policy, Map<String, String> byEntity) {
+        /** Where a Bitcoin trace's value went under its policy, by entity, in BTC. */
+        public static PolicyRow bitcoin(String leg, String policy, TraceResult r) {
+            Map<String, String> m = new LinkedHashMap<>();
+            r.byEntity().forEach((k, v) -> m.put(k, display(BigInteger.valueOf(v), 8)));
+            return new PolicyRow(leg, policy, m);
+        }
+
+        /** The same for one asset of an account trace, in the asset's units. */
+        public static PolicyRow account(String leg, String policy, AccountTrace.AssetResult a) {
+            int d = a.asset().decimals().orElse(0);
+            Map<String, String> m = new LinkedHashMap<>();
+            a.byEntity().forEach((k, v) -> m.put(k, display(v, d)));
+            return new PolicyRow(leg, policy, m);
+        }
     }
 
     /** A flagged pattern with its evidence; {@code onTrace} when it touches a traced transaction or address. */

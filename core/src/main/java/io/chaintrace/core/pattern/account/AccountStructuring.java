@@ -3,8 +3,10 @@ package io.chaintrace.core.pattern.account;
 import io.chaintrace.core.pattern.Alert;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -67,7 +69,7 @@ public final class AccountStructuring implements AccountRule {
                             right++;
                         }
                         int[] t = new int[right - left + 1];
-                        java.util.Set<Integer> payees = new java.util.HashSet<>();
+                        Set<Integer> payees = new HashSet<>();
                         for (int i = left; i <= right; i++) {
                             t[i - left] = a.outAt(p, ks.get(i));
                             payees.add(a.to(t[i - left]));

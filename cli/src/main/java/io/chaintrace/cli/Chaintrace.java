@@ -15,7 +15,7 @@ import picocli.CommandLine;
 /** Entry point of the {@code chaintrace} command. */
 @Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace " + Chaintrace.VERSION,
         description = "Follows stolen cryptocurrency across Bitcoin and Ethereum.",
-        subcommands = {DemoCommand.class, InvestigateCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, BatchCommand.class,
+        subcommands = {DemoCommand.class, InvestigateCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, BatchCommand.class, ServeCommand.class,
             picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:bad input (block file, export row, address, seed)", "2:usage error",

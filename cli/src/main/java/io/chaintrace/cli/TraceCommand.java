@@ -195,8 +195,7 @@ final class TraceCommand implements Callable<Integer> {
                         spec.stopAt(), spec.throughEndpoints(), spec.engine(), spec.patterns(), spec.patternSettings(), spec.followSwaps())));
             }
             if (report != null) {
-                Map<String, Object> parameters = reportParameters(all);
-                parameters.put("data", io.chaintrace.cli.app.Provenance.of(cs));
+                Map<String, Object> parameters = TraceReports.parameters(reproduce(all), spec, policies, store, cs, Chaintrace.VERSION);
                 Path html = TraceReports.write(cs, outcome, policy.toLowerCase(Locale.ROOT), all, parameters, report, force, byPolicy);
                 System.err.println("report: " + html.toAbsolutePath());
             }
@@ -262,25 +261,15 @@ final class TraceCommand implements Callable<Integer> {
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(LabelCategory.class)));
     }
 
-    /** What the report shows of how it was made, with the command that reproduces it. */
-    private Map<String, Object> reportParameters(List<String> all) {
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("command", "chaintrace trace --store " + store + " " + all.stream().map(x -> "--seed " + x).collect(Collectors.joining(" "))
+    /** The command that reproduces the report, as the report shows it. */
+    private String reproduce(List<String> all) {
+        return "chaintrace trace --store " + store + " " + all.stream().map(x -> "--seed " + x).collect(Collectors.joining(" "))
                 + " --policy " + String.join(",", policies) + " --direction " + direction + " --hops " + hops
                 + (minAmount != 0 ? " --min-amount " + minAmount : "") + (until != null ? " --until " + until : "")
+                + (maxTransactions != null ? " --max-transactions " + maxTransactions : "") + (maxEdges != null ? " --max-edges " + maxEdges : "")
                 + (since != null ? " --since " + since : "") + (stopAt != null ? " --stop-at " + String.join(",", stopAt) : "")
                 + (throughEndpoints ? " --through-endpoints" : "") + (followSwaps ? " --follow-swaps" : "") + (patterns ? " --patterns" : "")
-                + (report != null ? " --report " + report : ""));
-        parameters.put("policy", policy.toLowerCase(Locale.ROOT));
-        parameters.put("policies", policies.stream().map(String::strip).toList());
-        parameters.put("direction", direction.toLowerCase(Locale.ROOT));
-        parameters.put("maxHops", hops);
-        parameters.put("stopAt", stops().stream().map(LabelCategory::id).toList());
-        parameters.put("seeds", all);
-        parameters.put("store", store.toAbsolutePath().toString());
-        parameters.put("patternSettings", root.patterns().values());
-        parameters.put("chaintrace", Chaintrace.VERSION);
-        return parameters;
+                + (report != null ? " --report " + report : "");
     }
 
     static long time(String t) {

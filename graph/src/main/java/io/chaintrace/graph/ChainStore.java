@@ -343,6 +343,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return labels.labelsOf(address);
     }
 
+    /** Every labelled address's labels, one list per address, in the order of the addresses' text. */
+    public void forEachLabelled(Consumer<List<Label>> action) {
+        labels.forEach(action);
+    }
+
     @Override
     public void putLabels(Address address, List<Label> labels) {
         this.labels.putLabels(address, labels);

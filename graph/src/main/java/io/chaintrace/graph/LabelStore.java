@@ -45,6 +45,16 @@ final class LabelStore {
         return v == null ? List.of() : LabelCodec.decode(address, v);
     }
 
+    /** Every labelled address with its labels, in key order (a report counts label sources; a workspace searches names). */
+    void forEach(java.util.function.Consumer<List<Label>> action) {
+        writer.awaitQuietly();
+        try (RocksIterator it = files.iterator(Family.LABELS)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                action.accept(LabelCodec.decode(Address.parse(new String(it.key(), StandardCharsets.UTF_8)), it.value()));
+            }
+        }
+    }
+
     /** The categories labelled on an address's text; empty when none. */
     Set<LabelCategory> categories(String text) {
         return LabelCodec.categoriesOrNone(files.get(Family.LABELS, text.getBytes(StandardCharsets.UTF_8)));

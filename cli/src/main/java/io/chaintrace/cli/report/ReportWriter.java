@@ -163,12 +163,16 @@ public final class ReportWriter {
     /** The page: the template with cytoscape.js and the report's JSON inlined. */
     public static String html(CaseReport report) throws IOException {
         String template = resource(ReportWriter.class.getClassLoader(), "io/chaintrace/cli/report/report.html");
+        String data = scriptJson(report);
+        return template.replace("{{TITLE}}", escape(report.title())).replace("{{CYTOSCAPE}}", cytoscape()).replace("{{DATA}}", data);
+    }
+
+    /** cytoscape.js from its webjar: pages carry it inline, so they work offline and load nothing from elsewhere. */
+    public static String cytoscape() throws IOException {
         java.util.Properties webjar = new java.util.Properties();
         webjar.load(new java.io.StringReader(resource(ReportWriter.class.getClassLoader(), CYTOSCAPE_POM)));
-        String cytoscape = resource(ReportWriter.class.getClassLoader(),
+        return resource(ReportWriter.class.getClassLoader(),
                 "META-INF/resources/webjars/cytoscape/" + webjar.getProperty("version") + "/dist/cytoscape.min.js");
-        String data = scriptJson(report);
-        return template.replace("{{TITLE}}", escape(report.title())).replace("{{CYTOSCAPE}}", cytoscape).replace("{{DATA}}", data);
     }
 
     public static String edgesCsv(CaseReport report) {

@@ -37,11 +37,19 @@ public record CaseReport(String title, String generated, Map<String, Object> par
     /** One traced asset: a chain, an asset, one policy. */
     public record Leg(String name, String chain, String asset, int decimals, String policy, List<String> seeds, String seeded,
                       String seededDisplay, List<Endpoint> endpoints, List<Category> categories, Map<String, String> account,
-                      List<Hop> hops, List<Node> nodes, List<Edge> edges) {
+                      List<Hop> hops, List<Node> nodes, List<Edge> edges, List<AccountRow> accountRows) {
     }
 
-    /** Value one endpoint entity received. */
-    public record Endpoint(String entity, String category, String amount, String display, int transfers) {
+    /**
+     * One line of a leg's account: {@code key} is the field's name in {@code trace --json}'s account, {@code units} the
+     * exact base units ({@code balanced}: true, false, or "does not apply"), {@code uncertain} when the amount rests on an
+     * input whose funding transaction is not in the store (what it held, and so the shares split through it, is unknown).
+     */
+    public record AccountRow(String key, String label, String units, String display, boolean uncertain) {
+    }
+
+    /** Value one endpoint entity received; {@code uncertain} as for an account row. */
+    public record Endpoint(String entity, String category, String amount, String display, int transfers, boolean uncertain) {
     }
 
     /** Value one category of service received. */
@@ -60,9 +68,9 @@ public record CaseReport(String title, String generated, Map<String, Object> par
     public record Node(String id, String address, String chain, String kind, String label, String entity, String category, int hop) {
     }
 
-    /** Taint moving from one address to another in one transaction. */
+    /** Taint moving from one address to another in one transaction; {@code uncertain} as for an account row. */
     public record Edge(String source, String target, String tx, int block, long time, int hop, String asset, String value, String taint,
-                       String display) {
+                       String display, boolean uncertain) {
     }
 
     /** A hop the ledgers do not show, stated by the case (e.g. a bridge's payout on the other chain). */
@@ -114,6 +122,7 @@ public record CaseReport(String title, String generated, Map<String, Object> par
         int decimals = 8;
         Map<String, TraceResult.TaintedOutput> byOutpoint = new HashMap<>();
         r.outputs().forEach(o -> byOutpoint.put(o.outpoint().toString(), o));
+        Set<String> uncertain = uncertainOutputs(r);
         Nodes nodes = new Nodes(labels);
         for (TraceResult.TaintedOutput o : r.outputs()) {
             if (o.taint().isClean()) {
@@ -131,39 +140,110 @@ public record CaseReport(String title, String generated, Map<String, Object> par
                 nodes.ownerless("btc:no owner:" + o.outpoint(), o.outpoint().toString(), kind, o.hop());
             }
         }
+        // The graph names an owner by its text (a P2PK key as pubkey:...); the report's node by what explorers show.
+        Map<String, String> nodeOf = new HashMap<>();
+        r.outputs().forEach(o -> o.owner().ifPresent(a -> nodeOf.put(a.text(), nodeId(a))));
         List<Edge> edges = new ArrayList<>();
         Graph<TraceGraph.Node, TraceGraph.Edge> g = TraceGraph.of(r, TraceGraph.Level.ADDRESS);
         for (TraceGraph.Edge e : g.edgeSet()) {
             TraceResult.TaintedOutput o = byOutpoint.get(e.outpoint());
-            String from = "btc:" + g.getEdgeSource(e).id().substring("addr:".length());
-            String to = "btc:" + g.getEdgeTarget(e).id().substring("addr:".length());
+            String fromText = g.getEdgeSource(e).id().substring("addr:".length());
+            String toText = g.getEdgeTarget(e).id().substring("addr:".length());
+            String from = nodeOf.getOrDefault(fromText, "btc:" + fromText);
+            String to = nodeOf.getOrDefault(toText, "btc:" + toText);
             edges.add(new Edge(from, to, o.outpoint().txid().hex(), o.height(), o.time(), o.hop(), "BTC", Long.toString(e.value()),
-                    Long.toString(e.taint()), display(BigInteger.valueOf(e.taint()), decimals)));
+                    Long.toString(e.taint()), display(BigInteger.valueOf(e.taint()), decimals), uncertain.contains(e.outpoint())));
         }
         List<Endpoint> endpoints = endpoints(r.endpoints().stream().map(h -> new Hit(h.entity(), h.category().id(),
-                BigInteger.valueOf(h.amount()), h.hop())).toList(), decimals);
+                BigInteger.valueOf(h.amount()), h.hop(), uncertain.contains(h.outpoint().toString()))).toList(), decimals);
         TraceResult.Account a = r.account();
-        Map<String, String> account = new LinkedHashMap<>();
-        account.put("reached services", display(BigInteger.valueOf(a.endpoints()), decimals));
-        account.put(r.request().policy().conserving() ? "still unspent" : "on unspent tainted outputs", display(BigInteger.valueOf(a.unspent()), decimals));
-        account.put("paid as fees", display(BigInteger.valueOf(a.fees()), decimals));
-        account.put("cut by the hop limit", display(BigInteger.valueOf(a.cutByHops()), decimals));
-        account.put("below the minimum amount", display(BigInteger.valueOf(a.dust()), decimals));
-        account.put("cut by the time window", display(BigInteger.valueOf(a.cutByTime()), decimals));
-        account.put("cut by the budget", display(BigInteger.valueOf(a.cutByBudget()), decimals));
-        account.put("not fetched (the fetched neighbourhood ends there; not unspent)", display(BigInteger.valueOf(a.cutNotFetched()), decimals));
-        account.put("minted (coinbases reached backward)", display(BigInteger.valueOf(a.minted()), decimals));
-        account.put("unresolved (funding transaction not in the store)", display(BigInteger.valueOf(a.unresolved()), decimals));
-        account.put("came back to a seed (counted there already)", display(BigInteger.valueOf(a.absorbedBySeeds()), decimals));
-        account.put("balanced", r.request().policy().conserving() ? Boolean.toString(a.balanced())
-                : "does not apply: poison taints whole outputs and does not conserve value");
+        boolean conserving = r.request().policy().conserving();
+        boolean anyUncertain = !uncertain.isEmpty();
+        boolean endpointsUncertain = endpoints.stream().anyMatch(Endpoint::uncertain);
+        boolean unspentUncertain = r.outputs().stream().anyMatch(o -> o.state() == TraceResult.OutputState.UNSPENT
+                && uncertain.contains(o.outpoint().toString()));
+        Rows rows = new Rows(decimals);
+        rows.add("endpoints", "reached services", a.endpoints(), endpointsUncertain);
+        rows.add("unspent", conserving ? "still unspent" : "on unspent tainted outputs", a.unspent(), unspentUncertain);
+        rows.add("fees", "paid as fees", a.fees(), anyUncertain && a.fees() > 0);
+        rows.add("cutByHops", "cut by the hop limit", a.cutByHops(), anyUncertain && a.cutByHops() > 0);
+        rows.add("dust", "below the minimum amount", a.dust(), anyUncertain && a.dust() > 0);
+        rows.add("cutByTime", "cut by the time window", a.cutByTime(), anyUncertain && a.cutByTime() > 0);
+        rows.add("cutByBudget", "cut by the budget", a.cutByBudget(), anyUncertain && a.cutByBudget() > 0);
+        rows.add("cutNotFetched", "not fetched (the fetched neighbourhood ends there; not unspent)", a.cutNotFetched(), false);
+        rows.add("minted", "minted (coinbases reached backward)", a.minted(), false);
+        rows.add("unresolved", "unresolved (funding transaction not in the store)", a.unresolved(), false);
+        rows.add("absorbedBySeeds", "came back to a seed (counted there already)", a.absorbedBySeeds(), false);
+        rows.balanced(conserving ? Boolean.toString(a.balanced()) : "does not apply: poison taints whole outputs and does not conserve value");
         List<Hop> hops = hops(r.outputs().stream().filter(o -> o.hop() > 0 && !o.taint().isClean())
-                .map(o -> new Hit("", "", BigInteger.valueOf(o.taint().amount()), o.hop())).toList(),
-                r.endpoints().stream().map(h -> new Hit("", "", BigInteger.valueOf(h.amount()), h.hop())).toList(), decimals);
+                .map(o -> new Hit("", "", BigInteger.valueOf(o.taint().amount()), o.hop(), false)).toList(),
+                r.endpoints().stream().map(h -> new Hit("", "", BigInteger.valueOf(h.amount()), h.hop(), false)).toList(), decimals);
         return new Leg(name, "bitcoin", "BTC", decimals, r.request().policy().name(),
                 r.request().seeds().stream().map(Object::toString).toList(), Long.toString(a.seeded()),
-                display(BigInteger.valueOf(a.seeded()), decimals), endpoints, categories(endpoints, decimals), account, hops,
-                nodes.list(), edges);
+                display(BigInteger.valueOf(a.seeded()), decimals), endpoints, categories(endpoints, decimals), rows.labelled(), hops,
+                nodes.list(), edges, rows.list());
+    }
+
+    /**
+     * The outputs whose taint rests on an input whose funding transaction is not in the store: the outputs of such a
+     * transaction, and everything reached through them. What the unknown input held is not known, so the shares a
+     * policy splits through the transaction are not either.
+     */
+    static Set<String> uncertainOutputs(TraceResult r) {
+        Set<Hash256> txs = new HashSet<>();
+        r.transactions().stream().filter(t -> !t.resolved()).forEach(t -> txs.add(t.txid()));
+        Set<String> out = new HashSet<>();
+        if (txs.isEmpty()) {
+            return out;
+        }
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (TraceResult.TaintedOutput o : r.outputs()) {
+                Hash256 through = o.via().orElse(o.outpoint().txid());
+                if (txs.contains(through) && out.add(o.outpoint().toString())) {
+                    grew = true;
+                    Hash256 onwards = r.request().direction() == io.chaintrace.core.trace.Direction.FORWARD ? o.next().orElse(null)
+                            : o.outpoint().txid();
+                    if (onwards != null) {
+                        txs.add(onwards);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A leg's account lines, in order; the labelled map the report has always carried is made from the same lines. */
+    private static final class Rows {
+        private final int decimals;
+        private final List<AccountRow> rows = new ArrayList<>();
+
+        Rows(int decimals) {
+            this.decimals = decimals;
+        }
+
+        void add(String key, String label, long units, boolean uncertain) {
+            add(key, label, BigInteger.valueOf(units), uncertain);
+        }
+
+        void add(String key, String label, BigInteger units, boolean uncertain) {
+            rows.add(new AccountRow(key, label, units.toString(), display(units, decimals), uncertain));
+        }
+
+        void balanced(String value) {
+            rows.add(new AccountRow("balanced", "balanced", value, value, false));
+        }
+
+        Map<String, String> labelled() {
+            Map<String, String> m = new LinkedHashMap<>();
+            rows.forEach(r -> m.put(r.label(), r.display()));
+            return m;
+        }
+
+        List<AccountRow> list() {
+            return List.copyOf(rows);
+        }
     }
 
     /** One asset of an Ethereum trace as a leg. */
@@ -196,32 +276,37 @@ public record CaseReport(String title, String generated, Map<String, Object> par
             }
             edges.add(new Edge(nodeId(f.transfer().from()), nodeId(f.transfer().to()), f.transfer().txHash().hex(),
                     f.transfer().block().height(), f.transfer().block().time(), f.hop(), asset.symbol(),
-                    f.transfer().amount().units().toString(), f.taint().toString(), display(f.taint(), decimals)));
+                    f.transfer().amount().units().toString(), f.taint().toString(), display(f.taint(), decimals), false));
         }
-        List<Endpoint> endpoints = endpoints(r.endpoints().stream().map(h -> new Hit(h.entity(), h.category().id(), h.amount(), h.hop()))
+        List<Endpoint> endpoints = endpoints(r.endpoints().stream().map(h -> new Hit(h.entity(), h.category().id(), h.amount(), h.hop(), false))
                 .toList(), decimals);
         AccountTrace.Account a = r.account();
-        Map<String, String> account = new LinkedHashMap<>();
-        account.put("reached services", display(a.endpoints(), decimals));
-        account.put(backward ? "of unknown origin (paid from value the data does not show arriving)" : "still held by traced addresses",
-                display(a.held(), decimals));
-        account.put("cut by the hop limit", display(a.cutByHops(), decimals));
-        account.put("below the minimum amount", display(a.dust(), decimals));
-        account.put("cut by the time window", display(a.cutByTime(), decimals));
-        account.put("cut by the budget", display(a.cutByBudget(), decimals));
-        account.put("not fetched (the fetched neighbourhood ends there; not held)", display(a.cutNotFetched(), decimals));
-        account.put("paid beyond what the trace saw arrive (paid clean; not part of the account)", display(a.paidBeyondSeen(), decimals));
-        if (a.swappedIn().signum() > 0 || a.swappedOut().signum() > 0) {
-            account.put("came in through swaps of another asset", display(a.swappedIn(), decimals));
-            account.put("paid into swaps (goes on in what they paid)", display(a.swappedOut(), decimals));
+        Rows rows = new Rows(decimals);
+        rows.add("endpoints", "reached services", a.endpoints(), false);
+        if (backward) {
+            rows.add("unknownOrigin", "of unknown origin (paid from value the data does not show arriving)", a.held(), false);
+        } else {
+            rows.add("held", "still held by traced addresses", a.held(), false);
         }
-        account.put("came back to a seed (counted there already)", display(a.absorbedBySeeds(), decimals));
-        account.put("balanced", policy.equals("poison") ? "does not apply: poison taints whole amounts and does not conserve value"
+        rows.add("cutByHops", "cut by the hop limit", a.cutByHops(), false);
+        rows.add("dust", "below the minimum amount", a.dust(), false);
+        rows.add("cutByTime", "cut by the time window", a.cutByTime(), false);
+        rows.add("cutByBudget", "cut by the budget", a.cutByBudget(), false);
+        rows.add("cutNotFetched", "not fetched (the fetched neighbourhood ends there; not held)", a.cutNotFetched(), false);
+        if (!backward) {
+            rows.add("paidBeyondSeen", "paid beyond what the trace saw arrive (paid clean; not part of the account)", a.paidBeyondSeen(), false);
+        }
+        if (a.swappedIn().signum() > 0 || a.swappedOut().signum() > 0) {
+            rows.add("swappedIn", "came in through swaps of another asset", a.swappedIn(), false);
+            rows.add("swappedOut", "paid into swaps (goes on in what they paid)", a.swappedOut(), false);
+        }
+        rows.add("absorbedBySeeds", "came back to a seed (counted there already)", a.absorbedBySeeds(), false);
+        rows.balanced(policy.equals("poison") ? "does not apply: poison taints whole amounts and does not conserve value"
                 : Boolean.toString(a.balanced()));
-        List<Hop> hops = hops(r.flows().stream().filter(f -> f.taint().signum() > 0).map(f -> new Hit("", "", f.taint(), f.hop())).toList(),
-                r.endpoints().stream().map(h -> new Hit("", "", h.amount(), h.hop())).toList(), decimals);
+        List<Hop> hops = hops(r.flows().stream().filter(f -> f.taint().signum() > 0).map(f -> new Hit("", "", f.taint(), f.hop(), false)).toList(),
+                r.endpoints().stream().map(h -> new Hit("", "", h.amount(), h.hop(), false)).toList(), decimals);
         return new Leg(name, "ethereum", asset.symbol(), decimals, policy, seeds.stream().map(Object::toString).toList(), a.seeded().toString(),
-                display(a.seeded(), decimals), endpoints, categories(endpoints, decimals), account, hops, nodes.list(), edges);
+                display(a.seeded(), decimals), endpoints, categories(endpoints, decimals), rows.labelled(), hops, nodes.list(), edges, rows.list());
     }
 
     /**
@@ -251,20 +336,24 @@ public record CaseReport(String title, String generated, Map<String, Object> par
         return rows;
     }
 
-    private record Hit(String entity, String category, BigInteger amount, int hop) {
+    private record Hit(String entity, String category, BigInteger amount, int hop, boolean uncertain) {
     }
 
     private static List<Endpoint> endpoints(List<Hit> hits, int decimals) {
         Map<String, BigInteger> amounts = new TreeMap<>();
         Map<String, String> categories = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
+        Set<String> uncertain = new HashSet<>();
         for (Hit h : hits) {
             amounts.merge(h.entity(), h.amount(), BigInteger::add);
             categories.putIfAbsent(h.entity(), h.category());
             counts.merge(h.entity(), 1, Integer::sum);
+            if (h.uncertain()) {
+                uncertain.add(h.entity());
+            }
         }
         List<Endpoint> out = new ArrayList<>();
-        amounts.forEach((e, v) -> out.add(new Endpoint(e, categories.get(e), v.toString(), display(v, decimals), counts.get(e))));
+        amounts.forEach((e, v) -> out.add(new Endpoint(e, categories.get(e), v.toString(), display(v, decimals), counts.get(e), uncertain.contains(e))));
         out.sort((x, y) -> new BigInteger(y.amount()).compareTo(new BigInteger(x.amount())));
         return out;
     }

@@ -105,6 +105,9 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace a report already in the --report directory.")
     boolean force;
 
+    @Option(names = "--pdf", description = "With --report: also print it to report.pdf through headless Chromium (its print layout).")
+    boolean pdf;
+
     @Option(names = "--patterns", description = "Flag laundering patterns on the traced transactions, and cash-outs, bridges and mixers at the endpoints (Bitcoin).")
     boolean patterns;
 
@@ -169,6 +172,9 @@ final class TraceCommand implements Callable<Integer> {
         if (!List.of("tx", "transaction", "address", "entity").contains(level.toLowerCase(Locale.ROOT))) {
             throw usage("unknown --level '" + level + "' (tx, address, entity)");
         }
+        if (pdf && report == null) {
+            throw usage("--pdf prints the report: give --report DIR too");
+        }
         if (eng == Engine.COMPACT && !f.equals("json") && !f.equals("text")) {
             throw TraceService.compactOnly();
         }
@@ -198,6 +204,10 @@ final class TraceCommand implements Callable<Integer> {
                 Map<String, Object> parameters = TraceReports.parameters(reproduce(all), spec, policies, store, cs, Chaintrace.VERSION);
                 Path html = TraceReports.write(cs, outcome, policy.toLowerCase(Locale.ROOT), all, parameters, report, force, byPolicy);
                 System.err.println("report: " + html.toAbsolutePath());
+                if (pdf) {
+                    System.err.println("report: " + io.chaintrace.cli.report.PdfPrinter.print(html, html.resolveSibling("report.pdf"), force)
+                            .toAbsolutePath());
+                }
             }
             if (!f.equals("json") && !f.equals("text") && outcome instanceof TraceOutcome.Utxo u) {
                 graph = entityLevel ? TraceGraph.of(u.result(), a -> cs.entityOf(a).orElse(a)) : TraceGraph.of(u.result(), graphLevel());
@@ -269,7 +279,7 @@ final class TraceCommand implements Callable<Integer> {
                 + (maxTransactions != null ? " --max-transactions " + maxTransactions : "") + (maxEdges != null ? " --max-edges " + maxEdges : "")
                 + (since != null ? " --since " + since : "") + (stopAt != null ? " --stop-at " + String.join(",", stopAt) : "")
                 + (throughEndpoints ? " --through-endpoints" : "") + (followSwaps ? " --follow-swaps" : "") + (patterns ? " --patterns" : "")
-                + (report != null ? " --report " + report : "");
+                + (report != null ? " --report " + report : "") + (pdf ? " --pdf" : "");
     }
 
     static long time(String t) {

@@ -265,4 +265,26 @@ class ReportTotalsIT {
         }
         namesItsDataAndVersion("data.ethereum.numbers");
     }
+
+    @Test
+    void theReportPrintsToPdf() throws Exception {
+        Path report = dir.resolve("report-pdf");
+        TestData.Run r = TestData.run("trace", "--store", firstBlocks.toString(), "--seed", BLOCK9, "--hops", "6", "--report", report.toString(), "--pdf");
+        assertEquals(0, r.exit(), r.err());
+        Path pdf = report.resolve("report.pdf");
+        byte[] bytes = Files.readAllBytes(pdf);
+        assertEquals("%PDF-", new String(bytes, 0, 5, java.nio.charset.StandardCharsets.US_ASCII));
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(text.split("/Type\\s*/Page[^s]", -1).length - 1 >= 2, "a report of several pages");
+        Files.copy(pdf, Path.of("target", "report-forward-haircut.pdf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // Not replaced unasked; --pdf without --report is a usage error.
+        long before = Files.getLastModifiedTime(pdf).toMillis();
+        TestData.Run again = TestData.run("trace", "--store", firstBlocks.toString(), "--seed", BLOCK9, "--report", report.toString(), "--pdf");
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("already holds a report"), again.err());
+        assertEquals(before, Files.getLastModifiedTime(pdf).toMillis());
+        TestData.Run usage = TestData.run("trace", "--store", firstBlocks.toString(), "--seed", BLOCK9, "--pdf");
+        assertEquals(2, usage.exit());
+        assertTrue(usage.err().contains("--pdf prints the report: give --report DIR too"), usage.err());
+    }
 }

@@ -12,10 +12,18 @@ import java.util.Map;
  * What a report's figures rest on: the store format, and per chain what the store holds (Bitcoin: the main
  * chain's heights and block times, so "still unspent" reads "not spent by block N"; transactions fetched from services;
  * inputs whose funding transaction is not in the store. Ethereum: the lowest and highest block and their times, blocks,
- * blocks fetched in part, transfers).
+ * blocks fetched in part, transfers); the label sources with how many addresses each labels, by category.
  */
 public final class Provenance {
     private Provenance() {
+    }
+
+    /** Per label source (a list's name: "ofac", a TagPack), the addresses it labels, by category: whose word each label is. */
+    static Map<String, Map<String, Long>> labelSources(ChainStore cs) {
+        Map<String, Map<String, Long>> bySource = new java.util.TreeMap<>();
+        cs.forEachLabelled(labels -> labels.forEach(l -> bySource.computeIfAbsent(l.source(), k -> new java.util.TreeMap<>())
+                .merge(l.category().id(), 1L, Long::sum)));
+        return bySource;
     }
 
     public static Map<String, Object> of(ChainStore cs) {
@@ -52,6 +60,10 @@ public final class Provenance {
             eth.put("transfers", e.transfers());
             cs.ethFetchedBySource().forEach((source, n) -> eth.put("addressesAskedOf " + source, n));
             m.put("ethereum", eth);
+        }
+        Map<String, Map<String, Long>> labels = labelSources(cs);
+        if (!labels.isEmpty()) {
+            m.put("labelSources", labels);
         }
         return m;
     }

@@ -1,6 +1,8 @@
 package io.chaintrace.cli;
 
 import io.chaintrace.cli.app.Clustering;
+import io.chaintrace.cli.app.EntityEvidence;
+import io.chaintrace.cli.app.Json;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.graph.ChainStore;
 import java.nio.file.Path;
@@ -18,19 +20,52 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--store", required = true, description = "Store directory.")
     Path store;
 
-    @Option(names = "--show", paramLabel = "ADDRESS", description = "Print the entity an address belongs to (read only).")
+    @Option(names = "--show", paramLabel = "ADDRESS", description = {"Print the entity an address belongs to (read only): its addresses,",
+        "their labels, and each link that joined two of them with its evidence (the transaction: common input or change)."})
     String show;
+
+    @Option(names = "--limit", defaultValue = "100", description = "With --show: addresses listed at most (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--json", description = "With --show: one JSON object.")
+    boolean json;
 
     @Option(names = "--no-progress", description = "Do not draw a progress bar.")
     boolean noProgress;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec command;
+
     @Override
     public Integer call() {
         if (show != null) {
+            if (limit < 1) {
+                throw new picocli.CommandLine.ParameterException(command.commandLine(), "--limit is at least 1, not " + limit);
+            }
             Address a = Address.parse(show);
+            EntityEvidence.Entity e;
             try (ChainStore cs = ChainStore.openReadOnly(store)) {
-                Address e = cs.entityOf(a).orElseThrow(() -> new IllegalArgumentException("address " + a.text() + " is not in the store " + store));
-                System.out.println(e.text().equals(a.text()) ? a.text() + " is its own entity (or not clustered yet)" : a.text() + " belongs to entity " + e.text());
+                if (!cs.knows(a)) {
+                    throw new IllegalArgumentException("address " + a.shown() + " is not in the store " + store);
+                }
+                e = EntityEvidence.of(cs, a, limit);
+            }
+            if (json) {
+                System.out.println(Json.write(e));
+                return ExitCode.OK;
+            }
+            System.out.println(e.size() == 1 ? e.address() + " is its own entity" : e.address() + " belongs to entity " + e.entity() + " ("
+                    + String.format("%,d", e.size()) + " addresses)");
+            if (e.note() != null) {
+                System.out.println("  " + e.note());
+            }
+            if (e.size() > 1) {
+                System.out.println("addresses" + (e.members().size() < e.size() ? " (the first " + e.members().size() + ")" : "") + ":");
+                e.members().forEach(m -> System.out.println("  " + m + (e.labels().containsKey(m) ? "  " + String.join("; ", e.labels().get(m)) : "")));
+            }
+            if (!e.links().isEmpty()) {
+                System.out.println("links that joined them, in chain order:");
+                e.links().forEach(l -> System.out.printf("  %s + %s: %s, transaction %s (block %,d)%n", l.a(), l.b(), l.reason(), l.tx(), l.height()));
             }
             return ExitCode.OK;
         }

@@ -363,6 +363,16 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return entities.cluster(chunk, progress);
     }
 
+    /** Some addresses of an entity (its own first) and how many it has in all. */
+    public record Members(List<Address> addresses, long total) {
+    }
+
+    /** The addresses of the entity {@code address} belongs to, at most {@code limit}, and their number. */
+    public Members entityMembers(Address address, int limit) {
+        writer.awaitQuietly();
+        return entities.members(address, limit);
+    }
+
     /** The entity an address belongs to, named by its first-seen address (the smallest owner id; the address itself when alone). */
     public Optional<Address> entityOf(Address address) {
         return entities.entityOf(address);

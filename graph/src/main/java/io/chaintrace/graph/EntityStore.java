@@ -142,4 +142,31 @@ final class EntityStore {
         }
         throw new StoreException(files.path, "entity forest too deep at owner " + id + " (corrupt?)");
     }
+
+    /**
+     * The addresses of the entity {@code address} belongs to, the entity's own first, at most {@code limit} (the count is
+     * {@code members.length} when under it; {@code total} always). A scan of the forest: for a look-up, not a loop.
+     */
+    ChainStore.Members members(Address address, int limit) {
+        int id = addresses.idOf(address.text());
+        if (id < 0) {
+            return new ChainStore.Members(java.util.List.of(), 0);
+        }
+        byte[] parent = files.get(Family.ENTITY_PARENTS, Keys.addressId(id));
+        int root = parent == null ? id : Keys.getInt(parent, 0);
+        java.util.List<Address> members = new java.util.ArrayList<>();
+        members.add(addresses.address(root));
+        long total = 1;
+        try (RocksIterator it = files.iterator(Family.ENTITY_PARENTS)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                if (Keys.getInt(it.value(), 0) == root) {
+                    total++;
+                    if (members.size() < limit) {
+                        members.add(addresses.address(Keys.getInt(it.key(), 0)));
+                    }
+                }
+            }
+        }
+        return new ChainStore.Members(members, total);
+    }
 }

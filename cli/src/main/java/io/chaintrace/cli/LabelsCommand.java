@@ -65,8 +65,8 @@ final class LabelsCommand {
                     System.out.println(a.text() + ": no labels");
                 }
                 for (Label l : labels) {
-                    System.out.printf("%s  %-10s %s  (source %s, confidence %.2f)%n", a.text(), l.category().id(), l.entity(), l.source(),
-                            l.confidence());
+                    System.out.printf("%s  %-10s %s  (source %s%s, confidence %.2f)%n", a.text(), l.category().id(), l.entity(), l.source(),
+                            l.sourceCategory().equals(l.category().id()) ? "" : ", its category: " + l.sourceCategory(), l.confidence());
                 }
             }
             return ExitCode.OK;

@@ -272,4 +272,22 @@ class CliOptionsTest {
                 data.toString());
         assertTrue(java.time.Instant.parse(eth.get("from").asText()).isBefore(java.time.Instant.parse(eth.get("to").asText())), data.toString());
     }
+
+    /** A label's own category is kept beside the normalised one: "gambling" and "suspect" both became "other". */
+    @Test
+    void labelsKeepTheirSourcesCategory() throws Exception {
+        Path csv = dir.resolve("own-words.csv");
+        Files.writeString(csv, "chain,address,label,category,source\n"
+                + "ethereum,0x00000000000000000000000000000000000000a1,Stake,gambling,casinos\n"
+                + "ethereum,0x00000000000000000000000000000000000000a2,Someone,suspect,tips\n"
+                + "ethereum,0x00000000000000000000000000000000000000a3,Binance 14,exchange,exchanges\n");
+        String s = dir.resolve("labels-store").toString();
+        assertEquals(0, TestData.run("labels", "import", csv.toString(), "--store", s).exit());
+        TestData.Run gambling = TestData.run("labels", "show", "0x00000000000000000000000000000000000000a1", "--store", s);
+        assertTrue(gambling.out().contains("other") && gambling.out().contains("its category: gambling"), gambling.out());
+        TestData.Run suspect = TestData.run("labels", "show", "0x00000000000000000000000000000000000000a2", "--store", s);
+        assertTrue(suspect.out().contains("its category: suspect"), suspect.out());
+        TestData.Run exchange = TestData.run("labels", "show", "0x00000000000000000000000000000000000000a3", "--store", s);
+        assertTrue(exchange.out().contains("exchange") && !exchange.out().contains("its category"), exchange.out());
+    }
 }

@@ -101,7 +101,7 @@ class ReportScaleIT {
         String address = "bc1q" + name + "x".repeat(Math.max(0, 30 - name.length()));
         String shortText = address.substring(0, 8) + "…" + address.substring(address.length() - 4);
         return new CaseReport.Node("btc:" + address, address, "bitcoin", kind, entity.isEmpty() ? shortText : entity + " " + shortText, entity,
-                category, 0);
+                category, 0, category);
     }
 
     private static CaseReport.Edge edge(String from, String to, int hop, long time, long taint) {

@@ -64,8 +64,10 @@ public record CaseReport(String title, String generated, Map<String, Object> par
      * A node of the flow graph: an address ({@code id} = chain:address).
      *
      * @param kind seed, endpoint (a labelled service the trace stopped at), held (still holds taint), or address
+     * @param category the normalised category (what a trace stops at); {@code sourceCategory} the label source's own word
      */
-    public record Node(String id, String address, String chain, String kind, String label, String entity, String category, int hop) {
+    public record Node(String id, String address, String chain, String kind, String label, String entity, String category, int hop,
+                       String sourceCategory) {
     }
 
     /** Taint moving from one address to another in one transaction; {@code uncertain} as for an account row. */
@@ -396,21 +398,23 @@ public record CaseReport(String title, String generated, Map<String, Object> par
             Node old = nodes.get(id);
             if (old != null) {
                 String k = RANK.indexOf(kind) < RANK.indexOf(old.kind()) ? kind : old.kind();
-                nodes.put(id, new Node(id, old.address(), old.chain(), k, old.label(), old.entity(), old.category(), Math.min(hop, old.hop())));
+                nodes.put(id, new Node(id, old.address(), old.chain(), k, old.label(), old.entity(), old.category(), Math.min(hop, old.hop()),
+                        old.sourceCategory()));
                 return;
             }
             List<Label> ls = labels.apply(a);
             String entity = ls.isEmpty() ? "" : ls.getFirst().entity();
             String category = ls.isEmpty() ? "" : ls.getFirst().category().id();
+            String own = ls.isEmpty() ? "" : ls.getFirst().sourceCategory() + " (source " + ls.getFirst().source() + ")";
             String text = a.shown();
             String shortText = text.length() > 14 ? text.substring(0, 8) + "…" + text.substring(text.length() - 4) : text;
             nodes.put(id, new Node(id, text, a.chain() == Chain.BITCOIN ? "bitcoin" : "ethereum", kind,
-                    entity.isEmpty() ? shortText : entity + " " + shortText, entity, category, hop));
+                    entity.isEmpty() ? shortText : entity + " " + shortText, entity, category, hop, own));
         }
 
         void ownerless(String id, String outpoint, String kind, int hop) {
             nodes.putIfAbsent(id, new Node(id, "", "bitcoin", kind, "no owner " + outpoint.substring(0, 8) + "…" + outpoint.substring(outpoint.length() - 4),
-                    "", "", hop));
+                    "", "", hop, ""));
         }
 
         List<Node> list() {

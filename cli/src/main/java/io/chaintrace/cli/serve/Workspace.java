@@ -139,9 +139,9 @@ public final class Workspace {
     }
 
     /** A label as the workspace shows it. */
-    public record LabelView(String address, String entity, String category, String source, double confidence) {
+    public record LabelView(String address, String entity, String category, String source, double confidence, String sourceCategory) {
         static LabelView of(Label l) {
-            return new LabelView(l.address().shown(), l.entity(), l.category().id(), l.source(), l.confidence());
+            return new LabelView(l.address().shown(), l.entity(), l.category().id(), l.source(), l.confidence(), l.sourceCategory());
         }
     }
 

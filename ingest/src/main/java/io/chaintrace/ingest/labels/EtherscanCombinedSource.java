@@ -52,7 +52,7 @@ public final class EtherscanCombinedSource implements LabelSource {
                         other++;
                         continue;
                     }
-                    labels.add(new Label(a.get(), entity, Categories.etherscan(words), "etherscan", 0.7));
+                    labels.add(new Label(a.get(), entity, Categories.etherscan(words), "etherscan", 0.7, String.join(", ", words)));
                 } catch (IllegalArgumentException e) {
                     rejected.add(new Rejected(file, line, e.getMessage()));
                 }

@@ -29,7 +29,7 @@ public final class EtherscanCsvSource extends LineSource {
         LabelCategory category = Categories.word(labelName);
         String entity = tag.isEmpty() ? entityOf(labelName) : tag;
         return Owners.of("ETH", field(header, fields, "Address"))
-                .map(a -> List.of(new Label(a, entity, category, "etherscan:" + labelName, 0.7))).orElse(List.of());
+                .map(a -> List.of(new Label(a, entity, category, "etherscan:" + labelName, 0.7, labelName))).orElse(List.of());
     }
 
     /** "binance-deposit" -> "Binance". */

@@ -45,6 +45,6 @@ public final class PlainCsvSource extends LineSource {
             cat = Categories.word(category);
         }
         String source = field(header, fields, "source");
-        return List.of(new Label(a, label, cat, source.isEmpty() ? "csv:" + file.getFileName() : source, 1.0));
+        return List.of(new Label(a, label, cat, source.isEmpty() ? "csv:" + file.getFileName() : source, 1.0, category));
     }
 }

@@ -81,8 +81,12 @@ public final class TagPackSource implements LabelSource {
                     other++;
                     continue;
                 }
+                // The pack's own words: its category, and its abuse type when it gives one.
+                String category = f.get("category") == null ? "" : f.get("category").strip();
+                String abuse = f.get("abuse") == null ? "" : f.get("abuse").strip();
+                String own = abuse.isEmpty() ? category : (category.isEmpty() ? "" : category + " ") + "(abuse: " + abuse + ")";
                 labels.add(new Label(a.get(), entity, Categories.tagPack(f.get("category"), f.get("abuse"), entity), source,
-                        Categories.confidence(f.get("confidence"))));
+                        Categories.confidence(f.get("confidence")), own));
             } catch (IllegalArgumentException e) {
                 rejected.add(new Rejected(file, line, e.getMessage()));
             }

@@ -4,6 +4,7 @@ import io.chaintrace.cli.app.Documents;
 import io.chaintrace.cli.app.Json;
 import io.chaintrace.graph.ChainStore;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,12 +22,20 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() {
         Documents.Stats d;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
-            d = Documents.Stats.of(cs.stats(), cs.fetchedBySource(), cs.ethStats(), cs.ethFetchedBySource());
+            d = Documents.Stats.of(cs.stats(), cs.fetchedBySource(), cs.ethStats(), cs.ethFetchedBySource(), cs.ethTransactionCount());
         }
         if (json) {
             System.out.println(Json.write(d));
         } else {
-            d.rows().forEach((k, v) -> System.out.printf("%-17s %,d%n", k, v));
+            boolean first = true;
+            for (Map.Entry<String, Long> row : d.rows().entrySet()) {
+                // A heading before each chain's figures.
+                if (row.getKey().equals("blocks") || row.getKey().equals("ethBlocks")) {
+                    System.out.println((first ? "" : "\n") + (row.getKey().equals("blocks") ? "Bitcoin" : "Ethereum"));
+                }
+                first = false;
+                System.out.printf("%-17s %,d%n", row.getKey(), row.getValue());
+            }
         }
         return ExitCode.OK;
     }

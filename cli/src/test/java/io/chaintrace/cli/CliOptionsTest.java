@@ -163,13 +163,20 @@ class CliOptionsTest {
 
     /** {@code --no-progress} is taken by every long command: {@code ingest eth-etl} refused it as an unknown option. */
     @Test
-    void ethEtlTakesNoProgress() {
+    void ethEtlTakesNoProgress() throws Exception {
         Path d = TestData.shared().resolve("data/eth/etl/test_stream/blocks_17173049_17173050");
         TestData.Run r = TestData.run("ingest", "eth-etl", d.resolve("expected_blocks.json").toString(), d.resolve("expected_transactions.json").toString(),
                 "--store", dir.resolve("etl").toString(), "--no-progress");
         assertEquals(0, r.exit(), r.err());
         TestData.Run stats = TestData.run("stats", "--store", dir.resolve("etl").toString());
         assertTrue(stats.out().contains("ethBlocks         2"), stats.out());
+        // Per chain: an Ethereum store shows no Bitcoin zeros ("blocks 0, txs 0"), and its transactions and addresses.
+        assertTrue(stats.out().startsWith("Ethereum\n") && !stats.out().contains("Bitcoin") && !stats.out().contains("\ntxs "), stats.out());
+        JsonNode json = new ObjectMapper().readTree(TestData.run("stats", "--store", dir.resolve("etl").toString(), "--json").out());
+        // From transactions alone a transaction moves at most one transfer (its value).
+        assertEquals(json.get("ethTransfers").asLong(), json.get("ethTransactions").asLong());
+        assertTrue(json.get("ethAddresses").asLong() > 0 && json.get("ethAddresses").asLong() <= 2 * json.get("ethTransfers").asLong(), json.toString());
+        assertEquals(0, json.get("btcAddresses").asLong());
     }
 
     /** Ethereum text output in ETH with its decimals, as the JSON's base units say: it printed 12227317390090853395. */

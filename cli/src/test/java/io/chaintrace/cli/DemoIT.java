@@ -182,6 +182,8 @@ class DemoIT {
         for (int i = 0; i < gexfEdges.getLength(); i++) {
             var e = (org.w3c.dom.Element) gexfEdges.item(i);
             assertTrue(Double.parseDouble(e.getAttribute("weight")) > 0, "weight of edge " + e.getAttribute("id"));
+            // Gephi's timeline: each edge starts at its block time.
+            assertTrue(jsonTimes.contains(Long.toString((long) Double.parseDouble(e.getAttribute("start")))), "start of edge " + e.getAttribute("id"));
             var values = e.getElementsByTagName("attvalue");
             for (int j = 0; j < values.getLength(); j++) {
                 var v = (org.w3c.dom.Element) values.item(j);
@@ -191,6 +193,7 @@ class DemoIT {
             }
         }
         assertEquals(jsonTimes, gexfTimes);
+        assertEquals("dynamic", ((org.w3c.dom.Element) doc.getElementsByTagName("graph").item(0)).getAttribute("mode"));
         assertTrue(Files.readString(out.resolve("flow.graphml")).matches("(?s).*attr\\.name=\"taint\"\\s+attr\\.type=\"double\".*"),
                 "GraphML declares taint a double");
         // CSV: one line per edge and per endpoint, amounts exact.

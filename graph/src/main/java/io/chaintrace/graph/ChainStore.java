@@ -274,6 +274,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return ethereum.stats();
     }
 
+    /** Ethereum transactions that moved value, counted over the stored transfers (a scan: for stats, not for loops). */
+    public long ethTransactionCount() {
+        return ethereum.transactionCount();
+    }
+
     /** Ethereum addresses a fetch asked about, per source (an explorer API's URL, credentials hidden). */
     public Map<String, Long> ethFetchedBySource() {
         return ethereum.fetchedBySource();

@@ -288,6 +288,7 @@ final class EthereumStore {
             files.putMeta(batch, "transfers", files.meta("transfers", 0) + transfers);
             files.putMeta(batch, "ethFetchedBlocks", files.meta("ethFetchedBlocks", 0) + fetchedBlocks);
             files.putMeta(batch, "ethFetchedAddresses", files.meta("ethFetchedAddresses", 0) + fetchedAddresses);
+            files.putMeta(batch, "ethAccounts", files.meta("ethAccounts", 0) + newIds.size());
             files.write(batch);
             counters.set(next);
             newIds.forEach(addresses::remember);
@@ -375,7 +376,31 @@ final class EthereumStore {
     EthStats stats() {
         writer.awaitQuietly();
         return new EthStats(files.meta("ethBlocks", 0), files.meta("transfers", 0), files.meta("ethFetchedBlocks", 0),
-                files.meta("ethFetchedAddresses", 0));
+                files.meta("ethFetchedAddresses", 0), files.meta("ethAccounts", 0));
+    }
+
+    /**
+     * Transactions that moved value (one or more transfers: a call, its internal transfers, its token transfers), counted
+     * over the stored transfers' keys, which sort by block and position: one pass, no memory. For {@code stats}.
+     */
+    long transactionCount() {
+        writer.awaitQuietly();
+        long n = 0;
+        long lastBlock = -1;
+        int lastIndex = -1;
+        try (RocksIterator it = files.iterator(Family.TRANSFERS)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                long block = Keys.getLong(k, 0);
+                int index = Keys.getInt(k, 8);
+                if (block != lastBlock || index != lastIndex) {
+                    n++;
+                    lastBlock = block;
+                    lastIndex = index;
+                }
+            }
+        }
+        return n;
     }
 
     void forEachTransfer(long from, long to, Consumer<AccountTransfer> action) {

@@ -170,31 +170,43 @@ public final class Documents {
      * {@code stats}: Bitcoin totals, transactions fetched without their blocks (per source); Ethereum blocks (of which
      * fetched in part: only the transfers of the addresses a fetch asked about), transfers, addresses asked (per source).
      */
+    /**
+     * What a store holds, per chain. Bitcoin: blocks, transactions, inputs, outputs, value, addresses (standard ones),
+     * owners (addresses and bare keys), unresolved inputs, fetched transactions. Ethereum: blocks, transactions that
+     * moved value, transfers, accounts, what fetches asked.
+     */
     public record Stats(long blocks, long txs, long inputs, long outputs, long outputValue, long addresses, long owners, long unresolvedInputs,
                         long fetchedTxs, Map<String, Long> fetchedFrom, long ethBlocks, long ethBlocksFetchedInPart, long ethTransfers,
-                        long ethAddressesFetched, Map<String, Long> ethFetchedFrom) {
-        public static Stats of(StoreStats s, Map<String, Long> fetchedFrom, io.chaintrace.graph.EthStats eth, Map<String, Long> ethFetchedFrom) {
+                        long ethAddressesFetched, Map<String, Long> ethFetchedFrom, long btcAddresses, long ethTransactions, long ethAddresses) {
+        public static Stats of(StoreStats s, Map<String, Long> fetchedFrom, io.chaintrace.graph.EthStats eth, Map<String, Long> ethFetchedFrom,
+                               long ethTransactions) {
             return new Stats(s.blocks(), s.txs(), s.inputs(), s.outputs(), s.outputValue(), s.addresses(), s.owners(), s.unresolvedInputs(),
-                    s.fetchedTxs(), fetchedFrom, eth.blocks(), eth.fetchedBlocks(), eth.transfers(), eth.fetchedAddresses(), ethFetchedFrom);
+                    s.fetchedTxs(), fetchedFrom, eth.blocks(), eth.fetchedBlocks(), eth.transfers(), eth.fetchedAddresses(), ethFetchedFrom,
+                    s.addresses() - eth.accounts(), ethTransactions, eth.accounts());
         }
 
-        /** Name and value of each figure, in order, for the text form. */
+        /** Name and value of each figure, in order, for the text form: a chain's figures when the store holds that chain. */
         public Map<String, Long> rows() {
             Map<String, Long> m = new LinkedHashMap<>();
-            m.put("blocks", blocks);
-            m.put("txs", txs);
-            m.put("inputs", inputs);
-            m.put("outputs", outputs);
-            m.put("outputValue", outputValue);
-            m.put("addresses", addresses);
-            m.put("owners", owners);
-            m.put("unresolvedInputs", unresolvedInputs);
-            m.put("fetchedTxs", fetchedTxs);
-            fetchedFrom.forEach((source, n) -> m.put("  from " + source, n));
+            boolean bitcoin = blocks > 0 || fetchedTxs > 0 || ethBlocks == 0;
+            if (bitcoin) {
+                m.put("blocks", blocks);
+                m.put("txs", txs);
+                m.put("inputs", inputs);
+                m.put("outputs", outputs);
+                m.put("outputValue", outputValue);
+                m.put("addresses", btcAddresses);
+                m.put("owners", owners - ethAddresses);
+                m.put("unresolvedInputs", unresolvedInputs);
+                m.put("fetchedTxs", fetchedTxs);
+                fetchedFrom.forEach((source, n) -> m.put("  from " + source, n));
+            }
             if (ethBlocks > 0) {
                 m.put("ethBlocks", ethBlocks);
                 m.put("  fetched in part", ethBlocksFetchedInPart);
+                m.put("ethTxs", ethTransactions);
                 m.put("ethTransfers", ethTransfers);
+                m.put("ethAddresses", ethAddresses);
                 m.put("ethAddrsAsked", ethAddressesFetched);
                 ethFetchedFrom.forEach((source, n) -> m.put("  asked of " + source, n));
             }

@@ -266,7 +266,34 @@ public final class ReportWriter {
         x.registerAttribute("time", GEXFExporter.AttributeCategory.EDGE, org.jgrapht.nio.gexf.GEXFAttributeType.LONG);
         // The taint in coins as each edge's weight: Gephi sizes edges by it.
         x.setParameter(GEXFExporter.Parameter.EXPORT_EDGE_WEIGHTS, true);
-        x.exportGraph(graph(report), out);
+        java.io.StringWriter text = new java.io.StringWriter();
+        x.exportGraph(graph(report), text);
+        Map<String, Long> times = new java.util.HashMap<>();
+        ids.forEach((e, id) -> times.put(id, e.edge.time()));
+        try {
+            out.write(timeline(text.toString(), times));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final java.util.regex.Pattern EDGE_ID = java.util.regex.Pattern.compile("<edge id=\"([^\"]+)\"");
+
+    /**
+     * The graph made dynamic for Gephi's timeline: {@code mode="dynamic"} with each edge starting at its block time (unix
+     * seconds), so playing the timeline shows the money moving. The exporter writes a static graph; the two XML attributes
+     * are added to what it wrote.
+     */
+    static String timeline(String gexf, Map<String, Long> edgeTimes) {
+        String dynamic = gexf.replaceFirst("<graph ", "<graph mode=\"dynamic\" timeformat=\"double\" ");
+        java.util.regex.Matcher m = EDGE_ID.matcher(dynamic);
+        StringBuilder sb = new StringBuilder(dynamic.length() + 24 * edgeTimes.size());
+        while (m.find()) {
+            Long t = edgeTimes.get(m.group(1));
+            m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(m.group() + (t == null ? "" : " start=\"" + t + ".0\"")));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     private static Map<String, Attribute> vertexAttributes(CaseReport.Node n) {

@@ -18,10 +18,17 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = {"--digest"}, description = "Print only the store's chain digest (sha256 over what it says about the chains; reads it all).")
+    boolean digest;
+
     @Override
     public Integer call() {
         Documents.Stats d;
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
+            if (digest) {
+                System.out.println("sha256:" + cs.chainDigest());
+                return ExitCode.OK;
+            }
             d = Documents.Stats.of(cs.stats(), cs.fetchedBySource(), cs.ethStats(), cs.ethFetchedBySource(), cs.ethTransactionCount());
         }
         if (json) {

@@ -278,6 +278,13 @@ class CliOptionsTest {
         assertTrue(eth.get("blocks").asLong() > 0 && eth.get("blocks").asLong() <= Long.parseLong(numbers[1]) - Long.parseLong(numbers[0]) + 1,
                 data.toString());
         assertTrue(java.time.Instant.parse(eth.get("from").asText()).isBefore(java.time.Instant.parse(eth.get("to").asText())), data.toString());
+        // Where it came from (kinds of source, blocks each wrote), whose labels (sources, counts), and the store's digest.
+        assertEquals(btc.get("blocks").asLong(), data.get("sources").get("btc-blocks").asLong(), data.toString());
+        assertTrue(data.get("sources").has("eth-etl"), data.toString());
+        assertTrue(data.get("labelSources").get("demo").get("deposit").asLong() > 0, data.toString());
+        TestData.Run digest = TestData.run("stats", "--store", store.toString(), "--digest");
+        assertEquals(0, digest.exit(), digest.err());
+        assertEquals(data.get("storeDigest").asText(), digest.out().strip());
     }
 
     /** A label's own category is kept beside the normalised one: "gambling" and "suspect" both became "other". */

@@ -393,6 +393,22 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         rows.compact();
     }
 
+    /**
+     * The sources that wrote blocks into the store (btc-blocks, btc-rpc, eth-etl, eth-rpc, ...: kinds, never a URL) and
+     * how many blocks each wrote: where the data came from.
+     */
+    public Map<String, Long> sources() {
+        writer.awaitQuietly();
+        Map<String, Long> m = new java.util.TreeMap<>();
+        try (org.rocksdb.RocksIterator it = files.iterator(Family.CHECKPOINTS)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                String source = new String(it.key(), StandardCharsets.UTF_8);
+                m.put(source, Checkpoint.decode(source, it.value()).blocksDone());
+            }
+        }
+        return m;
+    }
+
     @Override
     public Optional<Checkpoint> checkpoint(String source) {
         writer.awaitQuietly();

@@ -26,9 +26,29 @@ public final class Provenance {
         return bySource;
     }
 
+    /** Stores up to this size on disk get their digest in every report; a larger one's costs a read of all of it. */
+    static final long DIGEST_MAX_BYTES = 1L << 30;
+
+    /**
+     * The store's chain digest (SHA-256 over what it says about the chains: two stores with the same digest hold the same
+     * data), when the store is small enough to read whole for a report; else how to get it.
+     */
+    static String digest(ChainStore cs) {
+        long bytes = cs.familySizes().values().stream().mapToLong(Long::longValue).sum();
+        if (bytes > DIGEST_MAX_BYTES) {
+            return String.format("not computed for a report (the store holds %,d MB): chaintrace stats --digest --store DIR", bytes >> 20);
+        }
+        return "sha256:" + cs.chainDigest();
+    }
+
     public static Map<String, Object> of(ChainStore cs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("storeFormat", ChainStore.format()); // the tool's version is the report's "chaintrace" parameter
+        m.put("storeDigest", digest(cs));
+        Map<String, Long> sources = cs.sources();
+        if (!sources.isEmpty()) {
+            m.put("sources", sources);
+        }
         StoreStats s = cs.stats();
         Map<String, Object> btc = new LinkedHashMap<>();
         cs.tip().ifPresent(tip -> {

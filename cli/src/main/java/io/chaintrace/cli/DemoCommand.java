@@ -88,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Report: " + o.files().html().toAbsolutePath() + "   (open it in a browser; it works offline)");
         System.out.println("Also:   " + o.files().json().getFileName() + ", " + o.files().edgesCsv().getFileName() + ", "
-                + o.files().endpointsCsv().getFileName() + ", " + o.files().graphml().getFileName() + ", " + o.files().gexf().getFileName()
+                + o.files().endpointsCsv().getFileName() + ", " + o.files().accountCsv().getFileName() + ", " + o.files().graphml().getFileName() + ", " + o.files().gexf().getFileName()
                 + " in " + o.files().html().getParent());
         System.out.println("Next:   ./chaintrace trace --store " + out.resolve("store") + " --seed " + o.report().legs().getLast().seeds().getFirst()
                 + " --policy fifo --hops 8");

@@ -254,6 +254,13 @@ class ReportTotalsIT {
             }
         });
         assertEquals(json.get("account").get("balanced").asText(), shown.get("balanced"));
+        // The CSV has the same lines.
+        for (String line : Files.readAllLines(out.resolve("report/account.csv")).subList(1, Files.readAllLines(out.resolve("report/account.csv")).size())) {
+            String[] f = line.split(",");
+            if (f[0].equals(btcLeg.get("name").asText()) && json.get("account").has(f[4]) && !f[4].equals("balanced")) {
+                assertEquals(json.get("account").get(f[4]).asText(), f[7], "account.csv " + f[4]);
+            }
+        }
         // Every leg: the page's account lines are the report's JSON lines.
         for (JsonNode leg : report.get("legs")) {
             Map<String, String> page = shownAccount(leg.get("name").asText());

@@ -41,9 +41,9 @@ public final class ReportWriter {
     static final String CYTOSCAPE_POM = "META-INF/maven/org.webjars.npm/cytoscape/pom.properties";
 
     /** The files written. */
-    public record Written(Path html, Path json, Path edgesCsv, Path endpointsCsv, Path graphml, Path gexf) {
+    public record Written(Path html, Path json, Path edgesCsv, Path endpointsCsv, Path graphml, Path gexf, Path accountCsv) {
         public List<Path> all() {
-            return List.of(html, json, edgesCsv, endpointsCsv, graphml, gexf);
+            return List.of(html, json, edgesCsv, endpointsCsv, graphml, gexf, accountCsv);
         }
     }
 
@@ -62,7 +62,7 @@ public final class ReportWriter {
      */
     public static Written write(CaseReport report, Path dir, boolean replace) {
         Written f = new Written(dir.resolve("report.html"), dir.resolve("report.json"), dir.resolve("edges.csv"),
-                dir.resolve("endpoints.csv"), dir.resolve("flow.graphml"), dir.resolve("flow.gexf"));
+                dir.resolve("endpoints.csv"), dir.resolve("flow.graphml"), dir.resolve("flow.gexf"), dir.resolve("account.csv"));
         if (Files.isSymbolicLink(dir)) {
             throw new IllegalArgumentException("--report " + dir + " is a symbolic link: a report is written into a directory of its own");
         }
@@ -86,6 +86,7 @@ public final class ReportWriter {
             Files.writeString(tmp.resolve("report.json"), json(report));
             Files.writeString(tmp.resolve("edges.csv"), edgesCsv(report));
             Files.writeString(tmp.resolve("endpoints.csv"), endpointsCsv(report));
+            Files.writeString(tmp.resolve("account.csv"), accountCsv(report));
             try (Writer w = Files.newBufferedWriter(tmp.resolve("flow.graphml"))) {
                 graphml(report, w);
             }
@@ -185,6 +186,20 @@ public final class ReportWriter {
                         Integer.toString(e.block()), Long.toString(e.time()), csv(e.tx()), csv(address(e.source())),
                         csv(entity(nodes, e.source())), csv(address(e.target())), csv(entity(nodes, e.target())), csv(e.display()),
                         csv(e.taint()), csv(e.value()))).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Each leg's account, line by line as the page and trace --json have it ({@code key} is the JSON field). */
+    public static String accountCsv(CaseReport report) {
+        StringBuilder sb = new StringBuilder("leg,chain,asset,policy,key,line,amount,amount_units,uncertain\n");
+        for (CaseReport.Leg l : report.legs()) {
+            sb.append(String.join(",", csv(l.name()), csv(l.chain()), csv(l.asset()), csv(l.policy()), "seeded", "seeded", csv(l.seededDisplay()),
+                    csv(l.seeded()), "false")).append('\n');
+            for (CaseReport.AccountRow r : l.accountRows()) {
+                sb.append(String.join(",", csv(l.name()), csv(l.chain()), csv(l.asset()), csv(l.policy()), csv(r.key()), csv(r.label()),
+                        csv(r.display()), csv(r.units()), Boolean.toString(r.uncertain()))).append('\n');
             }
         }
         return sb.toString();

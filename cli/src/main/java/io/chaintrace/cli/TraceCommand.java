@@ -183,6 +183,9 @@ final class TraceCommand implements Callable<Integer> {
                     + " and the report)");
         }
         boolean entityLevel = level.equalsIgnoreCase("entity");
+        if (entityLevel && all.stream().allMatch(TraceService::isEthereum)) {
+            throw usage("an Ethereum trace's graph is at address level (--level address); its entities: chaintrace cluster --show ADDRESS");
+        }
         if (entityLevel && (f.equals("json") || f.equals("text"))) {
             throw new IllegalArgumentException("--level entity is for the graph formats (graphml, gexf, dot, jgrapht-json)");
         }
@@ -212,6 +215,14 @@ final class TraceCommand implements Callable<Integer> {
             if (!f.equals("json") && !f.equals("text") && outcome instanceof TraceOutcome.Utxo u) {
                 graph = entityLevel ? TraceGraph.of(u.result(), a -> cs.entityOf(a).orElse(a)) : TraceGraph.of(u.result(), graphLevel());
             }
+            if (!f.equals("json") && !f.equals("text") && outcome instanceof TraceOutcome.Account) {
+                // An Ethereum trace's graph is its report's: addresses, and the taint each transfer carried (wei exceed a long).
+                PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+                io.chaintrace.cli.report.ReportWriter.exportGraph(TraceReports.report(cs, outcome, policy.toLowerCase(Locale.ROOT), all,
+                        Map.of(), Map.of(policy.toLowerCase(Locale.ROOT), outcome), List.of()), f, out);
+                out.flush();
+                return ExitCode.OK;
+            }
         }
         String name = policy.toLowerCase(Locale.ROOT);
         if (f.equals("json")) {
@@ -224,7 +235,6 @@ final class TraceCommand implements Callable<Integer> {
                 System.out.println(Json.write(Map.of("policies", docs)));
             }
         } else if (f.equals("text") || graph == null) {
-            // Ethereum traces print their text summary whatever the format (no transaction graph yet).
             boolean first = true;
             for (Map.Entry<String, TraceOutcome> e : byPolicy.entrySet()) {
                 if (byPolicy.size() > 1) {

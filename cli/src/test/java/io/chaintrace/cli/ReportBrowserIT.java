@@ -2,7 +2,6 @@ package io.chaintrace.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,12 +22,9 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -38,9 +34,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * screenshot is kept as a test artifact ({@code cli/target/report-screenshot.png}).
  */
 class ReportBrowserIT {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     @TempDir
     static Path dir;
     static ChromeDriver driver;
@@ -48,23 +41,9 @@ class ReportBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail("Chromium and its driver are needed at " + CHROMIUM + " and " + CHROMEDRIVER
-                    + " (apt-get install chromium chromium-driver; ./test installs them)");
-        }
         assertEquals(ExitCode.OK, Chaintrace.run("demo", "--out", dir.toString(), "--no-progress"));
         report = new ObjectMapper().readTree(dir.resolve("report/report.json").toFile());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // As root in a sandbox with no network: no sandbox, no GPU, nothing phoning home.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1400,1000", "--user-data-dir=" + dir.resolve("chromium-profile"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        driver = Browsers.start(dir, 1400, 1000);
         driver.get(dir.resolve("report/report.html").toUri().toString());
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> ((JavascriptExecutor) d).executeScript("return !!window.chaintrace"));
     }

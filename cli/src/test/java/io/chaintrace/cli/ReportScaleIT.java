@@ -2,7 +2,6 @@ package io.chaintrace.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.chaintrace.cli.report.CaseReport;
 import io.chaintrace.cli.report.ReportWriter;
@@ -37,12 +36,9 @@ class ReportScaleIT {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!Files.isExecutable(ReportBrowserIT.CHROMIUM) || !Files.isExecutable(ReportBrowserIT.CHROMEDRIVER)) {
-            fail("Chromium and its driver are needed (apt-get install chromium chromium-driver; ./test installs them)");
-        }
         CaseReport report = fiveThousandTransfers();
         ReportWriter.write(report, dir.resolve("report"), false);
-        driver = ServeBrowserIT.browser(dir);
+        driver = Browsers.start(dir, 1600, 1100);
         driver.get(dir.resolve("report/report.html").toUri().toString());
         new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> ((JavascriptExecutor) d).executeScript("return !!window.chaintrace"));
     }

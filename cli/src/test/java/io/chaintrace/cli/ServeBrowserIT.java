@@ -2,7 +2,6 @@ package io.chaintrace.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,11 +29,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -55,31 +51,12 @@ class ServeBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!Files.isExecutable(ReportBrowserIT.CHROMIUM) || !Files.isExecutable(ReportBrowserIT.CHROMEDRIVER)) {
-            fail("Chromium and its driver are needed at " + ReportBrowserIT.CHROMIUM + " and " + ReportBrowserIT.CHROMEDRIVER
-                    + " (apt-get install chromium chromium-driver; ./test installs them)");
-        }
         assertEquals(ExitCode.OK, Chaintrace.run("demo", "--out", dir.toString(), "--no-progress"));
         demo = JSON.readTree(dir.resolve("report/report.json").toFile());
         store = ChainStore.openReadOnly(dir.resolve("store"));
         server = new CaseServer(new Workspace(store, dir.resolve("store"), PatternSettings.defaults(), Chaintrace.VERSION),
                 new SavedCases(dir.resolve("cases")), store.chainDigest(), InetAddress.getLoopbackAddress(), 0, Optional.empty(), m -> { });
-        driver = browser(dir);
-    }
-
-    /** Headless Chromium as root in a sandbox with no network: no sandbox, no GPU, nothing phoning home; console kept. */
-    static ChromeDriver browser(Path dir) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(ReportBrowserIT.CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1600,1100", "--user-data-dir=" + dir.resolve("chromium-profile"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(ReportBrowserIT.CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        driver = Browsers.start(dir, 1600, 1100);
     }
 
     @AfterAll

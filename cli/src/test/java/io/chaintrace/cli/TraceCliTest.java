@@ -129,5 +129,23 @@ class TraceCliTest {
         }
         assertEquals("7056176614974947328", weth.get("account").get("seeded").asText());
         assertTrue(weth.get("account").get("balanced").asBoolean());
+        // The graph formats draw the trace on Ethereum too (they printed the text summary): one edge per tainted transfer.
+        long tainted = 0;
+        for (JsonNode a : r.get("assets")) {
+            for (JsonNode t : a.get("transfers")) {
+                tainted += new java.math.BigInteger(t.get("taint").asText()).signum() > 0 ? 1 : 0;
+            }
+        }
+        String seed = "0x7054b0f980a7eb5b3a6b3446f3c947d80162775c@0xeb107a40ba73a50c79a9f2026e902d758d1c5e5e211f7a7db1b294f88f118dd0";
+        String graphml = stdout("trace", "--store", store, "--seed", seed, "--policy", "fifo", "--format", "graphml");
+        var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(graphml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(tainted, doc.getElementsByTagName("edge").getLength());
+        String gexf = stdout("trace", "--store", store, "--seed", seed, "--policy", "fifo", "--format", "gexf");
+        assertTrue(gexf.contains("mode=\"dynamic\"") && gexf.contains("<edge "), gexf);
+        String dot = stdout("trace", "--store", store, "--seed", seed, "--policy", "fifo", "--format", "dot");
+        assertTrue(dot.strip().startsWith("digraph") || dot.strip().startsWith("strict digraph"), dot);
+        JsonNode json = new ObjectMapper().readTree(stdout("trace", "--store", store, "--seed", seed, "--policy", "fifo", "--format", "jgrapht-json"));
+        assertEquals(tainted, json.get("edges").size());
     }
 }

@@ -112,20 +112,20 @@ public final class Documents {
         public static AccountTraceDoc of(List<String> seeds, String policy, boolean backward, int hops, AccountTrace.Result result,
                                          List<AlertLine> patterns) {
             return new AccountTraceDoc(seeds, policy, backward ? "backward" : "forward", hops,
-                    result.assets().stream().map(a -> AssetTrace.of(a, backward)).toList(), patterns);
+                    result.assets().stream().map(a -> AssetTrace.of(a, backward, !policy.equalsIgnoreCase("poison"))).toList(), patterns);
         }
     }
 
     public record AssetTrace(String asset, String contract, Integer decimals, AssetAccount account, Map<String, String> endpointsByEntity,
                              List<AccountHit> endpoints, List<AccountReached> addresses, List<AccountFlow> transfers) {
-        static AssetTrace of(AccountTrace.AssetResult a, boolean backward) {
+        static AssetTrace of(AccountTrace.AssetResult a, boolean backward, boolean conserving) {
             AccountTrace.Account acc = a.account();
             String left = acc.held().toString();
             AssetAccount account = new AssetAccount(acc.seeded().toString(), acc.endpoints().toString(), backward ? null : left,
                     backward ? left : null, acc.dust().toString(), acc.cutByHops().toString(), acc.cutByTime().toString(),
                     acc.cutByBudget().toString(), acc.cutNotFetched().toString(), acc.absorbedBySeeds().toString(),
                     backward ? null : acc.paidBeyondSeen().toString(), acc.swappedIn().signum() == 0 ? null : acc.swappedIn().toString(),
-                    acc.swappedOut().signum() == 0 ? null : acc.swappedOut().toString(), acc.balanced());
+                    acc.swappedOut().signum() == 0 ? null : acc.swappedOut().toString(), conserving, acc.balanced());
             Map<String, String> byEntity = new LinkedHashMap<>();
             a.byEntity().forEach((k, v) -> byEntity.put(k, v.toString()));
             return new AssetTrace(a.asset().symbol(), a.asset().contract().map(Address::text).orElse(null),
@@ -149,7 +149,7 @@ public final class Documents {
                                String cutByTime, String cutByBudget, String cutNotFetched, String absorbedBySeeds,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String paidBeyondSeen,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String swappedIn,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) String swappedOut, boolean balanced) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String swappedOut, boolean conserving, boolean balanced) {
     }
 
     public record AccountHit(String entity, String category, String address, String tx, long block, int hop, String amount) {

@@ -242,6 +242,45 @@ public final class ReportWriter {
         return g;
     }
 
+    /**
+     * The report's flow graph at address level in a graph format (graphml, gexf, dot, or JGraphT's json): what {@code trace
+     * --format} prints for an Ethereum trace, with the same attributes as the report's files (taint exact as text and in
+     * coins as the weight, block, time, hop, asset).
+     */
+    public static void exportGraph(CaseReport report, String format, Writer out) {
+        switch (format) {
+            case "graphml" -> graphml(report, out);
+            case "gexf" -> gexf(report, out);
+            case "dot", "json", "jgrapht-json" -> {
+                Map<String, CaseReport.Node> nodes = nodes(report);
+                Map<String, String> ids = new java.util.HashMap<>();
+                java.util.function.Function<String, String> id = v -> ids.computeIfAbsent(v, k -> "n" + ids.size());
+                org.jgrapht.nio.BaseExporter<String, GraphEdge> x = format.equals("dot") ? new org.jgrapht.nio.dot.DOTExporter<>(id)
+                        : new org.jgrapht.nio.json.JSONExporter<>(id);
+                java.util.function.Function<String, Map<String, Attribute>> vertex = v -> {
+                    Map<String, Attribute> m = new LinkedHashMap<>(vertexAttributes(nodes.get(v)));
+                    m.put("label", text(nodes.get(v) == null ? v : nodes.get(v).label()));
+                    return m;
+                };
+                java.util.function.Function<GraphEdge, Map<String, Attribute>> edge = e -> {
+                    Map<String, Attribute> m = new LinkedHashMap<>(edgeAttributes(e));
+                    m.put("label", text(e.edge.display() + " " + e.edge.asset()));
+                    return m;
+                };
+                if (x instanceof org.jgrapht.nio.dot.DOTExporter<String, GraphEdge> dot) {
+                    dot.setVertexAttributeProvider(vertex);
+                    dot.setEdgeAttributeProvider(edge);
+                    dot.exportGraph(graph(report), out);
+                } else if (x instanceof org.jgrapht.nio.json.JSONExporter<String, GraphEdge> json) {
+                    json.setVertexAttributeProvider(vertex);
+                    json.setEdgeAttributeProvider(edge);
+                    json.exportGraph(graph(report), out);
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown graph format '" + format + "' (graphml, gexf, dot, jgrapht-json)");
+        }
+    }
+
     static void graphml(CaseReport report, Writer out) {
         Map<String, CaseReport.Node> nodes = nodes(report);
         GraphMLExporter<String, GraphEdge> x = new GraphMLExporter<>(id -> id);

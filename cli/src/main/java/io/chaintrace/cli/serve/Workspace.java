@@ -167,12 +167,15 @@ public final class Workspace {
     public record CaseView(CaseSpec spec, List<LegView> legs, List<CaseReport.Node> nodes, int alerts) {
     }
 
-    /** A flow between two nodes in one transaction; {@code id} is stable across runs (notes are kept by it). */
+    /**
+     * A flow between two nodes in one transaction; {@code id} is stable across runs (notes are kept by it); {@code uncertain}
+     * when its taint rests on an input whose funding transaction is not in the store.
+     */
     public record Flow(String id, String leg, String source, String target, String tx, int block, long time, int hop, String asset,
-                       String value, String taint, String display) {
+                       String value, String taint, String display, boolean uncertain) {
         static Flow of(String leg, CaseReport.Edge e) {
             return new Flow(leg + "|" + e.tx() + "|" + e.source() + "|" + e.target(), leg, e.source(), e.target(), e.tx(), e.block(), e.time(),
-                    e.hop(), e.asset(), e.value(), e.taint(), e.display());
+                    e.hop(), e.asset(), e.value(), e.taint(), e.display(), e.uncertain());
         }
     }
 

@@ -66,6 +66,10 @@ final class ServeCommand implements Callable<Integer> {
             }
             token = Optional.of(t);
         }
+        if (!address.isLoopbackAddress() && token.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(command.commandLine(), "serving on " + address.getHostAddress()
+                    + " (not this machine's loopback) needs a token: --token-file FILE");
+        }
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             System.err.println("serve: reading the store's digest (a saved case records the data it was made on)...");
             String digest = cs.chainDigest();

@@ -372,6 +372,12 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     public record Members(List<Address> addresses, long total) {
     }
 
+    /** Every address of an entity of two or more, with the entity (its first address): the clustering as pairs. */
+    public void forEachEntityMember(java.util.function.BiConsumer<Address, Address> action) {
+        writer.awaitQuietly();
+        entities.forEachMember(action);
+    }
+
     /** The addresses of the entity {@code address} belongs to, at most {@code limit}, and their number. */
     public Members entityMembers(Address address, int limit) {
         writer.awaitQuietly();

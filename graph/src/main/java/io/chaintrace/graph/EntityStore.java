@@ -169,4 +169,20 @@ final class EntityStore {
         }
         return new ChainStore.Members(members, total);
     }
+
+    /** Every address of a multi-member entity with its entity (named by its first address), the entity's own included. */
+    void forEachMember(java.util.function.BiConsumer<Address, Address> action) {
+        it.unimi.dsi.fastutil.ints.IntOpenHashSet roots = new it.unimi.dsi.fastutil.ints.IntOpenHashSet();
+        try (RocksIterator it = files.iterator(Family.ENTITY_PARENTS)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                int root = Keys.getInt(it.value(), 0);
+                roots.add(root);
+                action.accept(addresses.address(Keys.getInt(it.key(), 0)), addresses.address(root));
+            }
+        }
+        roots.forEach((int r) -> {
+            Address a = addresses.address(r);
+            action.accept(a, a);
+        });
+    }
 }

@@ -92,6 +92,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " in " + o.files().html().getParent());
         System.out.println("Next:   ./chaintrace trace --store " + out.resolve("store") + " --seed " + o.report().legs().getLast().seeds().getFirst()
                 + " --policy fifo --hops 8");
+        System.out.println("        ./chaintrace serve --store " + out.resolve("store") + "   (a workspace in the browser: expand the case node by node)");
         return ExitCode.OK;
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * code, as in the rest of the command.
  */
 @Command(name = "chaintrace-spark", mixinStandardHelpOptions = true, description = "Chaintrace's jobs on Apache Spark.",
-        subcommands = {SparkCommand.Export.class, SparkCommand.Check.class})
+        subcommands = {SparkCommand.Export.class, SparkCommand.Check.class, SparkCommand.Batch.class})
 public final class SparkCommand {
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Stack traces on errors.")
     boolean verbose;
@@ -97,6 +97,105 @@ public final class SparkCommand {
                 spark.stop();
             }
             return 0;
+        }
+    }
+
+    /**
+     * {@code batch --parquet DIR --seeds F --out results.jsonl --policy poison --hops N}: forward poison for many seeds at
+     * once, the same JSON lines as {@code chaintrace batch} (same fields, same numbers), written whole.
+     */
+    @Command(name = "batch", mixinStandardHelpOptions = true, description = "Forward taint for many seeds over the Parquet tables.")
+    static final class Batch implements Callable<Integer> {
+        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet).")
+        Path parquet;
+
+        @Option(names = "--seeds", required = true, description = "Seeds: one TXID:VOUT or TXID per line, or CSV with a header naming id and seed.")
+        Path seeds;
+
+        @Option(names = "--out", required = true, description = "Results, one JSON line per seed (replaced only with --force).")
+        Path out;
+
+        @Option(names = "--policy", defaultValue = "poison", description = "poison (haircut on Spark is not built yet: chaintrace batch).")
+        String policy;
+
+        @Option(names = "--hops", defaultValue = "6", description = "Transactions to follow (default: ${DEFAULT-VALUE}).")
+        int hops;
+
+        @Option(names = "--stop-at", split = ",", defaultValue = "exchange,deposit,bridge,mixer,dex,sanctioned",
+                description = "Label categories that end the trace (default: ${DEFAULT-VALUE}).")
+        List<String> stopAt;
+
+        @Option(names = "--force", description = "Replace --out.")
+        boolean force;
+
+        @Option(names = "--master", description = "Spark master URL (default: local[*]).")
+        String master;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            if (!policy.equals("poison")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--policy " + policy + " does not run on Spark yet (poison does);"
+                        + " chaintrace batch runs every policy on one machine");
+            }
+            if (hops < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--hops is at least 1, not " + hops);
+            }
+            if (java.nio.file.Files.exists(out) && !force) {
+                throw new IllegalArgumentException(out + " exists; rerun with --force to replace it");
+            }
+            List<PoisonBatch.SeedLine> lines = seedLines(seeds);
+            SparkSession spark = Sessions.start(master, "chaintrace spark batch");
+            List<PoisonBatch.Result> results;
+            try {
+                results = PoisonBatch.run(spark, parquet, lines, hops, java.util.Set.copyOf(stopAt));
+            } finally {
+                spark.stop();
+            }
+            // Written whole: a temporary file beside --out, moved into place (a killed run leaves the old file or none).
+            Path tmp = java.nio.file.Files.createTempFile(out.toAbsolutePath().getParent(), ".batch", ".tmp");
+            try {
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                StringBuilder sb = new StringBuilder("{\"chaintrace\":\"batch results\",\"format\":1}\n");
+                for (PoisonBatch.Result r : results) {
+                    sb.append(json.writeValueAsString(r)).append('\n');
+                }
+                java.nio.file.Files.writeString(tmp, sb);
+                java.nio.file.Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                java.nio.file.Files.deleteIfExists(tmp);
+            }
+            System.out.printf("batch: %,d seeds, poison, %d hops; results in %s%n", results.size(), hops, out);
+            return 0;
+        }
+
+        /** Seeds: CSV with a header naming id and seed, or one seed per line (its line number the id); # comments. */
+        static List<PoisonBatch.SeedLine> seedLines(Path file) throws java.io.IOException {
+            List<String> raw = java.nio.file.Files.readAllLines(file);
+            List<PoisonBatch.SeedLine> lines = new java.util.ArrayList<>();
+            int idColumn = -1;
+            int seedColumn = -1;
+            for (int n = 0; n < raw.size(); n++) {
+                String line = raw.get(n).strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split(",", -1);
+                if (lines.isEmpty() && seedColumn < 0 && List.of(f).contains("seed")) {
+                    idColumn = List.of(f).indexOf("id");
+                    seedColumn = List.of(f).indexOf("seed");
+                    continue;
+                }
+                String seed = (seedColumn >= 0 ? f[Math.min(seedColumn, f.length - 1)] : line).strip();
+                if (!seed.matches("(?i)[0-9a-f]{64}(:[0-9]{1,9})?")) {
+                    throw new IllegalArgumentException(file + " line " + (n + 1) + ": not TXID:VOUT or TXID (address seeds run on one machine:"
+                            + " chaintrace batch): " + (seed.length() > 80 ? seed.substring(0, 80) + "…" : seed));
+                }
+                lines.add(new PoisonBatch.SeedLine(idColumn >= 0 && idColumn < f.length ? f[idColumn].strip() : Integer.toString(n + 1), seed));
+            }
+            return lines;
         }
     }
 }

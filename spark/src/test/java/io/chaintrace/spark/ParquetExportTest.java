@@ -56,6 +56,22 @@ class ParquetExportTest {
             new EtlSource(cs, List.of(etl.resolve("expected_transactions.json"), etl.resolve("expected_token_transfers.json"))).run(IngestListener.NONE);
             cs.putLabels(Address.parse("12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"), List.of(new Label(Address.parse("12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"),
                     "Early miner", LabelCategory.OTHER, "test", 1.0, "miner")));
+            // Services to stop at: the payees of every third transaction that spends coins (not a coinbase).
+            int labelled = 0;
+            for (int h = 100; h < 590 && labelled < 40; h++) {
+                for (var id : cs.blockAt(h).map(b -> cs.transactionIds(cs.block(b).orElseThrow().ref().height())).orElse(List.of())) {
+                    if (!cs.transaction(id).orElseThrow().coinbase() && Math.floorMod(id.hashCode(), 3) == 0) {
+                        for (var o : cs.transaction(id).orElseThrow().outputs()) {
+                            if (o.owner().isPresent()) {
+                                Address a = o.owner().get();
+                                cs.putLabels(a, List.of(new Label(a, "Exchange " + (labelled % 5), LabelCategory.EXCHANGE, "test", 0.9)));
+                                labelled++;
+                            }
+                        }
+                    }
+                }
+            }
+            cs.compactPages();
             io.chaintrace.graph.ClusterRun run = cs.cluster(50_000, n -> { });
             links = run.multiInputLinks() + run.changeLinks() + run.depositAddressLinks();
             summary = ParquetExport.write(spark, cs, out, false, n -> { });
@@ -82,7 +98,7 @@ class ParquetExportTest {
         assertEquals(stats.inputs(), table("inputs").count());
         assertEquals(stats.outputValue(), table("outputs").agg(org.apache.spark.sql.functions.sum("value")).first().getLong(0));
         assertEquals(transfers, table("transfers").count());
-        assertEquals(1, table("labels").count());
+        assertTrue(table("labels").count() > 1);
         assertEquals(summary.transactions(), stats.txs());
         ParquetTables.check(spark, out, List.copyOf(ParquetTables.ALL.keySet()));
     }
@@ -137,5 +153,63 @@ class ParquetExportTest {
         try (var files = Files.list(out.getParent())) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".parquet-")));
         }
+    }
+
+    /** Poison on Spark, hop by hop for all seeds at once, equals the single-machine engine for every seed, to the satoshi. */
+    @Test
+    void poisonBatchEqualsTheCompactTracer() throws Exception {
+        // Mostly coins that moved (in 2009 most never did), and a few that did not.
+        List<Row> picks = new java.util.ArrayList<>(table("outputs").filter("value > 0 and spent_by is not null").orderBy("height", "txid", "vout")
+                .collectAsList());
+        picks.addAll(table("outputs").filter("value > 0 and spent_by is null").orderBy("height", "txid", "vout").limit(5).collectAsList());
+        List<PoisonBatch.SeedLine> seeds = new java.util.ArrayList<>();
+        for (int i = 0; i < picks.size() && seeds.size() < 40; i += Math.max(1, picks.size() / 40)) {
+            Row r = picks.get(i);
+            seeds.add(new PoisonBatch.SeedLine("s" + seeds.size(), seeds.size() % 8 == 7 ? r.getString(0) : r.getString(0) + ":" + r.getInt(1)));
+        }
+        java.util.Set<LabelCategory> stops = java.util.EnumSet.of(LabelCategory.EXCHANGE, LabelCategory.DEPOSIT);
+        int hops = 6;
+        List<PoisonBatch.Result> spark = PoisonBatch.run(ParquetExportTest.spark, out, seeds, hops, java.util.Set.of("exchange", "deposit"));
+        long reachedServices = 0;
+        try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("store"))) {
+            io.chaintrace.core.compact.CompactTracer tracer = new io.chaintrace.core.compact.CompactTracer(cs.compactRows(stops, 64L << 20));
+            for (int k = 0; k < seeds.size(); k++) {
+                String seed = seeds.get(k).seed();
+                List<io.chaintrace.core.model.Outpoint> outs = new java.util.ArrayList<>();
+                if (seed.contains(":")) {
+                    outs.add(io.chaintrace.core.model.Outpoint.parse(seed));
+                } else {
+                    var id = io.chaintrace.core.model.Hash256.fromHex(seed);
+                    cs.transaction(id).orElseThrow().outputs().forEach(o -> outs.add(new io.chaintrace.core.model.Outpoint(id, o.index())));
+                }
+                int[] tx = new int[outs.size()];
+                int[] vout = new int[outs.size()];
+                for (int i = 0; i < outs.size(); i++) {
+                    var ref = cs.rowOf(outs.get(i)).orElseThrow();
+                    tx[i] = ref.tx();
+                    vout[i] = ref.vout();
+                }
+                var r = tracer.forward(new io.chaintrace.core.compact.OutputRefs(tx, vout), io.chaintrace.core.trace.TaintPolicy.named("poison"), hops);
+                java.util.Map<String, Long> byEntity = new java.util.TreeMap<>();
+                r.endpointTaint().forEach((owner, amount) -> {
+                    Address a = cs.address(owner);
+                    String name = cs.labelsOf(a).stream().filter(l -> stops.contains(l.category()))
+                            .max(java.util.Comparator.comparingDouble(Label::confidence)).map(Label::entity).orElse(a.shown());
+                    byEntity.merge(name, amount, Long::sum);
+                });
+                PoisonBatch.Result s = spark.get(k);
+                String what = seed + ": ";
+                assertEquals(r.seeded(), s.seeded(), what + "seeded");
+                assertEquals(r.endpoints(), s.endpoints(), what + "endpoints");
+                assertEquals(r.unspent(), s.unspent(), what + "unspent");
+                assertEquals(r.fees(), s.fees(), what + "fees");
+                assertEquals(r.cutByHops(), s.cutByHops(), what + "cut by hops");
+                assertEquals(r.absorbedBySeeds(), s.absorbedBySeeds(), what + "absorbed");
+                assertEquals(byEntity, new java.util.TreeMap<>(s.endpointsByEntity()), what + "by entity");
+                assertEquals(r.edgesVisited(), s.edgesVisited(), what + "edges");
+                reachedServices += r.endpoints();
+            }
+        }
+        assertTrue(reachedServices > 0, "some seeds reach the services");
     }
 }

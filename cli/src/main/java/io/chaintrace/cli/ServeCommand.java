@@ -73,9 +73,9 @@ final class ServeCommand implements Callable<Integer> {
         try (ChainStore cs = ChainStore.openReadOnly(store)) {
             System.err.println("serve: reading the store's digest (a saved case records the data it was made on)...");
             String digest = cs.chainDigest();
-            Workspace workspace = new Workspace(cs, store, root.patterns(), Chaintrace.VERSION);
+            Workspace workspace = new Workspace(cs, store, root.patterns(), Chaintrace.VERSION, digest);
             CountDownLatch stopped = new CountDownLatch(1);
-            try (CaseServer server = new CaseServer(workspace, new SavedCases(cases), digest, address, port, token, System.err::println)) {
+            try (CaseServer server = new CaseServer(workspace, new SavedCases(cases), address, port, token, System.err::println)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     server.close();
                     stopped.countDown();

@@ -204,7 +204,8 @@ final class TraceCommand implements Callable<Integer> {
                         spec.stopAt(), spec.throughEndpoints(), spec.engine(), spec.patterns(), spec.patternSettings(), spec.followSwaps())));
             }
             if (report != null) {
-                Map<String, Object> parameters = TraceReports.parameters(reproduce(all), spec, policies, store, cs, Chaintrace.VERSION);
+                Map<String, Object> parameters = TraceReports.parameters(reproduce(all), spec, policies, store,
+                        io.chaintrace.cli.app.Provenance.of(cs), Chaintrace.VERSION);
                 Path html = TraceReports.write(cs, outcome, policy.toLowerCase(Locale.ROOT), all, parameters, report, force, byPolicy);
                 System.err.println("report: " + html.toAbsolutePath());
                 if (pdf) {

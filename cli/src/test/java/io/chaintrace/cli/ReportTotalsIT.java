@@ -150,14 +150,7 @@ class ReportTotalsIT {
 
     @Test
     void backwardFromA3b0MintedAndCut() throws Exception {
-        // The merge a3b0e9e7...: found where block 9's coinbase goes (its funding and block 9's).
-        String merge = null;
-        for (JsonNode o : JSON.readTree(TestData.run("trace", "--store", firstBlocks.toString(), "--seed", BLOCK9, "--hops", "6", "--json").out())
-                .get("outputs")) {
-            if (o.get("txid").asText().startsWith("a3b0e9e7")) {
-                merge = o.get("txid").asText() + ":0";
-            }
-        }
+        String merge = a3b0();
         JsonNode json = traced("backward-a3b0", "trace", "--store", firstBlocks.toString(), "--seed", merge, "--direction", "backward",
                 "--policy", "haircut", "--hops", "6");
         assertTrue(json.get("account").get("minted").asLong() > 0 && json.get("account").get("cutByHops").asLong() > 0, json.get("account").toString());

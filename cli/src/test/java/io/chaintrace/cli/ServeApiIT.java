@@ -60,8 +60,8 @@ class ServeApiIT {
         assertEquals(ExitCode.OK, Chaintrace.run("demo", "--out", dir.toString(), "--no-progress"));
         demo = JSON.readTree(dir.resolve("report/report.json").toFile());
         store = ChainStore.openReadOnly(dir.resolve("store"));
-        server = new CaseServer(new Workspace(store, dir.resolve("store"), PatternSettings.defaults(), Chaintrace.VERSION),
-                new SavedCases(dir.resolve("cases")), store.chainDigest(), InetAddress.getLoopbackAddress(), 0, Optional.empty(), m -> { });
+        server = new CaseServer(new Workspace(store, dir.resolve("store"), PatternSettings.defaults(), Chaintrace.VERSION, store.chainDigest()),
+                new SavedCases(dir.resolve("cases")), InetAddress.getLoopbackAddress(), 0, Optional.empty(), m -> { });
         spec = JSON.createObjectNode();
         ArrayNode seeds = spec.putArray("seeds");
         demo.get("parameters").get("ethereumSeeds").forEach(seeds::add);
@@ -328,8 +328,8 @@ class ServeApiIT {
     @Test
     void withATokenEveryCallNeedsIt() throws Exception {
         String token = "t0ken-for-this-test-only-" + System.nanoTime();
-        try (CaseServer guarded = new CaseServer(new Workspace(store, dir.resolve("store"), PatternSettings.defaults(), Chaintrace.VERSION),
-                new SavedCases(dir.resolve("cases")), "digest", InetAddress.getLoopbackAddress(), 0, Optional.of(token), m -> { })) {
+        try (CaseServer guarded = new CaseServer(new Workspace(store, dir.resolve("store"), PatternSettings.defaults(), Chaintrace.VERSION, "digest"),
+                new SavedCases(dir.resolve("cases")), InetAddress.getLoopbackAddress(), 0, Optional.of(token), m -> { })) {
             URI info = guarded.uri().resolve("/api/info");
             HttpResponse<String> none = http.send(HttpRequest.newBuilder(info).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, none.statusCode());
@@ -345,8 +345,8 @@ class ServeApiIT {
         }
         // Another interface without a token is refused before anything listens.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CaseServer(
-                new Workspace(store, dir.resolve("store"), PatternSettings.defaults(), Chaintrace.VERSION), new SavedCases(dir.resolve("cases")),
-                "digest", InetAddress.getByName("0.0.0.0"), 0, Optional.empty(), m -> { }));
+                new Workspace(store, dir.resolve("store"), PatternSettings.defaults(), Chaintrace.VERSION, "digest"), new SavedCases(dir.resolve("cases")),
+                InetAddress.getByName("0.0.0.0"), 0, Optional.empty(), m -> { }));
         assertTrue(e.getMessage().contains("needs a token"), e.getMessage());
     }
 

@@ -54,8 +54,8 @@ class ServeBrowserIT {
         assertEquals(ExitCode.OK, Chaintrace.run("demo", "--out", dir.toString(), "--no-progress"));
         demo = JSON.readTree(dir.resolve("report/report.json").toFile());
         store = ChainStore.openReadOnly(dir.resolve("store"));
-        server = new CaseServer(new Workspace(store, dir.resolve("store"), PatternSettings.defaults(), Chaintrace.VERSION),
-                new SavedCases(dir.resolve("cases")), store.chainDigest(), InetAddress.getLoopbackAddress(), 0, Optional.empty(), m -> { });
+        server = new CaseServer(new Workspace(store, dir.resolve("store"), PatternSettings.defaults(), Chaintrace.VERSION, store.chainDigest()),
+                new SavedCases(dir.resolve("cases")), InetAddress.getLoopbackAddress(), 0, Optional.empty(), m -> { });
         driver = Browsers.start(dir, 1600, 1100);
     }
 

@@ -42,9 +42,14 @@ public final class Provenance {
     }
 
     public static Map<String, Object> of(ChainStore cs) {
+        return of(cs, digest(cs));
+    }
+
+    /** As {@link #of(ChainStore)}, with the store's digest already read (a workspace reads it once, at start). */
+    public static Map<String, Object> of(ChainStore cs, String storeDigest) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("storeFormat", ChainStore.format()); // the tool's version is the report's "chaintrace" parameter
-        m.put("storeDigest", digest(cs));
+        m.put("storeDigest", storeDigest);
         Map<String, Long> sources = cs.sources();
         if (!sources.isEmpty()) {
             m.put("sources", sources);

@@ -89,9 +89,9 @@ public final class TraceReports {
 
     /**
      * What a report shows of how it was made: the command that reproduces it, the trace's settings, the store and the
-     * data it holds ({@link Provenance}), the detector settings and the tool's version.
+     * data it holds ({@code data}: {@link Provenance}), the detector settings and the tool's version.
      */
-    public static Map<String, Object> parameters(String command, TraceSpec spec, List<String> policies, Path store, ChainStore cs,
+    public static Map<String, Object> parameters(String command, TraceSpec spec, List<String> policies, Path store, Map<String, Object> data,
                                                  String version) {
         Map<String, Object> parameters = new java.util.LinkedHashMap<>();
         parameters.put("command", command);
@@ -104,7 +104,7 @@ public final class TraceReports {
         parameters.put("store", store.toAbsolutePath().toString());
         parameters.put("patternSettings", spec.patternSettings().values());
         parameters.put("chaintrace", version);
-        parameters.put("data", Provenance.of(cs));
+        parameters.put("data", data);
         return parameters;
     }
 

@@ -255,8 +255,6 @@ public final class ReportWriter {
                 Map<String, CaseReport.Node> nodes = nodes(report);
                 Map<String, String> ids = new java.util.HashMap<>();
                 java.util.function.Function<String, String> id = v -> ids.computeIfAbsent(v, k -> "n" + ids.size());
-                org.jgrapht.nio.BaseExporter<String, GraphEdge> x = format.equals("dot") ? new org.jgrapht.nio.dot.DOTExporter<>(id)
-                        : new org.jgrapht.nio.json.JSONExporter<>(id);
                 java.util.function.Function<String, Map<String, Attribute>> vertex = v -> {
                     Map<String, Attribute> m = new LinkedHashMap<>(vertexAttributes(nodes.get(v)));
                     m.put("label", text(nodes.get(v) == null ? v : nodes.get(v).label()));
@@ -267,11 +265,13 @@ public final class ReportWriter {
                     m.put("label", text(e.edge.display() + " " + e.edge.asset()));
                     return m;
                 };
-                if (x instanceof org.jgrapht.nio.dot.DOTExporter<String, GraphEdge> dot) {
+                if (format.equals("dot")) {
+                    org.jgrapht.nio.dot.DOTExporter<String, GraphEdge> dot = new org.jgrapht.nio.dot.DOTExporter<>(id);
                     dot.setVertexAttributeProvider(vertex);
                     dot.setEdgeAttributeProvider(edge);
                     dot.exportGraph(graph(report), out);
-                } else if (x instanceof org.jgrapht.nio.json.JSONExporter<String, GraphEdge> json) {
+                } else {
+                    org.jgrapht.nio.json.JSONExporter<String, GraphEdge> json = new org.jgrapht.nio.json.JSONExporter<>(id);
                     json.setVertexAttributeProvider(vertex);
                     json.setEdgeAttributeProvider(edge);
                     json.exportGraph(graph(report), out);

@@ -45,7 +45,6 @@ public final class CaseServer implements AutoCloseable {
 
     private final Workspace workspace;
     private final SavedCases cases;
-    private final String digest;
     private final Optional<String> token;
     private final boolean loopback;
     private final Consumer<String> log;
@@ -57,7 +56,7 @@ public final class CaseServer implements AutoCloseable {
      * Binds {@code address} ({@code port} 0: any free port). A token is required when the address is not a loopback one.
      * {@code log} gets one line per error (never a credential).
      */
-    public CaseServer(Workspace workspace, SavedCases cases, String digest, InetAddress address, int port, Optional<String> token,
+    public CaseServer(Workspace workspace, SavedCases cases, InetAddress address, int port, Optional<String> token,
                       Consumer<String> log) throws IOException {
         this.loopback = address.isLoopbackAddress();
         if (!loopback && token.isEmpty()) {
@@ -66,7 +65,6 @@ public final class CaseServer implements AutoCloseable {
         }
         this.workspace = workspace;
         this.cases = cases;
-        this.digest = digest;
         this.token = token;
         this.log = log;
         this.page = Page.html();
@@ -167,7 +165,7 @@ public final class CaseServer implements AutoCloseable {
         switch (path) {
             case "/api/info" -> {
                 allow(method, "GET");
-                Map<String, Object> info = workspace.info(digest);
+                Map<String, Object> info = workspace.info();
                 info.put("cases", cases.dir().toAbsolutePath().toString());
                 json(x, info);
             }
@@ -220,8 +218,8 @@ public final class CaseServer implements AutoCloseable {
                 SavedCases.InvestigationCase c = cases.load(name);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("case", c);
-                if (c.storeDigest() != null && !c.storeDigest().equals(digest)) {
-                    m.put("warning", "saved on another store (digest " + c.storeDigest() + "; this one " + digest
+                if (c.storeDigest() != null && !c.storeDigest().equals(workspace.digest())) {
+                    m.put("warning", "saved on another store (digest " + c.storeDigest() + "; this one " + workspace.digest()
                             + "): amounts are those of this store");
                 }
                 json(x, m);
@@ -229,7 +227,7 @@ public final class CaseServer implements AutoCloseable {
             case "PUT" -> {
                 SavedCases.InvestigationCase c = body(x, SavedCases.InvestigationCase.class);
                 SavedCases.InvestigationCase stamped = new SavedCases.InvestigationCase(c.format(), c.seeds(), c.policy(), c.direction(), c.hops(),
-                        c.expanded(), c.notes(), digest, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                        c.expanded(), c.notes(), workspace.digest(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
                 Path f = cases.save(name, stamped, "true".equals(query(x).get("replace")));
                 json(x, Map.of("saved", f.toAbsolutePath().toString(), "case", stamped));
             }

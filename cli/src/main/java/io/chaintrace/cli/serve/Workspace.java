@@ -59,6 +59,9 @@ public final class Workspace {
     private final Path store;
     private final PatternSettings patterns;
     private final String version;
+    /** What the store holds ({@link Provenance}): read once, with the digest the server read at start (the store does not change). */
+    private final Map<String, Object> data;
+    private final String digest;
     /** Recent traces by case (expanding node after node re-reads one trace). */
     private final Map<Key, Traced> traces = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -67,11 +70,19 @@ public final class Workspace {
         }
     };
 
-    public Workspace(ChainStore cs, Path store, PatternSettings patterns, String version) {
+    /** {@code digest}: the store's chain digest, read once by whoever opened it (case files record it). */
+    public Workspace(ChainStore cs, Path store, PatternSettings patterns, String version, String digest) {
         this.cs = cs;
         this.store = store;
         this.patterns = patterns;
         this.version = version;
+        this.digest = digest;
+        this.data = Provenance.of(cs, "sha256:" + digest);
+    }
+
+    /** The store's chain digest. */
+    public String digest() {
+        return digest;
     }
 
     /** An answer that names nothing in the store (HTTP 404). */
@@ -189,12 +200,12 @@ public final class Workspace {
     }
 
     /** The store and what it holds, for the page's header and a case's digest. */
-    public Map<String, Object> info(String digest) {
+    public Map<String, Object> info() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("chaintrace", version);
         m.put("store", store.toAbsolutePath().toString());
         m.put("storeDigest", digest);
-        m.put("data", Provenance.of(cs));
+        m.put("data", data);
         m.put("policies", TaintPolicy.ALL.stream().map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
         m.put("defaults", Map.of("policy", "haircut", "direction", "forward", "hops", 6, "limit", DEFAULT_LIMIT, "maxLimit", MAX_LIMIT,
                 "maxHops", MAX_HOPS));
@@ -429,7 +440,7 @@ public final class Workspace {
         List<String> extra = new ArrayList<>();
         new java.util.TreeMap<>(notes).forEach((on, text) -> extra.add("Investigator's note on " + on + ": " + text));
         return TraceReports.report(cs, t.outcome(), spec.policy(), spec.seeds(),
-                TraceReports.parameters(spec.command(store), ts, List.of(spec.policy()), store, cs, version), Map.of(spec.policy(), t.outcome()),
+                TraceReports.parameters(spec.command(store), ts, List.of(spec.policy()), store, data, version), Map.of(spec.policy(), t.outcome()),
                 extra);
     }
 }

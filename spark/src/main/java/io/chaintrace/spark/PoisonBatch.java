@@ -27,40 +27,8 @@ public final class PoisonBatch {
     private PoisonBatch() {
     }
 
-    /** A seed of the batch: its id and text, as in {@code chaintrace batch}'s seeds file. */
-    public record SeedLine(String id, String seed) {
-    }
-
-    /** One seed's account, with the fields (and names) of {@code chaintrace batch}'s result lines. */
-    public record Result(String id, String seed, String policy, int hops, long seeded, long endpoints, long unspent, long fees, long cutByHops,
-                         long absorbedBySeeds, Map<String, Long> endpointsByEntity, long edgesVisited) {
-    }
-
-    public static List<Result> run(SparkSession spark, Path parquet, List<SeedLine> seeds, int hops, Set<String> stopAt) {
-        ParquetTables.check(spark, parquet, List.of("transactions", "outputs", "inputs", "labels"));
-        for (String t : List.of("transactions", "outputs", "inputs", "labels")) {
-            spark.read().parquet(parquet.resolve(t).toString()).createOrReplaceTempView("ct_" + t);
-        }
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < seeds.size(); i++) {
-            String s = seeds.get(i).seed().strip();
-            int colon = s.indexOf(':');
-            rows.add(RowFactory.create(i, colon < 0 ? s.toLowerCase() : s.substring(0, colon).toLowerCase(),
-                    colon < 0 ? null : Integer.parseInt(s.substring(colon + 1))));
-        }
-        spark.createDataFrame(rows, new StructType().add("sid", DataTypes.IntegerType).add("txid", DataTypes.StringType)
-                .add("vout", DataTypes.IntegerType)).createOrReplaceTempView("ct_seeds");
-        String stops = stopAt.stream().map(c -> "'" + c.replace("'", "") + "'").collect(Collectors.joining(","));
-        // A service's outputs end the trace; its name is its most confident label's entity among the stop categories.
-        spark.sql("select address, entity from (select address, entity, row_number() over (partition by address order by confidence desc)"
-                + " as r from ct_labels where category in (" + stops + ")) where r = 1").cache().createOrReplaceTempView("ct_stops");
-        spark.sql("select tx.txid, coalesce(o.vout_sum, 0) as vout_sum, coalesce(i.vin, 0) as vin, tx.input_count + tx.output_count as n"
-                + " from ct_transactions tx left join (select txid, sum(value) as vout_sum from ct_outputs group by txid) o on o.txid = tx.txid"
-                + " left join (select txid, sum(value) as vin from ct_inputs where status = 'resolved' group by txid) i on i.txid = tx.txid")
-                .cache().createOrReplaceTempView("ct_txsum");
-        Dataset<Row> seedOutputs = spark.sql("select distinct s.sid, o.txid, o.vout, o.value, o.spent_by from ct_seeds s join ct_outputs o"
-                + " on o.txid = s.txid and (s.vout is null or o.vout = s.vout) where o.value > 0").cache();
-        seedOutputs.createOrReplaceTempView("ct_seed_outputs");
+    public static List<TaintBatch.Result> run(SparkSession spark, Path parquet, List<TaintBatch.SeedLine> seeds, int hops, Set<String> stopAt) {
+        Dataset<Row> seedOutputs = TaintBatch.register(spark, parquet, seeds, stopAt);
         // Tainted outputs, seeds first; then, hop by hop, every output of a transaction reached that is not a service's.
         Dataset<Row> tainted = seedOutputs.select("sid", "txid", "vout", "value");
         Dataset<Row> frontier = spark.sql("select distinct sid, spent_by as tx from ct_seed_outputs where spent_by is not null");
@@ -114,16 +82,12 @@ public final class PoisonBatch {
         for (Row r : spark.sql("select c.sid, sum(t.n) from ct_cut c join ct_txsum t on t.txid = c.tx group by c.sid").collectAsList()) {
             sums.computeIfAbsent(r.getInt(0), k -> new long[5])[4] += r.getLong(1);
         }
-        Map<Integer, long[]> seeded = new HashMap<>();
-        for (Row r : spark.sql("select sid, sum(value), sum(case when spent_by is null then value else 0 end) from ct_seed_outputs group by sid")
-                .collectAsList()) {
-            seeded.put(r.getInt(0), new long[] {r.getLong(1), r.getLong(2)});
-        }
-        List<Result> results = new ArrayList<>();
+        Map<Integer, long[]> seeded = TaintBatch.seeded(spark);
+        List<TaintBatch.Result> results = new ArrayList<>();
         for (int i = 0; i < seeds.size(); i++) {
             long[] a = sums.getOrDefault(i, new long[5]);
             long[] s = seeded.getOrDefault(i, new long[2]);
-            results.add(new Result(seeds.get(i).id(), seeds.get(i).seed(), "poison", hops, s[0], a[0], a[1] + s[1], a[2], cut.getOrDefault(i, 0L),
+            results.add(new TaintBatch.Result(seeds.get(i).id(), seeds.get(i).seed(), "poison", hops, s[0], a[0], a[1] + s[1], a[2], cut.getOrDefault(i, 0L),
                     a[3], byEntity.getOrDefault(i, Map.of()), a[4]));
         }
         return results;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * code, as in the rest of the command.
  */
 @Command(name = "chaintrace-spark", mixinStandardHelpOptions = true, description = "Chaintrace's jobs on Apache Spark.",
-        subcommands = {SparkCommand.Export.class, SparkCommand.Check.class, SparkCommand.Batch.class})
+        subcommands = {SparkCommand.Export.class, SparkCommand.Check.class, SparkCommand.Batch.class, SparkCommand.Cluster.class})
 public final class SparkCommand {
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Stack traces on errors.")
     boolean verbose;
@@ -101,10 +101,10 @@ public final class SparkCommand {
     }
 
     /**
-     * {@code batch --parquet DIR --seeds F --out results.jsonl --policy poison --hops N}: forward poison for many seeds at
+     * {@code batch --parquet DIR --seeds F --out results.jsonl --policy poison|haircut --hops N}: forward taint for many seeds at
      * once, the same JSON lines as {@code chaintrace batch} (same fields, same numbers), written whole.
      */
-    @Command(name = "batch", mixinStandardHelpOptions = true, description = "Forward taint for many seeds over the Parquet tables.")
+    @Command(name = "batch", mixinStandardHelpOptions = true, description = "Forward taint (poison, haircut) for many seeds over the Parquet tables.")
     static final class Batch implements Callable<Integer> {
         @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet).")
         Path parquet;
@@ -115,7 +115,7 @@ public final class SparkCommand {
         @Option(names = "--out", required = true, description = "Results, one JSON line per seed (replaced only with --force).")
         Path out;
 
-        @Option(names = "--policy", defaultValue = "poison", description = "poison (haircut on Spark is not built yet: chaintrace batch).")
+        @Option(names = "--policy", defaultValue = "poison", description = "poison or haircut (FIFO, LIFO, TIHO: chaintrace batch, on one machine).")
         String policy;
 
         @Option(names = "--hops", defaultValue = "6", description = "Transactions to follow (default: ${DEFAULT-VALUE}).")
@@ -136,45 +136,36 @@ public final class SparkCommand {
 
         @Override
         public Integer call() throws java.io.IOException {
-            if (!policy.equals("poison")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--policy " + policy + " does not run on Spark yet (poison does);"
-                        + " chaintrace batch runs every policy on one machine");
+            if (!TaintBatch.POLICIES.contains(policy)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--policy " + policy + " does not run on Spark ("
+                        + String.join(", ", TaintBatch.POLICIES) + " do); chaintrace batch runs every policy on one machine");
             }
             if (hops < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--hops is at least 1, not " + hops);
             }
-            if (java.nio.file.Files.exists(out) && !force) {
-                throw new IllegalArgumentException(out + " exists; rerun with --force to replace it");
-            }
-            List<PoisonBatch.SeedLine> lines = seedLines(seeds);
+            Committed.mayWrite(out, force);
+            List<TaintBatch.SeedLine> lines = seedLines(seeds);
             SparkSession spark = Sessions.start(master, "chaintrace spark batch");
-            List<PoisonBatch.Result> results;
+            List<TaintBatch.Result> results;
             try {
-                results = PoisonBatch.run(spark, parquet, lines, hops, java.util.Set.copyOf(stopAt));
+                results = TaintBatch.run(spark, parquet, lines, policy, hops, java.util.Set.copyOf(stopAt));
             } finally {
                 spark.stop();
             }
-            // Written whole: a temporary file beside --out, moved into place (a killed run leaves the old file or none).
-            Path tmp = java.nio.file.Files.createTempFile(out.toAbsolutePath().getParent(), ".batch", ".tmp");
-            try {
-                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-                StringBuilder sb = new StringBuilder("{\"chaintrace\":\"batch results\",\"format\":1}\n");
-                for (PoisonBatch.Result r : results) {
-                    sb.append(json.writeValueAsString(r)).append('\n');
-                }
-                java.nio.file.Files.writeString(tmp, sb);
-                java.nio.file.Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                java.nio.file.Files.deleteIfExists(tmp);
+            StringBuilder sb = new StringBuilder("{\"chaintrace\":\"batch results\",\"format\":1}\n");
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (TaintBatch.Result r : results) {
+                sb.append(json.writeValueAsString(r)).append('\n');
             }
-            System.out.printf("batch: %,d seeds, poison, %d hops; results in %s%n", results.size(), hops, out);
+            Committed.text(out, sb, force); // a killed run leaves the old file or none
+            System.out.printf("batch: %,d seeds, %s, %d hops; results in %s%n", results.size(), policy, hops, out);
             return 0;
         }
 
         /** Seeds: CSV with a header naming id and seed, or one seed per line (its line number the id); # comments. */
-        static List<PoisonBatch.SeedLine> seedLines(Path file) throws java.io.IOException {
+        static List<TaintBatch.SeedLine> seedLines(Path file) throws java.io.IOException {
             List<String> raw = java.nio.file.Files.readAllLines(file);
-            List<PoisonBatch.SeedLine> lines = new java.util.ArrayList<>();
+            List<TaintBatch.SeedLine> lines = new java.util.ArrayList<>();
             int idColumn = -1;
             int seedColumn = -1;
             for (int n = 0; n < raw.size(); n++) {
@@ -193,9 +184,44 @@ public final class SparkCommand {
                     throw new IllegalArgumentException(file + " line " + (n + 1) + ": not TXID:VOUT or TXID (address seeds run on one machine:"
                             + " chaintrace batch): " + (seed.length() > 80 ? seed.substring(0, 80) + "…" : seed));
                 }
-                lines.add(new PoisonBatch.SeedLine(idColumn >= 0 && idColumn < f.length ? f[idColumn].strip() : Integer.toString(n + 1), seed));
+                lines.add(new TaintBatch.SeedLine(idColumn >= 0 && idColumn < f.length ? f[idColumn].strip() : Integer.toString(n + 1), seed));
             }
             return lines;
+        }
+    }
+
+    /** {@code cluster --parquet DIR --out DIR}: the whole chain's Bitcoin clustering, written as an entities table. */
+    @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Cluster the chain's Bitcoin addresses over the Parquet tables.")
+    static final class Cluster implements Callable<Integer> {
+        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet).")
+        Path parquet;
+
+        @Option(names = "--out", required = true, description = "Directory for the entities table (address, entity; replaced only with --force).")
+        Path out;
+
+        @Option(names = "--force", description = "Replace --out.")
+        boolean force;
+
+        @Option(names = "--master", description = "Spark master URL (default: local[*]).")
+        String master;
+
+        @Override
+        public Integer call() {
+            Committed.mayWrite(out, force);
+            SparkSession spark = Sessions.start(master, "chaintrace spark cluster");
+            try {
+                long started = System.nanoTime();
+                SparkClustering.Outcome o = SparkClustering.run(spark, parquet);
+                Committed.table(o.entities(), out, force);
+                SparkClustering.Summary s = o.summary();
+                System.out.printf("cluster: %,d transactions (%,d CoinJoins skipped), %,d multi-input and %,d change pairs;"
+                        + " %,d entities of two or more holding %,d addresses (%d rounds of large-star/small-star) in %.1f s; written to %s%n",
+                        s.transactions(), s.coinjoinsSkipped(), s.multiInputPairs(), s.changePairs(), s.entities(), s.addresses(), s.rounds(),
+                        (System.nanoTime() - started) / 1e9, out);
+            } finally {
+                spark.stop();
+            }
+            return 0;
         }
     }
 }

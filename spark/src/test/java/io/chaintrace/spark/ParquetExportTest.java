@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store as Parquet, read back by Spark (local, on loopback): real Bitcoin blocks 0-589 and the Ethereum rows of blocks
+ * The store as Parquet, read back by Spark (local, on loopback): real Bitcoin blocks 0-589, a block of January 2019, and the Ethereum rows of blocks
  * 17,173,049-050 from ../shared/data, labels and the clustering. Every table's rows equal the store's counts and sums;
  * each spent output's spender is the transaction whose input names it; a missing table or a column of the wrong type
  * stops with one line naming them; an export is not replaced unasked.
@@ -53,6 +53,8 @@ class ParquetExportTest {
         out = dir.resolve("parquet");
         try (ChainStore cs = ChainStore.open(dir.resolve("store"))) {
             new BlockFileSource(cs, List.of(blocks)).run(IngestListener.NONE);
+            // A 2019 block: SegWit, change outputs, inputs funded outside the data.
+            new BlockFileSource(cs, List.of(shared().resolve("data/btc/blk/block2019Jan.blk"))).run(IngestListener.NONE);
             new EtlSource(cs, List.of(etl.resolve("expected_transactions.json"), etl.resolve("expected_token_transfers.json"))).run(IngestListener.NONE);
             cs.putLabels(Address.parse("12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"), List.of(new Label(Address.parse("12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"),
                     "Early miner", LabelCategory.OTHER, "test", 1.0, "miner")));
@@ -128,6 +130,18 @@ class ParquetExportTest {
         assertEquals(links, members - groups);
     }
 
+    /** The whole chain's clustering on Spark is the store's: the same entities, each named by the same first-seen address. */
+    @Test
+    void sparkClusteringIsTheStoresPartition() {
+        SparkClustering.Outcome o = SparkClustering.run(spark, out);
+        List<Row> expected = table("entities").filter("address not like '0x%'").orderBy("address", "entity").collectAsList();
+        List<Row> found = o.entities().orderBy("address", "entity").collectAsList();
+        assertTrue(expected.size() > 10, "the blocks have entities to find: " + expected.size());
+        assertEquals(expected, found);
+        assertEquals(expected.stream().map(r -> r.getString(1)).distinct().count(), o.summary().entities());
+        assertTrue(o.summary().changePairs() > 0 && o.summary().multiInputPairs() > 0, o.summary().toString());
+    }
+
     @Test
     void aMissingTableOrAWrongColumnIsOneLineNamingIt() throws Exception {
         Path broken = dir.resolve("broken");
@@ -158,18 +172,28 @@ class ParquetExportTest {
     /** Poison on Spark, hop by hop for all seeds at once, equals the single-machine engine for every seed, to the satoshi. */
     @Test
     void poisonBatchEqualsTheCompactTracer() throws Exception {
+        batchEqualsTheCompactTracer("poison");
+    }
+
+    /** Haircut on Spark, each transaction split once in rounds, equals the single-machine engine for every seed, to the satoshi. */
+    @Test
+    void haircutBatchEqualsTheCompactTracer() throws Exception {
+        batchEqualsTheCompactTracer("haircut");
+    }
+
+    private static void batchEqualsTheCompactTracer(String policy) throws Exception {
         // Mostly coins that moved (in 2009 most never did), and a few that did not.
         List<Row> picks = new java.util.ArrayList<>(table("outputs").filter("value > 0 and spent_by is not null").orderBy("height", "txid", "vout")
                 .collectAsList());
         picks.addAll(table("outputs").filter("value > 0 and spent_by is null").orderBy("height", "txid", "vout").limit(5).collectAsList());
-        List<PoisonBatch.SeedLine> seeds = new java.util.ArrayList<>();
+        List<TaintBatch.SeedLine> seeds = new java.util.ArrayList<>();
         for (int i = 0; i < picks.size() && seeds.size() < 40; i += Math.max(1, picks.size() / 40)) {
             Row r = picks.get(i);
-            seeds.add(new PoisonBatch.SeedLine("s" + seeds.size(), seeds.size() % 8 == 7 ? r.getString(0) : r.getString(0) + ":" + r.getInt(1)));
+            seeds.add(new TaintBatch.SeedLine("s" + seeds.size(), seeds.size() % 8 == 7 ? r.getString(0) : r.getString(0) + ":" + r.getInt(1)));
         }
         java.util.Set<LabelCategory> stops = java.util.EnumSet.of(LabelCategory.EXCHANGE, LabelCategory.DEPOSIT);
         int hops = 6;
-        List<PoisonBatch.Result> spark = PoisonBatch.run(ParquetExportTest.spark, out, seeds, hops, java.util.Set.of("exchange", "deposit"));
+        List<TaintBatch.Result> spark = TaintBatch.run(ParquetExportTest.spark, out, seeds, policy, hops, java.util.Set.of("exchange", "deposit"));
         long reachedServices = 0;
         try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("store"))) {
             io.chaintrace.core.compact.CompactTracer tracer = new io.chaintrace.core.compact.CompactTracer(cs.compactRows(stops, 64L << 20));
@@ -189,7 +213,7 @@ class ParquetExportTest {
                     tx[i] = ref.tx();
                     vout[i] = ref.vout();
                 }
-                var r = tracer.forward(new io.chaintrace.core.compact.OutputRefs(tx, vout), io.chaintrace.core.trace.TaintPolicy.named("poison"), hops);
+                var r = tracer.forward(new io.chaintrace.core.compact.OutputRefs(tx, vout), io.chaintrace.core.trace.TaintPolicy.named(policy), hops);
                 java.util.Map<String, Long> byEntity = new java.util.TreeMap<>();
                 r.endpointTaint().forEach((owner, amount) -> {
                     Address a = cs.address(owner);
@@ -197,7 +221,7 @@ class ParquetExportTest {
                             .max(java.util.Comparator.comparingDouble(Label::confidence)).map(Label::entity).orElse(a.shown());
                     byEntity.merge(name, amount, Long::sum);
                 });
-                PoisonBatch.Result s = spark.get(k);
+                TaintBatch.Result s = spark.get(k);
                 String what = seed + ": ";
                 assertEquals(r.seeded(), s.seeded(), what + "seeded");
                 assertEquals(r.endpoints(), s.endpoints(), what + "endpoints");

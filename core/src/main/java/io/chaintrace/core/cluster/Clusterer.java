@@ -56,7 +56,7 @@ public final class Clusterer {
         if (first < 0) {
             return links;
         }
-        OptionalInt change = consensus(tx);
+        OptionalInt change = change(tx);
         if (change.isPresent()) {
             int owner = tx.outOwner()[change.getAsInt()];
             if (owner >= 0 && sets.find(owner) != sets.find(first)) {
@@ -68,8 +68,11 @@ public final class Clusterer {
         return links;
     }
 
-    /** The output at least {@code minVotes} heuristics name, when none names another. */
-    OptionalInt consensus(ClusterTx tx) {
+    /**
+     * The change output: the one at least {@code minVotes} heuristics name, when none names another. A function of the
+     * transaction alone, so that a job clustering the chain in parallel (module spark) asks the same question.
+     */
+    public OptionalInt change(ClusterTx tx) {
         int named = -1;
         int votes = 0;
         for (ChangeHeuristic h : heuristics) {

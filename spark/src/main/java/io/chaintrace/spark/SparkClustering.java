@@ -63,28 +63,7 @@ public final class SparkClustering {
             .add("reason", DataTypes.StringType);
 
     public static Outcome run(SparkSession spark, Path parquet) {
-        ParquetTables.check(spark, parquet, List.of("transactions", "outputs", "inputs"));
-        for (String t : List.of("transactions", "outputs", "inputs")) {
-            spark.read().parquet(parquet.resolve(t).toString()).createOrReplaceTempView("cl_" + t);
-        }
-        // An owner as the store keys it: the address, a bare key apart from its P2PKH address (the export shows both as the
-        // latter). Its number is where it first appears (height, position, vout): the order the store gives out owner ids in,
-        // so the smallest number of an entity is its first-seen address.
-        spark.sql("select address, kind = 'p2pk' as p2pk, min(shiftleft(cast(height as bigint), 40) + shiftleft(cast(position as bigint), 20) + vout)"
-                + " as node from cl_outputs where address is not null and address not like '0x%' group by address, kind = 'p2pk'")
-                .localCheckpoint().createOrReplaceTempView("cl_nodes");
-        spark.sql("select txid, array_sort(collect_list(struct(o.vout, o.value, o.kind, o.address, n.node,"
-                + " shiftright(n.node, 20) = shiftleft(cast(o.height as bigint), 20) + o.position as fresh))) as outs from cl_outputs o"
-                + " left join cl_nodes n on n.address = o.address and n.p2pk = (o.kind = 'p2pk') group by txid")
-                .createOrReplaceTempView("cl_outs");
-        spark.sql("select i.txid, array_sort(collect_list(struct(i.n, i.prev_txid, i.prev_vout, i.status, i.value, i.address, po.kind, n.node)))"
-                + " as ins from cl_inputs i left join cl_outputs po on po.txid = i.prev_txid and po.vout = i.prev_vout"
-                + " left join cl_nodes n on n.address = i.address and n.p2pk = (po.kind = 'p2pk') group by i.txid")
-                .createOrReplaceTempView("cl_ins");
-        // Transactions as clustering sees them (coinbases join nobody), kept for the two passes below.
-        Dataset<Row> txs = spark.sql("select t.txid, t.height, t.position, t.time, i.ins, o.outs from cl_transactions t"
-                + " join cl_ins i on i.txid = t.txid join cl_outs o on o.txid = t.txid where not t.coinbase").localCheckpoint();
-        txs.createOrReplaceTempView("cl_txs");
+        Dataset<Row> txs = TxRows.register(spark, parquet);
         // 1. Each transaction alone: a CoinJoin? a peel step, and its remainder?
         txs.map((MapFunction<Row, Row>) SparkClustering::judge, Encoders.row(JUDGED)).localCheckpoint().createOrReplaceTempView("cl_judged");
         // 2. With its remainder's spender: does the peel chain go on (the peel-continuation heuristic)?
@@ -143,32 +122,8 @@ public final class SparkClustering {
         }
     }
 
-    /** A transaction's row as core's model: owners keyed by their node (what the store's ids are to it). */
-    private static UtxoTransaction transaction(Row t) {
-        Hash256 txid = Hash256.fromHex(t.getString(0));
-        List<TxInput> ins = new ArrayList<>();
-        for (Row i : t.<Row>getList(4)) {
-            InputStatus status = InputStatus.valueOf(i.getString(3).toUpperCase(Locale.ROOT));
-            Outpoint prev = new Outpoint(Hash256.fromHex(i.getString(1)), i.getInt(2));
-            boolean owned = status == InputStatus.RESOLVED && !i.isNullAt(7);
-            ins.add(new TxInput(prev, status, status == InputStatus.RESOLVED ? i.getLong(4) : 0,
-                    owned ? Optional.of(owner(i.getString(6), i.getLong(7))) : Optional.empty()));
-        }
-        List<TxOutput> outs = new ArrayList<>();
-        for (Row o : t.<Row>getList(5)) {
-            outs.add(new TxOutput(o.getInt(0), o.getLong(1), ScriptKind.valueOf(o.getString(2).toUpperCase(Locale.ROOT)),
-                    o.isNullAt(4) ? Optional.empty() : Optional.of(owner(o.getString(2), o.getLong(4)))));
-        }
-        return new UtxoTransaction(txid, new BlockRef(t.getInt(1), Hash256.ZERO, t.getLong(3)), t.getInt(2), ins, outs);
-    }
-
-    /** An owner whose text is its node: equal owners are the same owner, as in the store (a bare key apart from its address). */
-    private static Address owner(String kind, long node) {
-        return new Address(Chain.BITCOIN, ScriptKind.valueOf(kind.toUpperCase(Locale.ROOT)), "node:" + node);
-    }
-
     private static Row judge(Row t) {
-        UtxoTransaction tx = transaction(t);
+        UtxoTransaction tx = TxRows.transaction(t);
         boolean coinjoin = CoinJoinClassifier.standard().match(tx).isPresent();
         Integer remainder = PeelChainDetector.DEFAULT.remainder(tx).map(TxOutput::index).orElse(null);
         return RowFactory.create(t.getString(0), coinjoin, remainder);

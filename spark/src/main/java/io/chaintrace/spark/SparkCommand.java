@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
  * code, as in the rest of the command.
  */
 @Command(name = "chaintrace-spark", mixinStandardHelpOptions = true, description = "Chaintrace's jobs on Apache Spark.",
-        subcommands = {SparkCommand.Export.class, SparkCommand.Check.class, SparkCommand.Batch.class, SparkCommand.Cluster.class})
+        subcommands = {SparkCommand.Export.class, SparkCommand.Check.class, SparkCommand.Batch.class, SparkCommand.Cluster.class,
+        SparkCommand.Patterns.class})
 public final class SparkCommand {
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Stack traces on errors.")
     boolean verbose;
@@ -222,6 +223,77 @@ public final class SparkCommand {
                 spark.stop();
             }
             return 0;
+        }
+    }
+
+    /** {@code patterns --parquet DIR --out alerts.jsonl}: fan-out, fan-in and pass-through over the whole chain. */
+    @Command(name = "patterns", mixinStandardHelpOptions = true, description = "Pattern windows (fan-out, fan-in, pass-through) over the Parquet tables.")
+    static final class Patterns implements Callable<Integer> {
+        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet).")
+        Path parquet;
+
+        @Option(names = "--out", required = true, description = "Alerts, one JSON line each (replaced only with --force).")
+        Path out;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "Detector thresholds as patterns.<setting> = value (the chaintrace config file).")
+        Path config;
+
+        @Option(names = "--force", description = "Replace --out.")
+        boolean force;
+
+        @Option(names = "--master", description = "Spark master URL (default: local[*]).")
+        String master;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            Committed.mayWrite(out, force);
+            io.chaintrace.core.pattern.PatternSettings settings = settings(config);
+            SparkSession spark = Sessions.start(master, "chaintrace spark patterns");
+            try {
+                long started = System.nanoTime();
+                List<org.apache.spark.sql.Row> alerts = SparkPatterns.run(spark, parquet, settings).orderBy("time", "pattern", "address")
+                        .collectAsList();
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                StringBuilder sb = new StringBuilder();
+                java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+                for (org.apache.spark.sql.Row r : alerts) {
+                    java.util.Map<String, Object> line = new java.util.LinkedHashMap<>();
+                    line.put("pattern", r.getString(0));
+                    line.put("address", r.isNullAt(1) ? null : r.getString(1));
+                    line.put("transactions", r.getList(2));
+                    line.put("time", r.getLong(3));
+                    sb.append(json.writeValueAsString(line)).append('\n');
+                    counts.merge(r.getString(0), 1, Integer::sum);
+                }
+                Committed.text(out, sb, force);
+                System.out.printf("patterns: %,d alerts %s in %.1f s; written to %s%n", alerts.size(), counts,
+                        (System.nanoTime() - started) / 1e9, out);
+            } finally {
+                spark.stop();
+            }
+            return 0;
+        }
+
+        /** The defaults, or the {@code patterns.*} lines of a config file (the format {@code chaintrace --config} reads). */
+        static io.chaintrace.core.pattern.PatternSettings settings(Path config) throws java.io.IOException {
+            if (config == null) {
+                return io.chaintrace.core.pattern.PatternSettings.defaults();
+            }
+            java.util.Properties p = new java.util.Properties();
+            try (var r = java.nio.file.Files.newBufferedReader(config)) {
+                p.load(r);
+            }
+            java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+            for (String k : p.stringPropertyNames()) {
+                if (k.startsWith("patterns.")) {
+                    m.put(k.substring("patterns.".length()), p.getProperty(k));
+                }
+            }
+            try {
+                return io.chaintrace.core.pattern.PatternSettings.of(m);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(config + ": " + e.getMessage());
+            }
         }
     }
 }

@@ -142,6 +142,69 @@ class ParquetExportTest {
         assertTrue(o.summary().changePairs() > 0 && o.summary().multiInputPairs() > 0, o.summary().toString());
     }
 
+    /** Fan-out, fan-in and pass-through on Spark give the single-machine detectors' alerts, on the same settings. */
+    @Test
+    void sparkPatternWindowsAreTheDetectorsAlerts() {
+        io.chaintrace.core.pattern.PatternSettings settings = io.chaintrace.core.pattern.PatternSettings.defaults();
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("store"))) {
+            expected.addAll(singleMachineAlerts(cs, settings));
+        }
+        java.util.Set<String> found = new java.util.TreeSet<>();
+        for (Row r : SparkPatterns.run(spark, out, settings).collectAsList()) {
+            found.add(r.getString(0) + " " + r.getList(2));
+        }
+        assertTrue(expected.stream().anyMatch(a -> a.startsWith("fan_out")) && expected.stream().anyMatch(a -> a.startsWith("fan_in")),
+                "the blocks hold fan-outs and fan-ins: " + expected.size());
+        assertEquals(expected, found);
+    }
+
+    /**
+     * The same on a generated chain with every pattern planted among near-misses (pass-through chains, slow ones, batch
+     * payouts, payrolls...), through a block file and the ingest, on a tighter setting too.
+     */
+    @Test
+    void sparkPatternWindowsOnPlantedPatterns() throws Exception {
+        Path blk = dir.resolve("planted.blk");
+        io.chaintrace.ingest.demo.CaseFiles.writeBitcoin(io.chaintrace.scenarios.PatternPlanter.plant(7, 4, 3_000).scenario(), blk);
+        Path parquet = dir.resolve("planted-parquet");
+        try (ChainStore cs = ChainStore.open(dir.resolve("planted-store"))) {
+            new BlockFileSource(cs, List.of(blk)).run(IngestListener.NONE);
+            ParquetExport.write(spark, cs, parquet, false, n -> { });
+        }
+        for (var settings : List.of(io.chaintrace.core.pattern.PatternSettings.defaults(), io.chaintrace.core.pattern.PatternSettings.of(
+                java.util.Map.of("fanOut.minPayees", "3", "fanIn.minPayers", "3", "passThrough.minLength", "2", "passThrough.maxDelay", "7200")))) {
+            java.util.Set<String> expected = new java.util.TreeSet<>();
+            try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("planted-store"))) {
+                expected.addAll(singleMachineAlerts(cs, settings));
+            }
+            java.util.Set<String> found = new java.util.TreeSet<>();
+            for (Row r : SparkPatterns.run(spark, parquet, settings).collectAsList()) {
+                found.add(r.getString(0) + " " + r.getList(2));
+            }
+            for (String p : SparkPatterns.PATTERNS) {
+                assertTrue(expected.stream().anyMatch(a -> a.startsWith(p + " ")), p + " planted and found: " + expected.size());
+            }
+            assertEquals(expected, found, settings.values().toString());
+        }
+    }
+
+    /** The alerts of fan-out, fan-in and pass-through as {@code chaintrace patterns} finds them: every transaction in chain order. */
+    static List<String> singleMachineAlerts(ChainStore cs, io.chaintrace.core.pattern.PatternSettings settings) {
+        List<String> alerts = new java.util.ArrayList<>();
+        var detectors = settings.detectors();
+        var ledger = new io.chaintrace.core.pattern.RecentLedger(cs, 200_000);
+        cs.forEachTransaction(tx -> {
+            ledger.remember(tx);
+            detectors.forEach(d -> d.accept(tx, ledger, a -> {
+                if (SparkPatterns.PATTERNS.contains(a.pattern())) {
+                    alerts.add(a.pattern() + " " + a.transactions().stream().map(io.chaintrace.core.model.Hash256::hex).toList());
+                }
+            }));
+        });
+        return alerts;
+    }
+
     @Test
     void aMissingTableOrAWrongColumnIsOneLineNamingIt() throws Exception {
         Path broken = dir.resolve("broken");

@@ -12,10 +12,14 @@ import java.util.Set;
 /**
  * Per address, the payments of the last {@code window} seconds and their counterparties. A burst
  * is reported once the distinct counterparties reach {@code threshold}; the address then stays
- * quiet for a window (one alert per burst, however many more payments it holds).
+ * quiet for a window (one alert per burst, however many more payments it holds). What an address's
+ * window holds depends on that address's own payments alone (their ages are checked per address;
+ * dropping old entries only bounds memory), so a job that runs it per address in parallel (module
+ * spark) finds the same bursts as one pass over the chain.
  */
-final class CounterpartyWindow {
-    record Event(long time, Hash256 tx, Address counterparty, long amount) {
+public final class CounterpartyWindow {
+    /** One payment: its time, transaction, the other side and the amount. */
+    public record Event(long time, Hash256 tx, Address counterparty, long amount) {
     }
 
     private final int threshold;
@@ -23,13 +27,13 @@ final class CounterpartyWindow {
     private final TimedMap<String, Deque<Event>> byAddress = new TimedMap<>();
     private final TimedMap<String, Long> quietUntil = new TimedMap<>();
 
-    CounterpartyWindow(int threshold, long window) {
+    public CounterpartyWindow(int threshold, long window) {
         this.threshold = threshold;
         this.window = window;
     }
 
     /** Records one transaction's payments of an address; returns the burst they complete, else an empty list. */
-    List<Event> add(Address address, List<Event> events) {
+    public List<Event> add(Address address, List<Event> events) {
         if (events.isEmpty()) {
             return List.of();
         }
@@ -39,14 +43,14 @@ final class CounterpartyWindow {
         String key = address.text();
         Long quiet = quietUntil.get(key);
         if (quiet != null) {
-            if (now <= quiet) {
+            if (now <= quiet && now - quietUntil.time(key) <= window) {
                 return List.of();
             }
             quietUntil.remove(key);
         }
         Deque<Event> d = byAddress.get(key);
-        if (d == null) {
-            d = new ArrayDeque<>();
+        if (d == null || now - byAddress.time(key) > window) {
+            d = new ArrayDeque<>(); // older than the window (block times can step back: expire stops at the first young entry)
         }
         byAddress.put(key, d, now);
         while (!d.isEmpty() && now - d.peekFirst().time() > window) {

@@ -47,11 +47,10 @@ public final class PassThroughDetector implements PatternDetector {
 
     @Override
     public void accept(UtxoTransaction tx, UtxoLedger ledger, Consumer<Alert> alerts) {
-        chains.expire(tx.block().time(), maxDelay); // a hop spends coins at most maxDelay old
-        if (tx.coinbase() || !tx.fullyResolved() || coinjoins.match(tx).isPresent()) {
-            return;
-        }
-        Optional<TxOutput> forward = forwarded(tx);
+        // A hop spends coins at most maxDelay old; kept a day longer, as block times step back by up to about two hours,
+        // so that whether a hop continues a chain depends on the two transactions alone (as module spark asks it).
+        chains.expire(tx.block().time(), maxDelay + 86_400);
+        Optional<TxOutput> forward = hop(tx);
         if (forward.isEmpty()) {
             return;
         }
@@ -81,6 +80,25 @@ public final class PassThroughDetector implements PatternDetector {
 
     /** A hop: the chain it ends, and which of its outputs carried the value on. */
     private record Hop(List<UtxoTransaction> chain, int forwardIndex) {
+    }
+
+    /**
+     * The output {@code tx} forwards when it is a pass-through hop by its own shape (not a coinbase, every input known,
+     * not a CoinJoin, see {@link #forwarded}); whether its coins arrived within {@code maxDelay} is the caller's to check.
+     */
+    public Optional<TxOutput> hop(UtxoTransaction tx) {
+        if (tx.coinbase() || !tx.fullyResolved() || coinjoins.match(tx).isPresent()) {
+            return Optional.empty();
+        }
+        return forwarded(tx);
+    }
+
+    public long maxDelay() {
+        return maxDelay;
+    }
+
+    public int minLength() {
+        return minLength;
     }
 
     /**

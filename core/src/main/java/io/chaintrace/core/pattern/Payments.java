@@ -15,15 +15,15 @@ import java.util.Set;
  * input (multi-input ownership makes the others the same entity), the payees the owners of its
  * outputs that are not among its inputs' owners (those are change).
  */
-final class Payments {
+public final class Payments {
     private Payments() {
     }
 
-    record Payee(Address address, long amount, int index) {
+    public record Payee(Address address, long amount, int index) {
     }
 
     /** The payer when the transaction is one payer paying: not a coinbase, not a CoinJoin, an owned input. */
-    static Optional<Address> payerOfPayment(UtxoTransaction tx, CoinJoinClassifier coinjoins) {
+    public static Optional<Address> payerOfPayment(UtxoTransaction tx, CoinJoinClassifier coinjoins) {
         if (tx.coinbase() || coinjoins.match(tx).isPresent()) {
             return Optional.empty();
         }
@@ -45,7 +45,7 @@ final class Payments {
         return s;
     }
 
-    static List<Payee> payees(UtxoTransaction tx) {
+    public static List<Payee> payees(UtxoTransaction tx) {
         Set<String> own = inputOwners(tx);
         List<Payee> p = new ArrayList<>();
         for (TxOutput o : tx.outputs()) {

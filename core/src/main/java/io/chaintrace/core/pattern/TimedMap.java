@@ -20,6 +20,11 @@ final class TimedMap<K, V> {
         return t == null ? null : t.value();
     }
 
+    /** When {@code key} was last put (call only for a key present). */
+    long time(K key) {
+        return entries.get(key).time();
+    }
+
     /** Puts (or refreshes) an entry as of {@code time}, moving it to the back. */
     void put(K key, V value, long time) {
         entries.remove(key);

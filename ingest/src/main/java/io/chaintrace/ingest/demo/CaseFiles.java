@@ -75,7 +75,7 @@ public final class CaseFiles {
     }
 
     /** The Bitcoin leg as a block file; returns generated txid -> real txid. */
-    static Map<Hash256, Hash256> writeBitcoin(Scenario s, Path file) throws IOException {
+    public static Map<Hash256, Hash256> writeBitcoin(Scenario s, Path file) throws IOException {
         Context.propagate(new Context()); // bitcoinj's per-thread context, which solving a block needs
         Map<Hash256, Sha256Hash> real = new HashMap<>();
         Sha256Hash prev = Sha256Hash.ZERO_HASH;

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * A job's output written whole: into a temporary file or directory beside the target, moved into place when complete.
@@ -49,28 +50,46 @@ final class Committed {
         }
     }
 
-    /** A table written as Parquet, whole: Spark writes the temporary directory, which is then moved to {@code target}. */
-    static void table(Dataset<Row> rows, Path target, boolean replace) {
-        mayWrite(target, replace);
-        Path parent = target.toAbsolutePath().getParent();
-        Path tmp;
+    /** As {@link #mayWrite} for a table that Spark writes (a local directory or a URI). */
+    static void mayWriteTable(SparkSession spark, String target, boolean replace) {
+        org.apache.hadoop.fs.Path t = new org.apache.hadoop.fs.Path(target);
         try {
-            Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + target.getFileName() + "-");
+            if (t.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(t) && !replace) {
+                throw new IllegalArgumentException(target + " exists; rerun with --force to replace it");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A table written as Parquet, whole: Spark writes a hidden directory beside {@code target} (a local directory or a URI
+     * Spark writes: hdfs://, s3a://), which is then renamed to it (atomic on a local file system and HDFS; object stores
+     * copy on rename).
+     */
+    static void table(SparkSession spark, Dataset<Row> rows, String target, boolean replace) {
+        org.apache.hadoop.fs.Path t = new org.apache.hadoop.fs.Path(target);
+        org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(t.getParent(), "." + t.getName() + "-" + java.util.UUID.randomUUID());
+        try {
+            org.apache.hadoop.fs.FileSystem fs = t.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.exists(t) && !replace) {
+                throw new IllegalArgumentException(target + " exists; rerun with --force to replace it");
+            }
+            try {
+                rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+                if (fs.exists(t)) {
+                    fs.delete(t, true);
+                }
+                if (!fs.rename(tmp, t)) {
+                    throw new IOException("rename of " + tmp + " refused");
+                }
+            } finally {
+                if (fs.exists(tmp)) {
+                    fs.delete(tmp, true);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        }
-        try {
-            Path table = tmp.resolve("table");
-            rows.write().mode(SaveMode.ErrorIfExists).parquet(table.toString());
-            if (Files.exists(target)) {
-                ParquetExport.delete(target);
-            }
-            Files.move(table, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot move the table into " + target + ": " + e.getMessage(), e);
-        } finally {
-            ParquetExport.delete(tmp);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.chaintrace.spark;
 
 import io.chaintrace.core.trace.HaircutPolicy;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -37,7 +36,7 @@ public final class HaircutBatch {
             .add("vout", DataTypes.IntegerType).add("amount", DataTypes.LongType).add("kind", DataTypes.StringType)
             .add("entity", DataTypes.StringType).add("hop", DataTypes.IntegerType);
 
-    public static List<TaintBatch.Result> run(SparkSession spark, Path parquet, List<TaintBatch.SeedLine> seeds, int hops, Set<String> stopAt) {
+    public static List<TaintBatch.Result> run(SparkSession spark, String parquet, List<TaintBatch.SeedLine> seeds, int hops, Set<String> stopAt) {
         TaintBatch.register(spark, parquet, seeds, stopAt);
         // What taint can pass through an output: of value, not a service's, not one of the seed's own (seeds keep their value).
         String passes = " o.value > 0 and st.address is null and so.sid is null ";
@@ -55,6 +54,13 @@ public final class HaircutBatch {
             candidates = candidates.union(frontier).localCheckpoint();
         }
         candidates.createOrReplaceTempView("ct_candidates");
+        // The rounds read only the candidates' rows: taken out of the tables once (small enough to broadcast, where the
+        // whole outputs table was shuffled again every round).
+        spark.sql("select distinct tx from ct_candidates").localCheckpoint().createOrReplaceTempView("ct_cand_tx");
+        spark.sql("select o.* from ct_outputs o join ct_cand_tx c on c.tx = o.txid").localCheckpoint().createOrReplaceTempView("ct_c_outputs");
+        spark.sql("select i.* from ct_inputs i join ct_cand_tx c on c.tx = i.txid").localCheckpoint().createOrReplaceTempView("ct_c_inputs");
+        spark.sql("select s.* from ct_txsum s join ct_cand_tx c on c.tx = s.txid").localCheckpoint().createOrReplaceTempView("ct_c_txsum");
+        outsOf = outsOf.replace("join ct_outputs o", "join ct_c_outputs o");
         // 2. Which candidate waits for which: a child spends a parent's output that can carry taint.
         spark.sql("select distinct f.sid, f.tx as parent, o.spent_by as child from ct_candidates f" + outsOf
                 + " join ct_candidates c on c.sid = f.sid and c.tx = o.spent_by where" + passes).localCheckpoint()
@@ -78,18 +84,18 @@ public final class HaircutBatch {
             ready.createOrReplaceTempView("ct_ready");
             taint.createOrReplaceTempView("ct_taint");
             // The taint each ready transaction receives (none: the trace never reaches it) and its hop.
-            spark.sql("select r.sid, r.tx, sum(t.amount) as taint_in, min(t.hop) + 1 as hop from ct_ready r join ct_inputs i on i.txid = r.tx"
+            spark.sql("select r.sid, r.tx, sum(t.amount) as taint_in, min(t.hop) + 1 as hop from ct_ready r join ct_c_inputs i on i.txid = r.tx"
                     + " join ct_taint t on t.sid = r.sid and t.txid = i.prev_txid and t.vout = i.prev_vout group by r.sid, r.tx")
                     .createOrReplaceTempView("ct_in");
             for (Row r : spark.sql("select i.sid, sum(case when i.hop > " + hops + " then i.taint_in else 0 end), sum(s.n) from ct_in i"
-                    + " join ct_txsum s on s.txid = i.tx group by i.sid").collectAsList()) {
+                    + " join ct_c_txsum s on s.txid = i.tx group by i.sid").collectAsList()) {
                 long[] a = sums.computeIfAbsent(r.getInt(0), k -> new long[6]);
                 a[5] += r.getLong(1);
                 a[4] += r.getLong(2);
             }
             Dataset<Row> split = spark.sql("select i.sid, i.tx, i.hop, i.taint_in, greatest(0, s.vin - s.vout_sum) as fee,"
                     + " array_sort(collect_list(struct(o.vout, o.value, so.sid is not null as is_seed, st.entity, o.spent_by))) as outs"
-                    + " from ct_in i join ct_txsum s on s.txid = i.tx join ct_outputs o on o.txid = i.tx"
+                    + " from ct_in i join ct_c_txsum s on s.txid = i.tx join ct_c_outputs o on o.txid = i.tx"
                     + " left join ct_stops st on st.address = o.address"
                     + " left join ct_seed_outputs so on so.sid = i.sid and so.txid = o.txid and so.vout = o.vout"
                     + " where i.hop <= " + hops + " group by i.sid, i.tx, i.hop, i.taint_in, s.vin, s.vout_sum")

@@ -1,7 +1,5 @@
 package io.chaintrace.spark;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,15 +75,28 @@ public final class ParquetTables {
         return new StructType(fields);
     }
 
+    /** Where table {@code name} of the tables at {@code dir} (a local directory or a URI Spark reads: hdfs://, s3a://) lies. */
+    public static String table(String dir, String name) {
+        return new org.apache.hadoop.fs.Path(dir, name).toString();
+    }
+
     /**
-     * Checks that {@code dir} holds the tables {@code needed} with their columns and types; a missing table or a column
-     * missing or of another type stops with one line naming the table and the column.
+     * Checks that {@code dir} (a local directory, or a URI Spark reads) holds the tables {@code needed} with their columns
+     * and types; a missing table or a column missing or of another type stops with one line naming the table and the column.
      */
-    public static void check(SparkSession spark, Path dir, List<String> needed) {
+    public static void check(SparkSession spark, String dir, List<String> needed) {
         for (String table : needed) {
             StructType expected = ALL.get(table);
-            Path t = dir.resolve(table);
-            if (!Files.isDirectory(t)) {
+            org.apache.hadoop.fs.Path t = new org.apache.hadoop.fs.Path(dir, table);
+            boolean there;
+            try {
+                there = t.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(t).isDirectory();
+            } catch (java.io.FileNotFoundException e) {
+                there = false;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("parquet " + dir + ": cannot read table '" + table + "': " + e.getMessage(), e);
+            }
+            if (!there) {
                 throw new IllegalArgumentException("parquet " + dir + ": table '" + table + "' is missing (expected " + t + ")");
             }
             StructType found = spark.read().parquet(t.toString()).schema();

@@ -1,19 +1,14 @@
 package io.chaintrace.spark;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Poison forward from many seeds at once over the Parquet tables, hop-synchronous: poison taints every output of a
@@ -27,7 +22,7 @@ public final class PoisonBatch {
     private PoisonBatch() {
     }
 
-    public static List<TaintBatch.Result> run(SparkSession spark, Path parquet, List<TaintBatch.SeedLine> seeds, int hops, Set<String> stopAt) {
+    public static List<TaintBatch.Result> run(SparkSession spark, String parquet, List<TaintBatch.SeedLine> seeds, int hops, Set<String> stopAt) {
         Dataset<Row> seedOutputs = TaintBatch.register(spark, parquet, seeds, stopAt);
         // Tainted outputs, seeds first; then, hop by hop, every output of a transaction reached that is not a service's.
         Dataset<Row> tainted = seedOutputs.select("sid", "txid", "vout", "value");

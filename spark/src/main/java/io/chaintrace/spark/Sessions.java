@@ -2,22 +2,29 @@ package io.chaintrace.spark;
 
 import org.apache.spark.sql.SparkSession;
 
-/** Spark sessions as Chaintrace starts them: local[*] unless a master is named; on loopback; no web UI. */
+/** Spark sessions as Chaintrace starts them: local[*] unless a master is named (--master, or spark-submit's); local on loopback; no web UI. */
 public final class Sessions {
     private Sessions() {
     }
 
+    /** The cost of the jobs of this JVM's session (one session per command). */
+    public static final JobMetrics METRICS = new JobMetrics();
+
     public static SparkSession start(String master, String app) {
-        SparkSession.Builder b = SparkSession.builder().appName(app).master(master == null ? "local[*]" : master)
+        // Under spark-submit the master comes from its --master (as the system property spark.master): never overridden.
+        String submitted = System.getProperty("spark.master");
+        String m = master != null ? master : submitted != null ? submitted : "local[*]";
+        SparkSession.Builder b = SparkSession.builder().appName(app).master(m)
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.session.timeZone", "UTC");
-        if (master == null || master.startsWith("local")) {
+        if (m.startsWith("local")) {
             // One machine: the driver listens on loopback only (Spark would otherwise pick the first interface it finds).
             b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() * 2)));
         }
         SparkSession s = b.getOrCreate();
         s.sparkContext().setLogLevel("WARN");
+        s.sparkContext().addSparkListener(METRICS);
         return s;
     }
 }

@@ -3,24 +3,15 @@ package io.chaintrace.spark;
 import io.chaintrace.core.cluster.ClusterTx;
 import io.chaintrace.core.cluster.Clusterer;
 import io.chaintrace.core.cluster.UnionFind;
-import io.chaintrace.core.model.Address;
-import io.chaintrace.core.model.BlockRef;
-import io.chaintrace.core.model.Chain;
-import io.chaintrace.core.model.Hash256;
-import io.chaintrace.core.model.InputStatus;
-import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.ScriptKind;
-import io.chaintrace.core.model.TxInput;
 import io.chaintrace.core.model.TxOutput;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.pattern.CoinJoinClassifier;
 import io.chaintrace.core.pattern.PeelChainDetector;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
@@ -62,7 +53,7 @@ public final class SparkClustering {
     private static final StructType PAIRS = new StructType().add("a", DataTypes.LongType).add("b", DataTypes.LongType)
             .add("reason", DataTypes.StringType);
 
-    public static Outcome run(SparkSession spark, Path parquet) {
+    public static Outcome run(SparkSession spark, String parquet) {
         Dataset<Row> txs = TxRows.register(spark, parquet);
         // 1. Each transaction alone: a CoinJoin? a peel step, and its remainder?
         txs.map((MapFunction<Row, Row>) SparkClustering::judge, Encoders.row(JUDGED)).localCheckpoint().createOrReplaceTempView("cl_judged");

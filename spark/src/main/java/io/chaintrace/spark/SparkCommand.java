@@ -74,6 +74,7 @@ public final class SparkCommand {
                             n -> System.err.printf("\rexport: %,d transactions", n));
                     System.err.println();
                     System.out.printf("exported to %s in %.1f s: %s%n", out, (System.nanoTime() - started) / 1e9, ParquetExport.counts(s));
+                    System.err.println(Sessions.METRICS.summary());
                 } finally {
                     spark.stop();
                 }
@@ -85,8 +86,8 @@ public final class SparkCommand {
     /** {@code check --parquet DIR}: that an export (or a blockchain-etl conversion) has every table and column a job reads. */
     @Command(name = "check", mixinStandardHelpOptions = true, description = "Check a Parquet directory's tables and columns.")
     static final class Check implements Callable<Integer> {
-        @Option(names = "--parquet", required = true, description = "The directory of tables.")
-        Path parquet;
+        @Option(names = "--parquet", required = true, description = "The directory of tables (or a URI Spark reads: hdfs://, s3a://).")
+        String parquet;
 
         @Override
         public Integer call() {
@@ -107,8 +108,8 @@ public final class SparkCommand {
      */
     @Command(name = "batch", mixinStandardHelpOptions = true, description = "Forward taint (poison, haircut) for many seeds over the Parquet tables.")
     static final class Batch implements Callable<Integer> {
-        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet).")
-        Path parquet;
+        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet): a directory or a URI Spark reads.")
+        String parquet;
 
         @Option(names = "--seeds", required = true, description = "Seeds: one TXID:VOUT or TXID per line, or CSV with a header naming id and seed.")
         Path seeds;
@@ -160,6 +161,7 @@ public final class SparkCommand {
             }
             Committed.text(out, sb, force); // a killed run leaves the old file or none
             System.out.printf("batch: %,d seeds, %s, %d hops; results in %s%n", results.size(), policy, hops, out);
+            System.err.println(Sessions.METRICS.summary());
             return 0;
         }
 
@@ -194,11 +196,11 @@ public final class SparkCommand {
     /** {@code cluster --parquet DIR --out DIR}: the whole chain's Bitcoin clustering, written as an entities table. */
     @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Cluster the chain's Bitcoin addresses over the Parquet tables.")
     static final class Cluster implements Callable<Integer> {
-        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet).")
-        Path parquet;
+        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet): a directory or a URI Spark reads.")
+        String parquet;
 
-        @Option(names = "--out", required = true, description = "Directory for the entities table (address, entity; replaced only with --force).")
-        Path out;
+        @Option(names = "--out", required = true, description = "Directory (or URI) for the entities table (address, entity; replaced only with --force).")
+        String out;
 
         @Option(names = "--force", description = "Replace --out.")
         boolean force;
@@ -208,17 +210,18 @@ public final class SparkCommand {
 
         @Override
         public Integer call() {
-            Committed.mayWrite(out, force);
             SparkSession spark = Sessions.start(master, "chaintrace spark cluster");
             try {
+                Committed.mayWriteTable(spark, out, force);
                 long started = System.nanoTime();
                 SparkClustering.Outcome o = SparkClustering.run(spark, parquet);
-                Committed.table(o.entities(), out, force);
+                Committed.table(spark, o.entities(), out, force);
                 SparkClustering.Summary s = o.summary();
                 System.out.printf("cluster: %,d transactions (%,d CoinJoins skipped), %,d multi-input and %,d change pairs;"
                         + " %,d entities of two or more holding %,d addresses (%d rounds of large-star/small-star) in %.1f s; written to %s%n",
                         s.transactions(), s.coinjoinsSkipped(), s.multiInputPairs(), s.changePairs(), s.entities(), s.addresses(), s.rounds(),
                         (System.nanoTime() - started) / 1e9, out);
+                System.err.println(Sessions.METRICS.summary());
             } finally {
                 spark.stop();
             }
@@ -229,8 +232,8 @@ public final class SparkCommand {
     /** {@code patterns --parquet DIR --out alerts.jsonl}: fan-out, fan-in and pass-through over the whole chain. */
     @Command(name = "patterns", mixinStandardHelpOptions = true, description = "Pattern windows (fan-out, fan-in, pass-through) over the Parquet tables.")
     static final class Patterns implements Callable<Integer> {
-        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet).")
-        Path parquet;
+        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet): a directory or a URI Spark reads.")
+        String parquet;
 
         @Option(names = "--out", required = true, description = "Alerts, one JSON line each (replaced only with --force).")
         Path out;
@@ -268,6 +271,7 @@ public final class SparkCommand {
                 Committed.text(out, sb, force);
                 System.out.printf("patterns: %,d alerts %s in %.1f s; written to %s%n", alerts.size(), counts,
                         (System.nanoTime() - started) / 1e9, out);
+                System.err.println(Sessions.METRICS.summary());
             } finally {
                 spark.stop();
             }

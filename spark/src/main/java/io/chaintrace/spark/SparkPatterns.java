@@ -12,7 +12,6 @@ import io.chaintrace.core.pattern.PassThroughDetector;
 import io.chaintrace.core.pattern.PatternDetector;
 import io.chaintrace.core.pattern.PatternSettings;
 import io.chaintrace.core.pattern.Payments;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -51,7 +50,7 @@ public final class SparkPatterns {
             .add("transactions", DataTypes.createArrayType(DataTypes.StringType)).add("time", DataTypes.LongType);
 
     /** The alerts, with the address each is about ({@code address}: shown as the export shows it). */
-    public static Dataset<Row> run(SparkSession spark, Path parquet, PatternSettings settings) {
+    public static Dataset<Row> run(SparkSession spark, String parquet, PatternSettings settings) {
         Dataset<Row> txs = TxRows.register(spark, parquet);
         Map<String, String> values = settings.values();
         // 1. Fan-out by payer, fan-in by payee: each transaction keyed once per window it belongs to.

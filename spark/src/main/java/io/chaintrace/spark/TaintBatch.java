@@ -1,6 +1,5 @@
 package io.chaintrace.spark;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ public final class TaintBatch {
                          long absorbedBySeeds, Map<String, Long> endpointsByEntity, long edgesVisited) {
     }
 
-    public static List<Result> run(SparkSession spark, Path parquet, List<SeedLine> seeds, String policy, int hops, Set<String> stopAt) {
+    public static List<Result> run(SparkSession spark, String parquet, List<SeedLine> seeds, String policy, int hops, Set<String> stopAt) {
         return switch (policy) {
             case "poison" -> PoisonBatch.run(spark, parquet, seeds, hops, stopAt);
             case "haircut" -> HaircutBatch.run(spark, parquet, seeds, hops, stopAt);
@@ -50,10 +49,10 @@ public final class TaintBatch {
      * among the stop categories); {@code ct_txsum} (txid, vout_sum, vin: known inputs' value, n: inputs and outputs, the
      * edges a trace looks at); {@code ct_seed_outputs} (sid, txid, vout, value, spent_by: the seeds' outputs of value).
      */
-    static Dataset<Row> register(SparkSession spark, Path parquet, List<SeedLine> seeds, Set<String> stopAt) {
+    static Dataset<Row> register(SparkSession spark, String parquet, List<SeedLine> seeds, Set<String> stopAt) {
         ParquetTables.check(spark, parquet, List.of("transactions", "outputs", "inputs", "labels"));
         for (String t : List.of("transactions", "outputs", "inputs", "labels")) {
-            spark.read().parquet(parquet.resolve(t).toString()).createOrReplaceTempView("ct_" + t);
+            spark.read().parquet(ParquetTables.table(parquet, t)).createOrReplaceTempView("ct_" + t);
         }
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < seeds.size(); i++) {

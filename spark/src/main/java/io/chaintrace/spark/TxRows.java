@@ -10,7 +10,6 @@ import io.chaintrace.core.model.ScriptKind;
 import io.chaintrace.core.model.TxInput;
 import io.chaintrace.core.model.TxOutput;
 import io.chaintrace.core.model.UtxoTransaction;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,10 +30,10 @@ final class TxRows {
     private TxRows() {
     }
 
-    static Dataset<Row> register(SparkSession spark, Path parquet) {
+    static Dataset<Row> register(SparkSession spark, String parquet) {
         ParquetTables.check(spark, parquet, List.of("transactions", "outputs", "inputs"));
         for (String t : List.of("transactions", "outputs", "inputs")) {
-            spark.read().parquet(parquet.resolve(t).toString()).createOrReplaceTempView("cl_" + t);
+            spark.read().parquet(ParquetTables.table(parquet, t)).createOrReplaceTempView("cl_" + t);
         }
         // An owner as the store keys it: the address, a bare key apart from its P2PKH address (the export shows both as the
         // latter). Its number is where it first appears (height, position, vout): the order the store gives out owner ids in,

@@ -17,9 +17,9 @@ import java.util.Set;
  * dropping old entries only bounds memory), so a job that runs it per address in parallel (module
  * spark) finds the same bursts as one pass over the chain.
  */
-public final class CounterpartyWindow {
+final class CounterpartyWindow {
     /** One payment: its time, transaction, the other side and the amount. */
-    public record Event(long time, Hash256 tx, Address counterparty, long amount) {
+    record Event(long time, Hash256 tx, Address counterparty, long amount) {
     }
 
     private final int threshold;
@@ -27,13 +27,13 @@ public final class CounterpartyWindow {
     private final TimedMap<String, Deque<Event>> byAddress = new TimedMap<>();
     private final TimedMap<String, Long> quietUntil = new TimedMap<>();
 
-    public CounterpartyWindow(int threshold, long window) {
+    CounterpartyWindow(int threshold, long window) {
         this.threshold = threshold;
         this.window = window;
     }
 
     /** Records one transaction's payments of an address; returns the burst they complete, else an empty list. */
-    public List<Event> add(Address address, List<Event> events) {
+    List<Event> add(Address address, List<Event> events) {
         if (events.isEmpty()) {
             return List.of();
         }

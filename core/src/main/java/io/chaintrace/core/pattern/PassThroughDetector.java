@@ -93,14 +93,6 @@ public final class PassThroughDetector implements PatternDetector {
         return forwarded(tx);
     }
 
-    public long maxDelay() {
-        return maxDelay;
-    }
-
-    public int minLength() {
-        return minLength;
-    }
-
     /**
      * The output a hop forwards: the one carrying at least {@code minShare} of what the transaction spends, paid to an
      * address it did not spend from.

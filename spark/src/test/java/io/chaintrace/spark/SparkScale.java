@@ -1,0 +1,234 @@
+package io.chaintrace.spark;
+
+import io.chaintrace.core.model.LabelCategory;
+import io.chaintrace.graph.ChainStore;
+import io.chaintrace.ingest.demo.SyntheticWriter;
+import io.chaintrace.scenarios.SyntheticChain;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Spark jobs against the single-machine engine on the synthetic chain (seed 42, as benchmarks/ uses it), run by
+ * {@code benchmarks/spark}: equality first (every seed's account, to the satoshi, haircut and poison; the clustering
+ * partition; the pattern alerts), then time, shuffle bytes and peak memory, on one machine (the engine), Spark local, and a
+ * standalone cluster of one worker with both cores and of two workers with one core each. Prints a line per run; throws
+ * at the first difference.
+ *
+ * <p>Arguments: outputs (edges; 2,590,000 = about 10^6 transactions), seeds, hops, what to run (a comma list of
+ * batch, cluster, patterns, standalone).
+ */
+public final class SparkScale {
+    private SparkScale() {
+    }
+
+    private static final Set<LabelCategory> STOPS = EnumSet.of(LabelCategory.EXCHANGE, LabelCategory.DEPOSIT, LabelCategory.BRIDGE,
+            LabelCategory.MIXER, LabelCategory.DEX, LabelCategory.SANCTIONED);
+
+    public static void main(String[] args) throws Exception {
+        int edges = args.length > 0 ? Integer.parseInt(args[0]) : 2_590_000;
+        int seedCount = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        int hops = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Set<String> what = Set.of((args.length > 3 ? args[3] : "batch,cluster,patterns,standalone").split(","));
+        Path root = Path.of(System.getenv().getOrDefault("CHAINTRACE_STORES", "target/stores")).toAbsolutePath();
+        Path store = root.resolve("synthetic-42-" + edges);
+        Path parquet = root.resolve("synthetic-42-" + edges + "-parquet");
+        if (!Files.exists(store.resolve("done"))) {
+            long t0 = System.nanoTime();
+            int txs;
+            try (ChainStore cs = ChainStore.open(store)) {
+                txs = SyntheticWriter.write(SyntheticChain.Settings.of(42, edges), cs, h -> { });
+                cs.compactPages();
+                long t1 = System.nanoTime();
+                cs.cluster(100_000, n -> { });
+                say("store: %,d transactions written in %.1f s; clustered on one machine in %.1f s", txs, (t1 - t0) / 1e9,
+                        (System.nanoTime() - t1) / 1e9);
+            }
+            Files.writeString(store.resolve("done"), "done");
+        }
+        SparkSession spark = Sessions.start("local[*]", "chaintrace scale");
+        try {
+            if (!Files.exists(parquet.resolve("entities"))) {
+                long t0 = System.nanoTime();
+                try (ChainStore cs = ChainStore.openReadOnly(store)) {
+                    ParquetExport.Summary s = ParquetExport.write(spark, cs, parquet, true, n -> { });
+                    say("export: %s in %.1f s (%s)", ParquetExport.counts(s), (System.nanoTime() - t0) / 1e9, size(parquet));
+                }
+            }
+            // Seeds: output 0 of transactions spread over the whole chain (a hash order, the same every run).
+            List<TaintBatch.SeedLine> seeds = new ArrayList<>();
+            for (Row r : spark.read().parquet(parquet.resolve("outputs").toString()).filter("vout = 0 and value > 0")
+                    .orderBy(org.apache.spark.sql.functions.xxhash64(org.apache.spark.sql.functions.col("txid"))).limit(seedCount).collectAsList()) {
+                seeds.add(new TaintBatch.SeedLine("s" + seeds.size(), r.getString(0) + ":0"));
+            }
+            Path seedFile = root.resolve("spark-seeds-" + edges + "-" + seedCount + ".csv");
+            StringBuilder sb = new StringBuilder("id,seed\n");
+            seeds.forEach(s -> sb.append(s.id()).append(',').append(s.seed()).append('\n'));
+            Files.writeString(seedFile, sb);
+            Set<String> stopNames = new TreeSet<>();
+            STOPS.forEach(c -> stopNames.add(c.name().toLowerCase()));
+            java.util.Map<String, List<TaintBatch.Result>> expected = new java.util.HashMap<>();
+            if (what.contains("batch") || what.contains("standalone")) {
+                for (String policy : List.of("haircut", "poison")) {
+                    long t0 = System.nanoTime();
+                    try (ChainStore cs = ChainStore.openReadOnly(store)) {
+                        expected.put(policy, ParquetExportTest.singleMachineBatch(cs, seeds, policy, hops, STOPS));
+                    }
+                    say("single machine (CompactTracer, one thread): %s, %,d seeds, %d hops: %.1f s; %,d edges visited", policy, seeds.size(), hops,
+                            (System.nanoTime() - t0) / 1e9, expected.get(policy).stream().mapToLong(TaintBatch.Result::edgesVisited).sum());
+                }
+            }
+            if (what.contains("batch")) {
+                for (String policy : List.of("haircut", "poison")) {
+                    JobCost cost = JobCost.start();
+                    List<TaintBatch.Result> got = TaintBatch.run(spark, parquet.toString(), seeds, policy, hops, stopNames);
+                    if (!got.equals(expected.get(policy))) {
+                        throw new AssertionError(policy + ": Spark local differs from the single machine, first at " + firstDifference(expected.get(policy), got));
+                    }
+                    say("spark local[*] batch %s: equal for all %,d seeds; %s", policy, seeds.size(), cost.end());
+                }
+            }
+            try (ChainStore cs = ChainStore.openReadOnly(store)) {
+                if (what.contains("cluster")) {
+                    JobCost cost = JobCost.start();
+                    SparkClustering.Outcome o = SparkClustering.run(spark, parquet.toString());
+                    long diff = o.entities().except(spark.read().parquet(parquet.resolve("entities").toString())).count()
+                            + spark.read().parquet(parquet.resolve("entities").toString()).except(o.entities()).count();
+                    if (diff != 0) {
+                        throw new AssertionError("clustering: " + diff + " rows differ from the store's entities");
+                    }
+                    say("spark local[*] cluster: the store's partition (%,d entities, %,d addresses, %d rounds); %s", o.summary().entities(),
+                            o.summary().addresses(), o.summary().rounds(), cost.end());
+                }
+                if (what.contains("patterns")) {
+                    var settings = io.chaintrace.core.pattern.PatternSettings.defaults();
+                    long t0 = System.nanoTime();
+                    Set<String> single = new TreeSet<>(ParquetExportTest.singleMachineAlerts(cs, settings));
+                    double singleSecs = (System.nanoTime() - t0) / 1e9;
+                    JobCost cost = JobCost.start();
+                    Set<String> found = new TreeSet<>();
+                    for (Row r : SparkPatterns.run(spark, parquet.toString(), settings).collectAsList()) {
+                        found.add(r.getString(0) + " " + r.getList(2));
+                    }
+                    if (!found.equals(single)) {
+                        throw new AssertionError("patterns differ: " + found.size() + " vs " + single.size());
+                    }
+                    say("patterns: %,d alerts, equal; single machine (every detector's scan) %.1f s; spark local[*] %s", single.size(), singleSecs, cost.end());
+                }
+            }
+            if (what.contains("standalone")) {
+                spark.stop();
+                for (int[] shape : new int[][] {{1, 2}, {2, 1}}) {
+                    Path d = Files.createTempDirectory("chaintrace-standalone-");
+                    try (LocalCluster c = new LocalCluster(d, shape[0], shape[1], shape[0] == 1 ? "10g" : "5g")) {
+                        for (String policy : List.of("haircut", "poison")) {
+                            Path out = d.resolve("results-" + policy + ".jsonl");
+                            PeakRss rss = PeakRss.watch(c);
+                            long t0 = System.nanoTime();
+                            c.run("batch-" + policy, shape[0] == 1 ? "8g" : "4g", "batch", "--parquet", parquet.toString(), "--seeds", seedFile.toString(),
+                                    "--out", out.toString(), "--policy", policy, "--hops", Integer.toString(hops), "--stop-at", String.join(",", stopNames));
+                            double secs = (System.nanoTime() - t0) / 1e9;
+                            List<TaintBatch.Result> got = new ArrayList<>();
+                            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                            for (String l : Files.readAllLines(out).subList(1, seeds.size() + 1)) {
+                                got.add(json.readValue(l, TaintBatch.Result.class));
+                            }
+                            if (!got.equals(expected.get(policy))) {
+                                throw new AssertionError(policy + " on " + shape[0] + " workers differs, first at " + firstDifference(expected.get(policy), got));
+                            }
+                            String metrics = Files.readAllLines(d.resolve("batch-" + policy + ".log")).stream().filter(l -> l.startsWith("spark: "))
+                                    .findFirst().orElse("");
+                            say("standalone, %d worker(s) x %d core(s): batch %s equal; %.1f s wall (spark-submit to results); %s; executors' peak RSS %s",
+                                    shape[0], shape[1], policy, secs, metrics, rss.stop());
+                        }
+                    }
+                }
+            }
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static String firstDifference(List<TaintBatch.Result> a, List<TaintBatch.Result> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            if (!a.get(i).equals(b.get(i))) {
+                return a.get(i) + " vs " + b.get(i);
+            }
+        }
+        return "sizes " + a.size() + " vs " + b.size();
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println("[spark-scale] " + String.format(format, args));
+    }
+
+    private static String size(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            return String.format("%.0f MB", files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() / 1e6);
+        }
+    }
+
+    /** Time and the session's metrics over one job (the metrics are cumulative: differences). */
+    private record JobCost(long t0, String before) {
+        static JobCost start() {
+            return new JobCost(System.nanoTime(), Sessions.METRICS.summary());
+        }
+
+        String end() {
+            return String.format("%.1f s; %s (session totals, before: %s); driver heap %d MB", (System.nanoTime() - t0) / 1e9,
+                    Sessions.METRICS.summary(), before, (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+        }
+    }
+
+    /** The largest resident set of the executors' JVMs, sampled twice a second (Linux /proc). */
+    private static final class PeakRss {
+        private final AtomicLong peak = new AtomicLong();
+        private final Thread thread;
+
+        private PeakRss(LocalCluster c) {
+            thread = Thread.ofPlatform().daemon().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    long sum = 0;
+                    for (ProcessHandle h : c.executors()) {
+                        sum += rss(h.pid());
+                    }
+                    peak.accumulateAndGet(sum, Math::max);
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        static PeakRss watch(LocalCluster c) {
+            return new PeakRss(c);
+        }
+
+        String stop() {
+            thread.interrupt();
+            return String.format("%,d MB (all executors together)", peak.get() >> 20);
+        }
+
+        private static long rss(long pid) {
+            try {
+                for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (l.startsWith("VmRSS:")) {
+                        return Long.parseLong(l.replaceAll("[^0-9]", "")) << 10;
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                return 0; // gone between the listing and the read
+            }
+            return 0;
+        }
+    }
+}

@@ -149,18 +149,22 @@ public final class SparkCommand {
             List<TaintBatch.SeedLine> lines = seedLines(seeds);
             SparkSession spark = Sessions.start(master, "chaintrace spark batch");
             List<TaintBatch.Result> results;
+            java.util.Map<Integer, TaintBatch.SeedError> missing;
             try {
                 results = TaintBatch.run(spark, parquet, lines, policy, hops, java.util.Set.copyOf(stopAt));
+                missing = TaintBatch.missing(spark, lines);
             } finally {
                 spark.stop();
             }
             StringBuilder sb = new StringBuilder("{\"chaintrace\":\"batch results\",\"format\":1}\n");
             com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-            for (TaintBatch.Result r : results) {
-                sb.append(json.writeValueAsString(r)).append('\n');
+            // A seed the tables do not hold gets chaintrace batch's error line, not an account of nothing.
+            for (int i = 0; i < results.size(); i++) {
+                sb.append(json.writeValueAsString(missing.containsKey(i) ? missing.get(i) : results.get(i))).append('\n');
             }
             Committed.text(out, sb, force); // a killed run leaves the old file or none
-            System.out.printf("batch: %,d seeds, %s, %d hops; results in %s%n", results.size(), policy, hops, out);
+            System.out.printf("batch: %,d seeds traced, %,d not in the tables (error lines), %s, %d hops; results in %s%n",
+                    results.size() - missing.size(), missing.size(), policy, hops, out);
             System.err.println(Sessions.METRICS.summary());
             return 0;
         }
@@ -187,7 +191,7 @@ public final class SparkCommand {
                     throw new IllegalArgumentException(file + " line " + (n + 1) + ": not TXID:VOUT or TXID (address seeds run on one machine:"
                             + " chaintrace batch): " + (seed.length() > 80 ? seed.substring(0, 80) + "…" : seed));
                 }
-                lines.add(new TaintBatch.SeedLine(idColumn >= 0 && idColumn < f.length ? f[idColumn].strip() : Integer.toString(n + 1), seed));
+                lines.add(new TaintBatch.SeedLine(idColumn >= 0 && idColumn < f.length ? f[idColumn].strip() : Integer.toString(n + 1), seed, n + 1));
             }
             return lines;
         }

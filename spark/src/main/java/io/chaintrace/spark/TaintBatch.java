@@ -25,8 +25,15 @@ public final class TaintBatch {
     /** The policies that run on Spark. */
     public static final List<String> POLICIES = List.of("poison", "haircut");
 
-    /** A seed of the batch: its id and text, as in {@code chaintrace batch}'s seeds file. */
-    public record SeedLine(String id, String seed) {
+    /** A seed of the batch: its id, text and line in the seeds file (0: not from a file), as in {@code chaintrace batch}. */
+    public record SeedLine(String id, String seed, long line) {
+        public SeedLine(String id, String seed) {
+            this(id, seed, 0);
+        }
+    }
+
+    /** A seed that cannot be traced: the error line of {@code chaintrace batch} (same fields). */
+    public record SeedError(String id, String seed, long line, String error) {
     }
 
     /** One seed's account, with the fields (and names) of {@code chaintrace batch}'s result lines. */
@@ -76,6 +83,22 @@ public final class TaintBatch {
                 + " on o.txid = s.txid and (s.vout is null or o.vout = s.vout) where o.value > 0").cache();
         seedOutputs.createOrReplaceTempView("ct_seed_outputs");
         return seedOutputs;
+    }
+
+    /**
+     * The seeds the tables do not hold (the output, or the transaction of a whole-transaction seed), by index, with the
+     * error line {@code chaintrace batch} writes for a seed its store does not hold. Call after {@link #run}'s views exist.
+     */
+    public static Map<Integer, SeedError> missing(SparkSession spark, List<SeedLine> seeds) {
+        Map<Integer, SeedError> m = new java.util.TreeMap<>();
+        for (Row r : spark.sql("select s.sid from ct_seeds s left anti join ct_outputs o on o.txid = s.txid and (s.vout is null or o.vout = s.vout)")
+                .collectAsList()) {
+            SeedLine l = seeds.get(r.getInt(0));
+            String what = l.seed().contains(":") ? "output " + l.seed().strip().toLowerCase() : "transaction " + l.seed().strip().toLowerCase();
+            m.put(r.getInt(0), new SeedError(l.id(), l.seed(), l.line(), what + " is not in the tables (export a store that holds it:"
+                    + " chaintrace export parquet --store DIR --out DIR)"));
+        }
+        return m;
     }
 
     /** Each seed's value and the part of it never spent, by sid. */

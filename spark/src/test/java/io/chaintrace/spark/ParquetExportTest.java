@@ -230,6 +230,22 @@ class ParquetExportTest {
         batchEqualsTheCompactTracer("haircut");
     }
 
+    /** A seed the tables do not hold is an error line (chaintrace batch's fields), not an account of nothing. */
+    @Test
+    void seedsTheTablesDoNotHoldAreErrorLines() {
+        String real = seeds(table("outputs")).getFirst().seed();
+        String txid = real.substring(0, 64);
+        List<TaintBatch.SeedLine> seeds = List.of(new TaintBatch.SeedLine("real", real, 2), new TaintBatch.SeedLine("vout", txid + ":999", 3),
+                new TaintBatch.SeedLine("tx", "ab".repeat(32), 4));
+        List<TaintBatch.Result> results = TaintBatch.run(spark, out.toString(), seeds, "haircut", 2, java.util.Set.of("exchange"));
+        java.util.Map<Integer, TaintBatch.SeedError> missing = TaintBatch.missing(spark, seeds);
+        assertEquals(java.util.Set.of(1, 2), missing.keySet());
+        assertTrue(results.getFirst().seeded() > 0);
+        assertEquals(new TaintBatch.SeedError("vout", txid + ":999", 3, "output " + txid + ":999 is not in the tables (export a store that holds it:"
+                + " chaintrace export parquet --store DIR --out DIR)"), missing.get(1));
+        assertTrue(missing.get(2).error().startsWith("transaction " + "ab".repeat(32) + " is not in the tables"), missing.get(2).error());
+    }
+
     private static void batchEqualsTheCompactTracer(String policy) throws Exception {
         List<TaintBatch.SeedLine> seeds = seeds(table("outputs"));
         List<TaintBatch.Result> spark = TaintBatch.run(ParquetExportTest.spark, out.toString(), seeds, policy, 6, java.util.Set.of("exchange", "deposit"));

@@ -166,7 +166,7 @@ public final class SparkCommand {
             System.out.printf("batch: %,d seeds traced, %,d not in the tables (error lines), %s, %d hops; results in %s%n",
                     results.size() - missing.size(), missing.size(), policy, hops, out);
             System.err.println(Sessions.METRICS.summary());
-            return 0;
+            return missing.isEmpty() ? 0 : 1; // as chaintrace batch: error lines written, the run exits non-zero
         }
 
         /** Seeds: CSV with a header naming id and seed, or one seed per line (its line number the id); # comments. */

@@ -86,15 +86,24 @@ public final class SparkCommand {
     /** {@code check --parquet DIR}: that an export (or a blockchain-etl conversion) has every table and column a job reads. */
     @Command(name = "check", mixinStandardHelpOptions = true, description = "Check a Parquet directory's tables and columns.")
     static final class Check implements Callable<Integer> {
-        @Option(names = "--parquet", required = true, description = "The directory of tables (or a URI Spark reads: hdfs://, s3a://).")
+        @Option(names = "--parquet", required = true, description = "The directory of tables, a Chaintrace or a bitcoin-etl export (or a URI Spark reads: hdfs://, s3a://).")
         String parquet;
 
         @Override
         public Integer call() {
             SparkSession spark = Sessions.start(null, "chaintrace check");
             try {
-                ParquetTables.check(spark, parquet, List.copyOf(ParquetTables.ALL.keySet()));
-                System.out.println(parquet + ": every table and column is there (" + String.join(", ", ParquetTables.ALL.keySet()) + ")");
+                if (BitcoinEtl.holds(spark, parquet)) {
+                    // Every row is checked on the way in: what the jobs read, as the tables they read it as.
+                    java.util.Map<String, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>> t = Tables.read(spark, parquet,
+                            List.of("transactions", "outputs", "inputs", "labels"));
+                    System.out.printf("%s: a bitcoin-etl export the jobs read: %,d transactions, %,d outputs, %,d inputs (%,d resolved), %,d labels%n",
+                            parquet, t.get("transactions").count(), t.get("outputs").count(), t.get("inputs").count(),
+                            t.get("inputs").filter("status = 'resolved'").count(), t.get("labels").count());
+                } else {
+                    ParquetTables.check(spark, parquet, List.copyOf(ParquetTables.ALL.keySet()));
+                    System.out.println(parquet + ": every table and column is there (" + String.join(", ", ParquetTables.ALL.keySet()) + ")");
+                }
             } finally {
                 spark.stop();
             }
@@ -108,7 +117,7 @@ public final class SparkCommand {
      */
     @Command(name = "batch", mixinStandardHelpOptions = true, description = "Forward taint (poison, haircut) for many seeds over the Parquet tables.")
     static final class Batch implements Callable<Integer> {
-        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet): a directory or a URI Spark reads.")
+        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet, or a bitcoin-etl export): a directory or a URI Spark reads.")
         String parquet;
 
         @Option(names = "--seeds", required = true, description = "Seeds: one TXID:VOUT or TXID per line, or CSV with a header naming id and seed.")
@@ -200,7 +209,7 @@ public final class SparkCommand {
     /** {@code cluster --parquet DIR --out DIR}: the whole chain's Bitcoin clustering, written as an entities table. */
     @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Cluster the chain's Bitcoin addresses over the Parquet tables.")
     static final class Cluster implements Callable<Integer> {
-        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet): a directory or a URI Spark reads.")
+        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet, or a bitcoin-etl export): a directory or a URI Spark reads.")
         String parquet;
 
         @Option(names = "--out", required = true, description = "Directory (or URI) for the entities table (address, entity; replaced only with --force).")
@@ -236,7 +245,7 @@ public final class SparkCommand {
     /** {@code patterns --parquet DIR --out alerts.jsonl}: fan-out, fan-in and pass-through over the whole chain. */
     @Command(name = "patterns", mixinStandardHelpOptions = true, description = "Pattern windows (fan-out, fan-in, pass-through) over the Parquet tables.")
     static final class Patterns implements Callable<Integer> {
-        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet): a directory or a URI Spark reads.")
+        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet, or a bitcoin-etl export): a directory or a URI Spark reads.")
         String parquet;
 
         @Option(names = "--out", required = true, description = "Alerts, one JSON line each (replaced only with --force).")

@@ -57,10 +57,7 @@ public final class TaintBatch {
      * edges a trace looks at); {@code ct_seed_outputs} (sid, txid, vout, value, spent_by: the seeds' outputs of value).
      */
     static Dataset<Row> register(SparkSession spark, String parquet, List<SeedLine> seeds, Set<String> stopAt) {
-        ParquetTables.check(spark, parquet, List.of("transactions", "outputs", "inputs", "labels"));
-        for (String t : List.of("transactions", "outputs", "inputs", "labels")) {
-            spark.read().parquet(ParquetTables.table(parquet, t)).createOrReplaceTempView("ct_" + t);
-        }
+        Tables.read(spark, parquet, List.of("transactions", "outputs", "inputs", "labels")).forEach((t, d) -> d.createOrReplaceTempView("ct_" + t));
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < seeds.size(); i++) {
             String s = seeds.get(i).seed().strip();

@@ -31,10 +31,7 @@ final class TxRows {
     }
 
     static Dataset<Row> register(SparkSession spark, String parquet) {
-        ParquetTables.check(spark, parquet, List.of("transactions", "outputs", "inputs"));
-        for (String t : List.of("transactions", "outputs", "inputs")) {
-            spark.read().parquet(ParquetTables.table(parquet, t)).createOrReplaceTempView("cl_" + t);
-        }
+        Tables.read(spark, parquet, List.of("transactions", "outputs", "inputs")).forEach((t, d) -> d.createOrReplaceTempView("cl_" + t));
         // An owner as the store keys it: the address, a bare key apart from its P2PKH address (the export shows both as the
         // latter). Its number is where it first appears (height, position, vout): the order the store gives out owner ids in,
         // so the smallest number of an entity is its first-seen address.

@@ -8,6 +8,9 @@ import io.chaintrace.ingest.btc.BlockFileException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -15,8 +18,6 @@ import picocli.CommandLine;
 /** Entry point of the {@code chaintrace} command. */
 @Command(name = "chaintrace", mixinStandardHelpOptions = true, version = "chaintrace " + Chaintrace.VERSION,
         description = "Follows stolen cryptocurrency across Bitcoin and Ethereum.",
-        subcommands = {DemoCommand.class, InvestigateCommand.class, IngestCommand.class, FetchCommand.class, LabelsCommand.class, StatsCommand.class, TraceCommand.class, PatternsCommand.class, ClusterCommand.class, BatchCommand.class, ServeCommand.class,
-            picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:bad input (block file, export row, address, seed)", "2:usage error",
             "3:store missing, locked or corrupt", "4:internal error (rerun with -v and report)",
@@ -47,6 +48,7 @@ public final class Chaintrace {
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
         try {
             ConfigFile config = ConfigFile.from(args);
+            addCommands(cl, args, config.isEmpty());
             config.check(cl);
             cl.setDefaultValueProvider(config);
             root.patterns = config.patterns();
@@ -54,6 +56,54 @@ public final class Chaintrace {
             return report(e, cl.getErr(), verbose);
         }
         return cl.execute(args);
+    }
+
+    /**
+     * The subcommands, in the order the help lists them; each a class named in a lambda, so that naming it loads nothing.
+     * Building picocli's model of a command reads every option's annotations and loads the classes they name: for all
+     * commands that was most of a trace's wall time (0.5 s of 1.5 s on a laptop), so a run builds only its own.
+     */
+    private static final Map<String, Supplier<Class<?>>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Class<?>>> commands() {
+        Map<String, Supplier<Class<?>>> m = new LinkedHashMap<>();
+        m.put("demo", () -> DemoCommand.class);
+        m.put("investigate", () -> InvestigateCommand.class);
+        m.put("ingest", () -> IngestCommand.class);
+        m.put("fetch", () -> FetchCommand.class);
+        m.put("labels", () -> LabelsCommand.class);
+        m.put("stats", () -> StatsCommand.class);
+        m.put("trace", () -> TraceCommand.class);
+        m.put("patterns", () -> PatternsCommand.class);
+        m.put("cluster", () -> ClusterCommand.class);
+        m.put("batch", () -> BatchCommand.class);
+        m.put("serve", () -> ServeCommand.class);
+        m.put("generate-completion", () -> picocli.AutoComplete.GenerateCompletion.class);
+        m.put("help", () -> CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The whole command: every subcommand, as the help lists them. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Chaintrace());
+        addCommands(cl, new String[0], true);
+        return cl;
+    }
+
+    /**
+     * Adds the command the arguments name (the first argument that is a command's name), or every command when they name
+     * none (the top-level help, a mistyped name: picocli lists or suggests them), name {@code help} or
+     * {@code generate-completion} (which read the others), or a config file is given (its keys are checked against every
+     * command's options).
+     */
+    static void addCommands(CommandLine cl, String[] args, boolean noConfig) {
+        String named = Arrays.stream(args).filter(COMMANDS::containsKey).findFirst().orElse(null);
+        boolean one = noConfig && named != null && !named.equals("help") && !named.equals("generate-completion");
+        COMMANDS.forEach((name, type) -> {
+            if (!one || name.equals(named)) {
+                cl.addSubcommand(name, type.get());
+            }
+        });
     }
 
     /** The detector thresholds of this run: the defaults, or what the config file set. */

@@ -103,6 +103,11 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
     }
 
     /** Refuses keys that name no option of any command: a typo would otherwise be ignored. */
+    /** Whether the file sets no command's option (none given, or only detector thresholds). */
+    boolean isEmpty() {
+        return options.isEmpty();
+    }
+
     void check(CommandLine root) {
         Set<String> known = new HashSet<>();
         collect(root.getCommandSpec(), known);

@@ -48,7 +48,7 @@ class CliFuzzTest {
             Files.write(f, data);
             try {
                 ConfigFile c = ConfigFile.read(f);
-                c.check(new CommandLine(new Chaintrace()));
+                c.check(Chaintrace.commandLine());
                 assertEquals(true, c.patterns() != null);
             } catch (IllegalArgumentException e) {
                 assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());

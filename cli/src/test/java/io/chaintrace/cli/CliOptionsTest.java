@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class CliOptionsTest {
     @Test
     void everyCommandHasHelp() {
         List<List<String>> paths = new ArrayList<>();
-        collect(new CommandLine(new Chaintrace()), new ArrayList<>(), paths);
+        collect(Chaintrace.commandLine(), new ArrayList<>(), paths);
         assertTrue(paths.size() >= 15, paths.toString());
         for (List<String> p : paths) {
             List<String> args = new ArrayList<>(p);
@@ -216,10 +217,36 @@ class CliOptionsTest {
         }
     }
 
+    /**
+     * A run builds picocli's model of its own command only (most of a trace's start-up was building every command's);
+     * the help, a mistyped name and a config file (checked against every command's options) get them all.
+     */
+    @Test
+    void aRunBuildsOnlyTheCommandItNames() {
+        java.util.function.BiFunction<Boolean, String[], java.util.Set<String>> built = (noConfig, args) -> {
+            CommandLine cl = new CommandLine(new Chaintrace());
+            Chaintrace.addCommands(cl, args, noConfig);
+            return cl.getSubcommands().keySet();
+        };
+        Set<String> all = Chaintrace.commandLine().getSubcommands().keySet();
+        assertTrue(all.containsAll(Set.of("demo", "trace", "batch", "ingest", "help", "serve")), all.toString());
+        assertEquals(Set.of("trace"), built.apply(true, new String[] {"-v", "trace", "--store", "s", "--seed", "batch"}));
+        assertEquals(Set.of("ingest"), built.apply(true, new String[] {"ingest", "btc-blocks", "x"}));
+        assertEquals(all, built.apply(true, new String[] {"help", "trace"}));
+        assertEquals(all, built.apply(true, new String[] {"tracee", "--store", "s"}));
+        assertEquals(all, built.apply(true, new String[] {"--help"}));
+        assertEquals(all, built.apply(false, new String[] {"trace", "--store", "s"}));
+        // And what the user sees is the same: a subcommand's help, a mistyped name's suggestion.
+        assertTrue(TestData.run("trace", "--help").out().startsWith("Usage: chaintrace trace"));
+        TestData.Run typo = TestData.run("tracee");
+        assertEquals(2, typo.exit());
+        assertTrue(typo.err().contains("trace"), typo.err());
+    }
+
     /** batch followed 3 hops where trace follows 6, and its progress counted the CSV header as a seed ("6/6 seeds" for 5). */
     @Test
     void batchFollowsAsManyHopsAsTraceAndCountsOnlyItsSeeds() throws Exception {
-        CommandLine cli = new CommandLine(new Chaintrace());
+        CommandLine cli = Chaintrace.commandLine();
         assertEquals(cli.getSubcommands().get("trace").getCommandSpec().findOption("--hops").defaultValue(),
                 cli.getSubcommands().get("batch").getCommandSpec().findOption("--hops").defaultValue());
         Path seeds = dir.resolve("five.csv");

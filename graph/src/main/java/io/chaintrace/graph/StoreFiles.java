@@ -22,6 +22,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -55,17 +56,25 @@ final class StoreFiles implements AutoCloseable {
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final Map<Family, ColumnFamilyHandle> cf = new EnumMap<>(Family.class);
     private final WriteOptions writeOptions = new WriteOptions();
+    /** A reader's cache of data, index and filter blocks (null for a writer: RocksDB's default, filters held apart). */
+    private final LRUCache readerCache;
+    private static final long READER_CACHE = 256L << 20;
+    private static final int READER_OPEN_FILES = 4096;
 
     private StoreFiles(Path path, boolean readOnly) {
         this.path = path;
         this.readOnly = readOnly;
+        // A reader (a trace, a report) opens the store to read a few of its records: it reads a table file's index and
+        // filter when it first needs them, into a cache of bounded size, not every file's at open (a store of 10^7
+        // transactions holds a hundred MB of them). A writer keeps them all in memory, as the ingest reads everywhere.
+        this.readerCache = readOnly ? new LRUCache(READER_CACHE) : null;
         this.cfOptions = new ColumnFamilyOptions()
-                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)))
+                .setTableFormatConfig(tableConfig().setFilterPolicy(new BloomFilter(10)))
                 .setWriteBufferSize(64L << 20);
         // Appended values: merges with an empty delimiter concatenate. Read one look-up each: a block holds about one
         // page, uncompressed (ids and amounts that snappy barely shrinks).
         this.pageOptions = new ColumnFamilyOptions()
-                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)).setBlockSize(8 << 10))
+                .setTableFormatConfig(tableConfig().setFilterPolicy(new BloomFilter(10)).setBlockSize(8 << 10))
                 .setCompressionType(CompressionType.NO_COMPRESSION)
                 .setWriteBufferSize(64L << 20)
                 .setMergeOperator(append);
@@ -73,7 +82,12 @@ final class StoreFiles implements AutoCloseable {
                 .setMaxBackgroundJobs(2)
                 // Families written every block (meta, checkpoints) never fill a memtable; without a bound they would pin
                 // every WAL file and the log would grow with the chain.
-                .setMaxTotalWalSize(256L << 20);
+                .setMaxTotalWalSize(256L << 20)
+                // A reader opens table files as it first reads them (the table cache keeps up to this many open), not all
+                // at open: a store of the whole chain has tens of thousands, a trace reads a handful. Their statistics
+                // (for compaction's choices) are not read at open either.
+                .setMaxOpenFiles(readOnly ? READER_OPEN_FILES : -1)
+                .setSkipStatsUpdateOnDbOpen(true);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (Family f : Family.values()) {
@@ -102,6 +116,14 @@ final class StoreFiles implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private BlockBasedTableConfig tableConfig() {
+        BlockBasedTableConfig c = new BlockBasedTableConfig();
+        if (readerCache != null) {
+            c.setBlockCache(readerCache).setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true);
+        }
+        return c;
     }
 
     /** Opens the files at {@code path}, creating them when writable; checks the format marker. */
@@ -375,5 +397,8 @@ final class StoreFiles implements AutoCloseable {
         cfOptions.close();
         pageOptions.close();
         append.close();
+        if (readerCache != null) {
+            readerCache.close();
+        }
     }
 }

@@ -23,7 +23,7 @@ import org.apache.spark.sql.SparkSession;
  * at the first difference.
  *
  * <p>Arguments: outputs (edges; 2,590,000 = about 10^6 transactions), seeds, hops, what to run (a comma list of
- * batch, cluster, patterns, standalone).
+ * batch, cluster, patterns, standalone: batch on standalone clusters, standalone-jobs: clustering and patterns on them).
  */
 public final class SparkScale {
     private SparkScale() {
@@ -130,12 +130,24 @@ public final class SparkScale {
                     say("patterns: %,d alerts, equal; single machine (every detector's scan) %.1f s; spark local[*] %s", single.size(), singleSecs, cost.end());
                 }
             }
-            if (what.contains("standalone")) {
+            if (what.contains("standalone") || what.contains("standalone-jobs")) {
+                // The single machine's alerts, for the standalone patterns job (and the one above when it ran).
+                Set<String> singleAlerts = new TreeSet<>();
+                if (what.contains("standalone-jobs")) {
+                    try (ChainStore cs = ChainStore.openReadOnly(store)) {
+                        singleAlerts.addAll(ParquetExportTest.singleMachineAlerts(cs, io.chaintrace.core.pattern.PatternSettings.defaults()));
+                    }
+                }
+                List<Row> entities = what.contains("standalone-jobs")
+                        ? spark.read().parquet(parquet.resolve("entities").toString()).orderBy("address", "entity").collectAsList() : List.of();
                 spark.stop();
                 for (int[] shape : new int[][] {{1, 2}, {2, 1}}) {
                     Path d = Files.createTempDirectory("chaintrace-standalone-");
                     try (LocalCluster c = new LocalCluster(d, shape[0], shape[1], shape[0] == 1 ? "10g" : "5g")) {
-                        for (String policy : List.of("haircut", "poison")) {
+                        if (what.contains("standalone-jobs")) {
+                            standaloneJobs(c, d, shape, parquet, entities, singleAlerts);
+                        }
+                        for (String policy : what.contains("standalone") ? List.of("haircut", "poison") : List.<String>of()) {
                             Path out = d.resolve("results-" + policy + ".jsonl");
                             PeakRss rss = PeakRss.watch(c);
                             long t0 = System.nanoTime();
@@ -161,6 +173,49 @@ public final class SparkScale {
         } finally {
             spark.stop();
         }
+    }
+
+    /** Clustering and pattern windows submitted to a standalone cluster: equal to the store's, timed, with the job's metrics. */
+    private static void standaloneJobs(LocalCluster c, Path d, int[] shape, Path parquet, List<Row> entities, Set<String> singleAlerts)
+            throws Exception {
+        String memory = shape[0] == 1 ? "8g" : "4g";
+        Path out = d.resolve("entities");
+        PeakRss rss = PeakRss.watch(c);
+        long t0 = System.nanoTime();
+        c.run("cluster", memory, "cluster", "--parquet", parquet.toString(), "--out", out.toString());
+        double secs = (System.nanoTime() - t0) / 1e9;
+        String peak = rss.stop();
+        SparkSession check = Sessions.start("local[2]", "chaintrace scale check");
+        try {
+            if (!check.read().parquet(out.toString()).orderBy("address", "entity").collectAsList().equals(entities)) {
+                throw new AssertionError("standalone clustering on " + shape[0] + " workers differs from the store's entities");
+            }
+        } finally {
+            check.stop();
+        }
+        say("standalone, %d worker(s) x %d core(s): cluster equal (%,d rows); %.1f s wall (spark-submit to entities); %s; executors' peak RSS %s",
+                shape[0], shape[1], entities.size(), secs, metricsLine(d.resolve("cluster.log")), peak);
+        Path alerts = d.resolve("alerts.jsonl");
+        rss = PeakRss.watch(c);
+        t0 = System.nanoTime();
+        c.run("patterns", memory, "patterns", "--parquet", parquet.toString(), "--out", alerts.toString());
+        secs = (System.nanoTime() - t0) / 1e9;
+        peak = rss.stop();
+        Set<String> found = new TreeSet<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String l : Files.readAllLines(alerts)) {
+            java.util.Map<?, ?> m = json.readValue(l, java.util.Map.class);
+            found.add(m.get("pattern") + " " + m.get("transactions"));
+        }
+        if (!found.equals(singleAlerts)) {
+            throw new AssertionError("standalone patterns on " + shape[0] + " workers: " + found.size() + " alerts vs " + singleAlerts.size());
+        }
+        say("standalone, %d worker(s) x %d core(s): patterns equal (%,d alerts); %.1f s wall; %s; executors' peak RSS %s", shape[0], shape[1],
+                found.size(), secs, metricsLine(d.resolve("patterns.log")), peak);
+    }
+
+    private static String metricsLine(Path log) throws java.io.IOException {
+        return Files.readAllLines(log).stream().filter(l -> l.startsWith("spark: ")).findFirst().orElse("");
     }
 
     private static String firstDifference(List<TaintBatch.Result> a, List<TaintBatch.Result> b) {

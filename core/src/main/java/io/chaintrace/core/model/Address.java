@@ -6,7 +6,7 @@ import org.bitcoinj.base.AddressParser;
 import org.bitcoinj.base.LegacyAddress;
 import org.bitcoinj.base.SegwitAddress;
 import org.bitcoinj.base.exceptions.AddressFormatException;
-import org.web3j.crypto.Keys;
+import org.web3j.crypto.Hash;
 
 /**
  * Who owns value: a Bitcoin address, public key or script, or an Ethereum account, in one
@@ -175,12 +175,30 @@ public record Address(Chain chain, ScriptKind kind, String text) {
         if (hex.length() != 40 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             throw new IllegalArgumentException("an Ethereum address is 0x and 40 hex digits: " + text);
         }
-        String checksummed = Keys.toChecksumAddress(hex);
+        String checksummed = checksummed(hex);
         boolean mixedCase = !hex.equals(hex.toLowerCase(Locale.ROOT)) && !hex.equals(hex.toUpperCase(Locale.ROOT));
         if (mixedCase && !checksummed.substring(2).equals(hex)) {
             throw new IllegalArgumentException("EIP-55 checksum mismatch in " + text + " (expected " + checksummed + ")");
         }
         return new Address(Chain.ETHEREUM, ScriptKind.ACCOUNT, checksummed);
+    }
+
+    /**
+     * The EIP-55 form of 40 hex digits: a letter upper case where the Keccak-256 of the lower-case hex text has that
+     * nibble at 8 or more. What web3j's {@code Keys.toChecksumAddress} computes, but that class installs Bouncy Castle as a
+     * security provider when first used (every algorithm, every named curve: 0.1-0.2 s of a trace's start), and only
+     * Keccak is needed, which {@link Hash} takes from Bouncy Castle directly.
+     */
+    static String checksummed(String hex) {
+        String lower = hex.toLowerCase(Locale.ROOT);
+        byte[] hash = Hash.sha3(lower.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        StringBuilder sb = new StringBuilder(42).append("0x");
+        for (int i = 0; i < lower.length(); i++) {
+            int nibble = (hash[i / 2] >> (i % 2 == 0 ? 4 : 0)) & 0xf;
+            char c = lower.charAt(i);
+            sb.append(nibble >= 8 ? Character.toUpperCase(c) : c);
+        }
+        return sb.toString();
     }
 
     private static byte[] parseHex(String hex, String input) {

@@ -43,6 +43,24 @@ class AddressTest {
         assertThrows(IllegalArgumentException.class, () -> Address.parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA"));
     }
 
+    /** EIP-55's own examples, and web3j's checksum on 2,000 random addresses: the same text. */
+    @Test
+    void eip55IsWeb3jsChecksum() {
+        for (String example : java.util.List.of("0x52908400098527886E0F7030069857D2E4169EE7", "0x8617E340B3D01FA5F11F306F4090FD50E238070D",
+                "0xde709f2102306220921060314715629080e2fb77", "0x27b1fdb04752bbc536007a920d24acb045561c26",
+                "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+                "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb")) {
+            assertEquals(example, Address.checksummed(example.substring(2)));
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(55);
+        for (int i = 0; i < 2_000; i++) {
+            byte[] b = new byte[20];
+            rnd.nextBytes(b);
+            String hex = java.util.HexFormat.of().formatHex(b);
+            assertEquals(org.web3j.crypto.Keys.toChecksumAddress(hex), Address.checksummed(hex));
+        }
+    }
+
     @Test
     void keysAndScriptHashesRoundTrip() {
         String key = "pubkey:0411db93e1dcdb8a016b49840f8c53bc1eb68a382e97b1482ecad7b148a6909a5cb2e0eaddfb84ccf9744464f82e160bfa9b8b64f9d4c03f999b8643f656b412a3";

@@ -241,6 +241,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     }
 
     @Override
+    public int appendEthBlocks(List<EthBlock> blocks, Checkpoint checkpoint) {
+        return ethereum.appendAll(blocks, checkpoint);
+    }
+
+    @Override
     public int rollbackEthBlocks(long fromNumber, String checkpointSource) {
         return ethereum.rollback(fromNumber, checkpointSource);
     }

@@ -49,28 +49,45 @@ final class EthereumStore {
     }
 
     boolean append(EthBlock block, Checkpoint checkpoint) {
+        return appendAll(List.of(block), checkpoint) == 1;
+    }
+
+    /**
+     * Appends blocks in chain order, their transfers and the checkpoint (of the last) in one atomic batch: a bulk import
+     * writes thousands of blocks of a transfer or two, and one write each (its log record, its memtable insert, its
+     * counters) was most of its time. Blocks stored whole already are left out. Returns how many were written.
+     */
+    int appendAll(List<EthBlock> blocks, Checkpoint checkpoint) {
         synchronized (files) {
             writer.requireWritable();
             writer.awaitInFlight();
-            Optional<StoredEthBlock> stored = block(block.number());
-            if (stored.isPresent() && !stored.get().fetched()) {
-                return false;
-            }
             try (WriteBatch batch = new WriteBatch()) {
                 Writes w = new Writes(batch);
-                if (stored.isPresent()) {
-                    // A fetch stored part of this block; the whole block replaces it.
-                    w.removeBlockTransfers(block.number());
-                    w.fetchedBlocks--;
-                } else {
-                    w.blocks++;
+                java.util.Set<Long> seen = new java.util.HashSet<>();
+                int written = 0;
+                for (EthBlock block : blocks) {
+                    Optional<StoredEthBlock> stored = block(block.number());
+                    if (stored.isPresent() && !stored.get().fetched() || !seen.add(block.number())) {
+                        continue;
+                    }
+                    if (stored.isPresent()) {
+                        // A fetch stored part of this block; the whole block replaces it.
+                        w.removeBlockTransfers(block.number());
+                        w.fetchedBlocks--;
+                    } else {
+                        w.blocks++;
+                    }
+                    w.transfers(block.number(), block.transfers(), key -> false);
+                    w.gas(block.gasPrices());
+                    w.block(block.number(), block.hash(), block.parent(), block.time(), false);
+                    written++;
                 }
-                w.transfers(block.number(), block.transfers(), key -> false);
-                w.gas(block.gasPrices());
-                w.block(block.number(), block.hash(), block.parent(), block.time(), false);
+                if (written == 0) {
+                    return 0;
+                }
                 batch.put(files.handle(Family.CHECKPOINTS), checkpoint.source().getBytes(StandardCharsets.UTF_8), checkpoint.encode());
                 w.commit();
-                return true;
+                return written;
             } catch (RocksDBException e) {
                 throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
             }

@@ -17,6 +17,18 @@ public interface TransferSink {
     boolean appendEthBlock(EthBlock block, Checkpoint checkpoint);
 
     /**
+     * Appends blocks in chain order with their transfers, and the checkpoint (the last block's), in one atomic batch;
+     * blocks whose number is stored are left out. Returns how many were written.
+     */
+    default int appendEthBlocks(List<EthBlock> blocks, Checkpoint checkpoint) {
+        int written = 0;
+        for (EthBlock b : blocks) {
+            written += appendEthBlock(b, checkpoint) ? 1 : 0;
+        }
+        return written;
+    }
+
+    /**
      * Stores, in one batch, the transfers a fetch found for the addresses it asked about ({@code asked}, whose whole
      * history over blocks {@code fromBlock..toBlock} they are); blocks not stored whole are kept as fetched in part. A
      * transfer stored already is skipped. Returns the transfers added.

@@ -164,6 +164,8 @@ public final class EtlSource implements Source<EtlSource.Summary> {
         long skipped = 0;
         long transfers = 0;
         long done = store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L);
+        List<EthBlock> pending = new ArrayList<>();
+        long pendingTransfers = 0;
         for (EtlBlock b : blocks.values()) {
             if (store.ethBlock(b.number).isPresent()) {
                 skipped++;
@@ -182,13 +184,44 @@ public final class EtlSource implements Source<EtlSource.Summary> {
             EthBlock eth = new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
                     block.transactions().stream().filter(t -> t.gasPrice().isPresent())
                             .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get()))));
-            if (store.appendEthBlock(eth, new Checkpoint(CHECKPOINT, b.hash, Math.toIntExact(b.number), ++done))) {
-                written++;
-                transfers += eth.transfers().size();
+            pending.add(eth);
+            pendingTransfers += eth.transfers().size();
+            if (pending.size() >= BATCH_BLOCKS || pendingTransfers >= BATCH_TRANSFERS) {
+                done += pending.size();
+                long[] w = flush(pending, new Checkpoint(CHECKPOINT, b.hash, Math.toIntExact(b.number), done), listener);
+                written += w[0];
+                transfers += w[1];
+                pendingTransfers = 0;
             }
-            listener.block(eth.transfers().size());
+        }
+        if (!pending.isEmpty()) {
+            EthBlock last = pending.getLast();
+            done += pending.size();
+            long[] w = flush(pending, new Checkpoint(CHECKPOINT, last.hash(), Math.toIntExact(last.number()), done), listener);
+            written += w[0];
+            transfers += w[1];
         }
         return new Summary(rows.size(), written, skipped, transfers);
+    }
+
+    /**
+     * Blocks written together, in one batch with the last one's checkpoint: an export's blocks hold a transfer or two
+     * each, and a write per block was most of an import's time. A run killed part-way leaves whole batches.
+     */
+    private static final int BATCH_BLOCKS = 4_096;
+    private static final int BATCH_TRANSFERS = 65_536;
+
+    /** Writes the pending blocks; returns blocks and transfers written. */
+    private long[] flush(List<EthBlock> pending, Checkpoint checkpoint, IngestListener listener) {
+        // Each was looked up absent just before, and the store has one writer: all of them are written.
+        int written = store.appendEthBlocks(pending, checkpoint);
+        long transfers = 0;
+        for (EthBlock e : pending) {
+            transfers += e.transfers().size();
+            listener.block(e.transfers().size());
+        }
+        pending.clear();
+        return new long[] {written, transfers};
     }
 
     /** Rows of one block, gathered across files. */

@@ -185,7 +185,8 @@ final class IngestCommand {
     @Command(name = "eth-etl", mixinStandardHelpOptions = true,
             description = "Import blockchain-etl exports (transactions, token_transfers, traces, blocks; CSV or JSON lines).")
     static final class EthEtl implements Callable<Integer> {
-        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Export files.")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Export files, or directories holding them (every blocks, transactions,"
+                + " traces, token_transfers, tokens or logs file under it, CSV or JSON lines).")
         List<Path> files;
 
         @Option(names = "--store", required = true, description = "Store directory (created if missing).")

@@ -88,6 +88,38 @@ public final class EtlFiles {
         }
     }
 
+    /** The tables an import reads, by the names ethereum-etl gives their files. */
+    private static final List<String> TABLES = List.of("blocks", "transactions", "traces", "token_transfers", "tokens", "logs");
+
+    /**
+     * The files to read: each file given, and for a directory (ethereum-etl's {@code export_all} output, partitioned
+     * {@code transactions/start_block=.../...csv}) every CSV or JSON-lines file under it named after a table it reads,
+     * in name order. Its other tables (receipts, contracts) are not read. A directory with none of them is refused.
+     */
+    public static List<Path> expand(List<Path> given) {
+        List<Path> files = new ArrayList<>();
+        for (Path p : given) {
+            if (!Files.isDirectory(p)) {
+                files.add(p);
+                continue;
+            }
+            List<Path> found;
+            try (var walk = Files.walk(p)) {
+                found = walk.filter(Files::isRegularFile).filter(f -> {
+                    String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+                    return (n.endsWith(".csv") || n.endsWith(".json")) && TABLES.stream().anyMatch(t -> n.startsWith(t + ".") || n.startsWith(t + "_"));
+                }).sorted().toList();
+            } catch (IOException e) {
+                throw new EtlFormatException(p, 0, "cannot read the directory: " + e.getMessage());
+            }
+            if (found.isEmpty()) {
+                throw new EtlFormatException(p, 0, "a directory without ethereum-etl files (" + String.join(", ", TABLES) + ": .csv or .json)");
+            }
+            files.addAll(found);
+        }
+        return files;
+    }
+
     /** Exports are text: a NUL byte in the first 64 KB means a binary file was given. */
     private static void refuseBinary(Path file) throws IOException {
         byte[] head = new byte[64 << 10];

@@ -65,7 +65,7 @@ public final class EtlSource implements Source<EtlSource.Summary> {
     @Override
     public Summary run(IngestListener listener) {
         List<EtlFiles.Row> rows = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : EtlFiles.expand(files)) {
             rows.addAll(EtlFiles.rows(f));
         }
         Map<Long, EtlBlock> blocks = new TreeMap<>();

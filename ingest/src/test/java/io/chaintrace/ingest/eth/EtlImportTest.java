@@ -118,6 +118,42 @@ class EtlImportTest {
                 t.amount().asset().contract().map(a -> a.text()).orElse("ETH"));
     }
 
+    /**
+     * A directory as ethereum-etl's export_all leaves it (a folder per table, partitioned by block range; its receipts
+     * and contracts beside) imports the same as its files named one by one; a directory without an export is refused.
+     */
+    @Test
+    void aDirectoryImportsAsItsFiles() throws IOException {
+        Path d = stream("blocks_17173049_17173050");
+        Path export = dir.resolve("export_all");
+        for (String table : List.of("blocks", "transactions", "token_transfers")) {
+            Path to = export.resolve(table + "/start_block=17173049/end_block=17173050/" + table + "_17173049_17173050.json");
+            Files.createDirectories(to.getParent());
+            Files.copy(d.resolve("expected_" + table + ".json"), to);
+        }
+        Files.writeString(export.resolve("receipts.csv"), "transaction_hash,status\n");
+        String byFiles;
+        String byDirectory;
+        try (ChainStore a = ChainStore.open(dir.resolve("by-files")); ChainStore b = ChainStore.open(dir.resolve("by-directory"))) {
+            new EtlSource(a, List.of(d.resolve("expected_blocks.json"), d.resolve("expected_transactions.json"),
+                    d.resolve("expected_token_transfers.json"))).run(IngestListener.NONE);
+            EtlSource.Summary s = new EtlSource(b, List.of(export)).run(IngestListener.NONE);
+            assertEquals(2, s.blocks());
+            assertTrue(s.transfers() > 100, s.toString());
+            byFiles = a.digest();
+            byDirectory = b.digest();
+        }
+        assertEquals(byFiles, byDirectory);
+        Path empty = Files.createDirectories(dir.resolve("nothing-here"));
+        Files.writeString(empty.resolve("notes.txt"), "not an export");
+        try (ChainStore c = ChainStore.open(dir.resolve("empty-store"))) {
+            EtlFiles.EtlFormatException e = assertThrows(EtlFiles.EtlFormatException.class,
+                    () -> new EtlSource(c, List.of(empty)).run(IngestListener.NONE));
+            assertTrue(e.getMessage().startsWith(empty + ": line 0: a directory without ethereum-etl files"), e.getMessage());
+            assertEquals(0, c.ethStats().blocks());
+        }
+    }
+
     @Test
     void aBadRowIsReportedWithFileAndLine() throws IOException {
         Path f = dir.resolve("transactions.csv");

@@ -15,7 +15,8 @@ public final class Clustering {
     public static ClusterRun run(ChainStore cs, boolean progress) {
         long total = cs.stats().txs();
         long start = System.nanoTime();
-        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("cluster").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+        // No Bitcoin transactions (an Ethereum-only store): nothing to draw a bar over ("? % 0/0").
+        ProgressBar bar = progress && total > 0 ? new ProgressBarBuilder().setTaskName("cluster").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build() : null;
         ClusterRun r;
         try {

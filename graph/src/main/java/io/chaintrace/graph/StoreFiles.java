@@ -104,6 +104,9 @@ final class StoreFiles implements AutoCloseable {
             pageOptions.close();
             append.close();
             writeOptions.close();
+            if (readerCache != null) {
+                readerCache.close();
+            }
             throw translate(path, e);
         }
         db = opened;

@@ -102,12 +102,12 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         return patterns;
     }
 
-    /** Refuses keys that name no option of any command: a typo would otherwise be ignored. */
     /** Whether the file sets no command's option (none given, or only detector thresholds). */
     boolean isEmpty() {
         return options.isEmpty();
     }
 
+    /** Refuses keys that name no option of any command: a typo would otherwise be ignored. */
     void check(CommandLine root) {
         Set<String> known = new HashSet<>();
         collect(root.getCommandSpec(), known);

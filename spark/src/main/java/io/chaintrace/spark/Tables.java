@@ -29,9 +29,4 @@ final class Tables {
         }
         return m;
     }
-
-    /** Which layout {@code dir} holds, in words. */
-    static String layout(SparkSession spark, String dir) {
-        return BitcoinEtl.holds(spark, dir) ? "bitcoin-etl export" : "Chaintrace export";
-    }
 }

@@ -20,13 +20,7 @@ public interface TransferSink {
      * Appends blocks in chain order with their transfers, and the checkpoint (the last block's), in one atomic batch;
      * blocks whose number is stored are left out. Returns how many were written.
      */
-    default int appendEthBlocks(List<EthBlock> blocks, Checkpoint checkpoint) {
-        int written = 0;
-        for (EthBlock b : blocks) {
-            written += appendEthBlock(b, checkpoint) ? 1 : 0;
-        }
-        return written;
-    }
+    int appendEthBlocks(List<EthBlock> blocks, Checkpoint checkpoint);
 
     /**
      * Stores, in one batch, the transfers a fetch found for the addresses it asked about ({@code asked}, whose whole

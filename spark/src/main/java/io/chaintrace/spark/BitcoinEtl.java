@@ -56,15 +56,20 @@ final class BitcoinEtl {
 
     /** Whether {@code dir}'s {@code transactions} table is bitcoin-etl's (JSON lines, or Parquet with nested inputs). */
     static boolean holds(SparkSession spark, String dir) {
+        return format(spark, dir) != null;
+    }
+
+    /** "json" or "parquet" when {@code dir}'s {@code transactions} table is bitcoin-etl's; null when it is not. */
+    static String format(SparkSession spark, String dir) {
         String first = firstFile(spark, ParquetTables.table(dir, "transactions"));
         if (first == null) {
-            return false;
+            return null;
         }
         if (first.endsWith(".json") || first.endsWith(".json.gz")) {
-            return true;
+            return "json";
         }
         StructType schema = spark.read().parquet(ParquetTables.table(dir, "transactions")).schema();
-        return java.util.Arrays.stream(schema.fieldNames()).anyMatch("inputs"::equals);
+        return java.util.Arrays.stream(schema.fieldNames()).anyMatch("inputs"::equals) ? "parquet" : null;
     }
 
     /** The first data file under {@code table} (null: no such directory, or no file in it). */
@@ -88,11 +93,13 @@ final class BitcoinEtl {
         }
     }
 
-    /** The tables {@code names} made from the export at {@code dir}; every row checked, a bad one stops with one line. */
-    static Map<String, Dataset<Row>> tables(SparkSession spark, String dir, List<String> names) {
+    /**
+     * The tables {@code names} made from the export at {@code dir} (its {@link #format}); every row checked, a bad one
+     * stops with one line.
+     */
+    static Map<String, Dataset<Row>> tables(SparkSession spark, String dir, String format, List<String> names) {
         String table = ParquetTables.table(dir, "transactions");
-        String first = firstFile(spark, table);
-        Dataset<Row> raw = first.endsWith(".json") || first.endsWith(".json.gz")
+        Dataset<Row> raw = format.equals("json")
                 ? spark.read().schema(JSON).option("mode", "PERMISSIVE").json(table)
                 : spark.read().parquet(table);
         checkColumns(dir, raw.schema());

@@ -19,8 +19,9 @@ final class Tables {
 
     /** The tables {@code names} of {@code dir}, checked first (a missing table or column: one line naming it). */
     static Map<String, Dataset<Row>> read(SparkSession spark, String dir, List<String> names) {
-        if (BitcoinEtl.holds(spark, dir)) {
-            return BitcoinEtl.tables(spark, dir, names);
+        String etl = BitcoinEtl.format(spark, dir);
+        if (etl != null) {
+            return BitcoinEtl.tables(spark, dir, etl, names);
         }
         ParquetTables.check(spark, dir, names);
         Map<String, Dataset<Row>> m = new LinkedHashMap<>();

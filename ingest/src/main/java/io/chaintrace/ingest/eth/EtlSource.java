@@ -184,23 +184,17 @@ public final class EtlSource implements Source<EtlSource.Summary> {
             EthBlock eth = new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
                     block.transactions().stream().filter(t -> t.gasPrice().isPresent())
                             .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get()))));
+            // Counted as they are queued: a batch that cannot be written ends the run with its error, no summary.
             pending.add(eth);
+            written++;
+            transfers += eth.transfers().size();
             pendingTransfers += eth.transfers().size();
             if (pending.size() >= BATCH_BLOCKS || pendingTransfers >= BATCH_TRANSFERS) {
-                done += pending.size();
-                long[] w = flush(pending, new Checkpoint(CHECKPOINT, b.hash, Math.toIntExact(b.number), done), listener);
-                written += w[0];
-                transfers += w[1];
+                done = flush(pending, done, listener);
                 pendingTransfers = 0;
             }
         }
-        if (!pending.isEmpty()) {
-            EthBlock last = pending.getLast();
-            done += pending.size();
-            long[] w = flush(pending, new Checkpoint(CHECKPOINT, last.hash(), Math.toIntExact(last.number()), done), listener);
-            written += w[0];
-            transfers += w[1];
-        }
+        flush(pending, done, listener);
         return new Summary(rows.size(), written, skipped, transfers);
     }
 
@@ -211,17 +205,20 @@ public final class EtlSource implements Source<EtlSource.Summary> {
     private static final int BATCH_BLOCKS = 4_096;
     private static final int BATCH_TRANSFERS = 65_536;
 
-    /** Writes the pending blocks; returns blocks and transfers written. */
-    private long[] flush(List<EthBlock> pending, Checkpoint checkpoint, IngestListener listener) {
-        // Each was looked up absent just before, and the store has one writer: all of them are written.
-        int written = store.appendEthBlocks(pending, checkpoint);
-        long transfers = 0;
-        for (EthBlock e : pending) {
-            transfers += e.transfers().size();
-            listener.block(e.transfers().size());
+    /**
+     * Writes the pending blocks in one batch with the last one's checkpoint; returns the blocks done after it. Each was
+     * looked up absent just before, and the store has one writer: all of them are written.
+     */
+    private long flush(List<EthBlock> pending, long done, IngestListener listener) {
+        if (pending.isEmpty()) {
+            return done;
         }
+        EthBlock last = pending.getLast();
+        long after = done + pending.size();
+        store.appendEthBlocks(pending, new Checkpoint(CHECKPOINT, last.hash(), Math.toIntExact(last.number()), after));
+        pending.forEach(e -> listener.block(e.transfers().size()));
         pending.clear();
-        return new long[] {written, transfers};
+        return after;
     }
 
     /** Rows of one block, gathered across files. */

@@ -145,7 +145,7 @@ final class BitcoinEtl {
     }
 
     /** Labels or entities in the export's layout beside the bitcoin-etl tables; none when absent. */
-    private static Dataset<Row> beside(SparkSession spark, String dir, String name) {
+    static Dataset<Row> beside(SparkSession spark, String dir, String name) {
         if (firstFile(spark, ParquetTables.table(dir, name)) == null) {
             return spark.createDataFrame(List.<Row>of(), ParquetTables.ALL.get(name));
         }

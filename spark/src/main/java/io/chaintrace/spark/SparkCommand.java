@@ -86,14 +86,21 @@ public final class SparkCommand {
     /** {@code check --parquet DIR}: that an export (or a blockchain-etl conversion) has every table and column a job reads. */
     @Command(name = "check", mixinStandardHelpOptions = true, description = "Check a Parquet directory's tables and columns.")
     static final class Check implements Callable<Integer> {
-        @Option(names = "--parquet", required = true, description = "The directory of tables, a Chaintrace or a bitcoin-etl export (or a URI Spark reads: hdfs://, s3a://).")
+        @Option(names = "--parquet", required = true, description = "The directory of tables: a Chaintrace, bitcoin-etl or ethereum-etl export (or a URI Spark reads: hdfs://, s3a://).")
         String parquet;
 
         @Override
         public Integer call() {
             SparkSession spark = Sessions.start(null, "chaintrace check");
             try {
-                if (BitcoinEtl.holds(spark, parquet)) {
+                if (EthereumEtl.files(spark, parquet) != null) {
+                    // Every row is read and checked: the transfers the account-chain jobs read, made as the import makes them.
+                    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> t = Tables.read(spark, parquet, List.of("transfers")).get("transfers");
+                    org.apache.spark.sql.Row c = t.selectExpr("count(*)", "count(distinct tx)", "count(distinct block)", "count_if(kind = 'token')")
+                            .first();
+                    System.out.printf("%s: an ethereum-etl export the jobs read: %,d transfers (%,d token transfers) in %,d transactions of %,d blocks%n",
+                            parquet, c.getLong(0), c.getLong(3), c.getLong(1), c.getLong(2));
+                } else if (BitcoinEtl.holds(spark, parquet)) {
                     // Every row is checked on the way in: what the jobs read, as the tables they read it as.
                     java.util.Map<String, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>> t = Tables.read(spark, parquet,
                             List.of("transactions", "outputs", "inputs", "labels"));
@@ -243,9 +250,10 @@ public final class SparkCommand {
     }
 
     /** {@code patterns --parquet DIR --out alerts.jsonl}: fan-out, fan-in and pass-through over the whole chain. */
-    @Command(name = "patterns", mixinStandardHelpOptions = true, description = "Pattern windows (fan-out, fan-in, pass-through) over the Parquet tables.")
+    @Command(name = "patterns", mixinStandardHelpOptions = true, description = "Pattern windows (fan-out, fan-in, pass-through) over the Parquet tables: Bitcoin's"
+            + " transactions and Ethereum's transfers (the account-chain rules).")
     static final class Patterns implements Callable<Integer> {
-        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet, or a bitcoin-etl export): a directory or a URI Spark reads.")
+        @Option(names = "--parquet", required = true, description = "The tables (chaintrace export parquet, a bitcoin-etl or an ethereum-etl export): a directory or a URI Spark reads.")
         String parquet;
 
         @Option(names = "--out", required = true, description = "Alerts, one JSON line each (replaced only with --force).")
@@ -260,15 +268,36 @@ public final class SparkCommand {
         @Option(names = "--master", description = "Spark master URL (default: local[*]).")
         String master;
 
+        @Option(names = "--chain", split = ",", paramLabel = "CHAIN", description = "bitcoin, ethereum or both (default: each chain the tables hold).")
+        List<String> chains;
+
         @Override
         public Integer call() throws java.io.IOException {
             Committed.mayWrite(out, force);
             io.chaintrace.core.pattern.PatternSettings settings = settings(config);
+            if (chains != null) {
+                for (String c : chains) {
+                    if (!List.of("bitcoin", "ethereum").contains(c)) {
+                        throw new IllegalArgumentException("--chain: '" + c + "' is not bitcoin or ethereum");
+                    }
+                }
+            }
             SparkSession spark = Sessions.start(master, "chaintrace spark patterns");
             try {
                 long started = System.nanoTime();
-                List<org.apache.spark.sql.Row> alerts = SparkPatterns.run(spark, parquet, settings).orderBy("time", "pattern", "address")
-                        .collectAsList();
+                List<String> run = chains != null ? chains : Tables.chains(spark, parquet);
+                if (run.isEmpty()) {
+                    throw new IllegalArgumentException("parquet " + parquet + ": no Bitcoin transactions and no Ethereum transfers to search");
+                }
+                org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> found = null;
+                if (run.contains("bitcoin")) {
+                    found = SparkPatterns.run(spark, parquet, settings);
+                }
+                if (run.contains("ethereum")) {
+                    var eth = SparkAccountPatterns.run(spark, parquet, settings);
+                    found = found == null ? eth : found.union(eth);
+                }
+                List<org.apache.spark.sql.Row> alerts = found.orderBy("time", "pattern", "address").collectAsList();
                 com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
                 StringBuilder sb = new StringBuilder();
                 java.util.Map<String, Integer> counts = new java.util.TreeMap<>();

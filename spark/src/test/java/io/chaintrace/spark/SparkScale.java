@@ -227,18 +227,18 @@ public final class SparkScale {
         return "sizes " + a.size() + " vs " + b.size();
     }
 
-    private static void say(String format, Object... args) {
+    static void say(String format, Object... args) {
         System.out.println("[spark-scale] " + String.format(format, args));
     }
 
-    private static String size(Path dir) throws java.io.IOException {
+    static String size(Path dir) throws java.io.IOException {
         try (var files = Files.walk(dir)) {
             return String.format("%.0f MB", files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() / 1e6);
         }
     }
 
     /** Time and the session's metrics over one job (the metrics are cumulative: differences). */
-    private record JobCost(long t0, String before) {
+    record JobCost(long t0, String before) {
         static JobCost start() {
             return new JobCost(System.nanoTime(), Sessions.METRICS.summary());
         }
@@ -250,7 +250,7 @@ public final class SparkScale {
     }
 
     /** The largest resident set of the executors' JVMs, sampled twice a second (Linux /proc). */
-    private static final class PeakRss {
+    static final class PeakRss {
         private final AtomicLong peak = new AtomicLong();
         private final Thread thread;
 

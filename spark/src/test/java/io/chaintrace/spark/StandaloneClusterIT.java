@@ -142,6 +142,40 @@ class StandaloneClusterIT {
         assertEquals(expected, found);
     }
 
+    /** The account-chain windows over an ethereum-etl export (no store), on the two workers, equal the single machine's rules. */
+    @Test
+    void accountWindowsOverAnEthereumEtlExportOnTwoWorkersAreTheRulesAlerts() throws Exception {
+        Path demo = dir.resolve("demo");
+        io.chaintrace.ingest.demo.CaseFiles.write(io.chaintrace.scenarios.ExchangeHack.generate(5, 3_000), demo);
+        List<Path> files;
+        try (var s = Files.list(demo.resolve("eth"))) {
+            files = s.sorted().toList();
+        }
+        Path config = dir.resolve("chaintrace.conf");
+        Files.writeString(config, "patterns.fanOut.minPayees = 3\npatterns.fanIn.minPayers = 3\npatterns.passThrough.minLength = 2\n");
+        Path out = dir.resolve("account-alerts.jsonl");
+        run("account-patterns", "patterns", "--parquet", demo.resolve("eth").toString(), "--config", config.toString(), "--out", out.toString());
+        Set<String> expected = new TreeSet<>();
+        try (ChainStore cs = ChainStore.open(dir.resolve("eth-store"))) {
+            new io.chaintrace.ingest.eth.EtlSource(cs, files).run(IngestListener.NONE);
+            var rules = SparkCommand.Patterns.settings(config).accountPatterns();
+            cs.forEachEthTransfer(0, Long.MAX_VALUE, t -> rules.accept(t, cs, a -> { }));
+            rules.finish(a -> {
+                if (SparkAccountPatternsTest.PATTERNS.contains(a.pattern())) {
+                    expected.add(a.pattern() + " " + a.parameters().get("subject") + " " + a.transactions().stream().map(h -> "0x" + h.hex()).toList());
+                }
+            });
+        }
+        Set<String> found = new TreeSet<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String l : Files.readAllLines(out)) {
+            Map<?, ?> m = json.readValue(l, Map.class);
+            found.add(m.get("pattern") + " " + m.get("address") + " " + m.get("transactions"));
+        }
+        assertFalse(expected.isEmpty());
+        assertEquals(expected, found);
+    }
+
     /** A driver killed mid-run (its executors running on the cluster) leaves no results, nor a temporary beside them. */
     private static void killMidRun(String name, String[] args, Path out) throws Exception {
         long launched = cluster.launched(1);

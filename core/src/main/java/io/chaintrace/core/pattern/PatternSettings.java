@@ -141,7 +141,7 @@ public final class PatternSettings {
      * detectors (a fan-out's payees, a pass-through's share), windows of their own: on account chains the same address
      * is used for months, so a burst is judged against all the address did.
      */
-    private AccountPatterns accountPatterns() {
+    public AccountPatterns accountPatterns() {
         double burst = d("account.burst.minShare");
         return new AccountPatterns(List.of(
                 new AccountFanOut(i("fanOut.minPayees"), l("account.fanOut.window"), burst,

@@ -1,5 +1,7 @@
 package io.chaintrace.ingest.eth;
 
+import io.chaintrace.core.account.EthRows;
+
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.ingest.Secrets;
 import java.io.IOException;

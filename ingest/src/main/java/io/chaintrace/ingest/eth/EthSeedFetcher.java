@@ -1,5 +1,8 @@
 package io.chaintrace.ingest.eth;
 
+import io.chaintrace.core.account.EthRows;
+import io.chaintrace.core.account.TransferExtractor;
+
 import io.chaintrace.core.model.Address;
 import io.chaintrace.graph.ChainStore;
 import io.chaintrace.graph.Checkpoint;

@@ -1,6 +1,8 @@
 package io.chaintrace.ingest.eth;
 
-import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.account.EthRows;
+import io.chaintrace.core.account.EtlRows;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -12,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -134,46 +135,12 @@ public final class EtlFiles {
         }
     }
 
-    /** The largest value an EVM word holds: every amount is an unsigned 256-bit integer. */
-    private static final BigInteger UINT256_MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
-
-    /** An amount column as an exact uint256 (decimal digits, 0 to 2^256-1). */
     static BigInteger uint256(String column, String text) {
-        if (text.length() > 78 || !text.chars().allMatch(c -> c >= '0' && c <= '9') || text.isEmpty()) {
-            throw new IllegalArgumentException(column + " '" + abbreviate(text) + "' is not a whole number from 0 to 2^256-1");
-        }
-        BigInteger v = new BigInteger(text);
-        if (v.compareTo(UINT256_MAX) > 0) {
-            throw new IllegalArgumentException(column + " '" + abbreviate(text) + "' is above 2^256-1");
-        }
-        return v;
+        return EtlRows.uint256(column, text);
     }
 
-    /** An address column: 0x and 40 hex digits, lower-cased. */
     static String address(String column, String text) {
-        String a = text.strip().toLowerCase(Locale.ROOT);
-        if (!isAddress(a)) {
-            throw new IllegalArgumentException(column + " '" + abbreviate(text) + "' is not an Ethereum address (0x and 40 hex digits)");
-        }
-        return a;
-    }
-
-    /** 0x and 40 lower-case hex digits (checked by hand: a regular expression compiled per row was a tenth of an import). */
-    private static boolean isAddress(String a) {
-        if (a.length() != 42 || a.charAt(0) != '0' || a.charAt(1) != 'x') {
-            return false;
-        }
-        for (int i = 2; i < 42; i++) {
-            char c = a.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 40) + "..." + s.substring(s.length() - 20) + " (" + s.length() + " characters)";
+        return EtlRows.address(column, text);
     }
 
     private static List<Row> csvRows(Path file, String name) throws IOException {
@@ -282,67 +249,27 @@ public final class EtlFiles {
         return Table.OTHER;
     }
 
-    // ---------------------------------------------------------------- typed rows
+    // ---------------------------------------------------------------- typed rows (core's EtlRows, with file and line)
 
-    /** A transactions row: the transaction, and the receipt status when the export has it. */
-    public record TxRow(EthRows.Tx tx, Hash256 blockHash, long timestamp, Optional<Boolean> success, Optional<String> contractAddress) {
-    }
-
-    public static TxRow transaction(Row r) {
-        try {
-            String to = r.get("to_address");
-            String status = r.get("receipt_status");
-            String contract = r.get("receipt_contract_address");
-            return new TxRow(new EthRows.Tx(Hash256.fromHex(r.required("hash")), Long.parseLong(r.required("block_number")),
-                    Integer.parseInt(r.required("transaction_index")), address("from_address", r.required("from_address")),
-                    to.isEmpty() ? Optional.empty() : Optional.of(address("to_address", to)), uint256("value", r.required("value")),
-                    r.get("gas_price").isEmpty() ? Optional.empty() : Optional.of(uint256("gas_price", r.get("gas_price")))),
-                    r.get("block_hash").isEmpty() ? Hash256.ZERO : Hash256.fromHex(r.get("block_hash")),
-                    r.get("block_timestamp").isEmpty() ? 0 : Long.parseLong(r.get("block_timestamp")),
-                    status.isEmpty() ? Optional.empty() : Optional.of(!status.equals("0")),
-                    contract.isEmpty() ? Optional.empty() : Optional.of(address("receipt_contract_address", contract)));
-        } catch (IllegalArgumentException e) {
-            throw new EtlFormatException(r.file(), r.line(), "bad transaction row: " + e.getMessage());
-        }
+    public static EtlRows.TxRow transaction(Row r) {
+        return typed(r, "bad transaction row: ", () -> EtlRows.transaction(r.columns()));
     }
 
     public static EthRows.TokenTransfer tokenTransfer(Row r, int txIndex) {
-        try {
-            return new EthRows.TokenTransfer(address("token_address", r.required("token_address")),
-                    address("from_address", r.required("from_address")), address("to_address", r.required("to_address")),
-                    uint256("value", r.required("value")), Hash256.fromHex(r.required("transaction_hash")),
-                    txIndex, Integer.parseInt(r.required("log_index")), Long.parseLong(r.required("block_number")));
-        } catch (IllegalArgumentException e) {
-            throw new EtlFormatException(r.file(), r.line(), "bad token transfer row: " + e.getMessage());
-        }
+        return typed(r, "bad token transfer row: ", () -> EtlRows.tokenTransfer(r.columns(), txIndex));
     }
 
     public static EthRows.Trace trace(Row r) {
-        try {
-            String hash = r.get("transaction_hash");
-            String index = r.get("transaction_index");
-            List<Integer> address = new ArrayList<>();
-            for (String part : r.get("trace_address").split(",")) {
-                if (!part.isBlank()) {
-                    address.add(Integer.parseInt(part.strip()));
-                }
-            }
-            String error = r.get("error");
-            String status = r.get("status");
-            String callType = r.get("call_type");
-            return new EthRows.Trace(Long.parseLong(r.required("block_number")),
-                    hash.isEmpty() ? Optional.empty() : Optional.of(Hash256.fromHex(hash)),
-                    index.isEmpty() ? -1 : Integer.parseInt(index),
-                    optional("from_address", r.get("from_address")), optional("to_address", r.get("to_address")),
-                    r.get("value").isEmpty() ? BigInteger.ZERO : uint256("value", r.get("value")), r.required("trace_type"),
-                    callType.isEmpty() ? Optional.empty() : Optional.of(callType.toLowerCase(Locale.ROOT)), address, error.isEmpty() ? Optional.empty() : Optional.of(error),
-                    status.isEmpty() ? error.isEmpty() : status.equals("1"));
-        } catch (IllegalArgumentException e) {
-            throw new EtlFormatException(r.file(), r.line(), "bad trace row: " + e.getMessage());
-        }
+        return typed(r, "bad trace row: ", () -> EtlRows.trace(r.columns()));
     }
 
-    private static Optional<String> optional(String column, String s) {
-        return s.isEmpty() ? Optional.empty() : Optional.of(address(column, s));
+    private static <T> T typed(Row r, String what, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (EtlRows.MissingColumn e) {
+            throw new EtlFormatException(r.file(), r.line(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new EtlFormatException(r.file(), r.line(), what + e.getMessage());
+        }
     }
 }

@@ -1,5 +1,9 @@
 package io.chaintrace.ingest.eth;
 
+import io.chaintrace.core.account.EthRows;
+import io.chaintrace.core.account.EtlRows;
+import io.chaintrace.core.account.TransferExtractor;
+
 import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Asset;
@@ -72,12 +76,12 @@ public final class EtlSource implements Source<EtlSource.Summary> {
         Map<Hash256, Integer> txIndex = new HashMap<>();
         List<EtlFiles.Row> tokenRows = new ArrayList<>();
         Map<String, Asset> tokens = new HashMap<>();
-        Map<Hash256, EtlFiles.TxRow> seenTx = new HashMap<>();
+        Map<Hash256, EtlRows.TxRow> seenTx = new HashMap<>();
         for (EtlFiles.Row r : rows) {
             switch (r.table()) {
                 case TRANSACTIONS -> {
-                    EtlFiles.TxRow t = EtlFiles.transaction(r);
-                    EtlFiles.TxRow before = seenTx.putIfAbsent(t.tx().hash(), t);
+                    EtlRows.TxRow t = EtlFiles.transaction(r);
+                    EtlRows.TxRow before = seenTx.putIfAbsent(t.tx().hash(), t);
                     if (before != null) {
                         // The same row twice (overlapping exports) changes nothing; two different rows for one hash is a bad export.
                         if (!before.equals(t)) {
@@ -172,17 +176,10 @@ public final class EtlSource implements Source<EtlSource.Summary> {
                 listener.block(0);
                 continue;
             }
-            b.txs.sort(java.util.Comparator.comparingInt(t -> t.tx().index()));
-            Map<Hash256, EthRows.Receipt> receipts = new HashMap<>();
-            for (EtlFiles.TxRow t : b.txs) {
-                if (t.success().isPresent() || t.contractAddress().isPresent()) {
-                    receipts.put(t.tx().hash(), new EthRows.Receipt(t.tx().hash(), t.tx().index(), t.success(), t.contractAddress(), List.of()));
-                }
-            }
-            EthRows.Block block = new EthRows.Block(b.number, b.hash, b.parent, b.time, b.txs.stream().map(EtlFiles.TxRow::tx).toList());
-            List<AccountTransfer> extracted = extractor.extract(block, receipts, new ArrayList<>(b.traces), b.tokens);
+            List<AccountTransfer> extracted = EtlRows.transfers(extractor, b.number, b.hash, b.parent, b.time, b.txs, new ArrayList<>(b.traces),
+                    b.tokens);
             EthBlock eth = new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
-                    block.transactions().stream().filter(t -> t.gasPrice().isPresent())
+                    b.txs.stream().map(EtlRows.TxRow::tx).filter(t -> t.gasPrice().isPresent())
                             .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get()))));
             // Counted as they are queued: a batch that cannot be written ends the run with its error, no summary.
             pending.add(eth);
@@ -227,7 +224,7 @@ public final class EtlSource implements Source<EtlSource.Summary> {
         Hash256 hash = Hash256.ZERO;
         Hash256 parent = Hash256.ZERO;
         long time;
-        final List<EtlFiles.TxRow> txs = new ArrayList<>();
+        final List<EtlRows.TxRow> txs = new ArrayList<>();
         final Set<EthRows.Trace> traces = new LinkedHashSet<>();
         final List<EthRows.TokenTransfer> tokens = new ArrayList<>();
 

@@ -1,5 +1,8 @@
 package io.chaintrace.ingest.eth;
 
+import io.chaintrace.core.account.EthRows;
+import io.chaintrace.core.account.TransferExtractor;
+
 import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Asset;
@@ -269,7 +272,7 @@ public final class ExplorerFetch {
     private static List<EthRows.Trace> frames(Facts f, int txIndex, List<JsonNode> rows) {
         List<JsonNode> ordered = new ArrayList<>(rows);
         if (!rows.isEmpty() && rows.stream().allMatch(r -> r.hasNonNull("traceId"))) {
-            ordered.sort(Comparator.comparing(r -> traceAddress(r.path("traceId").asString()), ExplorerFetch::compareAddresses));
+            ordered.sort(Comparator.comparing(r -> traceAddress(r.path("traceId").asString()), EthRows.EXECUTION_ORDER));
         } else if (!rows.isEmpty() && rows.stream().allMatch(r -> r.hasNonNull("index"))) {
             ordered.sort(Comparator.comparingLong(r -> r.path("index").asLong()));
         }
@@ -315,16 +318,6 @@ public final class ExplorerFetch {
             }
         }
         return out;
-    }
-
-    private static int compareAddresses(List<Integer> a, List<Integer> b) {
-        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-            int c = Integer.compare(a.get(i), b.get(i));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(a.size(), b.size());
     }
 
     private static BigInteger number(JsonNode row, String field) {

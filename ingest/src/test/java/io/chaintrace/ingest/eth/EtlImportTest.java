@@ -1,5 +1,8 @@
 package io.chaintrace.ingest.eth;
 
+import io.chaintrace.core.account.EthRows;
+import io.chaintrace.core.account.TransferExtractor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

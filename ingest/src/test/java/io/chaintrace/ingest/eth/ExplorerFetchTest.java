@@ -1,5 +1,7 @@
 package io.chaintrace.ingest.eth;
 
+import io.chaintrace.core.account.TransferExtractor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -239,6 +239,12 @@ public final class AccountActivity {
         return addresses.get(id);
     }
 
+    /** The id of an address the transfers name, or -1. */
+    public int idOf(Address address) {
+        Integer id = addressIds.get(address);
+        return id == null ? -1 : id;
+    }
+
     public Asset asset(int transfer) {
         return assets.get(asset[transfer]);
     }

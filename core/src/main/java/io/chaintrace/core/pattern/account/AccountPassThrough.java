@@ -29,9 +29,19 @@ public final class AccountPassThrough implements AccountRule {
         return "pass_through";
     }
 
+    /** Forwards an alert needs, hop after hop; a chain of fewer is not reported. */
+    public int minLength() {
+        return minLength;
+    }
+
+    /** Per transfer, the payment that forwards it (a hop of a chain), or -1. */
+    int[] forwards(AccountActivity a, AccountScope scope) {
+        return Forwards.whole(a, scope, maxDelay, minShare);
+    }
+
     @Override
     public void find(AccountActivity a, AccountScope scope, Consumer<Alert> alerts) {
-        int[] next = Forwards.whole(a, scope, maxDelay, minShare);
+        int[] next = forwards(a, scope);
         boolean[] followed = new boolean[a.size()];
         for (int e = 0; e < a.size(); e++) {
             if (next[e] >= 0) {

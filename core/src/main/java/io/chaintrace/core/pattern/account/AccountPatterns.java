@@ -20,6 +20,12 @@ public final class AccountPatterns implements PatternDetector {
     static final Set<LabelCategory> SERVICES = EnumSet.of(LabelCategory.EXCHANGE, LabelCategory.DEPOSIT, LabelCategory.MIXER,
             LabelCategory.BRIDGE, LabelCategory.DEX);
     private final List<AccountRule> rules;
+
+    /** Whether a label of this category makes its address a service these rules leave out. */
+    public static boolean service(LabelCategory category) {
+        return SERVICES.contains(category);
+    }
+
     private final int busy;
     private final AccountActivity activity = new AccountActivity();
     private AccountLedger ledger;
@@ -37,6 +43,11 @@ public final class AccountPatterns implements PatternDetector {
 
     public List<AccountRule> rules() {
         return rules;
+    }
+
+    /** Transfers (in and out, every asset) from which an address counts as busy. */
+    public int busyTransfers() {
+        return busy;
     }
 
     @Override

@@ -14,12 +14,27 @@ public final class AccountScope {
     private final int busy;
     /** Per address: 0 not asked yet, 1 no service, 2 a service. Rules run in parallel: racing writes write the same value. */
     private final byte[] service;
+    /** For one address's share of a partitioned scan ({@link AddressSlice}): whether an address is active in the whole scan. */
+    private final Predicate<Address> activeInScan;
+    /** The address a slice is about, or -1: the rules judge every address. */
+    private final int subject;
 
     AccountScope(AccountActivity activity, Predicate<Address> labelledService, int busy) {
+        this(activity, labelledService, busy, null, -1);
+    }
+
+    AccountScope(AccountActivity activity, Predicate<Address> labelledService, int busy, Predicate<Address> activeInScan, int subject) {
         this.activity = activity;
         this.labelledService = labelledService;
         this.busy = busy;
         this.service = new byte[activity.addresses()];
+        this.activeInScan = activeInScan;
+        this.subject = subject;
+    }
+
+    /** Whether the rules judge this address: every one, or a slice's own (its counterparties' windows are partial there). */
+    boolean judged(int address) {
+        return subject < 0 || address == subject;
     }
 
     /** At least {@code busy} transfers in or out (every asset) in the scan. */
@@ -41,6 +56,9 @@ public final class AccountScope {
      * transfers alone; the labels are asked only of what a rule would report ({@link #ordinary}).
      */
     public boolean active(int address) {
+        if (activeInScan != null) {
+            return activeInScan.test(activity.address(address));
+        }
         return !busy(address) && !activity.contract(address);
     }
 

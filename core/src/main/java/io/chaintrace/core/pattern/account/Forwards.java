@@ -18,7 +18,7 @@ final class Forwards {
         java.util.Arrays.fill(next, -1);
         for (int e = 0; e < a.size(); e++) {
             int m = a.payeeParty(e);
-            if (!scope.active(a.to(e))) {
+            if (!scope.judged(a.to(e)) || !scope.active(a.to(e))) {
                 continue;
             }
             // Its next payment of the asset after the arrival: a forward pays on what came in, not later, not more.

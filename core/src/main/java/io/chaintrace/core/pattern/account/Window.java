@@ -21,7 +21,7 @@ record Window(int first, int last, int counterparties) {
         AddressCounts counts = new AddressCounts(a.addresses());
         for (int p = 0; p < a.parties(); p++) {
             int n = out ? a.outCount(p) : a.inCount(p);
-            if (n < min || !scope.active(a.partyAddress(p))) {
+            if (n < min || !scope.judged(a.partyAddress(p)) || !scope.active(a.partyAddress(p))) {
                 continue;
             }
             Window w = busiest(a, p, out, seconds, counts);

@@ -1,4 +1,4 @@
-package io.chaintrace.ingest.eth;
+package io.chaintrace.core.account;
 
 import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Address;
@@ -126,7 +126,7 @@ public final class TransferExtractor {
     }
 
     /** Whether a frame moved value between two parties. The top-level frame is the transaction's own value. */
-    static boolean movesValue(EthRows.Trace t) {
+    public static boolean movesValue(EthRows.Trace t) {
         if (t.traceAddress().isEmpty() || !t.success() || t.value().signum() <= 0 || t.from().isEmpty() || t.to().isEmpty()) {
             return false;
         }

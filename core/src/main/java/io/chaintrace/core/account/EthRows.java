@@ -1,4 +1,4 @@
-package io.chaintrace.ingest.eth;
+package io.chaintrace.core.account;
 
 import io.chaintrace.core.model.Hash256;
 import java.math.BigInteger;
@@ -61,6 +61,20 @@ public final class EthRows {
             traceAddress = List.copyOf(traceAddress);
         }
     }
+
+    /**
+     * Frames in execution order: a call tree's pre-order is its trace addresses in lexicographic order (a frame before
+     * the frames it calls, siblings by position), the order a node's traces and ethereum-etl's files give them.
+     */
+    public static final java.util.Comparator<List<Integer>> EXECUTION_ORDER = (a, b) -> {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = Integer.compare(a.get(i), b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    };
 
     /** An ERC-20 transfer as blockchain-etl's {@code token_transfers} table has it. */
     public record TokenTransfer(String token, String from, String to, BigInteger value, Hash256 txHash, int txIndex, int logIndex,

@@ -98,13 +98,14 @@ public final class SparkAccountPatterns {
         Dataset<Row> judged = spark.sql("select t.*, coalesce(ff.active, false) as from_active, coalesce(ft.active, false) as to_active,"
                 + " sf.address is not null as from_service, st.address is not null as to_service from ap_transfers t"
                 + " left join ap_facts ff on ff.address = t.`from` left join ap_facts ft on ft.address = t.`to`"
-                + " left join ap_services sf on sf.address = t.`from` left join ap_services st on st.address = t.`to`");
+                + " left join ap_services sf on sf.address = t.`from` left join ap_services st on st.address = t.`to`").localCheckpoint();
         Dataset<Row> found = byAddress(judged).flatMapSortedGroups(new Column[] {functions.col("seq")},
                 (FlatMapGroupsFunction<String, Row, Row>) (address, rows) -> slice(address, rows, PatternSettings.of(values).accountPatterns()),
                 Encoders.row(FOUND))
                 .localCheckpoint();
         Dataset<Row> bursts = found.where("pattern is not null").select("pattern", "address", "transactions", "time");
         found.where("pattern is null").select("received", "paid_on").createOrReplaceTempView("ap_links");
+        // What the chain walk reads of each transfer, materialised with the rest: every round joins it.
         judged.select("seq", "from", "to", "tx", "time", "to_service").createOrReplaceTempView("ap_hops");
         return bursts.union(chains(spark, minLength));
     }
@@ -115,11 +116,11 @@ public final class SparkAccountPatterns {
         return keyed.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING());
     }
 
-    /** One address's share: its transfers in chain order, the facts of everyone they name. */
     private static AccountPassThrough passThrough(AccountPatterns rules) {
         return rules.rules().stream().filter(r -> r instanceof AccountPassThrough).map(r -> (AccountPassThrough) r).findFirst().orElseThrow();
     }
 
+    /** One address's share: its transfers in chain order, the facts of everyone they name. */
     private static Iterator<Row> slice(String address, Iterator<Row> rows, AccountPatterns rules) {
         Map<Address, Boolean> active = new HashMap<>();
         Map<Address, Boolean> service = new HashMap<>();

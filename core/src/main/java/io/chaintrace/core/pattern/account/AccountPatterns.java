@@ -20,12 +20,6 @@ public final class AccountPatterns implements PatternDetector {
     static final Set<LabelCategory> SERVICES = EnumSet.of(LabelCategory.EXCHANGE, LabelCategory.DEPOSIT, LabelCategory.MIXER,
             LabelCategory.BRIDGE, LabelCategory.DEX);
     private final List<AccountRule> rules;
-
-    /** Whether a label of this category makes its address a service these rules leave out. */
-    public static boolean service(LabelCategory category) {
-        return SERVICES.contains(category);
-    }
-
     private final int busy;
     private final AccountActivity activity = new AccountActivity();
     private AccountLedger ledger;
@@ -39,6 +33,11 @@ public final class AccountPatterns implements PatternDetector {
     @Override
     public String name() {
         return "account";
+    }
+
+    /** Whether a label of this category makes its address a service these rules leave out. */
+    public static boolean service(LabelCategory category) {
+        return SERVICES.contains(category);
     }
 
     public List<AccountRule> rules() {

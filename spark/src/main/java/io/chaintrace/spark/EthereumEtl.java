@@ -116,18 +116,15 @@ final class EthereumEtl {
         HashMap<String, String[]> tokens = tokens(spark, dir, files.getOrDefault("tokens", List.of()));
         Dataset<Row> raw = null;
         for (String t : List.of("blocks", "transactions", "traces", "token_transfers")) {
-            for (boolean csv : new boolean[] {true, false}) {
-                String[] paths = files.getOrDefault(t, List.of()).stream().filter(f -> f.toLowerCase(Locale.ROOT).endsWith(csv ? ".csv" : ".json"))
-                        .toArray(String[]::new);
-                if (paths.length == 0) {
-                    continue;
-                }
-                Dataset<Row> d = read(spark, csv, paths);
+            for (String[] paths : batches(spark, dir, files.getOrDefault(t, List.of()))) {
+                Dataset<Row> d = read(spark, paths[0].toLowerCase(Locale.ROOT).endsWith(".csv"), paths);
                 if (d == null) {
                     continue; // every file empty: ethereum-etl writes an empty file for an empty table
                 }
-                Dataset<Row> rows = d.withColumn("_file", functions.input_file_name()).flatMap(
-                        (FlatMapFunction<Row, Row>) r -> List.of(raw(t, r)).iterator(), Encoders.row(RAW));
+                Dataset<Row> rows = d.withColumn("_file", functions.input_file_name()).flatMap((FlatMapFunction<Row, Row>) r -> {
+                    Row x = raw(t, r);
+                    return x == null ? java.util.Collections.emptyIterator() : List.of(x).iterator();
+                }, Encoders.row(RAW));
                 raw = raw == null ? rows : raw.union(rows);
             }
         }
@@ -142,6 +139,35 @@ final class EthereumEtl {
             throw new IllegalArgumentException("ethereum-etl " + bad.getFirst().getString(0));
         }
         return made.drop("error");
+    }
+
+    /**
+     * The files of one table in groups Spark reads together: JSON lines all at once (columns matched by name); CSV by
+     * header (Spark matches a CSV file's columns to the first file's by position, so exports with other columns - with
+     * or without receipts - are read apart). Empty files are left out.
+     */
+    private static List<String[]> batches(SparkSession spark, String dir, List<String> files) {
+        List<String[]> out = new ArrayList<>();
+        List<String> json = files.stream().filter(f -> f.toLowerCase(Locale.ROOT).endsWith(".json")).toList();
+        if (!json.isEmpty()) {
+            out.add(json.toArray(String[]::new));
+        }
+        Map<String, List<String>> byHeader = new LinkedHashMap<>();
+        try {
+            for (String f : files) {
+                if (f.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+                    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(f);
+                    String header = firstLine(p.getFileSystem(spark.sparkContext().hadoopConfiguration()), p);
+                    if (header != null && !header.isBlank()) {
+                        byHeader.computeIfAbsent(header.strip(), k -> new ArrayList<>()).add(f);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("ethereum-etl " + dir + ": cannot read: " + e.getMessage(), e);
+        }
+        byHeader.values().forEach(l -> out.add(l.toArray(String[]::new)));
+        return out;
     }
 
     /** The files of one table and format as rows of text (JSON numbers as written; arrays joined by commas), or null when empty. */
@@ -167,6 +193,22 @@ final class EthereumEtl {
         if (corrupt != null) {
             m.put("_corrupt", "yes");
         }
+        // JSON items name their own table (ethereum-etl's stream writes them so): that wins over the file's name, and an
+        // item of a table the job does not read (log, receipt, contract) is left out.
+        String type = m.get("type");
+        if (type != null) {
+            table = switch (type) {
+                case "transaction" -> "transactions";
+                case "trace" -> "traces";
+                case "token_transfer" -> "token_transfers";
+                case "block" -> "blocks";
+                case "token" -> "tokens";
+                default -> null;
+            };
+            if (table == null) {
+                return null;
+            }
+        }
         String block = m.get(table.equals("blocks") ? "number" : "block_number");
         return RowFactory.create(block, table, file, scala.jdk.javaapi.CollectionConverters.asScala(m));
     }
@@ -174,14 +216,17 @@ final class EthereumEtl {
     /** The tokens table (symbol, decimals per contract): small, read on the driver, checked as the import checks it. */
     private static HashMap<String, String[]> tokens(SparkSession spark, String dir, List<String> files) {
         HashMap<String, String[]> out = new HashMap<>();
-        for (boolean csv : new boolean[] {true, false}) {
-            String[] paths = files.stream().filter(f -> f.toLowerCase(Locale.ROOT).endsWith(csv ? ".csv" : ".json")).toArray(String[]::new);
-            Dataset<Row> d = paths.length == 0 ? null : read(spark, csv, paths);
+        for (String[] paths : batches(spark, dir, files)) {
+            Dataset<Row> d = read(spark, paths[0].toLowerCase(Locale.ROOT).endsWith(".csv"), paths);
             if (d == null) {
                 continue;
             }
             for (Row r : d.withColumn("_file", functions.input_file_name()).collectAsList()) {
-                Map<String, String> m = scala.jdk.javaapi.CollectionConverters.asJava(raw("tokens", r).<String, String>getMap(3));
+                Row x = raw("tokens", r);
+                if (x == null || !x.getString(1).equals("tokens")) {
+                    continue;
+                }
+                Map<String, String> m = scala.jdk.javaapi.CollectionConverters.asJava(x.<String, String>getMap(3));
                 String file = r.getString(r.fieldIndex("_file"));
                 String decimals = m.getOrDefault("decimals", "");
                 try {

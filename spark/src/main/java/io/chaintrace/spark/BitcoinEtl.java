@@ -73,7 +73,7 @@ final class BitcoinEtl {
     }
 
     /** The first data file under {@code table} (null: no such directory, or no file in it). */
-    private static String firstFile(SparkSession spark, String table) {
+    static String firstFile(SparkSession spark, String table) {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(table);
         try {
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());

@@ -65,7 +65,10 @@ public final class SparkAccountPatterns {
             .add("transactions", DataTypes.createArrayType(DataTypes.StringType)).add("time", DataTypes.LongType)
             .add("received", DataTypes.LongType).add("paid_on", DataTypes.LongType);
 
-    /** Alerts: the pattern, the address it is about, its transactions (0x...) in chain order, the first transfer's time. */
+    /**
+     * Alerts: the pattern, the address it is about, its transactions in chain order (hex without 0x, as
+     * {@code chaintrace patterns} writes them), the first transfer's time.
+     */
     public static Dataset<Row> run(SparkSession spark, String parquet, PatternSettings settings) {
         Map<String, Dataset<Row>> tables = Tables.read(spark, parquet, List.of("transfers", "labels"));
         // The rules are built where they run, from the settings' values (the detectors are not serializable).
@@ -134,7 +137,7 @@ public final class SparkAccountPatterns {
         AddressSlice slice = new AddressSlice(Address.parse(address), transfers);
         List<Row> out = new ArrayList<>();
         slice.bursts(rules, active::get, service::get, a -> out.add(RowFactory.create(a.pattern(), address,
-                a.transactions().stream().map(h -> "0x" + h.hex()).toArray(String[]::new), a.times().getFirst(), null, null)));
+                a.transactions().stream().map(h -> h.hex()).toArray(String[]::new), a.times().getFirst(), null, null)));
         slice.forwards(passThrough(rules), active::get, (received, paidOn) -> out.add(RowFactory.create(null, address, null, null, seqs.get(received),
                 seqs.get(paidOn))));
         return out.iterator();
@@ -190,7 +193,7 @@ public final class SparkAccountPatterns {
         }
         done.where("not loops and size(path) > " + minLength).createOrReplaceTempView("ap_chains");
         return spark.sql("select 'pass_through' as pattern, first(h0.`to`) as address,"
-                + " array_distinct(transform(array_sort(collect_list(struct(p.pos, h.tx))), x -> x.tx)) as transactions, first(h0.time) as time"
+                + " array_distinct(transform(array_sort(collect_list(struct(p.pos, h.tx))), x -> lower(regexp_replace(x.tx, '^0[xX]', '')))) as transactions, first(h0.time) as time"
                 + " from (select start, posexplode(path) as (pos, seq) from ap_chains) p join ap_hops h on h.seq = p.seq"
                 + " join ap_hops h0 on h0.seq = p.start group by p.start");
     }

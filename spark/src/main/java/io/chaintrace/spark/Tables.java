@@ -59,16 +59,9 @@ final class Tables {
         return out;
     }
 
-    /** Whether {@code dir} has table {@code name} of the export's layout with a row in it. */
+    /** Whether {@code dir} has table {@code name} of the export's layout with a row in it (an empty table has no data file). */
     private static boolean holds(SparkSession spark, String dir, String name) {
-        org.apache.hadoop.fs.Path t = new org.apache.hadoop.fs.Path(ParquetTables.table(dir, name));
-        try {
-            if (!t.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(t)) {
-                return false;
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("parquet " + dir + ": cannot read table '" + name + "': " + e.getMessage(), e);
-        }
-        return !spark.read().parquet(t.toString()).isEmpty();
+        String table = ParquetTables.table(dir, name);
+        return BitcoinEtl.firstFile(spark, table) != null && !spark.read().parquet(table).isEmpty();
     }
 }

@@ -95,7 +95,7 @@ class SparkAccountPatternsTest {
                 rules.finish(a -> {
                     if (PATTERNS.contains(a.pattern())) {
                         expected.add(a.pattern() + " " + a.parameters().get("subject") + " "
-                                + a.transactions().stream().map(h -> "0x" + h.hex()).toList() + " " + a.times().getFirst());
+                                + a.transactions().stream().map(h -> h.hex()).toList() + " " + a.times().getFirst());
                     }
                 });
             }

@@ -40,7 +40,7 @@ public final class SparkAccountScale {
             long t0 = System.nanoTime();
             cs.forEachEthTransfer(0, Long.MAX_VALUE, t -> three.accept(t, cs, a -> { }));
             three.finish(a -> expected.add(a.pattern() + " " + a.parameters().get("subject") + " "
-                    + a.transactions().stream().map(h -> "0x" + h.hex()).toList()));
+                    + a.transactions().stream().map(h -> h.hex()).toList()));
             SparkScale.say("single machine, fan-out, fan-in, pass-through over %,d transfers: %,d alerts in %.1f s", transfers, expected.size(),
                     (System.nanoTime() - t0) / 1e9);
             long t1 = System.nanoTime();

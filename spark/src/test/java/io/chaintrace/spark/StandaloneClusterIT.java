@@ -162,7 +162,7 @@ class StandaloneClusterIT {
             cs.forEachEthTransfer(0, Long.MAX_VALUE, t -> rules.accept(t, cs, a -> { }));
             rules.finish(a -> {
                 if (SparkAccountPatternsTest.PATTERNS.contains(a.pattern())) {
-                    expected.add(a.pattern() + " " + a.parameters().get("subject") + " " + a.transactions().stream().map(h -> "0x" + h.hex()).toList());
+                    expected.add(a.pattern() + " " + a.parameters().get("subject") + " " + a.transactions().stream().map(h -> h.hex()).toList());
                 }
             });
         }

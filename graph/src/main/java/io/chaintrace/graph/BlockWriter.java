@@ -174,6 +174,70 @@ final class BlockWriter {
         return failed == null;
     }
 
+    /**
+     * A block's transaction bodies, one merge per page of them rather than one per transaction (a page holds 64
+     * consecutive transactions: a block of 2,000 writes about 32). A spend is merged into its funding transaction's page
+     * after that transaction's body: a spend of an output of the page still gathered writes the page out first.
+     */
+    private static final class PageBodies {
+        private final WriteBatch batch;
+        private final ColumnFamilyHandle pages;
+        private final java.io.ByteArrayOutputStream gathered = new java.io.ByteArrayOutputStream(1 << 14);
+        private long page = -1;
+
+        PageBodies(WriteBatch batch, ColumnFamilyHandle pages) {
+            this.batch = batch;
+            this.pages = pages;
+        }
+
+        void add(long seq, byte[] body) throws RocksDBException {
+            if (seq >>> TxPages.SHIFT != page) {
+                flush();
+                page = seq >>> TxPages.SHIFT;
+            }
+            gathered.writeBytes(body);
+        }
+
+        void beforeSpendOf(long fundingSeq) throws RocksDBException {
+            if (fundingSeq >>> TxPages.SHIFT == page) {
+                flush();
+            }
+        }
+
+        void flush() throws RocksDBException {
+            if (gathered.size() > 0) {
+                batch.merge(pages, TxPages.pageKey(page << TxPages.SHIFT), gathered.toByteArray());
+                gathered.reset();
+            }
+        }
+    }
+
+    /** The owners one transaction touches, each with what it did (received, sent or both), in order of first touch. */
+    private static final class Touched {
+        int[] owners = new int[16];
+        byte[] flags = new byte[16];
+        int n;
+
+        void clear() {
+            n = 0;
+        }
+
+        void add(int owner, byte flag) {
+            for (int k = 0; k < n; k++) {
+                if (owners[k] == owner) {
+                    flags[k] |= flag;
+                    return;
+                }
+            }
+            if (n == owners.length) {
+                owners = java.util.Arrays.copyOf(owners, 2 * n);
+                flags = java.util.Arrays.copyOf(flags, 2 * n);
+            }
+            owners[n] = owner;
+            flags[n++] = flag;
+        }
+    }
+
     /** The block being written: its hash and the outputs it creates, for the next block to resolve against. */
     private static final class InFlight {
         final Hash256 hash;
@@ -189,11 +253,14 @@ final class BlockWriter {
     /** The state of one block being written. */
     private final class BlockWrite {
         final NewBlock block;
-        final Map<String, Integer> ids = new HashMap<>();
-        final LinkedHashMap<String, Integer> newIds = new LinkedHashMap<>();
-        final Map<String, ScriptKind> newKinds = new HashMap<>();
-        final Map<Outpoint, OutputRecord> resolved = new HashMap<>();
-        final Map<Outpoint, OutputRecord> created = new HashMap<>();
+        final Map<String, Integer> ids;
+        final LinkedHashMap<String, Integer> newIds;
+        final Map<String, ScriptKind> newKinds;
+        final Map<Outpoint, OutputRecord> resolved;
+        final Map<Outpoint, OutputRecord> created;
+        /** Outputs and spends in the block: the maps are sized by them once (a block of 3,000 transactions grew them ten times). */
+        final int outputCount;
+        final int spendCount;
         long inputs;
         long outputs;
         long value;
@@ -207,6 +274,19 @@ final class BlockWriter {
 
         BlockWrite(NewBlock block) {
             this.block = block;
+            int o = 0;
+            int i = 0;
+            for (NewBlock.NewTransaction tx : block.transactions()) {
+                o += tx.outputs().size();
+                i += tx.spends().size();
+            }
+            outputCount = o;
+            spendCount = i;
+            ids = HashMap.newHashMap(o);
+            newIds = LinkedHashMap.newLinkedHashMap(o);
+            newKinds = HashMap.newHashMap(o);
+            resolved = HashMap.newHashMap(o + i);
+            created = HashMap.newHashMap(o);
             this.firstSeq = counters.txs;
             this.firstOutput = counters.outputs;
             this.firstOwner = counters.nextAddressId;
@@ -214,13 +294,13 @@ final class BlockWriter {
 
         /** Looks up or assigns a dense id for every owner in the block, in order of appearance. */
         void resolveOwners() {
-            LinkedHashMap<String, ScriptKind> wanted = new LinkedHashMap<>();
+            LinkedHashMap<String, ScriptKind> wanted = LinkedHashMap.newLinkedHashMap(outputCount);
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 for (TxOutput o : tx.outputs()) {
                     o.owner().ifPresent(a -> wanted.putIfAbsent(a.text(), a.kind()));
                 }
             }
-            List<String> missing = new ArrayList<>();
+            List<String> missing = new ArrayList<>(wanted.size());
             for (String text : wanted.keySet()) {
                 Integer id = addresses.cachedId(text);
                 if (id != null) {
@@ -260,13 +340,13 @@ final class BlockWriter {
 
         /** Fetches the outputs this block's inputs spend, except those created earlier in the block. */
         void resolveInputs() {
-            Set<Outpoint> createdHere = new HashSet<>();
+            Set<Outpoint> createdHere = HashSet.newHashSet(outputCount);
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 for (TxOutput o : tx.outputs()) {
                     createdHere.add(new Outpoint(tx.txid(), o.index()));
                 }
             }
-            List<Outpoint> wanted = new ArrayList<>();
+            List<Outpoint> wanted = new ArrayList<>(spendCount);
             Map<Outpoint, OutputRecord> previous = inFlight == null ? Map.of() : inFlight.outputs;
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 for (Outpoint op : tx.spends()) {
@@ -303,8 +383,10 @@ final class BlockWriter {
             ColumnFamilyHandle txIds = files.handle(Family.TX_IDS);
             int position = 0;
             long outputId = firstOutput;
+            PageBodies bodies = new PageBodies(batch, pages);
+            Touched touched = new Touched();
             for (NewBlock.NewTransaction tx : block.transactions()) {
-                Map<Integer, Byte> touched = new LinkedHashMap<>();
+                touched.clear();
                 long seq = firstSeq + position;
                 TxPages.Body body = new TxPages.Body(seq, tx.spends().size(), tx.outputs().size(), outputId);
                 byte[] txid = tx.txid().bytes();
@@ -329,9 +411,10 @@ final class BlockWriter {
                             rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.RESOLVED.ordinal())
                                     .putLong(prev.value()).putInt(prev.ownerId());
                             body.input(prev.outputId(), prev.seq(), prev.value());
+                            bodies.beforeSpendOf(prev.seq());
                             batch.merge(pages, TxPages.pageKey(prev.seq()), TxPages.spend(prev.seq(), op.vout(), seq));
                             if (prev.ownerId() != OutputRecord.NO_OWNER) {
-                                touched.merge(prev.ownerId(), SENT, (a, b) -> (byte) (a | b));
+                                touched.add(prev.ownerId(), SENT);
                             }
                         }
                         byte[] spend = new byte[36];
@@ -352,18 +435,19 @@ final class BlockWriter {
                     created.put(op, out);
                     batch.put(outs, Keys.outpoint(tx.txid(), o.index()), out.encode());
                     if (owner != OutputRecord.NO_OWNER) {
-                        touched.merge(owner, RECEIVED, (a, b) -> (byte) (a | b));
+                        touched.add(owner, RECEIVED);
                     }
                 }
                 batch.put(txs, txid, rec.array());
-                batch.merge(pages, TxPages.pageKey(seq), body.encode());
+                bodies.add(seq, body.encode());
                 batch.put(txIds, Keys.number(seq), txid);
                 outputId += tx.outputs().size();
-                for (Map.Entry<Integer, Byte> e : touched.entrySet()) {
-                    batch.put(addrTxs, Keys.addressTx(e.getKey(), block.height(), position, tx.txid()), new byte[] {e.getValue()});
+                for (int k = 0; k < touched.n; k++) {
+                    batch.put(addrTxs, Keys.addressTx(touched.owners[k], block.height(), position, tx.txid()), new byte[] {touched.flags[k]});
                 }
                 position++;
             }
+            bodies.flush();
             for (Map.Entry<String, Integer> e : newIds.entrySet()) {
                 addresses.put(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
             }

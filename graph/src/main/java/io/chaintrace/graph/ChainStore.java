@@ -373,6 +373,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return entities.cluster(chunk, progress);
     }
 
+    /** {@link #cluster} from the compact rows or, with {@code fromPages} false, transaction by transaction (the tests compare them). */
+    ClusterRun cluster(int chunk, LongConsumer progress, boolean fromPages) {
+        return entities.cluster(chunk, progress, fromPages);
+    }
+
     /** Some addresses of an entity (its own first) and how many it has in all. */
     public record Members(List<Address> addresses, long total) {
     }

@@ -2,11 +2,15 @@ package io.chaintrace.graph;
 
 import io.chaintrace.core.cluster.Clusterer;
 import io.chaintrace.core.cluster.DepositAddressClustering;
+import io.chaintrace.core.cluster.PageClustering;
 import io.chaintrace.core.cluster.TransactionClustering;
 import io.chaintrace.core.cluster.UnionFind;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.compact.PagedChain;
 import io.chaintrace.core.model.LabelCategory;
+import io.chaintrace.core.model.ScriptKind;
+import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.trace.UtxoLedger;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -49,6 +53,15 @@ final class EntityStore {
 
     /** See {@link ChainStore#cluster}. */
     ClusterRun cluster(int chunk, LongConsumer progress) {
+        return cluster(chunk, progress, true);
+    }
+
+    /**
+     * {@code fromPages}: from the compact rows ({@link PageClustering}, the default) or, as before them, transaction by
+     * transaction read back whole ({@link TransactionClustering}: what a store past the compact rows' 32-bit ids uses,
+     * and what the tests hold the default to).
+     */
+    ClusterRun cluster(int chunk, LongConsumer progress, boolean fromPages) {
         synchronized (files) {
             writer.requireWritable();
             writer.awaitInFlight();
@@ -67,22 +80,18 @@ final class EntityStore {
             }
             sets.normalize();
             long seq = files.meta("clusteredSeq", 0);
+            int maxSeen = (int) files.meta("clusteredMaxId", -1);
             Clusterer clusterer = Clusterer.standard(sets);
-            TransactionClustering feed = new TransactionClustering(clusterer, ledger, a -> addresses.idOf(a.text()),
-                    (int) files.meta("clusteredMaxId", -1));
-            long done = 0;
-            try (RocksIterator it = files.iterator(Family.TX_IDS)) {
-                for (it.seek(Keys.number(seq)); it.isValid(); it.next()) {
-                    feed.accept(bitcoin.listed(new Hash256(it.value())));
-                    seq = Keys.getLong(it.key(), 0) + 1;
-                    if (++done % chunk == 0) {
-                        commitForest(sets, stored, seq, feed.maxSeen());
-                        progress.accept(done);
-                    }
-                }
+            long done;
+            // The compact rows know an input's owner through the stored output it spends; a fetched transaction's input
+            // whose funding transaction was not fetched has its owner only in the transaction's own record.
+            if (fromPages && counters.fetchedTxs == 0 && counters.txs <= Integer.MAX_VALUE && counters.outputs <= Integer.MAX_VALUE) {
+                done = clusterFromPages(clusterer, stored, seq, maxSeen, chunk, progress);
+            } else {
+                done = clusterTransactions(clusterer, stored, seq, maxSeen, chunk, progress);
             }
-            commitForest(sets, stored, seq, feed.maxSeen());
-            progress.accept(done);
+            seq = files.meta("clusteredSeq", 0);
+            maxSeen = (int) files.meta("clusteredMaxId", -1);
             // Ethereum: exchange deposit addresses. The blocks of the last window are read again to rebuild what they
             // received (joining twice changes nothing).
             Map<String, Set<LabelCategory>> categories = new HashMap<>();
@@ -96,11 +105,96 @@ final class EntityStore {
                 lastBlock[0] = Math.max(lastBlock[0], t.block().height());
                 transfers[0]++;
             });
-            commitForest(sets, stored, seq, feed.maxSeen());
+            commitForest(sets, stored, seq, maxSeen);
             files.put(Family.META, "clusteredEthBlock".getBytes(StandardCharsets.US_ASCII), Keys.number(lastBlock[0]));
             return new ClusterRun(done, clusterer.multiInputLinks(), clusterer.changeLinks(), clusterer.coinjoinsSkipped(), transfers[0],
                     deposits.links());
         }
+    }
+
+    /** Feeds every transaction from {@code seq} whole, read back from the store. Returns how many. */
+    private long clusterTransactions(Clusterer clusterer, int[] stored, long seq, int maxSeen, int chunk, LongConsumer progress) {
+        TransactionClustering feed = new TransactionClustering(clusterer, ledger, a -> addresses.idOf(a.text()), maxSeen);
+        long done = 0;
+        try (RocksIterator it = files.iterator(Family.TX_IDS)) {
+            for (it.seek(Keys.number(seq)); it.isValid(); it.next()) {
+                feed.accept(bitcoin.listed(new Hash256(it.value())));
+                seq = Keys.getLong(it.key(), 0) + 1;
+                if (++done % chunk == 0) {
+                    commitForest(clusterer.sets(), stored, seq, feed.maxSeen());
+                    progress.accept(done);
+                }
+            }
+        }
+        commitForest(clusterer.sets(), stored, seq, feed.maxSeen());
+        progress.accept(done);
+        return done;
+    }
+
+    /** Feeds every transaction from {@code seq} from the compact rows, page by page. Returns how many. */
+    private long clusterFromPages(Clusterer clusterer, int[] stored, long seq, int maxSeen, int chunk, LongConsumer progress) {
+        TxPages pages = new TxPages(files.db(), files.handle(Family.TX_PAGES), files.path);
+        long transactions = counters.txs;
+        ScriptKind[] kinds = ScriptKind.values();
+        // Every owner's kind at once (one ordered scan) when the run is large against the store; a look-up each for a
+        // few new blocks on a large store.
+        byte[] kindOf = transactions - seq >= counters.nextAddressId / 4 ? ownerKinds() : null;
+        PageClustering feed = new PageClustering(clusterer, new PageClustering.Source() {
+            @Override
+            public ScriptKind kind(int owner) {
+                return kindOf != null && owner < kindOf.length ? kinds[kindOf[owner]] : addresses.address(owner).kind();
+            }
+
+            @Override
+            public PagedChain.Page page(int page) {
+                return pages.read(page);
+            }
+
+            @Override
+            public UtxoTransaction transaction(long s) {
+                byte[] txid = files.get(Family.TX_IDS, Keys.number(s));
+                if (txid == null) {
+                    throw new StoreException(files.path, "corrupt: no transaction at sequence number " + s);
+                }
+                return bitcoin.listed(new Hash256(txid));
+            }
+        }, TxPages.SHIFT, seq, maxSeen);
+        // A commit looks at every owner: on a large store, commits as far apart as a quarter of the owners keep their
+        // cost within that of the feeding (10^7 transactions: 59 s with a commit every 50,000, most of it the commits).
+        long every = Math.max(chunk, counters.nextAddressId / 4);
+        long[] next = {every, chunk};
+        pages.scan((int) (seq >>> TxPages.SHIFT), transactions, (page, count) -> {
+            feed.accept(page, count);
+            if (feed.fed() >= next[0]) {
+                commitForest(clusterer.sets(), stored, feed.resumeSeq(), feed.resumeMaxSeen());
+                next[0] = feed.fed() + every;
+            }
+            if (feed.fed() >= next[1]) {
+                progress.accept(feed.fed());
+                next[1] = feed.fed() + chunk;
+            }
+        });
+        if (feed.waitingLinks() != 0) {
+            throw new StoreException(files.path, "corrupt compact rows: " + feed.waitingLinks() + " spends of peel remainders never met");
+        }
+        commitForest(clusterer.sets(), stored, feed.resumeSeq(), feed.resumeMaxSeen());
+        progress.accept(feed.fed());
+        return feed.fed();
+    }
+
+    /** Each owner id's script kind (its ordinal), from one ordered scan of {@code addresses}. */
+    private byte[] ownerKinds() {
+        byte[] kinds = new byte[counters.nextAddressId];
+        try (org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setReadaheadSize(4 << 20).setFillCache(false);
+             RocksIterator it = files.db().newIterator(files.handle(Family.ADDRESSES), ro)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                int id = Keys.getInt(it.key(), 0);
+                if (id < kinds.length) {
+                    kinds[id] = it.value()[0];
+                }
+            }
+        }
+        return kinds;
     }
 
     private void commitForest(UnionFind sets, int[] stored, long seq, int maxSeen) {

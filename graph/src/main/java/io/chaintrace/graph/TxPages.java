@@ -228,6 +228,27 @@ final class TxPages implements PagedChain.PageSource {
     }
 
     /**
+     * The pages from {@code fromPage} on, in order, each with the number of transactions it holds (of {@code
+     * transactions} in all): a scan that reads ahead and leaves the block cache to the look-ups.
+     */
+    void scan(int fromPage, long transactions, java.util.function.ObjIntConsumer<PagedChain.Page> action) {
+        try (org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setReadaheadSize(4 << 20).setFillCache(false);
+             org.rocksdb.RocksIterator it = db.newIterator(family, ro)) {
+            for (it.seek(pageNumberKey(fromPage)); it.isValid(); it.next()) {
+                int page = Keys.getInt(it.key(), 0);
+                long first = (long) page << SHIFT;
+                if (first >= transactions) {
+                    break;
+                }
+                action.accept(decode(page, it.value()), (int) Math.min(PAGE_SIZE, transactions - first));
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * One pass over the page lays it out (where each transaction's inputs and outputs go, which
      * transaction spends each output) and leaves the bodies to {@link LazyBodies}: a narrow trace
      * touches one or two of a page's transactions.

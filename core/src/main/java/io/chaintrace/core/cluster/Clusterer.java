@@ -40,6 +40,27 @@ public final class Clusterer {
             coinjoinsSkipped++;
             return links;
         }
+        int first = joinInputs(tx, links);
+        if (first < 0) {
+            return links;
+        }
+        OptionalInt change = change(tx);
+        if (change.isPresent()) {
+            joinChange(first, tx.outOwner()[change.getAsInt()], links);
+        }
+        return links;
+    }
+
+    /** A CoinJoin passed over: its inputs are many owners. */
+    public void skipCoinJoin() {
+        coinjoinsSkipped++;
+    }
+
+    /**
+     * Common-input ownership: joins every owned input of {@code tx} (not a CoinJoin) to the first; returns the first
+     * input's owner, -1 when no input is owned. Links made go to {@code links} when it is not null.
+     */
+    public int joinInputs(ClusterTx tx, List<Link> links) {
         int first = -1;
         for (int owner : tx.inOwner()) {
             if (owner < 0) {
@@ -50,22 +71,27 @@ public final class Clusterer {
             } else if (sets.find(first) != sets.find(owner)) {
                 sets.union(first, owner);
                 multiInputLinks++;
-                links.add(new Link(first, owner, "multi_input"));
+                if (links != null) {
+                    links.add(new Link(first, owner, "multi_input"));
+                }
             }
         }
-        if (first < 0) {
-            return links;
-        }
-        OptionalInt change = change(tx);
-        if (change.isPresent()) {
-            int owner = tx.outOwner()[change.getAsInt()];
-            if (owner >= 0 && sets.find(owner) != sets.find(first)) {
-                sets.union(first, owner);
-                changeLinks++;
-                links.add(new Link(first, owner, "change"));
+        return first;
+    }
+
+    /**
+     * Joins a change output's owner ({@code changeOwner}, -1 for none) to the spender's entity ({@code firstInput}): a
+     * clusterer that learns a transaction's change later than its inputs (clustering from the compact rows, where a peel
+     * step's continuation is known only when its remainder's spender is read) joins it then.
+     */
+    public void joinChange(int firstInput, int changeOwner, List<Link> links) {
+        if (changeOwner >= 0 && sets.find(changeOwner) != sets.find(firstInput)) {
+            sets.union(firstInput, changeOwner);
+            changeLinks++;
+            if (links != null) {
+                links.add(new Link(firstInput, changeOwner, "change"));
             }
         }
-        return links;
     }
 
     /**

@@ -34,6 +34,26 @@ public final class CoinJoinClassifier implements TransactionPattern, PatternDete
         match(tx).ifPresent(alerts);
     }
 
+    /**
+     * Whether the standard rules could match a transaction of these inputs and output values: each needs two inputs or
+     * more and two outputs or more of one positive value (Whirlpool's equal outputs, Wasabi's repeated values,
+     * JoinMarket's and the generic rule's common value). A necessary condition only: clustering from the compact rows
+     * reads a transaction whole, to classify it, only when it holds.
+     */
+    public static boolean couldMatch(int inputs, long[] outValues) {
+        if (inputs < 2 || outValues.length < 2) {
+            return false;
+        }
+        long[] v = outValues.clone();
+        java.util.Arrays.sort(v);
+        for (int k = 1; k < v.length; k++) {
+            if (v[k] > 0 && v[k] == v[k - 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The last transaction classified on this thread and its result: several detectors ask about the same one in turn. */
     private final ThreadLocal<Object[]> last = ThreadLocal.withInitial(() -> new Object[2]);
 

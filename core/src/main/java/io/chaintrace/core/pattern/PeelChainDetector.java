@@ -116,6 +116,25 @@ public record PeelChainDetector(int minLength, int maxInputs, double maxPeelShar
         return movesOn && peel.value() > 0 && peel.value() <= maxPeelShare * spent ? Optional.of(big) : Optional.empty();
     }
 
+    /**
+     * {@link #remainder} on a transaction's numbers, as clustering from the compact rows has them: owner ids (-1: none),
+     * values, and whether every input is resolved (a coinbase is not). The remainder's output index, or -1.
+     */
+    public int remainder(int[] inOwner, long[] inValue, boolean resolved, int[] outOwner, long[] outValue) {
+        if (!resolved || inOwner.length == 0 || inOwner.length > maxInputs || outOwner.length != 2) {
+            return -1;
+        }
+        int big = outValue[0] >= outValue[1] ? 0 : 1;
+        long peel = outValue[1 - big];
+        long spent = 0;
+        boolean movesOn = outOwner[big] >= 0;
+        for (int i = 0; i < inOwner.length; i++) {
+            spent += inValue[i];
+            movesOn &= inOwner[i] != outOwner[big];
+        }
+        return movesOn && peel > 0 && peel <= maxPeelShare * spent ? big : -1;
+    }
+
     /** Whether {@code tx} spends the remainder of a step before it (then it is not a chain's start). */
     private boolean continues(UtxoTransaction tx, UtxoLedger ledger) {
         return previous(tx, ledger).isPresent();

@@ -30,6 +30,10 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--json", description = "With --show: one JSON object.")
     boolean json;
 
+    @Option(names = "--again", description = {"Forget the entities and cluster every transaction again (after the heuristics changed);",
+        "an interrupted run leaves the store unclustered or part-way, and the next run goes on."})
+    boolean again;
+
     @Option(names = "--no-progress", description = "Do not draw a progress bar.")
     boolean noProgress;
 
@@ -39,6 +43,9 @@ final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (show != null) {
+            if (again) {
+                throw new picocli.CommandLine.ParameterException(command.commandLine(), "--again clusters; --show reads: one or the other");
+            }
             if (limit < 1) {
                 throw new picocli.CommandLine.ParameterException(command.commandLine(), "--limit is at least 1, not " + limit);
             }
@@ -70,6 +77,9 @@ final class ClusterCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         try (ChainStore cs = ChainStore.open(store)) {
+            if (again) {
+                cs.dropEntities();
+            }
             Clustering.run(cs, !noProgress);
         }
         return ExitCode.OK;

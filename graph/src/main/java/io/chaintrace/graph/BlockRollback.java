@@ -210,14 +210,7 @@ final class BlockRollback {
         }
         if (files.meta("clusteredSeq", 0) > h.firstSeq()) {
             // Clustering had read the block: start it again from nothing (the next run redoes every chain).
-            try (var it = files.iterator(Family.ENTITY_PARENTS)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    batch.delete(files.handle(Family.ENTITY_PARENTS), it.key());
-                }
-            }
-            for (String mark : new String[] {"clusteredSeq", "clusteredMaxId", "clusteredEthBlock"}) {
-                batch.delete(files.handle(Family.META), mark.getBytes(StandardCharsets.US_ASCII));
-            }
+            EntityStore.drop(files, batch);
         }
         Counters before = counters.minusBlock(h.txCount(), inputs, outputs, value, standard, assigned.size(), unresolved);
         if (counters.nextAddressId == h.firstOwner() + assigned.size()) {

@@ -373,6 +373,14 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return entities.cluster(chunk, progress);
     }
 
+    /**
+     * Forgets every entity and how far clustering got, in one write: the next {@link #cluster} reads every transaction
+     * again (after the heuristics or their settings changed).
+     */
+    public void dropEntities() {
+        entities.dropEntities();
+    }
+
     /** {@link #cluster} from the compact rows or, with {@code fromPages} false, transaction by transaction (the tests compare them). */
     ClusterRun cluster(int chunk, LongConsumer progress, boolean fromPages) {
         return entities.cluster(chunk, progress, fromPages);

@@ -112,6 +112,29 @@ final class EntityStore {
         }
     }
 
+    /** See {@link ChainStore#dropEntities}. */
+    void dropEntities() {
+        synchronized (files) {
+            writer.requireWritable();
+            writer.awaitInFlight();
+            try (WriteBatch batch = new WriteBatch()) {
+                drop(files, batch);
+                files.write(batch);
+            } catch (RocksDBException e) {
+                throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Adds to {@code batch} the deletion of the whole forest and the clustering marks: the next run starts from nothing. */
+    static void drop(StoreFiles files, WriteBatch batch) throws RocksDBException {
+        // Owner ids are non-negative ints, big-endian: every key lies below 0x80000000.
+        batch.deleteRange(files.handle(Family.ENTITY_PARENTS), new byte[0], new byte[] {(byte) 0x80, 0, 0, 0});
+        for (String mark : new String[] {"clusteredSeq", "clusteredMaxId", "clusteredEthBlock"}) {
+            batch.delete(files.handle(Family.META), mark.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
     /** Feeds every transaction from {@code seq} whole, read back from the store. Returns how many. */
     private long clusterTransactions(Clusterer clusterer, int[] stored, long seq, int maxSeen, int chunk, LongConsumer progress) {
         TransactionClustering feed = new TransactionClustering(clusterer, ledger, a -> addresses.idOf(a.text()), maxSeen);

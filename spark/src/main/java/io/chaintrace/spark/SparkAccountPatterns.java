@@ -103,7 +103,7 @@ public final class SparkAccountPatterns {
                 + " left join ap_facts ff on ff.address = t.`from` left join ap_facts ft on ft.address = t.`to`"
                 + " left join ap_services sf on sf.address = t.`from` left join ap_services st on st.address = t.`to`").localCheckpoint();
         Dataset<Row> found = byAddress(judged).flatMapSortedGroups(new Column[] {functions.col("seq")},
-                (FlatMapGroupsFunction<String, Row, Row>) (address, rows) -> slice(address, rows, PatternSettings.of(values).accountPatterns()),
+                new Slices(values),
                 Encoders.row(FOUND))
                 .localCheckpoint();
         Dataset<Row> bursts = found.where("pattern is not null").select("pattern", "address", "transactions", "time");
@@ -124,6 +124,27 @@ public final class SparkAccountPatterns {
     }
 
     /** One address's share: its transfers in chain order, the facts of everyone they name. */
+    /**
+     * Each address's slice judged by the account rules, built from the settings' values where the job runs (the detectors
+     * are not serializable), once per task: a task deserialises its own copy of this function and keeps its rules.
+     */
+    private static final class Slices implements FlatMapGroupsFunction<String, Row, Row> {
+        private final Map<String, String> values;
+        private transient AccountPatterns rules;
+
+        Slices(Map<String, String> values) {
+            this.values = values;
+        }
+
+        @Override
+        public Iterator<Row> call(String address, Iterator<Row> rows) {
+            if (rules == null) {
+                rules = PatternSettings.of(values).accountPatterns();
+            }
+            return slice(address, rows, rules);
+        }
+    }
+
     private static Iterator<Row> slice(String address, Iterator<Row> rows, AccountPatterns rules) {
         Map<Address, Boolean> active = new HashMap<>();
         Map<Address, Boolean> service = new HashMap<>();

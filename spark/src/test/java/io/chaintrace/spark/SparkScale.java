@@ -23,7 +23,8 @@ import org.apache.spark.sql.SparkSession;
  * at the first difference.
  *
  * <p>Arguments: outputs (edges; 2,590,000 = about 10^6 transactions), seeds, hops, what to run (a comma list of
- * batch, cluster, patterns, standalone: batch on standalone clusters, standalone-jobs: clustering and patterns on them).
+ * batch, cluster, patterns, standalone: batch on standalone clusters, standalone-jobs: clustering and patterns on them,
+ * standalone-cluster: clustering alone on them).
  */
 public final class SparkScale {
     private SparkScale() {
@@ -130,7 +131,8 @@ public final class SparkScale {
                     say("patterns: %,d alerts, equal; single machine (every detector's scan) %.1f s; spark local[*] %s", single.size(), singleSecs, cost.end());
                 }
             }
-            if (what.contains("standalone") || what.contains("standalone-jobs")) {
+            boolean jobs = what.contains("standalone-jobs") || what.contains("standalone-cluster");
+            if (what.contains("standalone") || jobs) {
                 // The single machine's alerts, for the standalone patterns job (and the one above when it ran).
                 Set<String> singleAlerts = new TreeSet<>();
                 if (what.contains("standalone-jobs")) {
@@ -138,14 +140,14 @@ public final class SparkScale {
                         singleAlerts.addAll(ParquetExportTest.singleMachineAlerts(cs, io.chaintrace.core.pattern.PatternSettings.defaults()));
                     }
                 }
-                List<Row> entities = what.contains("standalone-jobs")
+                List<Row> entities = jobs
                         ? spark.read().parquet(parquet.resolve("entities").toString()).orderBy("address", "entity").collectAsList() : List.of();
                 spark.stop();
                 for (int[] shape : new int[][] {{1, 2}, {2, 1}}) {
                     Path d = Files.createTempDirectory("chaintrace-standalone-");
                     try (LocalCluster c = new LocalCluster(d, shape[0], shape[1], shape[0] == 1 ? "10g" : "5g")) {
-                        if (what.contains("standalone-jobs")) {
-                            standaloneJobs(c, d, shape, parquet, entities, singleAlerts);
+                        if (jobs) {
+                            standaloneJobs(c, d, shape, parquet, entities, what.contains("standalone-jobs") ? singleAlerts : null);
                         }
                         for (String policy : what.contains("standalone") ? List.of("haircut", "poison") : List.<String>of()) {
                             Path out = d.resolve("results-" + policy + ".jsonl");
@@ -175,7 +177,10 @@ public final class SparkScale {
         }
     }
 
-    /** Clustering and pattern windows submitted to a standalone cluster: equal to the store's, timed, with the job's metrics. */
+    /**
+     * Clustering and pattern windows submitted to a standalone cluster: equal to the store's, timed, with the job's metrics
+     * (the patterns only when {@code singleAlerts} is given).
+     */
     private static void standaloneJobs(LocalCluster c, Path d, int[] shape, Path parquet, List<Row> entities, Set<String> singleAlerts)
             throws Exception {
         String memory = shape[0] == 1 ? "8g" : "4g";
@@ -195,6 +200,9 @@ public final class SparkScale {
         }
         say("standalone, %d worker(s) x %d core(s): cluster equal (%,d rows); %.1f s wall (spark-submit to entities); %s; executors' peak RSS %s",
                 shape[0], shape[1], entities.size(), secs, metricsLine(d.resolve("cluster.log")), peak);
+        if (singleAlerts == null) {
+            return;
+        }
         Path alerts = d.resolve("alerts.jsonl");
         rss = PeakRss.watch(c);
         t0 = System.nanoTime();

@@ -8,6 +8,7 @@ import io.chaintrace.core.pattern.PeelChainDetector;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 
 /**
  * Feeds a {@link Clusterer} from the compact rows, page after page in chain order, and makes the same entities
@@ -57,7 +58,7 @@ public final class PageClustering {
     /** Per bucket from the first: waiting links, and where its feeding started with the highest owner id before. */
     private final IntArrayList bucketWaiting = new IntArrayList();
     private final IntArrayList bucketMaxSeen = new IntArrayList();
-    private final it.unimi.dsi.fastutil.longs.LongArrayList bucketStart = new it.unimi.dsi.fastutil.longs.LongArrayList();
+    private final LongArrayList bucketStart = new LongArrayList();
     private final long firstBucket;
     private int oldestWaiting;
     private final PagedChain.Page[] cache = new PagedChain.Page[CACHED_PAGES];

@@ -186,17 +186,19 @@ final class EntityStore {
         // cost within that of the feeding (10^7 transactions: 59 s with a commit every 50,000, most of it the commits).
         long every = Math.max(chunk, counters.nextAddressId / 4);
         long[] next = {every, chunk};
-        pages.scan((int) (seq >>> TxPages.SHIFT), transactions, (page, count) -> {
-            feed.accept(page, count);
-            if (feed.fed() >= next[0]) {
-                commitForest(clusterer.sets(), stored, feed.resumeSeq(), feed.resumeMaxSeen());
-                next[0] = feed.fed() + every;
-            }
-            if (feed.fed() >= next[1]) {
-                progress.accept(feed.fed());
-                next[1] = feed.fed() + chunk;
-            }
-        });
+        try (RocksIterator it = files.scan(Family.TX_PAGES)) {
+            pages.scan(it, (int) (seq >>> TxPages.SHIFT), transactions, (page, count) -> {
+                feed.accept(page, count);
+                if (feed.fed() >= next[0]) {
+                    commitForest(clusterer.sets(), stored, feed.resumeSeq(), feed.resumeMaxSeen());
+                    next[0] = feed.fed() + every;
+                }
+                if (feed.fed() >= next[1]) {
+                    progress.accept(feed.fed());
+                    next[1] = feed.fed() + chunk;
+                }
+            });
+        }
         if (feed.waitingLinks() != 0) {
             throw new StoreException(files.path, "corrupt compact rows: " + feed.waitingLinks() + " spends of peel remainders never met");
         }
@@ -208,8 +210,7 @@ final class EntityStore {
     /** Each owner id's script kind (its ordinal), from one ordered scan of {@code addresses}. */
     private byte[] ownerKinds() {
         byte[] kinds = new byte[counters.nextAddressId];
-        try (org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setReadaheadSize(4 << 20).setFillCache(false);
-             RocksIterator it = files.db().newIterator(files.handle(Family.ADDRESSES), ro)) {
+        try (RocksIterator it = files.scan(Family.ADDRESSES)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 int id = Keys.getInt(it.key(), 0);
                 if (id < kinds.length) {

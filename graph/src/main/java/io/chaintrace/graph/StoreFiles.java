@@ -56,6 +56,8 @@ final class StoreFiles implements AutoCloseable {
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final Map<Family, ColumnFamilyHandle> cf = new EnumMap<>(Family.class);
     private final WriteOptions writeOptions = new WriteOptions();
+    /** Whole-family scans in key order: read ahead, and leave the block cache to the look-ups. */
+    private final ReadOptions scanOptions = new ReadOptions().setReadaheadSize(4 << 20).setFillCache(false);
     /** A reader's cache of data, index and filter blocks (null for a writer: RocksDB's default, filters held apart). */
     private final LRUCache readerCache;
     private static final long READER_CACHE = 256L << 20;
@@ -104,6 +106,7 @@ final class StoreFiles implements AutoCloseable {
             pageOptions.close();
             append.close();
             writeOptions.close();
+            scanOptions.close();
             if (readerCache != null) {
                 readerCache.close();
             }
@@ -322,6 +325,11 @@ final class StoreFiles implements AutoCloseable {
         return db.newIterator(cf.get(f));
     }
 
+    /** A new iterator for a scan of one family in key order (reads ahead, fills no cache); the caller closes it. */
+    RocksIterator scan(Family f) {
+        return db.newIterator(cf.get(f), scanOptions);
+    }
+
     /** A counter or mark kept in {@code meta} as 8 bytes. */
     long meta(String name, long absent) {
         byte[] v = get(Family.META, name.getBytes(StandardCharsets.US_ASCII));
@@ -396,6 +404,7 @@ final class StoreFiles implements AutoCloseable {
             db.close();
         }
         writeOptions.close();
+        scanOptions.close();
         dbOptions.close();
         cfOptions.close();
         pageOptions.close();

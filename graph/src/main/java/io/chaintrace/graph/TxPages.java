@@ -228,20 +228,19 @@ final class TxPages implements PagedChain.PageSource {
     }
 
     /**
-     * The pages from {@code fromPage} on, in order, each with the number of transactions it holds (of {@code
-     * transactions} in all): a scan that reads ahead and leaves the block cache to the look-ups.
+     * The pages from {@code fromPage} on, in order, through {@code it} (an iterator over {@code tx_pages}, which the
+     * caller closes), each with the number of transactions it holds (of {@code transactions} in all).
      */
-    void scan(int fromPage, long transactions, java.util.function.ObjIntConsumer<PagedChain.Page> action) {
-        try (org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setReadaheadSize(4 << 20).setFillCache(false);
-             org.rocksdb.RocksIterator it = db.newIterator(family, ro)) {
-            for (it.seek(pageNumberKey(fromPage)); it.isValid(); it.next()) {
-                int page = Keys.getInt(it.key(), 0);
-                long first = (long) page << SHIFT;
-                if (first >= transactions) {
-                    break;
-                }
-                action.accept(decode(page, it.value()), (int) Math.min(PAGE_SIZE, transactions - first));
+    void scan(org.rocksdb.RocksIterator it, int fromPage, long transactions, java.util.function.ObjIntConsumer<PagedChain.Page> action) {
+        for (it.seek(pageNumberKey(fromPage)); it.isValid(); it.next()) {
+            int page = Keys.getInt(it.key(), 0);
+            long first = (long) page << SHIFT;
+            if (first >= transactions) {
+                break;
             }
+            action.accept(decode(page, it.value()), (int) Math.min(PAGE_SIZE, transactions - first));
+        }
+        try {
             it.status();
         } catch (RocksDBException e) {
             throw new StoreException(path, "read failed: " + e.getMessage(), e);

@@ -49,7 +49,8 @@ import org.neo4j.graphdb.GraphDatabaseService;
  */
 public final class SideBySide {
     /** What to run. {@code neo4jTimeout}: a Cypher query longer than this is stopped and counted as timed out. */
-    public record Settings(long transactions, int seeds, int maxHops, Path work, Duration neo4jTimeout, long pageCacheBytes) {
+    public record Settings(long transactions, int seeds, int maxHops, Path work, Duration neo4jTimeout, long pageCacheBytes, int warmups,
+                           int rounds) {
         public static Settings of(String[] args) {
             Map<String, String> m = new HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -58,7 +59,8 @@ public final class SideBySide {
             return new Settings(Long.parseLong(m.getOrDefault("transactions", "1000000").replace("_", "")),
                     Integer.parseInt(m.getOrDefault("seeds", "30")), Integer.parseInt(m.getOrDefault("max-hops", "8")),
                     Path.of(m.getOrDefault("work", "compare")), Duration.ofSeconds(Long.parseLong(m.getOrDefault("neo4j-timeout", "10"))),
-                    Long.parseLong(m.getOrDefault("page-cache-mb", "1024")) << 20);
+                    Long.parseLong(m.getOrDefault("page-cache-mb", "1024")) << 20, Integer.parseInt(m.getOrDefault("warmups", "20")),
+                    Integer.parseInt(m.getOrDefault("rounds", "10")));
         }
     }
 
@@ -85,7 +87,8 @@ public final class SideBySide {
 
     /** Every figure of a run. */
     public record Report(Settings settings, long transactions, long edges, Map<String, Double> loadSeconds, Map<String, Long> diskBytes,
-                         Map<String, Long> memoryBytes, Map<String, Map<Integer, Latencies>> latency, Map<Integer, Double> meanReached,
+                         Map<String, Long> memoryBytes, Map<String, Map<Integer, Latencies>> latency,
+                         Map<String, Map<Integer, Latencies>> firstPass, Map<Integer, Double> meanReached,
                          int verified, int unverified, Map<String, Latencies> traces, String markdown) {
     }
 
@@ -218,21 +221,47 @@ public final class SideBySide {
                 log("k = %d: all agree (%,d transactions reached on average)", k, reachedSum / seeds.length);
             }
 
-            // Time: each system, each k, each seed once more (warm: every structure has served the same queries).
+            // Time: each system on its own, steady state, as JMH would measure it: every (k, seed) query asked `warmups`
+            // times (the JIT compiles each system's path, Neo4j's plans are cached, pages are in memory), then `rounds`
+            // passes; a (seed, k)'s latency is the median of its rounds, so one GC pause or one slow pass does not make a
+            // seed's figure. The first pass is also reported on its own: the method of the earlier runs (one timed pass
+            // right after the check), each system's code still mostly cold.
             Map<String, Map<Integer, Latencies>> latency = new LinkedHashMap<>();
+            Map<String, Map<Integer, Latencies>> firstPass = new LinkedHashMap<>();
+            int passes = s.warmups() + s.rounds();
             for (Map.Entry<String, Query> system : systems.entrySet()) {
                 int[] limit = timedOutAt.get(system.getKey());
-                Map<Integer, Latencies> byK = new LinkedHashMap<>();
-                for (int k = 1; k <= s.maxHops(); k++) {
-                    long[] ns = new long[seeds.length];
-                    for (int i = 0; i < seeds.length; i++) {
-                        long a = System.nanoTime();
-                        int[] r = limit != null && k >= limit[i] ? null : system.getValue().reach(seeds[i], k);
-                        ns[i] = r == null ? -1 : System.nanoTime() - a;
+                long[][][] ns = new long[s.maxHops() + 1][seeds.length][passes];
+                for (int pass = 0; pass < passes; pass++) {
+                    for (int k = 1; k <= s.maxHops(); k++) {
+                        for (int i = 0; i < seeds.length; i++) {
+                            if (limit != null && k >= limit[i]) {
+                                ns[k][i][pass] = -1;
+                                continue;
+                            }
+                            long a = System.nanoTime();
+                            int[] r = system.getValue().reach(seeds[i], k);
+                            ns[k][i][pass] = r == null ? -1 : System.nanoTime() - a;
+                        }
                     }
-                    byK.put(k, new Latencies(ns));
+                }
+                Map<Integer, Latencies> byK = new LinkedHashMap<>();
+                Map<Integer, Latencies> firstByK = new LinkedHashMap<>();
+                for (int k = 1; k <= s.maxHops(); k++) {
+                    long[] median = new long[seeds.length];
+                    long[] first = new long[seeds.length];
+                    for (int i = 0; i < seeds.length; i++) {
+                        long[] r = Arrays.copyOfRange(ns[k][i], s.warmups(), passes);
+                        Arrays.sort(r);
+                        // A query that ran out of time in any timed pass counts as timed out.
+                        median[i] = r[0] < 0 ? -1 : r[r.length / 2];
+                        first[i] = ns[k][i][0];
+                    }
+                    byK.put(k, new Latencies(median));
+                    firstByK.put(k, new Latencies(first));
                 }
                 latency.put(system.getKey(), byK);
+                firstPass.put(system.getKey(), firstByK);
                 log("%s timed", system.getKey());
             }
             // Chaintrace's own cache: what its pages hold after all the queries.
@@ -242,19 +271,28 @@ public final class SideBySide {
             Map<String, Latencies> traces = new LinkedHashMap<>();
             CompactTracer tracer = new CompactTracer(rows);
             for (String policy : List.of("poison", "haircut")) {
-                long[] ns = new long[seeds.length];
-                for (int i = 0; i < seeds.length; i++) {
-                    OutputRefs refs = allOutputs(rows, seeds[i]);
-                    long a = System.nanoTime();
-                    tracer.forward(refs, TaintPolicy.named(policy), 6);
-                    ns[i] = System.nanoTime() - a;
+                long[][] ns = new long[seeds.length][s.rounds()];
+                for (int round = -s.warmups(); round < s.rounds(); round++) {
+                    for (int i = 0; i < seeds.length; i++) {
+                        OutputRefs refs = allOutputs(rows, seeds[i]);
+                        long a = System.nanoTime();
+                        tracer.forward(refs, TaintPolicy.named(policy), 6);
+                        if (round >= 0) {
+                            ns[i][round] = System.nanoTime() - a;
+                        }
+                    }
                 }
-                traces.put(policy, new Latencies(ns));
+                long[] median = new long[seeds.length];
+                for (int i = 0; i < seeds.length; i++) {
+                    Arrays.sort(ns[i]);
+                    median[i] = ns[i][ns[i].length / 2];
+                }
+                traces.put(policy, new Latencies(median));
             }
             dbms.shutdown();
             utxoDbms.shutdown();
-            String md = markdown(s, n, src.size(), load, disk, memory, latency, meanReached, verified, unverified, traces);
-            return new Report(s, n, src.size(), load, disk, memory, latency, meanReached, verified, unverified, traces, md);
+            String md = markdown(s, n, src.size(), load, disk, memory, latency, firstPass, meanReached, verified, unverified, traces);
+            return new Report(s, n, src.size(), load, disk, memory, latency, firstPass, meanReached, verified, unverified, traces, md);
         }
     }
 
@@ -325,16 +363,20 @@ public final class SideBySide {
     }
 
     static String ms(long nanos) {
-        return nanos < 0 ? "timeout" : nanos < 10_000_000 ? String.format("%.3f", nanos / 1e6) : String.format("%,.0f", nanos / 1e6);
+        // Four decimals below 0.1 ms: a warm Chaintrace query takes a few microseconds.
+        return nanos < 0 ? "timeout" : nanos < 100_000 ? String.format("%.4f", nanos / 1e6)
+                : nanos < 10_000_000 ? String.format("%.3f", nanos / 1e6) : String.format("%,.0f", nanos / 1e6);
     }
 
     static String markdown(Settings s, int n, int edges, Map<String, Double> load, Map<String, Long> disk, Map<String, Long> memory,
-                           Map<String, Map<Integer, Latencies>> latency, Map<Integer, Double> meanReached, int verified, int unverified,
-                           Map<String, Latencies> traces) {
+                           Map<String, Map<Integer, Latencies>> latency, Map<String, Map<Integer, Latencies>> firstPass,
+                           Map<Integer, Double> meanReached, int verified, int unverified, Map<String, Latencies> traces) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("Side by side, %s: %,d transactions, %,d spend edges (synthetic chain, seed 42); %d seeds from the first"
                 + " tenth; k = 1..%d; Neo4j page cache %,d MB, queries stopped after %d s.%n%n", Instant.now().toString().substring(0, 10), n, edges,
                 s.seeds(), s.maxHops(), s.pageCacheBytes() >> 20, s.neo4jTimeout().toSeconds()));
+        sb.append(String.format("Latencies: each system on its own, every (k, seed) query asked %d times untimed, then %d timed passes; a seed's"
+                + " latency is the median of its passes, p50 and p95 are over the seeds.%n%n", s.warmups(), s.rounds()));
         sb.append(String.format("Answers compared before timing: %,d (seed, k, Neo4j model) triples equal to Chaintrace's and JGraphT's; %,d where"
                 + " Neo4j timed out (Chaintrace and JGraphT equal there too).%n%n", verified, unverified));
         sb.append("| | Chaintrace | Neo4j, spend graph | Neo4j, UTXO model | JGraphT |\n|---|---|---|---|---|\n");
@@ -355,7 +397,7 @@ public final class SideBySide {
                 (double) disk.get("Neo4j UTXO") / disk.get("Chaintrace"), (double) disk.get("Neo4j UTXO store") / disk.get("Chaintrace"),
                 (double) disk.get("Neo4j store") / disk.get("Chaintrace trace rows"), (double) disk.get("Neo4j") / disk.get("Chaintrace trace rows")));
         sb.append("| k | reached (mean) | Chaintrace p50 / p95 (ms) | Neo4j spend graph p50 / p95 (ms) | Neo4j UTXO p50 / p95 (ms) | JGraphT p50 / p95 (ms)"
-                + " | Neo4j spend / Chaintrace (p50) | Neo4j UTXO / Chaintrace (p50) | JGraphT / Chaintrace (p50) | Neo4j timeouts (spend, UTXO) |\n");
+                + " | Neo4j spend / Chaintrace (p50, p95) | Neo4j UTXO / Chaintrace (p50, p95) | JGraphT / Chaintrace (p50) | Neo4j timeouts (spend, UTXO) |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (int k = 1; k <= s.maxHops(); k++) {
             Latencies c = latency.get("Chaintrace").get(k);
@@ -363,10 +405,23 @@ public final class SideBySide {
             Latencies nu = latency.get("Neo4j UTXO").get(k);
             Latencies j = latency.get("JGraphT").get(k);
             long c50 = Math.max(1, c.percentile(0.5));
-            sb.append(String.format("| %d | %,.0f | %s / %s | %s / %s | %s / %s | %s / %s | %s | %s | %.1fx | %d, %d of %d |%n", k, meanReached.get(k),
-                    ms(c.percentile(0.5)), ms(c.percentile(0.95)), ms(nj.percentile(0.5)), ms(nj.percentile(0.95)), ms(nu.percentile(0.5)),
-                    ms(nu.percentile(0.95)), ms(j.percentile(0.5)), ms(j.percentile(0.95)), ratio(nj, c50), ratio(nu, c50),
+            sb.append(String.format("| %d | %,.0f | %s / %s | %s / %s | %s / %s | %s / %s | %s, %s | %s, %s | %.1fx | %d, %d of %d |%n", k,
+                    meanReached.get(k), ms(c.percentile(0.5)), ms(c.percentile(0.95)), ms(nj.percentile(0.5)), ms(nj.percentile(0.95)),
+                    ms(nu.percentile(0.5)), ms(nu.percentile(0.95)), ms(j.percentile(0.5)), ms(j.percentile(0.95)), ratio(nj, c, 0.5),
+                    ratio(nj, c, 0.95), ratio(nu, c, 0.5), ratio(nu, c, 0.95),
                     (double) j.percentile(0.5) / c50, nj.timeouts(), nu.timeouts(), s.seeds()));
+        }
+        sb.append(String.format("%nThe first pass alone (each query timed once, right after the check: the earlier method, code still mostly"
+                + " cold):%n%n| k | Chaintrace p50 / p95 (ms) | Neo4j spend graph p50 / p95 | Neo4j UTXO p50 / p95 | JGraphT p50 / p95"
+                + " | Neo4j spend / Chaintrace (p50) | Neo4j UTXO / Chaintrace (p50) |%n|---|---|---|---|---|---|---|%n"));
+        for (int k = 1; k <= s.maxHops(); k++) {
+            Latencies c = firstPass.get("Chaintrace").get(k);
+            Latencies nj = firstPass.get("Neo4j").get(k);
+            Latencies nu = firstPass.get("Neo4j UTXO").get(k);
+            Latencies j = firstPass.get("JGraphT").get(k);
+            sb.append(String.format("| %d | %s / %s | %s / %s | %s / %s | %s / %s | %s | %s |%n", k, ms(c.percentile(0.5)), ms(c.percentile(0.95)),
+                    ms(nj.percentile(0.5)), ms(nj.percentile(0.95)), ms(nu.percentile(0.5)), ms(nu.percentile(0.95)), ms(j.percentile(0.5)),
+                    ms(j.percentile(0.95)), ratio(nj, c, 0.5), ratio(nu, c, 0.5)));
         }
         sb.append(String.format("%nAmounts (Chaintrace only; Neo4j and a plain graph walk do not express them), 6 hops from every output of"
                 + " the seed transaction: poison p50 %s ms, p95 %s ms; haircut p50 %s ms, p95 %s ms.%n", ms(traces.get("poison").percentile(0.5)),
@@ -374,7 +429,8 @@ public final class SideBySide {
         return sb.toString();
     }
 
-    private static String ratio(Latencies peer, long chaintraceP50) {
-        return peer.percentile(0.5) < 0 ? "-" : String.format("%.0fx", (double) peer.percentile(0.5) / chaintraceP50);
+    /** A peer's percentile over Chaintrace's, "-" when the peer timed out on too many seeds to have one. */
+    private static String ratio(Latencies peer, Latencies chaintrace, double p) {
+        return peer.percentile(p) < 0 ? "-" : String.format("%.0fx", (double) peer.percentile(p) / Math.max(1, chaintrace.percentile(p)));
     }
 }

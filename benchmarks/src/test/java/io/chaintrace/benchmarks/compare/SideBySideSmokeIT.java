@@ -19,7 +19,7 @@ class SideBySideSmokeIT {
 
     @Test
     void tinyRunAgreesAndReports() throws Exception {
-        SideBySide.Report r = SideBySide.run(new SideBySide.Settings(3_000, 8, 4, work, Duration.ofSeconds(30), 64L << 20));
+        SideBySide.Report r = SideBySide.run(new SideBySide.Settings(3_000, 8, 4, work, Duration.ofSeconds(30), 64L << 20, 1, 2));
         assertTrue(r.transactions() > 2_000, "transactions: " + r.transactions());
         assertTrue(r.edges() > r.transactions(), "spend edges: " + r.edges());
         assertEquals(2 * 8 * 4, r.verified(), "every (seed, k) compared with both Neo4j models too");

@@ -46,6 +46,13 @@ public final class CompactChain implements UtxoRows {
 
     /** Inputs are copied to scratch arrays (a transaction has few); outputs are viewed in place. */
     @Override
+    public void loadSpenders(int tx, TxRow row) {
+        row.outSpender = spender;
+        row.outFrom = outStart[tx];
+        row.outTo = outStart[tx + 1];
+    }
+
+    @Override
     public void load(int tx, TxRow row, boolean creators) {
         row.outValue = outValue;
         row.outOwner = outOwner;

@@ -110,6 +110,16 @@ public final class PagedChain implements UtxoRows {
     }
 
     @Override
+    public void loadSpenders(int tx, TxRow row) {
+        // The layout and the spenders are decoded with the page; the bodies are not needed.
+        Page p = page(tx >>> shift);
+        int j = tx - p.firstTx;
+        row.outSpender = p.spender;
+        row.outFrom = p.outStart[j];
+        row.outTo = p.outStart[j + 1];
+    }
+
+    @Override
     public boolean endpoint(int owner) {
         return owner >= 0 && owner >>> 6 < endpoints.length && (endpoints[owner >>> 6] & 1L << owner) != 0;
     }

@@ -28,7 +28,7 @@ public final class Reachability {
         for (int hop = 1; hop <= k && !frontier.isEmpty(); hop++) {
             IntArrayList next = new IntArrayList();
             for (int i = 0; i < frontier.size(); i++) {
-                rows.load(frontier.getInt(i), row, false);
+                rows.loadSpenders(frontier.getInt(i), row);
                 for (int j = row.outFrom; j < row.outTo; j++) {
                     int spender = row.outSpender[j];
                     if (spender >= 0 && seen.add(spender)) {

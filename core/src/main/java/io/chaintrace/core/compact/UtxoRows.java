@@ -19,6 +19,15 @@ public interface UtxoRows {
      */
     void load(int tx, TxRow row, boolean creators);
 
+    /**
+     * Points {@code row} at transaction {@code tx}'s outputs and their spenders only ({@code outFrom .. outTo} of
+     * {@code outSpender}); its other fields may still describe an earlier transaction. Reachability needs no more, and
+     * a store's page then skips decoding the transaction's values, owners and inputs.
+     */
+    default void loadSpenders(int tx, TxRow row) {
+        load(tx, row, false);
+    }
+
     /** Whether an owner is a service the trace stops at. */
     boolean endpoint(int owner);
 }

@@ -38,6 +38,15 @@ public final class Chaintrace {
 
     /** Runs the command and returns its exit code (used by tests that run it in-process). */
     public static int run(String... args) {
+        return run(null, System.getenv("CHAINTRACE_CONFIG"), args);
+    }
+
+    /**
+     * Runs the command as if started in {@code cwd} with {@code $CHAINTRACE_CONFIG} = {@code envConfig} (null or blank:
+     * unset): how the daemon runs a client's command. Relative paths in options are resolved against {@code cwd}; null is
+     * this process's own directory.
+     */
+    public static int run(Path cwd, String envConfig, String... args) {
         boolean verbose = Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose");
         if (verbose) {
             // Read when SLF4J starts; the default (warn) is in simplelogger.properties.
@@ -47,8 +56,13 @@ public final class Chaintrace {
         CommandLine cl = new CommandLine(root);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
         try {
-            ConfigFile config = ConfigFile.from(args);
+            ConfigFile config = ConfigFile.from(args, cwd, envConfig);
             addCommands(cl, args, config.isEmpty());
+            if (cwd != null) {
+                // Registered after the commands are added: picocli gives a converter to the commands present at the time.
+                cl.registerConverter(Path.class, cwd::resolve);
+                cl.registerConverter(java.io.File.class, f -> cwd.resolve(f).toFile());
+            }
             config.check(cl);
             cl.setDefaultValueProvider(config);
             root.patterns = config.patterns();
@@ -79,6 +93,7 @@ public final class Chaintrace {
         m.put("cluster", () -> ClusterCommand.class);
         m.put("batch", () -> BatchCommand.class);
         m.put("serve", () -> ServeCommand.class);
+        m.put("daemon", () -> DaemonCommand.class);
         m.put("generate-completion", () -> picocli.AutoComplete.GenerateCompletion.class);
         m.put("help", () -> CommandLine.HelpCommand.class);
         return java.util.Collections.unmodifiableMap(m);

@@ -40,8 +40,11 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         return new ConfigFile(null, Map.of(), PatternSettings.defaults());
     }
 
-    /** The file named by {@code --config} in {@code args}, else by {@code $CHAINTRACE_CONFIG}, else none. */
-    static ConfigFile from(String[] args) {
+    /**
+     * The file named by {@code --config} in {@code args}, else by {@code envConfig} (the value of {@code $CHAINTRACE_CONFIG}),
+     * else none; a relative path against {@code cwd} (null: this process's directory).
+     */
+    static ConfigFile from(String[] args, Path cwd, String envConfig) {
         String path = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
@@ -51,9 +54,9 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
             }
         }
         if (path == null) {
-            path = System.getenv("CHAINTRACE_CONFIG");
+            path = envConfig;
         }
-        return path == null || path.isBlank() ? none() : read(Path.of(path));
+        return path == null || path.isBlank() ? none() : read(cwd == null ? Path.of(path) : cwd.resolve(path));
     }
 
     static ConfigFile read(Path file) {

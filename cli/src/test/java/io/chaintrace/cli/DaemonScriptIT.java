@@ -1,0 +1,95 @@
+package io.chaintrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon as a user meets it, through the {@code chaintrace} script and its bash client: {@code daemon start}, then
+ * trace (text, JSON, a bad seed) and stats print the same bytes and exit codes as without it, from another directory
+ * than the daemon's; the daemon counts them (they went through it); a rebuilt jar stops the old daemon rather than let
+ * it answer with old code; {@code daemon stop} ends it and the commands run by themselves again.
+ */
+class DaemonScriptIT {
+    @TempDir
+    static Path dir;
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path JAR = ROOT.resolve("cli/target/chaintrace.jar");
+    private static final String SEED = "188de4d8330fe094c7961f01a702acad9cfc0cfaa17c7d90f5b58ca4c023c6a7:1";
+
+    record Out(int exit, String out, String err) {
+    }
+
+    private static Out script(Path daemonDir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("chaintrace").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("CHAINTRACE_DAEMON_DIR", daemonDir.toString());
+        pb.environment().remove("CHAINTRACE_CONFIG");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        int exit = pb.start().waitFor();
+        return new Out(exit, Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        script(dir.resolve("daemon"), "daemon", "stop");
+    }
+
+    @Test
+    void throughTheDaemonTheSameBytesAndExitCodes() throws Exception {
+        assertTrue(Files.exists(JAR), "the jar is built before the integration tests");
+        TestData.ingested(dir.resolve("case"), "block2019Jan.blk");
+        Files.setLastModifiedTime(JAR, FileTime.fromMillis(System.currentTimeMillis() - 5_000)); // built: no build in the script
+        Path none = dir.resolve("no-daemon");
+        Path daemon = dir.resolve("daemon");
+        String[][] commands = {
+            {"trace", "--store", "case", "--seed", SEED, "--hops", "6"},
+            {"trace", "--store", "case", "--seed", SEED, "--hops", "6", "--json"},
+            {"trace", "--store", "case", "--seed", "1BoatSLRHtKNngkdXEeobR76b53LETtpyé"},
+            {"stats", "--store", "case", "--digest"},
+        };
+        List<Out> direct = new ArrayList<>();
+        for (String[] c : commands) {
+            direct.add(script(none, c));
+        }
+        assertEquals(0, direct.get(0).exit(), direct.get(0).err());
+        assertEquals(1, direct.get(2).exit(), direct.get(2).err());
+        assertTrue(direct.get(2).err().contains("'é' at position 33"), direct.get(2).err());
+
+        Out started = script(daemon, "daemon", "start");
+        assertEquals(0, started.exit(), started.err());
+        assertTrue(started.out().startsWith("chaintrace daemon: running"), started.out());
+        for (int i = 0; i < commands.length; i++) {
+            assertEquals(direct.get(i), script(daemon, commands[i]), String.join(" ", commands[i]));
+        }
+        Out status = script(daemon, "daemon", "status");
+        assertTrue(status.out().contains("commands served: " + (commands.length + 1)), "they went through the daemon: " + status.out());
+
+        // The jar rebuilt after the daemon started: it is stopped, the command runs by itself.
+        Files.setLastModifiedTime(JAR, FileTime.fromMillis(System.currentTimeMillis() + 2_000));
+        Out afterBuild = script(daemon, commands[0]);
+        assertEquals(direct.get(0).out(), afterBuild.out());
+        assertTrue(afterBuild.err().contains("the daemon ran an older build and was stopped"), afterBuild.err());
+        assertTrue(script(daemon, "daemon", "status").out().contains("not running"));
+        Files.setLastModifiedTime(JAR, FileTime.fromMillis(System.currentTimeMillis() - 5_000));
+
+        assertEquals(0, script(daemon, "daemon", "start").exit());
+        Out stopped = script(daemon, "daemon", "stop");
+        assertTrue(stopped.out().startsWith("chaintrace daemon: stopped"), stopped.out());
+        assertFalse(Files.exists(daemon.resolve("chaintrace.port")));
+        assertEquals(direct.get(1), script(daemon, commands[1]), "by itself again");
+    }
+}

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The daemon as a user meets it, through the {@code chaintrace} script and its bash client: {@code daemon start}, then
  * trace (text, JSON, a bad seed) and stats print the same bytes and exit codes as without it, from another directory
  * than the daemon's; the daemon counts them (they went through it); a rebuilt jar stops the old daemon rather than let
- * it answer with old code; {@code daemon stop} ends it and the commands run by themselves again.
+ * it answer with old code; a program on the port of a daemon that died cannot answer for it; {@code daemon stop} ends it
+ * and the commands run by themselves again.
  */
 class DaemonScriptIT {
     @TempDir
@@ -85,6 +86,26 @@ class DaemonScriptIT {
         assertTrue(afterBuild.err().contains("the daemon ran an older build and was stopped"), afterBuild.err());
         assertTrue(script(daemon, "daemon", "status").out().contains("not running"));
         Files.setLastModifiedTime(JAR, FileTime.fromMillis(System.currentTimeMillis() - 5_000));
+
+        // Whatever took the port of a daemon that died cannot answer for it: without the answer's token the command runs here.
+        Path taken = dir.resolve("taken");
+        Files.createDirectories(taken);
+        try (java.net.ServerSocket impostor = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Files.writeString(taken.resolve("chaintrace.port"), impostor.getLocalPort() + " " + "ab".repeat(16) + " " + "cd".repeat(16) + "\n");
+            java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread t = new Thread(() -> {
+                try (java.net.Socket c = impostor.accept()) {
+                    asked.set(c.getInputStream().read(new byte[4096]) > 0);
+                    c.getOutputStream().write("CTD2 00000000000000000000000000000000 0 0\nforged\n".getBytes());
+                } catch (java.io.IOException e) {
+                    // the test fails on the output below
+                }
+            });
+            t.start();
+            assertEquals(direct.get(1), script(taken, commands[1]), "not the impostor's answer");
+            t.join(10_000);
+            assertTrue(asked.get(), "the script asked it first");
+        }
 
         assertEquals(0, script(daemon, "daemon", "start").exit());
         Out stopped = script(daemon, "daemon", "stop");

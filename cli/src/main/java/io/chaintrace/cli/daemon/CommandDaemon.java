@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A warm JVM that runs chaintrace commands for its user's shell. It listens on 127.0.0.1 only, on a port the system
- * picks, and writes the port with a random 128-bit token into {@code chaintrace.port} in a directory only its owner can
+ * picks, and writes the port with two random 128-bit tokens into {@code chaintrace.port} in a directory only its owner can
  * read: a request without the token is closed unanswered, so other local users (or a web page posting to localhost)
- * cannot run commands as this user. Each command runs on its own thread as if typed in the client's directory with the
+ * cannot run commands as this user; the answer carries a second token, so a client knows the daemon answered and not a
+ * program that took the port of one that died. Each command runs on its own thread as if typed in the client's directory with the
  * client's {@code CHAINTRACE_CONFIG}; it opens and closes its store like a command run by itself, so the daemon holds no
  * store between commands and sees what an ingest wrote since. Ends on {@code daemon stop} or after {@code idle} without a
  * command.
@@ -44,12 +45,13 @@ public final class CommandDaemon implements AutoCloseable {
         int run(Path cwd, String config, String[] args);
     }
 
-    /** The file in the daemon's directory that tells a client where it listens: {@code PORT TOKEN}. */
+    /** The file in the daemon's directory that tells a client where it listens: {@code PORT CLIENT_TOKEN ANSWER_TOKEN}. */
     public static final String PORT_FILE = "chaintrace.port";
 
     private final Path dir;
     private final ServerSocket server;
     private final byte[] token;
+    private final String answerToken;
     private final Runner runner;
     private final Duration idle;
     private final Instant started = Instant.now();
@@ -57,10 +59,11 @@ public final class CommandDaemon implements AutoCloseable {
     private final AtomicLong served = new AtomicLong();
     private volatile long lastDone = System.nanoTime();
 
-    private CommandDaemon(Path dir, ServerSocket server, byte[] token, Runner runner, Duration idle) {
+    private CommandDaemon(Path dir, ServerSocket server, byte[] token, String answerToken, Runner runner, Duration idle) {
         this.dir = dir;
         this.server = server;
         this.token = token;
+        this.answerToken = answerToken;
         this.runner = runner;
         this.idle = idle;
     }
@@ -87,17 +90,22 @@ public final class CommandDaemon implements AutoCloseable {
         }
         ServerSocket server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        SecureRandom random = new SecureRandom();
         byte[] token = new byte[16];
-        new SecureRandom().nextBytes(token);
+        byte[] answer = new byte[16];
+        random.nextBytes(token);
+        random.nextBytes(answer);
         // Written beside and moved into place, private from its first byte: a client never reads half a file.
         Path tmp = Files.createTempFile(dir, ".port", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, server.getLocalPort() + " " + HexFormat.of().formatHex(token) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(tmp, server.getLocalPort() + " " + HexFormat.of().formatHex(token) + " " + HexFormat.of().formatHex(answer) + "\n",
+                StandardCharsets.UTF_8);
         try {
             Files.move(tmp, portFile, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, portFile, StandardCopyOption.REPLACE_EXISTING);
         }
-        return new CommandDaemon(dir, server, HexFormat.of().formatHex(token).getBytes(StandardCharsets.US_ASCII), runner, idle);
+        return new CommandDaemon(dir, server, HexFormat.of().formatHex(token).getBytes(StandardCharsets.US_ASCII), HexFormat.of().formatHex(answer),
+                runner, idle);
     }
 
     /** The loopback port it listens on. */
@@ -173,7 +181,7 @@ public final class CommandDaemon implements AutoCloseable {
             }
             served.incrementAndGet();
             OutputStream out = new BufferedOutputStream(client.getOutputStream(), 1 << 16);
-            session.answer(code, out);
+            session.answer(answerToken, code, out);
         } catch (java.io.EOFException probe) {
             // connected and closed without a request: a daemon starting elsewhere checking whether this one runs
         } catch (IOException e) {

@@ -16,8 +16,8 @@ final class Session {
         (toErr ? err : out).write(b, off, len);
     }
 
-    synchronized void answer(int exit, OutputStream socket) throws IOException {
-        socket.write(Wire.head(exit, err.size()));
+    synchronized void answer(String answerToken, int exit, OutputStream socket) throws IOException {
+        socket.write(Wire.head(answerToken, exit, err.size()));
         err.writeTo(socket);
         out.writeTo(socket);
         socket.flush();

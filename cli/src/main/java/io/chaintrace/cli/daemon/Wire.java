@@ -14,8 +14,10 @@ import java.util.List;
  * <pre>
  * CTD2 TOKEN\n CWD\n CHAINTRACE_CONFIG\n ARGC\n  then per argument: BYTES\n and the argument's UTF-8 bytes
  * </pre>
- * (the token from the daemon's port file, readable by its owner alone; an empty line for an unset config). The daemon
- * runs the command and answers {@code EXIT ERRBYTES\n}, the command's stderr, then its stdout until it closes.
+ * (the client's token from the daemon's port file, readable by its owner alone; an empty line for an unset config). The
+ * daemon runs the command and answers {@code CTD2 ANSWER_TOKEN EXIT ERRBYTES\n}, the command's stderr, then its stdout
+ * until it closes. The answer's token, the port file's second, tells the client that the daemon answered and not
+ * whatever took the port of one that died (the client's token is no proof of that: the client has just sent it).
  */
 final class Wire {
     static final String HELLO = "CTD2";
@@ -56,9 +58,9 @@ final class Wire {
         }
     }
 
-    /** The answer's head: the exit code and how many bytes of stderr follow (stdout after them, to the end). */
-    static byte[] head(int exit, int errBytes) {
-        return (exit + " " + errBytes + "\n").getBytes(StandardCharsets.UTF_8);
+    /** The answer's head: the daemon's token, the exit code and how many bytes of stderr follow (stdout after them, to the end). */
+    static byte[] head(String answerToken, int exit, int errBytes) {
+        return (HELLO + " " + answerToken + " " + exit + " " + errBytes + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static String line(InputStream in) throws IOException {

@@ -66,6 +66,9 @@ class CommandDaemonTest {
         }
     }
 
+    /** The token the last answer carried. */
+    private static String lastAnswerToken;
+
     static Run client(int port, String token, Path cwd, String config, String... args) throws java.io.IOException {
         try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
             new Wire.Request(token, cwd.toString(), config, java.util.List.of(args)).write(s.getOutputStream());
@@ -78,8 +81,10 @@ class CommandDaemonTest {
                 head.append((char) c);
             }
             String[] h = head.toString().split(" ");
-            String err = new String(in.readNBytes(Integer.parseInt(h[1])), StandardCharsets.UTF_8);
-            return new Run(Integer.parseInt(h[0]), new String(in.readAllBytes(), StandardCharsets.UTF_8), err);
+            assertEquals(Wire.HELLO, h[0]);
+            lastAnswerToken = h[1];
+            String err = new String(in.readNBytes(Integer.parseInt(h[3])), StandardCharsets.UTF_8);
+            return new Run(Integer.parseInt(h[2]), new String(in.readAllBytes(), StandardCharsets.UTF_8), err);
         } catch (java.net.ConnectException e) {
             return new Run(100, "", "");
         }
@@ -124,6 +129,8 @@ class CommandDaemonTest {
             Run report = client(daemonDir, dir, "", "trace", "--store", "case", "--seed", SEED, "--report", "report-dir");
             assertEquals(0, report.exit(), report.err());
             assertTrue(Files.isRegularFile(dir.resolve("report-dir").resolve("report.html")), report.out());
+            assertEquals(Files.readString(daemonDir.resolve(CommandDaemon.PORT_FILE)).strip().split(" ")[2], lastAnswerToken,
+                    "the answer carries the port file's second token");
             Run status = client(daemonDir, dir, "", "daemon", "status");
             assertTrue(status.out().contains("running") && status.out().contains("commands served: 7"), status.out());
             Run stop = client(daemonDir, dir, "", "daemon", "stop");
@@ -147,12 +154,13 @@ class CommandDaemonTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             unused = s.getLocalPort();
         }
-        Files.writeString(d.resolve(CommandDaemon.PORT_FILE), unused + " " + "ab".repeat(16) + "\n"); // what a killed daemon leaves
+        Files.writeString(d.resolve(CommandDaemon.PORT_FILE), unused + " " + "ab".repeat(16) + " " + "cd".repeat(16) + "\n"); // what a killed daemon leaves
         assertEquals(100, client(d, dir, "", "stats", "--store", "case").exit(), "nobody answers there");
         try (CommandDaemon daemon = CommandDaemon.bind(d, (cwd, config, args) -> 0, Duration.ofMinutes(1))) {
             String[] now = Files.readString(d.resolve(CommandDaemon.PORT_FILE)).strip().split(" ");
             assertEquals(Integer.toString(daemon.port()), now[0]);
             assertEquals(32, now[1].length(), "a new 128-bit token");
+            assertEquals(32, now[2].length(), "and one for the answers");
         }
         assertFalse(Files.exists(d.resolve(CommandDaemon.PORT_FILE)), "closing removes the port file");
     }

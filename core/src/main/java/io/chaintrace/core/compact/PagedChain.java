@@ -1,11 +1,17 @@
 package io.chaintrace.core.compact;
 
-import it.unimi.dsi.fastutil.ints.Int2ObjectLinkedOpenHashMap;
+import java.util.Arrays;
 
 /**
  * Compact rows read lazily from a store, a page of consecutive transactions at a time, kept in a
- * cache bounded in bytes (least recently used page out first). A trace that floods the chain
- * reads each page once; a narrow one reads only the pages it reaches.
+ * cache bounded in bytes (a page not used again since it was read or the clock hand last passed it
+ * goes first: about least recently used). A trace that floods the chain reads each page once; a narrow one reads only the
+ * pages it reaches.
+ *
+ * <p>Held pages are found by number in a two-level table (blocks of 4,096 made as first used, so an
+ * open costs nothing in proportion to the chain), not a hash map: a trace looks a page up for every
+ * transaction it reaches, and a reachability query spent most of its time in the map's probes and
+ * its recency links (benchmarks/README.md, "Side by side").
  */
 public final class PagedChain implements UtxoRows {
     /** Where pages come from (the store); {@code read} is called once per page miss. */
@@ -58,7 +64,15 @@ public final class PagedChain implements UtxoRows {
     private final int outputs;
     private final long[] endpoints;
     private final long maxBytes;
-    private final Int2ObjectLinkedOpenHashMap<Page> cache = new Int2ObjectLinkedOpenHashMap<>();
+    private static final int BLOCK_SHIFT = 12;
+    private static final int BLOCK = 1 << BLOCK_SHIFT;
+    private Page[][] held = new Page[1][];
+    /** Per held page: used again since it was read or the clock hand last passed it. */
+    private boolean[][] used = new boolean[1][];
+    /** Held pages in the order the clock hand visits them: a ring. */
+    private int[] clock = new int[64];
+    private int hand;
+    private int heldPages;
     private long cachedBytes;
     private int lastIndex = -1;
     private Page last;
@@ -131,7 +145,7 @@ public final class PagedChain implements UtxoRows {
 
     /** Pages held now. */
     public int cachedPages() {
-        return cache.size();
+        return heldPages;
     }
 
     /** Bytes of the pages held now. */
@@ -143,18 +157,63 @@ public final class PagedChain implements UtxoRows {
         if (index == lastIndex) {
             return last;
         }
-        Page p = cache.getAndMoveToLast(index);
-        if (p == null) {
+        int b = index >>> BLOCK_SHIFT;
+        int i = index & (BLOCK - 1);
+        Page[] block = b < held.length ? held[b] : null;
+        Page p = block == null ? null : block[i];
+        if (p != null) {
+            used[b][i] = true;
+        } else {
             p = source.read(index);
             reads++;
-            cache.putAndMoveToLast(index, p);
-            cachedBytes += p.bytes();
-            while (cachedBytes > maxBytes && cache.size() > 1) {
-                cachedBytes -= cache.removeFirst().bytes();
-            }
+            hold(index, p);
         }
         lastIndex = index;
         last = p;
         return p;
+    }
+
+    private void hold(int index, Page p) {
+        int b = index >>> BLOCK_SHIFT;
+        if (b >= held.length) {
+            held = Arrays.copyOf(held, Math.max(b + 1, held.length * 2));
+            used = Arrays.copyOf(used, held.length);
+        }
+        if (held[b] == null) {
+            held[b] = new Page[BLOCK];
+            used[b] = new boolean[BLOCK];
+        }
+        held[b][index & (BLOCK - 1)] = p;
+        // Not marked used: a page earns its second turn by a second use, else a sweep that finds every page marked
+        // clears them all and evicts in load order, the page in use among them.
+        used[b][index & (BLOCK - 1)] = false;
+        if (heldPages == clock.length) {
+            // Unrolled so that the ring starts at the hand.
+            int[] grown = new int[clock.length * 2];
+            for (int k = 0; k < heldPages; k++) {
+                grown[k] = clock[(hand + k) % clock.length];
+            }
+            clock = grown;
+            hand = 0;
+        }
+        clock[(hand + heldPages) % clock.length] = index;
+        heldPages++;
+        cachedBytes += p.bytes();
+        // The clock: a used page gets another turn (its mark cleared), an unused one goes. Two turns of the hand at most.
+        while (cachedBytes > maxBytes && heldPages > 1) {
+            int victim = clock[hand];
+            hand = (hand + 1) % clock.length;
+            heldPages--;
+            int vb = victim >>> BLOCK_SHIFT;
+            int vi = victim & (BLOCK - 1);
+            if (used[vb][vi]) {
+                used[vb][vi] = false;
+                clock[(hand + heldPages) % clock.length] = victim;
+                heldPages++;
+            } else {
+                cachedBytes -= held[vb][vi].bytes();
+                held[vb][vi] = null;
+            }
+        }
     }
 }

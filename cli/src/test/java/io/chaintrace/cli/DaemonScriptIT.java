@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The daemon as a user meets it, through the {@code chaintrace} script and its bash client: {@code daemon start}, then
  * trace (text, JSON, a bad seed) and stats print the same bytes and exit codes as without it, from another directory
- * than the daemon's; the daemon counts them (they went through it); a rebuilt jar stops the old daemon rather than let
+ * than the daemon's; the daemon counts them (they went through it), not a {@code -v} run; a rebuilt jar stops the old daemon rather than let
  * it answer with old code; a program on the port of a daemon that died cannot answer for it; {@code daemon stop} ends it
  * and the commands run by themselves again.
  */
@@ -78,6 +78,10 @@ class DaemonScriptIT {
         }
         Out status = script(daemon, "daemon", "status");
         assertTrue(status.out().contains("commands served: " + (commands.length + 1)), "they went through the daemon: " + status.out());
+        // -v runs by itself (its detail comes from loggers the daemon set up once): the daemon does not count it.
+        Out verbose = script(daemon, "-v", "trace", "--store", "case", "--seed", SEED, "--hops", "6");
+        assertEquals(direct.get(0).out(), verbose.out());
+        assertTrue(script(daemon, "daemon", "status").out().contains("commands served: " + (commands.length + 2)), "only the status before");
 
         // The jar rebuilt after the daemon started: it is stopped, the command runs by itself.
         Files.setLastModifiedTime(JAR, FileTime.fromMillis(System.currentTimeMillis() + 2_000));

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The daemon as a user meets it, through the {@code chaintrace} script and its bash client: {@code daemon start}, then
  * trace (text, JSON, a bad seed) and stats print the same bytes and exit codes as without it, from another directory
  * than the daemon's; the daemon counts them (they went through it), not a {@code -v} run; a rebuilt jar stops the old daemon rather than let
- * it answer with old code; a program on the port of a daemon that died cannot answer for it; {@code daemon stop} ends it
- * and the commands run by themselves again.
+ * it answer with old code; a program on the port of a daemon that died cannot answer for it; a port file in a directory
+ * others may enter is not trusted; {@code daemon stop} ends it and the commands run by themselves again.
  */
 class DaemonScriptIT {
     @TempDir
@@ -93,7 +93,8 @@ class DaemonScriptIT {
 
         // Whatever took the port of a daemon that died cannot answer for it: without the answer's token the command runs here.
         Path taken = dir.resolve("taken");
-        Files.createDirectories(taken);
+        Files.createDirectories(taken, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         try (java.net.ServerSocket impostor = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Files.writeString(taken.resolve("chaintrace.port"), impostor.getLocalPort() + " " + "ab".repeat(16) + " " + "cd".repeat(16) + "\n");
             java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
@@ -109,6 +110,17 @@ class DaemonScriptIT {
             assertEquals(direct.get(1), script(taken, commands[1]), "not the impostor's answer");
             t.join(10_000);
             assertTrue(asked.get(), "the script asked it first");
+        }
+
+        // A port file in a directory others may enter is not trusted (anyone could have put it there): not even asked.
+        Path open = dir.resolve("open");
+        Files.createDirectories(open);
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (java.net.ServerSocket planted = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Files.writeString(open.resolve("chaintrace.port"), planted.getLocalPort() + " " + "ab".repeat(16) + " " + "cd".repeat(16) + "\n");
+            assertEquals(direct.get(1), script(open, commands[1]));
+            planted.setSoTimeout(500);
+            org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class, planted::accept, "never connected to");
         }
 
         assertEquals(0, script(daemon, "daemon", "start").exit());

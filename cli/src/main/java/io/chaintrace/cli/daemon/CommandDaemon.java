@@ -69,15 +69,22 @@ public final class CommandDaemon implements AutoCloseable {
     }
 
     /**
-     * Listens on a loopback port and announces it in {@code dir}/{@value #PORT_FILE} (the directory made private to its
-     * owner); refuses when a daemon already answers there, replaces a file left by one that is gone.
+     * Listens on a loopback port and announces it in {@code dir}/{@value #PORT_FILE} (a directory private to its owner,
+     * made so when it is new); refuses when a daemon already answers there, replaces a file left by one that is gone.
      * @throws IllegalStateException when another daemon answers from {@code dir}
+     * @throws IllegalArgumentException when others may enter {@code dir}
      */
     public static CommandDaemon bind(Path dir, Runner runner, Duration idle) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        // The token is only as private as its directory; a directory others can enter is refused, not changed (it may be
+        // one the user shares on purpose).
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(dir));
+        if (!mode.endsWith("------")) {
+            throw new IllegalArgumentException("the daemon's directory " + dir + " is open to others (" + mode + "): give it one of its own"
+                    + " (CHAINTRACE_DAEMON_DIR), or chmod 700 it");
+        }
         Path portFile = dir.resolve(PORT_FILE);
         if (Files.exists(portFile)) {
             String[] was = Files.readString(portFile, StandardCharsets.UTF_8).strip().split(" ");

@@ -149,7 +149,7 @@ class CommandDaemonTest {
     @Test
     void aPortFileLeftByAKilledDaemonIsReplaced() throws Exception {
         Path d = dir.resolve("stale");
-        Files.createDirectories(d);
+        Files.createDirectories(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         int unused;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             unused = s.getLocalPort();
@@ -163,5 +163,17 @@ class CommandDaemonTest {
             assertEquals(32, now[2].length(), "and one for the answers");
         }
         assertFalse(Files.exists(d.resolve(CommandDaemon.PORT_FILE)), "closing removes the port file");
+    }
+
+    @Test
+    void aDirectoryOthersMayEnterIsRefusedNotChanged() throws Exception {
+        Path shared = dir.resolve("shared");
+        Files.createDirectories(shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CommandDaemon.bind(shared, (cwd, config, args) -> 0,
+                Duration.ofMinutes(1)));
+        assertTrue(e.getMessage().contains("open to others (rwxr-xr-x)"), e.getMessage());
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)), "left as it was");
+        assertFalse(Files.exists(shared.resolve(CommandDaemon.PORT_FILE)));
     }
 }

@@ -45,7 +45,7 @@ import org.neo4j.graphdb.GraphDatabaseService;
  *
  * A Cypher query that runs past the timeout is stopped and counted; the same seed is not asked
  * deeper (the answer only grows), so a run ends in bounded time.
- * <pre>benchmarks/compare [--transactions 1000000] [--seeds 30] [--max-hops 8] [--neo4j-timeout 10]</pre>
+ * <pre>benchmarks/compare [--transactions 1000000] [--seeds 30] [--max-hops 8] [--neo4j-timeout 10] [--warmups 20] [--rounds 10]</pre>
  */
 public final class SideBySide {
     /** What to run. {@code neo4jTimeout}: a Cypher query longer than this is stopped and counted as timed out. */

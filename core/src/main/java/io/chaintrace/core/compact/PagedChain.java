@@ -5,13 +5,13 @@ import java.util.Arrays;
 /**
  * Compact rows read lazily from a store, a page of consecutive transactions at a time, kept in a
  * cache bounded in bytes (a page not used again since it was read or the clock hand last passed it
- * goes first: about least recently used). A trace that floods the chain reads each page once; a narrow one reads only the
- * pages it reaches.
+ * goes first: about least recently used). A trace that floods the chain reads each page once; a
+ * narrow one reads only the pages it reaches.
  *
  * <p>Held pages are found by number in a two-level table (blocks of 4,096 made as first used, so an
  * open costs nothing in proportion to the chain), not a hash map: a trace looks a page up for every
- * transaction it reaches, and a reachability query spent most of its time in the map's probes and
- * its recency links (benchmarks/README.md, "Side by side").
+ * transaction it reaches, and a warm reachability query spent much of its time in the map's probes
+ * and recency links (benchmarks/README.md, "Traces vs Neo4j in the steady state").
  */
 public final class PagedChain implements UtxoRows {
     /** Where pages come from (the store); {@code read} is called once per page miss. */
@@ -58,14 +58,15 @@ public final class PagedChain implements UtxoRows {
         long bytes();
     }
 
+    private static final int BLOCK_SHIFT = 12;
+    private static final int BLOCK = 1 << BLOCK_SHIFT;
+
     private final PageSource source;
     private final int shift;
     private final int transactions;
     private final int outputs;
     private final long[] endpoints;
     private final long maxBytes;
-    private static final int BLOCK_SHIFT = 12;
-    private static final int BLOCK = 1 << BLOCK_SHIFT;
     private Page[][] held = new Page[1][];
     /** Per held page: used again since it was read or the clock hand last passed it. */
     private boolean[][] used = new boolean[1][];

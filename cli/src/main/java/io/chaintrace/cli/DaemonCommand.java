@@ -13,10 +13,12 @@ import picocli.CommandLine.Parameters;
  * each time. The script's {@code ./chaintrace daemon start|status|stop} run it in the background and talk to it.
  */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
-        description = {"A warm chaintrace process for quick commands: while it runs, ./chaintrace hands it 'trace' and 'stats'",
-            "(the same output and exit code, in a fraction of the time). ./chaintrace daemon start runs it in the background,",
-            "./chaintrace daemon status and stop talk to it; 'run' runs it here, in the foreground. Only its user can use it",
-            "(127.0.0.1 and a token in a private directory); it holds no store between commands."})
+        description = {"A warm chaintrace process for quick commands: while it runs,",
+            "./chaintrace hands it 'trace' and 'stats' (the same output and exit code,",
+            "in a fraction of the time). './chaintrace daemon start' runs it in the",
+            "background, 'status' and 'stop' talk to it; 'run' runs it here. Only its",
+            "user can use it (127.0.0.1, a token in a private directory); it holds no",
+            "store between commands."})
 final class DaemonCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "run", description = "run (start, status and stop are the script's).")
     String action;
@@ -25,7 +27,7 @@ final class DaemonCommand implements Callable<Integer> {
             description = "Where it announces its port and token (./chaintrace gives $CHAINTRACE_DAEMON_DIR, else cli/target/daemon).")
     Path dir;
 
-    @Option(names = "--idle-minutes", defaultValue = "180", description = "Stop after this long without a command (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-minutes", defaultValue = "180", paramLabel = "MINUTES", description = "Stop after this long without a command (default: ${DEFAULT-VALUE}).")
     long idleMinutes;
 
     @picocli.CommandLine.Spec

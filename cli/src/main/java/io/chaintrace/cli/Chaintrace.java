@@ -61,7 +61,6 @@ public final class Chaintrace {
             if (cwd != null) {
                 // Registered after the commands are added: picocli gives a converter to the commands present at the time.
                 cl.registerConverter(Path.class, cwd::resolve);
-                cl.registerConverter(java.io.File.class, f -> cwd.resolve(f).toFile());
             }
             config.check(cl);
             cl.setDefaultValueProvider(config);

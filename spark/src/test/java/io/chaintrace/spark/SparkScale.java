@@ -24,7 +24,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Arguments: outputs (edges; 2,590,000 = about 10^6 transactions), seeds, hops, what to run (a comma list of
  * batch, cluster, patterns, standalone: batch on standalone clusters, standalone-jobs: clustering and patterns on them,
- * standalone-cluster: clustering alone on them).
+ * standalone-cluster, standalone-patterns: one of the two alone on them).
  */
 public final class SparkScale {
     private SparkScale() {
@@ -117,9 +117,7 @@ public final class SparkScale {
                 }
                 if (what.contains("patterns")) {
                     var settings = io.chaintrace.core.pattern.PatternSettings.defaults();
-                    long t0 = System.nanoTime();
-                    Set<String> single = new TreeSet<>(ParquetExportTest.singleMachineAlerts(cs, settings));
-                    double singleSecs = (System.nanoTime() - t0) / 1e9;
+                    Set<String> single = singleMachineAlerts(cs, root.resolve("synthetic-42-" + edges + "-alerts.txt"));
                     JobCost cost = JobCost.start();
                     Set<String> found = new TreeSet<>();
                     for (Row r : SparkPatterns.run(spark, parquet.toString(), settings).collectAsList()) {
@@ -128,26 +126,27 @@ public final class SparkScale {
                     if (!found.equals(single)) {
                         throw new AssertionError("patterns differ: " + found.size() + " vs " + single.size());
                     }
-                    say("patterns: %,d alerts, equal; single machine (every detector's scan) %.1f s; spark local[*] %s", single.size(), singleSecs, cost.end());
+                    say("patterns: %,d alerts, equal; spark local[*] %s", single.size(), cost.end());
                 }
             }
-            boolean jobs = what.contains("standalone-jobs") || what.contains("standalone-cluster");
-            if (what.contains("standalone") || jobs) {
-                // The single machine's alerts, for the standalone patterns job (and the one above when it ran).
-                Set<String> singleAlerts = new TreeSet<>();
-                if (what.contains("standalone-jobs")) {
+            boolean clusterJobs = what.contains("standalone-jobs") || what.contains("standalone-cluster");
+            boolean patternJobs = what.contains("standalone-jobs") || what.contains("standalone-patterns");
+            if (what.contains("standalone") || clusterJobs || patternJobs) {
+                // The single machine's alerts, for the standalone patterns job.
+                Set<String> singleAlerts = null;
+                if (patternJobs) {
                     try (ChainStore cs = ChainStore.openReadOnly(store)) {
-                        singleAlerts.addAll(ParquetExportTest.singleMachineAlerts(cs, io.chaintrace.core.pattern.PatternSettings.defaults()));
+                        singleAlerts = singleMachineAlerts(cs, root.resolve("synthetic-42-" + edges + "-alerts.txt"));
                     }
                 }
-                List<Row> entities = jobs
+                List<Row> entities = clusterJobs
                         ? spark.read().parquet(parquet.resolve("entities").toString()).orderBy("address", "entity").collectAsList() : List.of();
                 spark.stop();
                 for (int[] shape : new int[][] {{1, 2}, {2, 1}}) {
                     Path d = Files.createTempDirectory("chaintrace-standalone-");
                     try (LocalCluster c = new LocalCluster(d, shape[0], shape[1], shape[0] == 1 ? "10g" : "5g")) {
-                        if (jobs) {
-                            standaloneJobs(c, d, shape, parquet, entities, what.contains("standalone-jobs") ? singleAlerts : null);
+                        if (clusterJobs || patternJobs) {
+                            standaloneJobs(c, d, shape, parquet, clusterJobs ? entities : null, singleAlerts);
                         }
                         for (String policy : what.contains("standalone") ? List.of("haircut", "poison") : List.<String>of()) {
                             Path out = d.resolve("results-" + policy + ".jsonl");
@@ -184,6 +183,35 @@ public final class SparkScale {
     private static void standaloneJobs(LocalCluster c, Path d, int[] shape, Path parquet, List<Row> entities, Set<String> singleAlerts)
             throws Exception {
         String memory = shape[0] == 1 ? "8g" : "4g";
+        if (entities != null) {
+            standaloneClustering(c, d, shape, parquet, entities, memory);
+        }
+        if (singleAlerts == null) {
+            return;
+        }
+        Path alerts = d.resolve("alerts.jsonl");
+        PeakRss rss = PeakRss.watch(c);
+        long t0 = System.nanoTime();
+        c.run("patterns", memory, "patterns", "--parquet", parquet.toString(), "--out", alerts.toString());
+        double secs = (System.nanoTime() - t0) / 1e9;
+        String peak = rss.stop();
+        Set<String> found = new TreeSet<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var lines = Files.lines(alerts)) {
+            for (String l : (Iterable<String>) lines::iterator) {
+                java.util.Map<?, ?> m = json.readValue(l, java.util.Map.class);
+                found.add(m.get("pattern") + " " + m.get("transactions"));
+            }
+        }
+        if (!found.equals(singleAlerts)) {
+            throw new AssertionError("standalone patterns on " + shape[0] + " workers: " + found.size() + " alerts vs " + singleAlerts.size());
+        }
+        say("standalone, %d worker(s) x %d core(s): patterns equal (%,d alerts); %.1f s wall; %s; executors' peak RSS %s", shape[0], shape[1],
+                found.size(), secs, metricsLine(d.resolve("patterns.log")), peak);
+    }
+
+    private static void standaloneClustering(LocalCluster c, Path d, int[] shape, Path parquet, List<Row> entities, String memory)
+            throws Exception {
         Path out = d.resolve("entities");
         PeakRss rss = PeakRss.watch(c);
         long t0 = System.nanoTime();
@@ -200,26 +228,36 @@ public final class SparkScale {
         }
         say("standalone, %d worker(s) x %d core(s): cluster equal (%,d rows); %.1f s wall (spark-submit to entities); %s; executors' peak RSS %s",
                 shape[0], shape[1], entities.size(), secs, metricsLine(d.resolve("cluster.log")), peak);
-        if (singleAlerts == null) {
-            return;
+    }
+
+    /**
+     * The single machine's fan-out, fan-in and pass-through alerts (every detector's scan of the store, one thread), timed
+     * once and kept in {@code cache}: at 10^7 transactions the scan takes about 20 minutes, and each run compares with it.
+     */
+    private static Set<String> singleMachineAlerts(ChainStore cs, Path cache) throws java.io.IOException {
+        if (Files.exists(cache)) {
+            Set<String> alerts = new TreeSet<>(Files.readAllLines(cache));
+            say("single machine's alerts: %,d, read from %s (timed when it was written)", alerts.size(), cache);
+            return alerts;
         }
-        Path alerts = d.resolve("alerts.jsonl");
-        rss = PeakRss.watch(c);
-        t0 = System.nanoTime();
-        c.run("patterns", memory, "patterns", "--parquet", parquet.toString(), "--out", alerts.toString());
-        secs = (System.nanoTime() - t0) / 1e9;
-        peak = rss.stop();
-        Set<String> found = new TreeSet<>();
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        for (String l : Files.readAllLines(alerts)) {
-            java.util.Map<?, ?> m = json.readValue(l, java.util.Map.class);
-            found.add(m.get("pattern") + " " + m.get("transactions"));
+        long t0 = System.nanoTime();
+        Set<String> alerts = new TreeSet<>(ParquetExportTest.singleMachineAlerts(cs, io.chaintrace.core.pattern.PatternSettings.defaults()));
+        say("single machine (every detector's scan, one thread): %,d alerts in %.1f s; peak heap of this JVM so far %,d MB", alerts.size(),
+                (System.nanoTime() - t0) / 1e9, peakHeap() >> 20);
+        Path part = cache.resolveSibling(cache.getFileName() + ".part");
+        Files.write(part, alerts);
+        Files.move(part, cache, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return alerts;
+    }
+
+    private static long peakHeap() {
+        long peak = 0;
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+                peak += pool.getPeakUsage().getUsed();
+            }
         }
-        if (!found.equals(singleAlerts)) {
-            throw new AssertionError("standalone patterns on " + shape[0] + " workers: " + found.size() + " alerts vs " + singleAlerts.size());
-        }
-        say("standalone, %d worker(s) x %d core(s): patterns equal (%,d alerts); %.1f s wall; %s; executors' peak RSS %s", shape[0], shape[1],
-                found.size(), secs, metricsLine(d.resolve("patterns.log")), peak);
+        return peak;
     }
 
     private static String metricsLine(Path log) throws java.io.IOException {

@@ -172,11 +172,24 @@ public record Address(Chain chain, ScriptKind kind, String text) {
 
     private static Address parseEthereum(String text) {
         String hex = text.substring(2);
-        if (hex.length() != 40 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (hex.length() != 40) {
             throw new IllegalArgumentException("an Ethereum address is 0x and 40 hex digits: " + text);
         }
+        // One pass over the digits (an import parses a million addresses): hex, and which cases its letters have.
+        boolean lower = false;
+        boolean upper = false;
+        for (int i = 0; i < 40; i++) {
+            char c = hex.charAt(i);
+            if (c >= 'a' && c <= 'f') {
+                lower = true;
+            } else if (c >= 'A' && c <= 'F') {
+                upper = true;
+            } else if (c < '0' || c > '9') {
+                throw new IllegalArgumentException("an Ethereum address is 0x and 40 hex digits: " + text);
+            }
+        }
         String checksummed = checksummed(hex);
-        boolean mixedCase = !hex.equals(hex.toLowerCase(Locale.ROOT)) && !hex.equals(hex.toUpperCase(Locale.ROOT));
+        boolean mixedCase = lower && upper;
         if (mixedCase && !checksummed.substring(2).equals(hex)) {
             throw new IllegalArgumentException("EIP-55 checksum mismatch in " + text + " (expected " + checksummed + ")");
         }

@@ -41,6 +41,13 @@ class AddressTest {
                 () -> Address.parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"));
         assertTrue(e.getMessage().contains("EIP-55"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Address.parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA"));
+        // 40 characters, not all hex digits: a letter past f, and a digit that is not ASCII (Arabic-Indic three).
+        for (String bad : java.util.List.of("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaeg", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1bea\u0663d")) {
+            IllegalArgumentException notHex = assertThrows(IllegalArgumentException.class, () -> Address.parse(bad));
+            assertTrue(notHex.getMessage().contains("40 hex digits"), notHex.getMessage());
+        }
+        // Upper case alone carries no checksum, as lower case alone.
+        assertEquals(checksummed, Address.parse("0x" + checksummed.substring(2).toUpperCase()).text());
     }
 
     /** EIP-55's own examples, and web3j's checksum on 2,000 random addresses: the same text. */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -21,7 +22,7 @@ import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.csv.CsvMapper;
-import tools.jackson.dataformat.csv.CsvSchema;
+import tools.jackson.dataformat.csv.CsvReadFeature;
 
 /**
  * Reads blockchain-etl exports (ethereum-etl; the public BigQuery {@code crypto_ethereum} tables):
@@ -66,22 +67,31 @@ public final class EtlFiles {
         }
     }
 
-    /**
-     * Every row of a file, in order. A file that is binary, or whose columns (or JSON {@code type}) name no table
-     * ethereum-etl exports, is refused: importing nothing from it without a word would look like success.
-     */
+    /** Every row of a file, in order (see {@link #read}). */
     public static List<Row> rows(Path file) {
+        List<Row> rows = new ArrayList<>();
+        read(file, rows::add);
+        return rows;
+    }
+
+    /**
+     * Hands every row of a file to {@code each} as it is read, in order, and returns how many there were: nothing of the
+     * file is held, so an export of any size streams through. A file that is binary, or whose columns (or JSON
+     * {@code type}) name no table ethereum-etl exports, is refused: importing nothing from it without a word would look
+     * like success.
+     */
+    public static long read(Path file, Consumer<Row> each) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        Consumer<Row> checked = r -> {
+            if (r.table() == Table.OTHER) {
+                throw new EtlFormatException(file, r.line(), "not a row of an ethereum-etl table (transactions, token_transfers,"
+                        + " traces, blocks, tokens, logs): columns " + r.columns().keySet());
+            }
+            each.accept(r);
+        };
         try {
             refuseBinary(file);
-            List<Row> rows = name.endsWith(".csv") ? csvRows(file, name) : jsonRows(file, name);
-            for (Row r : rows) {
-                if (r.table() == Table.OTHER) {
-                    throw new EtlFormatException(file, r.line(), "not a row of an ethereum-etl table (transactions, token_transfers,"
-                            + " traces, blocks, tokens, logs): columns " + r.columns().keySet());
-                }
-            }
-            return rows;
+            return name.endsWith(".csv") ? csvRows(file, name, checked) : jsonRows(file, name, checked);
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new EtlFormatException(file, 0, "not UTF-8 text: exports are CSV or JSON lines");
         } catch (IOException e) {
@@ -143,22 +153,35 @@ public final class EtlFiles {
         return EtlRows.address(column, text);
     }
 
-    private static List<Row> csvRows(Path file, String name) throws IOException {
-        List<Row> rows = new ArrayList<>();
+    /**
+     * A CSV file's rows as arrays under the header's names ({@link Columns}): a map per row, as Jackson's header mode
+     * builds, was most of an import's reading time.
+     */
+    private static long csvRows(Path file, String name, Consumer<Row> each) throws IOException {
         if (Files.size(file) == 0) {
-            return rows; // ethereum-etl writes an empty file for an empty table
+            return 0; // ethereum-etl writes an empty file for an empty table
         }
-        CsvSchema schema = CsvSchema.emptySchema().withHeader();
         long line = 1;
-        try (MappingIterator<Map<String, String>> it = CSV.readerFor(Map.class).with(schema).readValues(file.toFile())) {
-            Table table = null;
+        long rows = 0;
+        try (MappingIterator<String[]> it = CSV.readerFor(String[].class).with(CsvReadFeature.WRAP_AS_ARRAY)
+                .with(CsvReadFeature.SKIP_EMPTY_LINES).readValues(file.toFile())) {
+            if (!it.hasNextValue()) {
+                return 0;
+            }
+            String[] header = it.nextValue();
+            Map<String, Integer> index = new LinkedHashMap<>();
+            for (int i = 0; i < header.length; i++) {
+                index.putIfAbsent(header[i].strip(), i);
+            }
+            Table table = tableOf(name, index.keySet(), null);
             while (it.hasNextValue()) {
                 line = it.currentLocation().getLineNr();
-                Map<String, String> m = it.nextValue();
-                if (table == null) {
-                    table = tableOf(name, m.keySet(), null);
+                String[] values = it.nextValue();
+                if (values.length > header.length) {
+                    throw new EtlFormatException(file, line, "not a CSV row: " + values.length + " columns where the header names " + header.length);
                 }
-                rows.add(new Row(file, line, table, m));
+                each.accept(new Row(file, line, table, new Columns(index, values)));
+                rows++;
             }
         } catch (JacksonException e) {
             // A malformed row, or bytes that are not UTF-8 text, wherever the reader meets them.
@@ -168,8 +191,41 @@ public final class EtlFiles {
         return rows;
     }
 
-    private static List<Row> jsonRows(Path file, String name) throws IOException {
-        List<Row> rows = new ArrayList<>();
+    /** A CSV row's values under its header's names, read in place (a column past the row's end is absent). */
+    static final class Columns extends java.util.AbstractMap<String, String> {
+        private final Map<String, Integer> index;
+        private final String[] values;
+
+        Columns(Map<String, Integer> index, String[] values) {
+            this.index = index;
+            this.values = values;
+        }
+
+        @Override
+        public String get(Object column) {
+            Integer i = index.get(column);
+            return i == null || i >= values.length ? null : values[i];
+        }
+
+        @Override
+        public boolean containsKey(Object column) {
+            return get(column) != null;
+        }
+
+        @Override
+        public java.util.Set<Entry<String, String>> entrySet() {
+            Map<String, String> m = new LinkedHashMap<>();
+            index.forEach((k, i) -> {
+                if (i < values.length) {
+                    m.put(k, values[i]);
+                }
+            });
+            return m.entrySet();
+        }
+    }
+
+    private static long jsonRows(Path file, String name, Consumer<Row> each) throws IOException {
+        long rows = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String text;
             long line = 0;
@@ -189,7 +245,8 @@ public final class EtlFiles {
                 }
                 Map<String, String> m = new LinkedHashMap<>();
                 node.properties().forEach(e -> m.put(e.getKey(), text(e.getValue())));
-                rows.add(new Row(file, line, tableOf(name, m.keySet(), m.get("type")), m));
+                each.accept(new Row(file, line, tableOf(name, m.keySet(), m.get("type")), m));
+                rows++;
             }
         }
         return rows;

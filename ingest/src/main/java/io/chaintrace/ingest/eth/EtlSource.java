@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,9 +28,12 @@ import java.util.TreeMap;
 
 /**
  * Imports blockchain-etl exports ({@code transactions}, {@code token_transfers}, {@code traces},
- * optionally {@code blocks}) into the store, through the same {@link TransferExtractor} as a node:
- * the rows are grouped by block and each block is appended atomically. Blocks already stored are
- * skipped. Token symbols are unknown unless a node is asked later; amounts are exact either way.
+ * optionally {@code blocks} and {@code tokens}) into the store, through the same {@link TransferExtractor}
+ * as a node. An {@code export_all} directory is taken a block range at a time (its partitions): the rows of
+ * a range are typed as they are read (each file on its own reader), grouped by block and written in batches
+ * atomic with their checkpoint, while the next range is read; other files are one range. Blocks already
+ * stored are skipped. Token symbols come from the {@code tokens} table, else are unknown until a node is
+ * asked; amounts are exact either way.
  */
 public final class EtlSource implements Source<EtlSource.Summary> {
     public static final String CHECKPOINT = "eth-etl";
@@ -68,131 +72,328 @@ public final class EtlSource implements Source<EtlSource.Summary> {
 
     @Override
     public Summary run(IngestListener listener) {
-        List<EtlFiles.Row> rows = new ArrayList<>();
-        for (Path f : EtlFiles.expand(files)) {
-            rows.addAll(EtlFiles.rows(f));
-        }
-        Map<Long, EtlBlock> blocks = new TreeMap<>();
-        Map<Hash256, Integer> txIndex = new HashMap<>();
-        List<EtlFiles.Row> tokenRows = new ArrayList<>();
+        List<Path> all = EtlFiles.expand(files);
+        // The tokens tables first (a few rows): every part's transfers take their symbol and decimals from them.
         Map<String, Asset> tokens = new HashMap<>();
-        Map<Hash256, EtlRows.TxRow> seenTx = new HashMap<>();
-        for (EtlFiles.Row r : rows) {
+        long rows = 0;
+        List<Path> rest = new ArrayList<>();
+        for (Path f : all) {
+            boolean named = f.getFileName().toString().toLowerCase(Locale.ROOT).startsWith("tokens");
+            boolean[] other = {false};
+            long n = named ? EtlFiles.read(f, r -> other[0] |= !token(r, tokens)) : 0;
+            if (!named || other[0]) {
+                // JSON lines say their table row by row: a file so named may hold others, read (and counted) with its part.
+                rest.add(f);
+            } else {
+                rows += n;
+            }
+        }
+        TransferExtractor extractor = new TransferExtractor(contract -> tokens.getOrDefault(contract,
+                new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)), "unknown", OptionalInt.empty())));
+        List<List<Path>> parts = parts(rest);
+        Run run = new Run(listener, store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L));
+        if (parts.size() > 1) {
+            run.started(parts.stream().mapToLong(EtlSource::blocksNamed).sum());
+        }
+        // Two readers: a part's files are read side by side, and the next part while this one is extracted and written.
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(READERS,
+                Thread.ofPlatform().daemon().name("etl-reader-", 1).factory());
+        try {
+            java.util.concurrent.CompletableFuture<Part> next = parts.isEmpty() ? null : read(parts.getFirst(), tokens, readers);
+            for (int i = 0; i < parts.size(); i++) {
+                Part p = joined(next);
+                next = i + 1 < parts.size() ? read(parts.get(i + 1), tokens, readers) : null;
+                rows += p.rows;
+                if (parts.size() == 1) {
+                    run.started(p.blocks.size());
+                }
+                run.write(p, extractor);
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+        run.flush();
+        return new Summary(rows, run.written, run.skipped, run.transfers);
+    }
+
+    private static final int READERS = 2;
+
+    /** A part's files read on the readers, each into its own rows, then gathered by block in the files' order. */
+    private static java.util.concurrent.CompletableFuture<Part> read(List<Path> files, Map<String, Asset> tokens,
+                                                                     java.util.concurrent.Executor readers) {
+        List<java.util.concurrent.CompletableFuture<FileRows>> each = new ArrayList<>();
+        for (Path f : files) {
+            each.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> FileRows.of(f), readers));
+        }
+        return java.util.concurrent.CompletableFuture.allOf(each.toArray(java.util.concurrent.CompletableFuture[]::new)).thenApply(done -> {
+            Part p = new Part(tokens);
+            each.forEach(f -> p.add(f.join()));
+            return p;
+        });
+    }
+
+    /** The part, or the error that stopped its reading, as it was thrown. */
+    private static Part joined(java.util.concurrent.CompletableFuture<Part> part) {
+        try {
+            return part.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The files in parts that hold whole blocks: ethereum-etl's {@code export_all} writes each table of a range of blocks
+     * under {@code start_block=S/end_block=E/}, so a part is the files of one range, read, written and let go in turn
+     * (an export of any length in the memory of one range). Files outside that layout, or a mix, are one part: their
+     * rows may belong to any block, so all are read before a block is written.
+     */
+    private static List<List<Path>> parts(List<Path> files) {
+        Map<List<Long>, List<Path>> ranges = new TreeMap<>(java.util.Comparator.<List<Long>>comparingLong(r -> r.get(0))
+                .thenComparingLong(r -> r.get(1)));
+        for (Path f : files) {
+            List<Long> range = range(f);
+            if (range == null) {
+                return files.isEmpty() ? List.of() : List.of(files);
+            }
+            ranges.computeIfAbsent(range, r -> new ArrayList<>()).add(f);
+        }
+        return new ArrayList<>(ranges.values());
+    }
+
+    private static final java.util.regex.Pattern START = java.util.regex.Pattern.compile("start_block=(\\d{1,18})");
+    private static final java.util.regex.Pattern END = java.util.regex.Pattern.compile("end_block=(\\d{1,18})");
+
+    /** A file's block range from its directories ({@code start_block=S/end_block=E}), or null outside that layout. */
+    private static List<Long> range(Path f) {
+        Long start = null;
+        Long end = null;
+        for (Path part : f) {
+            java.util.regex.Matcher s = START.matcher(part.toString());
+            java.util.regex.Matcher e = END.matcher(part.toString());
+            if (s.matches()) {
+                start = Long.parseLong(s.group(1));
+            } else if (e.matches()) {
+                end = Long.parseLong(e.group(1));
+            }
+        }
+        return start == null || end == null || end < start ? null : List.of(start, end);
+    }
+
+    private static long blocksNamed(List<Path> part) {
+        List<Long> r = range(part.getFirst());
+        return r.get(1) - r.get(0) + 1;
+    }
+
+    /** Takes in a tokens row; false for a row of another table. */
+    private static boolean token(EtlFiles.Row r, Map<String, Asset> tokens) {
+        if (r.table() != EtlFiles.Table.TOKENS) {
+            return false;
+        }
+        String decimals = r.get("decimals");
+        try {
+            String key = EtlFiles.address("address", r.required("address"));
+            int d = decimals.isEmpty() ? -1 : Integer.parseInt(decimals);
+            if (d > 255) {
+                throw new IllegalArgumentException("decimals " + d + " is above 255");
+            }
+            tokens.put(key, new Asset(Chain.ETHEREUM, Optional.of(Address.parse(key)), r.get("symbol").isEmpty() ? "unknown"
+                    : r.get("symbol"), d < 0 ? OptionalInt.empty() : OptionalInt.of(d)));
+            return true;
+        } catch (NumberFormatException e) {
+            throw new EtlFiles.EtlFormatException(r.file(), r.line(), "decimals '" + decimals + "' is not a number");
+        } catch (IllegalArgumentException e) {
+            throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad token row: " + e.getMessage());
+        }
+    }
+
+    /** A token transfer row read before its transaction's index is known, with where it came from. */
+    private record PendingToken(EthRows.TokenTransfer transfer, Path file, long line) {
+    }
+
+    /** One file's rows, typed by the reader that read it (a file of JSON lines may mix tables). */
+    private static final class FileRows {
+        final List<EtlFiles.Row> blockRows = new ArrayList<>();
+        final List<EtlFiles.Row> tokenRows = new ArrayList<>();
+        final List<TxItem> txs = new ArrayList<>();
+        final List<EthRows.Trace> traces = new ArrayList<>();
+        final List<PendingToken> transfers = new ArrayList<>();
+        long rows;
+
+        static FileRows of(Path file) {
+            FileRows f = new FileRows();
+            f.rows = EtlFiles.read(file, f::accept);
+            return f;
+        }
+
+        private void accept(EtlFiles.Row r) {
             switch (r.table()) {
-                case TRANSACTIONS -> {
-                    EtlRows.TxRow t = EtlFiles.transaction(r);
-                    EtlRows.TxRow before = seenTx.putIfAbsent(t.tx().hash(), t);
-                    if (before != null) {
-                        // The same row twice (overlapping exports) changes nothing; two different rows for one hash is a bad export.
-                        if (!before.equals(t)) {
-                            throw new EtlFiles.EtlFormatException(r.file(), r.line(), "transaction 0x" + t.tx().hash().hex()
-                                    + " again, with other fields than before");
-                        }
-                        continue;
-                    }
-                    EtlBlock b = blocks.computeIfAbsent(t.tx().blockNumber(), EtlBlock::new);
-                    b.txs.add(t);
-                    if (!t.blockHash().isZero()) {
-                        b.hash = t.blockHash();
-                    }
-                    b.time = Math.max(b.time, t.timestamp());
-                    txIndex.put(t.tx().hash(), t.tx().index());
-                }
-                case TRACES -> {
-                    EthRows.Trace t = EtlFiles.trace(r);
-                    // A set: the same trace row twice (its transaction and place in the call tree) moves value once.
-                    blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).traces.add(t);
-                }
-                case TOKEN_TRANSFERS -> tokenRows.add(r);
-                case TOKENS -> {
-                    String decimals = r.get("decimals");
-                    try {
-                        String key = EtlFiles.address("address", r.required("address"));
-                        int d = decimals.isEmpty() ? -1 : Integer.parseInt(decimals);
-                        if (d > 255) {
-                            throw new IllegalArgumentException("decimals " + d + " is above 255");
-                        }
-                        tokens.put(key, new Asset(Chain.ETHEREUM, Optional.of(Address.parse(key)), r.get("symbol").isEmpty() ? "unknown"
-                                : r.get("symbol"), d < 0 ? OptionalInt.empty() : OptionalInt.of(d)));
-                    } catch (NumberFormatException e) {
-                        throw new EtlFiles.EtlFormatException(r.file(), r.line(), "decimals '" + decimals + "' is not a number");
-                    } catch (IllegalArgumentException e) {
-                        throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad token row: " + e.getMessage());
-                    }
-                }
-                case BLOCKS -> {
-                    try {
-                        long n = Long.parseLong(r.required("number"));
-                        EtlBlock b = blocks.computeIfAbsent(n, EtlBlock::new);
-                        b.hash = Hash256.fromHex(r.required("hash"));
-                        b.parent = r.get("parent_hash").isEmpty() ? Hash256.ZERO : Hash256.fromHex(r.get("parent_hash"));
-                        b.time = Long.parseLong(r.required("timestamp"));
-                    } catch (IllegalArgumentException e) {
-                        throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad block row: " + e.getMessage());
-                    }
-                }
+                case TRANSACTIONS -> txs.add(new TxItem(EtlFiles.transaction(r), r.file(), r.line()));
+                case TRACES -> traces.add(EtlFiles.trace(r));
+                // Its transaction's index comes from the transactions table, which may come later.
+                case TOKEN_TRANSFERS -> transfers.add(new PendingToken(EtlFiles.tokenTransfer(r, -1), r.file(), r.line()));
+                case TOKENS -> tokenRows.add(r);
+                case BLOCKS -> blockRows.add(r);
                 default -> {
                     // logs and other tables carry no value of their own
                 }
             }
         }
-        Map<String, EthRows.TokenTransfer> seenLogs = new HashMap<>();
-        for (EtlFiles.Row r : tokenRows) {
-            Hash256 tx;
-            try {
-                tx = Hash256.fromHex(r.required("transaction_hash"));
-            } catch (IllegalArgumentException e) {
-                throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad token transfer row: " + e.getMessage());
-            }
-            Integer index = txIndex.get(tx);
-            if (index == null) {
-                throw new EtlFiles.EtlFormatException(r.file(), r.line(), "token transfer of transaction " + tx
-                        + " which no transactions file given names (import the transactions export too)");
-            }
-            EthRows.TokenTransfer t = EtlFiles.tokenTransfer(r, index);
-            EthRows.TokenTransfer before = seenLogs.putIfAbsent(tx + ":" + t.logIndex(), t);
-            if (before != null) {
-                if (!before.equals(t)) {
-                    throw new EtlFiles.EtlFormatException(r.file(), r.line(), "log " + t.logIndex() + " of transaction 0x" + tx.hex()
-                            + " again, with other fields than before");
+    }
+
+    /** A transactions row and where it came from. */
+    private record TxItem(EtlRows.TxRow row, Path file, long line) {
+    }
+
+    /** The rows of one part gathered by block. */
+    private static final class Part {
+        private final Map<String, Asset> tokens;
+        final Map<Long, EtlBlock> blocks = new TreeMap<>();
+        private final Map<Hash256, EtlRows.TxRow> seenTx = new HashMap<>();
+        private final List<PendingToken> tokenRows = new ArrayList<>();
+        /** Rows of a tokens table in a file not named so: taken in when the part is written, in order, not while read ahead. */
+        private final List<EtlFiles.Row> tokenTables = new ArrayList<>();
+        long rows;
+
+        Part(Map<String, Asset> tokens) {
+            this.tokens = tokens;
+        }
+
+        void add(FileRows f) {
+            rows += f.rows;
+            tokenTables.addAll(f.tokenRows);
+            for (TxItem item : f.txs) {
+                EtlRows.TxRow t = item.row();
+                EtlRows.TxRow before = seenTx.putIfAbsent(t.tx().hash(), t);
+                if (before != null) {
+                    // The same row twice (overlapping exports) changes nothing; two different rows for one hash is a bad export.
+                    if (!before.equals(t)) {
+                        throw new EtlFiles.EtlFormatException(item.file(), item.line(), "transaction 0x" + t.tx().hash().hex()
+                                + " again, with other fields than before");
+                    }
+                    continue;
                 }
-                continue;
+                EtlBlock b = blocks.computeIfAbsent(t.tx().blockNumber(), EtlBlock::new);
+                b.txs.add(t);
+                if (!t.blockHash().isZero()) {
+                    b.hash = t.blockHash();
+                }
+                b.time = Math.max(b.time, t.timestamp());
             }
-            blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).tokens.add(t);
-        }
-        // Symbol and decimals from the export's tokens table when it was given; else unknown until a node is asked.
-        TransferExtractor extractor = new TransferExtractor(contract -> tokens.getOrDefault(contract,
-                new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)), "unknown", OptionalInt.empty())));
-        listener.started(blocks.size(), 0);
-        long written = 0;
-        long skipped = 0;
-        long transfers = 0;
-        long done = store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L);
-        List<EthBlock> pending = new ArrayList<>();
-        long pendingTransfers = 0;
-        for (EtlBlock b : blocks.values()) {
-            if (store.ethBlock(b.number).isPresent()) {
-                skipped++;
-                listener.block(0);
-                continue;
+            for (EthRows.Trace t : f.traces) {
+                // A set: the same trace row twice (its transaction and place in the call tree) moves value once.
+                blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).traces.add(t);
             }
-            List<AccountTransfer> extracted = EtlRows.transfers(extractor, b.number, b.hash, b.parent, b.time, b.txs, new ArrayList<>(b.traces),
-                    b.tokens);
-            EthBlock eth = new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
-                    b.txs.stream().map(EtlRows.TxRow::tx).filter(t -> t.gasPrice().isPresent())
-                            .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get()))));
-            // Counted as they are queued: a batch that cannot be written ends the run with its error, no summary.
-            pending.add(eth);
-            written++;
-            transfers += eth.transfers().size();
-            pendingTransfers += eth.transfers().size();
-            if (pending.size() >= BATCH_BLOCKS || pendingTransfers >= BATCH_TRANSFERS) {
-                done = flush(pending, done, listener);
-                pendingTransfers = 0;
+            tokenRows.addAll(f.transfers);
+            for (EtlFiles.Row r : f.blockRows) {
+                try {
+                    long n = Long.parseLong(r.required("number"));
+                    EtlBlock b = blocks.computeIfAbsent(n, EtlBlock::new);
+                    b.hash = Hash256.fromHex(r.required("hash"));
+                    b.parent = r.get("parent_hash").isEmpty() ? Hash256.ZERO : Hash256.fromHex(r.get("parent_hash"));
+                    b.time = Long.parseLong(r.required("timestamp"));
+                } catch (IllegalArgumentException e) {
+                    throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad block row: " + e.getMessage());
+                }
             }
         }
-        flush(pending, done, listener);
-        return new Summary(rows.size(), written, skipped, transfers);
+
+        /** The token transfers with their transactions' indexes, each log once, into their blocks. */
+        void placeTokenTransfers() {
+            tokenTables.forEach(r -> token(r, tokens));
+            Map<String, EthRows.TokenTransfer> seenLogs = new HashMap<>();
+            for (PendingToken p : tokenRows) {
+                EthRows.TokenTransfer t = p.transfer();
+                EtlRows.TxRow tx = seenTx.get(t.txHash());
+                if (tx == null) {
+                    throw new EtlFiles.EtlFormatException(p.file(), p.line(), "token transfer of transaction " + t.txHash()
+                            + " which no transactions file given names (import the transactions export too)");
+                }
+                t = new EthRows.TokenTransfer(t.token(), t.from(), t.to(), t.value(), t.txHash(), tx.tx().index(), t.logIndex(), t.blockNumber());
+                EthRows.TokenTransfer before = seenLogs.putIfAbsent(t.txHash() + ":" + t.logIndex(), t);
+                if (before != null) {
+                    if (!before.equals(t)) {
+                        throw new EtlFiles.EtlFormatException(p.file(), p.line(), "log " + t.logIndex() + " of transaction 0x" + t.txHash().hex()
+                                + " again, with other fields than before");
+                    }
+                    continue;
+                }
+                blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).tokens.add(t);
+            }
+            tokenRows.clear();
+        }
+    }
+
+    /** The writing side of an import: counts, the checkpoint's blocks, the batch being gathered. */
+    private final class Run {
+        private final IngestListener listener;
+        private final List<EthBlock> pending = new ArrayList<>();
+        private long pendingTransfers;
+        private long done;
+        private boolean started;
+        long written;
+        long skipped;
+        long transfers;
+
+        Run(IngestListener listener, long done) {
+            this.listener = listener;
+            this.done = done;
+        }
+
+        void started(long total) {
+            if (!started) {
+                started = true;
+                listener.started(total, 0);
+            }
+        }
+
+        void write(Part p, TransferExtractor extractor) {
+            p.placeTokenTransfers();
+            for (EtlBlock b : p.blocks.values()) {
+                if (store.ethBlock(b.number).isPresent()) {
+                    skipped++;
+                    listener.block(0);
+                    continue;
+                }
+                List<AccountTransfer> extracted = EtlRows.transfers(extractor, b.number, b.hash, b.parent, b.time, b.txs,
+                        new ArrayList<>(b.traces), b.tokens);
+                EthBlock eth = new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
+                        b.txs.stream().map(EtlRows.TxRow::tx).filter(t -> t.gasPrice().isPresent())
+                                .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get()))));
+                // Counted as they are queued: a batch that cannot be written ends the run with its error, no summary.
+                pending.add(eth);
+                written++;
+                transfers += eth.transfers().size();
+                pendingTransfers += eth.transfers().size();
+                if (pending.size() >= BATCH_BLOCKS || pendingTransfers >= BATCH_TRANSFERS) {
+                    flush();
+                }
+            }
+            // A part ends with its blocks stored: an error in a later one leaves it whole, and the run resumes after it.
+            flush();
+        }
+
+        /**
+         * Writes the pending blocks in one batch with the last one's checkpoint. Each was looked up absent just before,
+         * and the store has one writer: all of them are written.
+         */
+        void flush() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            EthBlock last = pending.getLast();
+            long after = done + pending.size();
+            store.appendEthBlocks(pending, new Checkpoint(CHECKPOINT, last.hash(), Math.toIntExact(last.number()), after));
+            pending.forEach(e -> listener.block(e.transfers().size()));
+            pending.clear();
+            pendingTransfers = 0;
+            done = after;
+        }
     }
 
     /**
@@ -201,22 +402,6 @@ public final class EtlSource implements Source<EtlSource.Summary> {
      */
     private static final int BATCH_BLOCKS = 4_096;
     private static final int BATCH_TRANSFERS = 65_536;
-
-    /**
-     * Writes the pending blocks in one batch with the last one's checkpoint; returns the blocks done after it. Each was
-     * looked up absent just before, and the store has one writer: all of them are written.
-     */
-    private long flush(List<EthBlock> pending, long done, IngestListener listener) {
-        if (pending.isEmpty()) {
-            return done;
-        }
-        EthBlock last = pending.getLast();
-        long after = done + pending.size();
-        store.appendEthBlocks(pending, new Checkpoint(CHECKPOINT, last.hash(), Math.toIntExact(last.number()), after));
-        pending.forEach(e -> listener.block(e.transfers().size()));
-        pending.clear();
-        return after;
-    }
 
     /** Rows of one block, gathered across files. */
     private static final class EtlBlock {

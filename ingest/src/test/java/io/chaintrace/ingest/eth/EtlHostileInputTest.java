@@ -71,6 +71,17 @@ class EtlHostileInputTest {
         assertTrue(e.getMessage().contains(": line 3: transaction 0x99f1097a") && e.getMessage().contains("other fields"), e.getMessage());
     }
 
+    /** A row with more values than the header names, or fewer than a required column needs: its line, nothing stored. */
+    @Test
+    void rowsOfTheWrongWidthAreRefusedWithTheirLine() throws IOException {
+        String row = ROW.replace("VALUE", "110000000000000000000");
+        EtlFiles.EtlFormatException wide = refused(transactions(row, row.replace("0x99f1", "0x99f2") + ",extra"));
+        assertEquals(dir.resolve("transactions.csv") + ": line 3: not a CSV row: 14 columns where the header names 13", wide.getMessage());
+        String narrow = String.join(",", java.util.Arrays.copyOf(row.split(","), 6));
+        EtlFiles.EtlFormatException missing = refused(transactions(row, narrow.replace("0x99f1", "0x99f2")));
+        assertEquals(dir.resolve("transactions.csv") + ": line 3: missing value", missing.getMessage());
+    }
+
     @Test
     void filesOfAnotherKindAreRefused() throws IOException {
         Path notes = dir.resolve("accounts.csv");

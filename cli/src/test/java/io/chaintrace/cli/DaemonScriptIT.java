@@ -112,6 +112,22 @@ class DaemonScriptIT {
             assertTrue(asked.get(), "the script asked it first");
         }
 
+        // Whatever holds the port closes it before the request is written: the script's writes fail (not a SIGPIPE that
+        // ends it), and the command runs here.
+        try (java.net.ServerSocket closer = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Files.writeString(taken.resolve("chaintrace.port"), closer.getLocalPort() + " " + "ab".repeat(16) + " " + "cd".repeat(16) + "\n");
+            Thread t = new Thread(() -> {
+                try (java.net.Socket c = closer.accept()) {
+                    c.setSoLinger(true, 0); // a reset, not a polite end: the next write fails
+                } catch (java.io.IOException e) {
+                    // the test fails on the output below
+                }
+            });
+            t.start();
+            assertEquals(direct.get(1), script(taken, commands[1]), "run here after the port was closed on it");
+            t.join(10_000);
+        }
+
         // A port file in a directory others may enter is not trusted (anyone could have put it there): not even asked.
         Path open = dir.resolve("open");
         Files.createDirectories(open);

@@ -127,6 +127,30 @@ class DaemonScriptIT {
             assertEquals(direct.get(1), script(taken, commands[1]), "run here after the port was closed on it");
             t.join(10_000);
         }
+        // ... or reads the whole request and then resets: the script's read of the answer fails, quietly (bash's own
+        // "connection reset" line is not the command's), and the command runs here.
+        try (java.net.ServerSocket reader = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Files.writeString(taken.resolve("chaintrace.port"), reader.getLocalPort() + " " + "ab".repeat(16) + " " + "cd".repeat(16) + "\n");
+            java.util.concurrent.atomic.AtomicBoolean read = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread t = new Thread(() -> {
+                try (java.net.Socket c = reader.accept()) {
+                    c.setSoTimeout(500); // the request is written at once; half a second without a byte is its end
+                    try {
+                        while (c.getInputStream().read(new byte[4096]) > 0) {
+                            read.set(true);
+                        }
+                    } catch (java.net.SocketTimeoutException end) {
+                        c.setSoLinger(true, 0);
+                    }
+                } catch (java.io.IOException e) {
+                    // the test fails on the output below
+                }
+            });
+            t.start();
+            assertEquals(direct.get(1), script(taken, commands[1]), "run here after the request was read and the port reset");
+            t.join(10_000);
+            assertTrue(read.get(), "the request was written before the reset");
+        }
 
         // A port file in a directory others may enter is not trusted (anyone could have put it there): not even asked.
         Path open = dir.resolve("open");

@@ -53,7 +53,7 @@ final class PatternsCommand implements Callable<Integer> {
     public Integer call() {
         List<Alert> found = new ArrayList<>();
         long scanned;
-        try (ChainStore cs = ChainStore.openReadOnly(store)) {
+        try (ChainStore cs = ChainStore.openToScan(store)) {
             scanned = scan(cs, from, to, root.patterns(), found::add);
         }
         AlertReview.Result review = AlertReview.of(found, parts, events);

@@ -77,6 +77,15 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return new ChainStore(StoreFiles.open(path, true));
     }
 
+    /**
+     * Opens an existing store for reading only, for a pass over all of it (a pattern scan, an export): it keeps the
+     * files' index and filter blocks (about 3% of the store) and a gigabyte of data blocks, where {@link #openReadOnly}
+     * keeps a trace's few look-ups in a small cache.
+     */
+    public static ChainStore openToScan(Path path) {
+        return new ChainStore(StoreFiles.open(path, true, true));
+    }
+
     public Path path() {
         return files.path;
     }

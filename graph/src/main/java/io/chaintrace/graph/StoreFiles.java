@@ -48,6 +48,8 @@ final class StoreFiles implements AutoCloseable {
 
     final Path path;
     final boolean readOnly;
+    /** Opened for a pass over all of it, not for a few look-ups (see {@link #WHOLE_STORE_CACHE}). */
+    private final boolean wholeStore;
     private final RocksDB db;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
@@ -61,15 +63,23 @@ final class StoreFiles implements AutoCloseable {
     /** A reader's cache of data, index and filter blocks (null for a writer: RocksDB's default, filters held apart). */
     private final LRUCache readerCache;
     private static final long READER_CACHE = 256L << 20;
+    /**
+     * A pass over the whole store (a pattern scan, an export) reads every transaction by its id, in chain order: random
+     * look-ups across all of it. Its index and filter blocks (188 MB at 10^7 transactions) do not fit beside the data in
+     * a trace's cache, which then reloads them on nearly every look-up (a transaction's outputs read in 586 us at 10^7);
+     * such a reader keeps them with its open files, as a writer does, and its data blocks in a larger cache (41 us).
+     */
+    private static final long WHOLE_STORE_CACHE = 1L << 30;
     private static final int READER_OPEN_FILES = 4096;
 
-    private StoreFiles(Path path, boolean readOnly) {
+    private StoreFiles(Path path, boolean readOnly, boolean wholeStore) {
         this.path = path;
         this.readOnly = readOnly;
+        this.wholeStore = wholeStore;
         // A reader (a trace, a report) opens the store to read a few of its records: it reads a table file's index and
         // filter when it first needs them, into a cache of bounded size, not every file's at open (a store of 10^7
         // transactions holds a hundred MB of them). A writer keeps them all in memory, as the ingest reads everywhere.
-        this.readerCache = readOnly ? new LRUCache(READER_CACHE) : null;
+        this.readerCache = readOnly ? new LRUCache(wholeStore ? WHOLE_STORE_CACHE : READER_CACHE) : null;
         this.cfOptions = new ColumnFamilyOptions()
                 .setTableFormatConfig(tableConfig().setFilterPolicy(new BloomFilter(10)))
                 .setWriteBufferSize(64L << 20);
@@ -88,7 +98,7 @@ final class StoreFiles implements AutoCloseable {
                 // A reader opens table files as it first reads them (the table cache keeps up to this many open), not all
                 // at open: a store of the whole chain has tens of thousands, a trace reads a handful. Their statistics
                 // (for compaction's choices) are not read at open either.
-                .setMaxOpenFiles(readOnly ? READER_OPEN_FILES : -1)
+                .setMaxOpenFiles(readOnly && !wholeStore ? READER_OPEN_FILES : -1)
                 .setSkipStatsUpdateOnDbOpen(true);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
@@ -127,20 +137,28 @@ final class StoreFiles implements AutoCloseable {
     private BlockBasedTableConfig tableConfig() {
         BlockBasedTableConfig c = new BlockBasedTableConfig();
         if (readerCache != null) {
-            c.setBlockCache(readerCache).setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true);
+            c.setBlockCache(readerCache);
+            if (!wholeStore) {
+                c.setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true);
+            }
         }
         return c;
     }
 
     /** Opens the files at {@code path}, creating them when writable; checks the format marker. */
     static StoreFiles open(Path path, boolean readOnly) {
+        return open(path, readOnly, false);
+    }
+
+    /** Opens the files at {@code path}; a reader of {@code wholeStore} holds what a pass over all of it reads often. */
+    static StoreFiles open(Path path, boolean readOnly, boolean wholeStore) {
         if (readOnly) {
             if (!Files.isRegularFile(path.resolve("CURRENT"))) {
                 throw new StoreException(path, "no store here (run 'chaintrace ingest ... --store " + path + "' first)");
             }
             if (!missingFamilies(path).isEmpty()) {
                 // Written by an earlier version: add the new (empty) column families once, then read.
-                new StoreFiles(path, false).close();
+                new StoreFiles(path, false, false).close();
             }
         } else {
             try {
@@ -163,14 +181,14 @@ final class StoreFiles implements AutoCloseable {
             }
         }
         if (!readOnly) {
-            return new StoreFiles(path, false);
+            return new StoreFiles(path, false, false);
         }
         // A reader opening while a writer rotates its log or compacts can find a log or table file gone between reading
         // the manifest and opening the file: a later try reads the new manifest. A busy writer can do it several
         // times in a row, so the reader keeps trying for a few seconds before it gives up.
         for (int attempt = 1; ; attempt++) {
             try {
-                return new StoreFiles(path, true);
+                return new StoreFiles(path, true, wholeStore);
             } catch (StoreException e) {
                 String m = String.valueOf(e.getMessage());
                 if (attempt >= 50 || !(m.contains("No such file") || m.contains(".log"))) {

@@ -66,7 +66,7 @@ public final class SparkCommand {
             if (!format.equals("parquet")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "export writes parquet, not " + format);
             }
-            try (ChainStore cs = ChainStore.openReadOnly(store)) {
+            try (ChainStore cs = ChainStore.openToScan(store)) {
                 SparkSession spark = Sessions.start(master, "chaintrace export parquet");
                 try {
                     long started = System.nanoTime();

@@ -74,6 +74,25 @@ final class BitcoinStore {
         if (v == null) {
             return Optional.empty();
         }
+        // The record says how many outputs there are: one multiGet, no iterator (costly through JNI).
+        List<byte[]> keys = new ArrayList<>();
+        outputKeys(txid, v, keys);
+        return Optional.of(decode(txid, v, files.multiGet(Family.OUTPUTS, keys), 0));
+    }
+
+    /** The number of outputs a transaction record lists (after block hash, height, time, position, input count). */
+    private static int outputCount(byte[] record) {
+        return Keys.getInt(record, 32 + 4 + 8 + 4 + 4);
+    }
+
+    private static void outputKeys(Hash256 txid, byte[] record, List<byte[]> keys) {
+        for (int i = 0, n = outputCount(record); i < n; i++) {
+            keys.add(Keys.outpoint(txid, i));
+        }
+    }
+
+    /** A transaction from its record and its outputs' records, which start at {@code from} in {@code outputs}. */
+    private UtxoTransaction decode(Hash256 txid, byte[] v, List<byte[]> outputs, int from) {
         ByteBuffer b = ByteBuffer.wrap(v);
         byte[] blockHash = new byte[32];
         b.get(blockHash);
@@ -93,25 +112,19 @@ final class BitcoinStore {
             Outpoint op = status == InputStatus.COINBASE ? Outpoint.COINBASE : new Outpoint(new Hash256(prev), vout);
             inputs.add(new TxInput(op, status, value, owner(owner)));
         }
-        // The record says how many outputs there are: one multiGet, no iterator (costly through JNI).
-        List<byte[]> keys = new ArrayList<>(nOut);
+        List<TxOutput> outs = new ArrayList<>(nOut);
         for (int i = 0; i < nOut; i++) {
-            keys.add(Keys.outpoint(txid, i));
-        }
-        List<byte[]> values = files.multiGet(Family.OUTPUTS, keys);
-        List<TxOutput> outputs = new ArrayList<>(nOut);
-        for (int i = 0; i < nOut; i++) {
-            byte[] ov = values.get(i);
+            byte[] ov = outputs.get(from + i);
             if (ov == null) {
                 break;
             }
             OutputRecord o = OutputRecord.decode(ov);
-            outputs.add(new TxOutput(i, o.value(), o.kind(), owner(o.ownerId())));
+            outs.add(new TxOutput(i, o.value(), o.kind(), owner(o.ownerId())));
         }
-        if (outputs.size() != nOut) {
-            throw new StoreException(files.path, "corrupt: transaction " + txid + " lists " + nOut + " outputs, " + outputs.size() + " stored");
+        if (outs.size() != nOut) {
+            throw new StoreException(files.path, "corrupt: transaction " + txid + " lists " + nOut + " outputs, " + outs.size() + " stored");
         }
-        return Optional.of(new UtxoTransaction(txid, new BlockRef(height, new Hash256(blockHash), time), position, inputs, outputs));
+        return new UtxoTransaction(txid, new BlockRef(height, new Hash256(blockHash), time), position, inputs, outs);
     }
 
     private Optional<Address> owner(int id) {
@@ -167,16 +180,58 @@ final class BitcoinStore {
     void forEachTransaction(long fromSeq, long count, Consumer<UtxoTransaction> action) {
         writer.awaitQuietly();
         long n = 0;
+        List<Hash256> ids = new ArrayList<>(SCAN_BATCH);
         try (RocksIterator it = files.iterator(Family.TX_IDS)) {
             for (it.seek(Keys.number(fromSeq)); it.isValid() && n++ < count; it.next()) {
-                action.accept(listed(new Hash256(it.value())));
+                ids.add(new Hash256(it.value()));
+                if (ids.size() == SCAN_BATCH) {
+                    listed(ids).forEach(action);
+                    ids.clear();
+                }
             }
         }
+        listed(ids).forEach(action);
+    }
+
+    /**
+     * Transactions a scan reads in chain order are keyed by id, scattered over the store: read {@value} at a time, in
+     * two multiGets (records, then all their outputs) that RocksDB serves in key order. The reads of a transaction at
+     * 10^7, measured: 20 us so, 31 us with a look-up and a multiGet each (135 vs 229 us when the pages are not cached).
+     */
+    private static final int SCAN_BATCH = 1_000;
+
+    /** Transactions that {@code tx_ids} lists, in its order: stored, or the store is corrupt. */
+    private List<UtxoTransaction> listed(List<Hash256> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> keys = new ArrayList<>(ids.size());
+        ids.forEach(id -> keys.add(id.bytes()));
+        List<byte[]> records = files.multiGet(Family.TRANSACTIONS, keys);
+        List<byte[]> outputKeys = new ArrayList<>(ids.size() * 3);
+        for (int i = 0; i < ids.size(); i++) {
+            if (records.get(i) == null) {
+                throw notStored(ids.get(i));
+            }
+            outputKeys(ids.get(i), records.get(i), outputKeys);
+        }
+        List<byte[]> outputs = files.multiGet(Family.OUTPUTS, outputKeys);
+        List<UtxoTransaction> txs = new ArrayList<>(ids.size());
+        int from = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            txs.add(decode(ids.get(i), records.get(i), outputs, from));
+            from += outputCount(records.get(i));
+        }
+        return txs;
     }
 
     /** A transaction that {@code tx_ids} lists: stored, or the store is corrupt. */
     UtxoTransaction listed(Hash256 txid) {
-        return transaction(txid).orElseThrow(() -> new StoreException(files.path, "transaction " + txid + " listed but not stored"));
+        return transaction(txid).orElseThrow(() -> notStored(txid));
+    }
+
+    private StoreException notStored(Hash256 txid) {
+        return new StoreException(files.path, "transaction " + txid + " listed but not stored");
     }
 
     List<Hash256> transactionIds(int height) {

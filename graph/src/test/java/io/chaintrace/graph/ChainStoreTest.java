@@ -112,6 +112,80 @@ class ChainStoreTest {
     }
 
     @Test
+    void aStoreOpenedToScanReadsWhatALookUpReaderReads() {
+        try (ChainStore writer = ChainStore.open(dir.resolve("s"))) {
+            writer.append(block(), new Checkpoint("test", h(200), 0, 1));
+            writer.putLabels(BOB, List.of(new Label(BOB, "Binance", LabelCategory.EXCHANGE, "etherscan", 0.9)));
+            try (ChainStore lookups = ChainStore.openReadOnly(dir.resolve("s")); ChainStore scan = ChainStore.openToScan(dir.resolve("s"))) {
+                List<UtxoTransaction> seen = new java.util.ArrayList<>();
+                List<UtxoTransaction> scanned = new java.util.ArrayList<>();
+                lookups.forEachTransaction(seen::add);
+                scan.forEachTransaction(scanned::add);
+                assertEquals(3, scanned.size());
+                assertEquals(seen, scanned);
+                assertEquals(lookups.digest(), scan.digest());
+                assertEquals(h(2), scan.spenderOf(new Outpoint(h(1), 0)).orElseThrow().spendingTx());
+                assertEquals(lookups.labelsOf(BOB), scan.labelsOf(BOB));
+                assertThrows(IllegalStateException.class, () -> scan.putLabels(ALICE, List.of()), "a scan only reads");
+            }
+        }
+        StoreException missing = assertThrows(StoreException.class, () -> ChainStore.openToScan(dir.resolve("nothing")));
+        assertTrue(missing.getMessage().contains("no store here"), missing.getMessage());
+    }
+
+    @Test
+    void aScanReadsEveryTransactionInChainOrderAcrossItsBatches() {
+        // 2,550 transactions over 50 blocks, each spending outputs of the transaction before it: a scan reads them a
+        // batch at a time; what it hands on is what a look-up by id reads, in chain order, from any sequence number.
+        List<Hash256> written = new java.util.ArrayList<>();
+        try (ChainStore s = ChainStore.open(dir.resolve("s"))) {
+            Hash256 prevBlock = Hash256.ZERO;
+            for (int b = 0; b < 50; b++) {
+                List<NewBlock.NewTransaction> txs = new java.util.ArrayList<>();
+                for (int t = 0; t < 51; t++) {
+                    Hash256 id = numbered(1, written.size());
+                    List<Outpoint> spends = t == 0 ? List.of(Outpoint.COINBASE) : List.of(new Outpoint(written.getLast(), 0));
+                    List<TxOutput> outs = new java.util.ArrayList<>();
+                    for (int o = 0; o <= written.size() % 3; o++) {
+                        outs.add(out(o, 1_000_000L - written.size() - o, o % 2 == 0 ? ALICE : BOB));
+                    }
+                    txs.add(new NewBlock.NewTransaction(id, spends, outs));
+                    written.add(id);
+                }
+                Hash256 hash = numbered(2, b);
+                s.append(new NewBlock(hash, prevBlock, b, 1_600_000_000L + b * 600L, BigInteger.valueOf(b + 1), txs), new Checkpoint("test", hash, b, b + 1));
+                prevBlock = hash;
+            }
+        }
+        try (ChainStore scan = ChainStore.openToScan(dir.resolve("s"))) {
+            List<UtxoTransaction> all = new java.util.ArrayList<>();
+            scan.forEachTransaction(all::add);
+            assertEquals(written, all.stream().map(UtxoTransaction::txid).toList());
+            for (int i : new int[] {0, 999, 1000, 1001, 2549}) {
+                assertEquals(scan.transaction(written.get(i)).orElseThrow(), all.get(i));
+            }
+            assertEquals(written.get(1000), all.get(1000).txid());
+            assertEquals(3, all.get(2).outputs().size());
+            assertEquals(InputStatus.RESOLVED, all.get(1001).inputs().getFirst().status());
+            List<UtxoTransaction> part = new java.util.ArrayList<>();
+            scan.forEachTransaction(998, 1_004, part::add);
+            assertEquals(all.subList(998, 2_002), part);
+        }
+    }
+
+    private static Hash256 numbered(int kind, int n) {
+        byte[] b = new byte[32];
+        b[0] = (byte) kind;
+        b[28] = (byte) (n >>> 24);
+        b[29] = (byte) (n >>> 16);
+        b[30] = (byte) (n >>> 8);
+        b[31] = (byte) n;
+        // Ids that sort apart from chain order, as real ones do.
+        b[1] = (byte) (n * 0x9E3779B1 >>> 24);
+        return new Hash256(b);
+    }
+
+    @Test
     void directoriesThatAreNoStoreAreRefused() throws Exception {
         StoreException missing = assertThrows(StoreException.class, () -> ChainStore.openReadOnly(dir.resolve("nothing")));
         assertTrue(missing.getMessage().contains("no store here"), missing.getMessage());

@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Detector throughput on Ethereum: every detector ({@link Patterns#standard}: the account ones act)
  * over a synthetic store of 10^6 transfers read from RocksDB in chain order. The store (written
- * once, kept under {@code $CHAINTRACE_STORES}) has 100,000 accounts paying each other ETH and an
+ * once, kept under {@code $CHAINTRACE_STORES}) has 100,000 accounts (one per ten transfers) paying each other ETH and an
  * ERC-20, with swaps through ten pools (token in, ETH out, one transaction), deposits of pool
  * denominations into four labelled mixer pools and withdrawals from them, and deposits to fifty
  * labelled exchange addresses. {@code readOnly} reads the same transfers without detecting. Score:
@@ -57,7 +57,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EthPatternBenchmark {
     static final int TRANSFERS = 1_000_000;
     static final int PER_BLOCK = 200;
-    static final int ACCOUNTS = 100_000;
+    /** Transfers per account: the population grows with the history, so a larger store is more of the same chain, not busier accounts. */
+    static final int TRANSFERS_PER_ACCOUNT = 10;
     static final BigInteger ETHER = BigInteger.TEN.pow(18);
 
     /** {@code all}, or one detector by name (swap, mixer, mixer.link, service, account: the nine account rules) to see what each costs. */
@@ -68,7 +69,7 @@ public class EthPatternBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        store = ChainStore.openReadOnly(store());
+        store = ChainStore.openReadOnly(store(TRANSFERS));
     }
 
     @TearDown(Level.Trial)
@@ -98,10 +99,19 @@ public class EthPatternBenchmark {
         return Address.parse(String.format("0x%040x", 0x1000000L + i));
     }
 
-    /** The synthetic store, written once. */
-    static Path store() throws IOException {
+    /**
+     * Writes the synthetic store of {@code args[0]} transfers under {@code $CHAINTRACE_STORES} (once) and prints its path:
+     * {@code benchmarks/spark-eth --transfers N} compares the Spark job with the rules at sizes other than the benchmark's.
+     */
+    public static void main(String[] args) throws IOException {
+        System.out.println(store(Integer.parseInt(args[0])));
+    }
+
+    /** The synthetic store of {@code size} transfers (a multiple of {@link #PER_BLOCK}), written once. */
+    static Path store(int size) throws IOException {
+        int accounts = size / TRANSFERS_PER_ACCOUNT;
         Path root = Path.of(System.getenv().getOrDefault("CHAINTRACE_STORES", "stores")).toAbsolutePath();
-        Path dir = root.resolve("eth-synthetic-" + SyntheticStores.SEED + "-" + TRANSFERS);
+        Path dir = root.resolve("eth-synthetic-" + SyntheticStores.SEED + "-" + size);
         Path done = dir.resolve("done");
         if (Files.exists(done)) {
             return dir;
@@ -111,19 +121,19 @@ public class EthPatternBenchmark {
         }
         long t0 = System.nanoTime();
         SplittableRandom random = new SplittableRandom(SyntheticStores.SEED);
-        Address tokenContract = account(ACCOUNTS + 1);
+        Address tokenContract = account(accounts + 1);
         Asset token = new Asset(Chain.ETHEREUM, Optional.of(tokenContract), "SYN", OptionalInt.of(18));
         List<Address> pools = new ArrayList<>();
         List<Address> mixers = new ArrayList<>();
         List<Address> exchanges = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            pools.add(account(ACCOUNTS + 10 + i));
+            pools.add(account(accounts + 10 + i));
         }
         for (int i = 0; i < 4; i++) {
-            mixers.add(account(ACCOUNTS + 30 + i));
+            mixers.add(account(accounts + 30 + i));
         }
         for (int i = 0; i < 50; i++) {
-            exchanges.add(account(ACCOUNTS + 100 + i));
+            exchanges.add(account(accounts + 100 + i));
         }
         BigInteger[] denominations = {ETHER.divide(BigInteger.TEN), ETHER, ETHER.multiply(BigInteger.TEN), ETHER.multiply(BigInteger.valueOf(100))};
         try (ChainStore s = ChainStore.open(dir)) {
@@ -134,7 +144,7 @@ public class EthPatternBenchmark {
             for (Address e : exchanges) {
                 s.putLabels(e, List.of(new Label(e, "Exchange " + exchanges.indexOf(e) % 5, LabelCategory.EXCHANGE, "synthetic", 1.0)));
             }
-            int blocks = TRANSFERS / PER_BLOCK;
+            int blocks = size / PER_BLOCK;
             for (int b = 0; b < blocks; b++) {
                 byte[] hb = new byte[32];
                 java.nio.ByteBuffer.wrap(hb).putLong(b + 1);
@@ -146,7 +156,7 @@ public class EthPatternBenchmark {
                     byte[] th = new byte[32];
                     java.nio.ByteBuffer.wrap(th).putLong(b).putInt(tx);
                     Hash256 txHash = new Hash256(th);
-                    Address from = account(random.nextInt(ACCOUNTS));
+                    Address from = account(random.nextInt(accounts));
                     double kind = random.nextDouble();
                     if (kind < 0.05 && transfers.size() <= PER_BLOCK - 2) {
                         Address pool = pools.get(random.nextInt(pools.size()));
@@ -164,7 +174,7 @@ public class EthPatternBenchmark {
                         transfers.add(new AccountTransfer(txHash, ref, tx, TransferKind.NATIVE, 0, from, exchanges.get(random.nextInt(50)),
                                 new Amount(Asset.ETH, BigInteger.valueOf(1 + random.nextInt(100_000)).multiply(ETHER.divide(BigInteger.valueOf(1000))))));
                     } else {
-                        Address to = account(random.nextInt(ACCOUNTS));
+                        Address to = account(random.nextInt(accounts));
                         boolean tokenTransfer = random.nextDouble() < 0.2;
                         transfers.add(new AccountTransfer(txHash, ref, tx, tokenTransfer ? TransferKind.TOKEN : TransferKind.NATIVE, tokenTransfer ? 1 : 0,
                                 from, to, new Amount(tokenTransfer ? token : Asset.ETH,
@@ -174,13 +184,13 @@ public class EthPatternBenchmark {
                 }
                 Hash256 parent = b == 0 ? Hash256.ZERO : new Hash256(java.nio.ByteBuffer.allocate(32).putLong(b).array());
                 s.appendEthBlock(new EthBlock(b, hash, parent, ref.time(), transfers), new Checkpoint("synthetic", hash, b, b + 1));
-                if (b % 500 == 0) {
+                if (b % 5_000 == 0) {
                     System.out.printf("[store] block %,d of %,d%n", b, blocks);
                 }
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        String line = String.format("%d transfers, %.1f s to write (%.0f transfers/s), %d bytes on disk%n", TRANSFERS, secs, TRANSFERS / secs,
+        String line = String.format("%d transfers, %.1f s to write (%.0f transfers/s), %d bytes on disk%n", size, secs, size / secs,
                 SyntheticStores.size(dir));
         System.out.print("[store] " + line);
         Files.writeString(done, line);

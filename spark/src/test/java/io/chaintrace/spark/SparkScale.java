@@ -24,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Arguments: outputs (edges; 2,590,000 = about 10^6 transactions), seeds, hops, what to run (a comma list of
  * batch, cluster, patterns, standalone: batch on standalone clusters, standalone-jobs: clustering and patterns on them,
- * standalone-cluster, standalone-patterns: one of the two alone on them).
+ * standalone-cluster, standalone-patterns: one of the two alone on them; single-patterns: the single machine's scan alone,
+ * in a JVM without Spark, with its peak heap and resident memory).
  */
 public final class SparkScale {
     private SparkScale() {
@@ -60,6 +61,18 @@ public final class SparkScale {
             say("clustered on one machine in %.1f s", (System.nanoTime() - t1) / 1e9);
             Files.writeString(store.resolve("clustered"), "clustered");
             ParquetExport.delete(parquet); // exported before the clustering: export again
+        }
+        if (what.contains("single-patterns")) {
+            // The single machine's scan alone, in a JVM with no Spark in it: its time and the process's peak memory.
+            long t0 = System.nanoTime();
+            int alerts;
+            try (ChainStore cs = ChainStore.openToScan(store)) {
+                alerts = ParquetExportTest.singleMachineAlerts(cs, io.chaintrace.core.pattern.PatternSettings.defaults()).size();
+            }
+            say("single machine (the fan-out, fan-in and pass-through detectors, one thread, store read included): %,d alerts in %.1f s;"
+                    + " heap limit %,d MB, peak heap %,d MB, peak RSS %s", alerts, (System.nanoTime() - t0) / 1e9,
+                    Runtime.getRuntime().maxMemory() >> 20, peakHeap() >> 20, peakRss());
+            return;
         }
         SparkSession spark = Sessions.start("local[*]", "chaintrace scale");
         try {
@@ -259,6 +272,12 @@ public final class SparkScale {
             }
         }
         return peak;
+    }
+
+    /** This process's peak resident memory (Linux's VmHWM). */
+    private static String peakRss() throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                .map(l -> l.substring(6).strip()).findFirst().orElse("unknown");
     }
 
     private static String metricsLine(Path log) throws java.io.IOException {

@@ -45,12 +45,16 @@ import org.neo4j.graphdb.GraphDatabaseService;
  *
  * A Cypher query that runs past the timeout is stopped and counted; the same seed is not asked
  * deeper (the answer only grows), so a run ends in bounded time.
- * <pre>benchmarks/compare [--transactions 1000000] [--seeds 30] [--max-hops 8] [--neo4j-timeout 10] [--warmups 20] [--rounds 10]</pre>
+ * <pre>benchmarks/compare [--transactions 1000000] [--seeds 30] [--max-hops 8] [--neo4j-timeout 10] [--warmups 20] [--warmup-seconds 5]
+ *                    [--rounds 10]</pre>
  */
 public final class SideBySide {
-    /** What to run. {@code neo4jTimeout}: a Cypher query longer than this is stopped and counted as timed out. */
+    /**
+     * What to run. {@code neo4jTimeout}: a Cypher query longer than this is stopped and counted as timed out. Each system
+     * is warmed by at least {@code warmups} untimed passes and for at least {@code warmupTime}, whichever is longer.
+     */
     public record Settings(long transactions, int seeds, int maxHops, Path work, Duration neo4jTimeout, long pageCacheBytes, int warmups,
-                           int rounds) {
+                           Duration warmupTime, int rounds) {
         public static Settings of(String[] args) {
             Map<String, String> m = new HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -60,6 +64,7 @@ public final class SideBySide {
                     Integer.parseInt(m.getOrDefault("seeds", "30")), Integer.parseInt(m.getOrDefault("max-hops", "8")),
                     Path.of(m.getOrDefault("work", "compare")), Duration.ofSeconds(Long.parseLong(m.getOrDefault("neo4j-timeout", "10"))),
                     Long.parseLong(m.getOrDefault("page-cache-mb", "1024")) << 20, Integer.parseInt(m.getOrDefault("warmups", "20")),
+                    Duration.ofMillis(Math.round(1000 * Double.parseDouble(m.getOrDefault("warmup-seconds", "5")))),
                     Integer.parseInt(m.getOrDefault("rounds", "10")));
         }
     }
@@ -221,29 +226,30 @@ public final class SideBySide {
                 log("k = %d: all agree (%,d transactions reached on average)", k, reachedSum / seeds.length);
             }
 
-            // Time: each system on its own, steady state, as JMH would measure it: every (k, seed) query asked `warmups`
-            // times (the JIT compiles each system's path, Neo4j's plans are cached, pages are in memory), then `rounds`
-            // passes; a (seed, k)'s latency is the median of its rounds, so one GC pause or one slow pass does not make a
-            // seed's figure. The first pass is also reported on its own: the method of the earlier runs (one timed pass
-            // right after the check), each system's code still mostly cold.
+            // Time: each system on its own, steady state, as JMH would measure it: every (k, seed) query asked at least
+            // `warmups` times and for at least `warmupTime` untimed (the JIT compiles each system's path, Neo4j's plans are
+            // cached, pages are in memory: a count alone warmed Chaintrace for some 10 ms, less than its compilation takes,
+            // and Neo4j for seconds), then `rounds` passes; a (seed, k)'s latency is the median of its rounds, so one GC
+            // pause or one slow pass does not make a seed's figure. The first pass is also reported on its own: the method
+            // of the earlier runs (one timed pass right after the check), each system's code still mostly cold.
             Map<String, Map<Integer, Latencies>> latency = new LinkedHashMap<>();
             Map<String, Map<Integer, Latencies>> firstPass = new LinkedHashMap<>();
-            int passes = s.warmups() + s.rounds();
+            Map<String, String> warmedUp = new LinkedHashMap<>();
             for (Map.Entry<String, Query> system : systems.entrySet()) {
                 int[] limit = timedOutAt.get(system.getKey());
-                long[][][] ns = new long[s.maxHops() + 1][seeds.length][passes];
-                for (int pass = 0; pass < passes; pass++) {
-                    for (int k = 1; k <= s.maxHops(); k++) {
-                        for (int i = 0; i < seeds.length; i++) {
-                            if (limit != null && k >= limit[i]) {
-                                ns[k][i][pass] = -1;
-                                continue;
-                            }
-                            long a = System.nanoTime();
-                            int[] r = system.getValue().reach(seeds[i], k);
-                            ns[k][i][pass] = r == null ? -1 : System.nanoTime() - a;
-                        }
-                    }
+                long[][][] firstNs = new long[s.maxHops() + 1][seeds.length][1];
+                long[][][] ns = new long[s.maxHops() + 1][seeds.length][s.rounds()];
+                long warmStart = System.nanoTime();
+                timePass(system.getValue(), seeds, limit, s.maxHops(), firstNs, 0);
+                int warmPasses = 1;
+                while (warmPasses < s.warmups() || System.nanoTime() - warmStart < s.warmupTime().toNanos()) {
+                    timePass(system.getValue(), seeds, limit, s.maxHops(), null, 0);
+                    warmPasses++;
+                }
+                warmedUp.put(system.getKey(), String.format("%,d %s in %.1f s", warmPasses, warmPasses == 1 ? "pass" : "passes",
+                        (System.nanoTime() - warmStart) / 1e9));
+                for (int round = 0; round < s.rounds(); round++) {
+                    timePass(system.getValue(), seeds, limit, s.maxHops(), ns, round);
                 }
                 Map<Integer, Latencies> byK = new LinkedHashMap<>();
                 Map<Integer, Latencies> firstByK = new LinkedHashMap<>();
@@ -252,16 +258,16 @@ public final class SideBySide {
                     long[] first = new long[seeds.length];
                     for (int i = 0; i < seeds.length; i++) {
                         // A query that ran out of time in any timed pass counts as timed out.
-                        long[] timed = Arrays.copyOfRange(ns[k][i], s.warmups(), passes);
+                        long[] timed = ns[k][i];
                         median[i] = Arrays.stream(timed).anyMatch(t -> t < 0) ? -1 : median(timed);
-                        first[i] = ns[k][i][0];
+                        first[i] = firstNs[k][i][0];
                     }
                     byK.put(k, new Latencies(median));
                     firstByK.put(k, new Latencies(first));
                 }
                 latency.put(system.getKey(), byK);
                 firstPass.put(system.getKey(), firstByK);
-                log("%s timed", system.getKey());
+                log("%s timed (warmed up by %s)", system.getKey(), warmedUp.get(system.getKey()));
             }
             // Chaintrace's own cache: what its pages hold after all the queries.
             memory.put("Chaintrace", rows.cachedBytes());
@@ -292,8 +298,29 @@ public final class SideBySide {
             }
             dbms.shutdown();
             utxoDbms.shutdown();
-            String md = markdown(s, n, src.size(), load, disk, memory, latency, firstPass, meanReached, verified, unverified, traces);
+            String md = markdown(s, n, src.size(), load, disk, memory, latency, firstPass, warmedUp, meanReached, verified, unverified,
+                    traces);
             return new Report(s, n, src.size(), load, disk, memory, latency, firstPass, meanReached, verified, unverified, traces, md);
+        }
+    }
+
+    /**
+     * One pass of every (k, seed) query, each timed into {@code ns[k][seed][slot]} (-1: timed out, or not asked because the
+     * seed timed out at a smaller k); {@code ns} null: untimed.
+     */
+    private static void timePass(Query system, int[] seeds, int[] limit, int maxHops, long[][][] ns, int slot) {
+        for (int k = 1; k <= maxHops; k++) {
+            for (int i = 0; i < seeds.length; i++) {
+                long took = -1;
+                if (limit == null || k < limit[i]) {
+                    long a = System.nanoTime();
+                    int[] r = system.reach(seeds[i], k);
+                    took = r == null ? -1 : System.nanoTime() - a;
+                }
+                if (ns != null) {
+                    ns[k][i][slot] = took;
+                }
+            }
         }
     }
 
@@ -377,13 +404,16 @@ public final class SideBySide {
 
     static String markdown(Settings s, int n, int edges, Map<String, Double> load, Map<String, Long> disk, Map<String, Long> memory,
                            Map<String, Map<Integer, Latencies>> latency, Map<String, Map<Integer, Latencies>> firstPass,
-                           Map<Integer, Double> meanReached, int verified, int unverified, Map<String, Latencies> traces) {
+                           Map<String, String> warmedUp, Map<Integer, Double> meanReached, int verified, int unverified,
+                           Map<String, Latencies> traces) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("Side by side, %s: %,d transactions, %,d spend edges (synthetic chain, seed 42); %d seeds from the first"
                 + " tenth; k = 1..%d; Neo4j page cache %,d MB, queries stopped after %d s.%n%n", Instant.now().toString().substring(0, 10), n, edges,
                 s.seeds(), s.maxHops(), s.pageCacheBytes() >> 20, s.neo4jTimeout().toSeconds()));
-        sb.append(String.format("Latencies: each system on its own, every (k, seed) query asked %d times untimed, then %d timed passes; a seed's"
-                + " latency is the median of its passes, p50 and p95 are over the seeds.%n%n", s.warmups(), s.rounds()));
+        sb.append(String.format("Latencies: each system on its own, every (k, seed) query asked untimed at least %d times and for at least %.0f s"
+                + " (%s), then %d timed passes; a seed's latency is the median of its passes, p50 and p95 are over the seeds.%n%n", s.warmups(),
+                s.warmupTime().toMillis() / 1e3, warmedUp.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                        .collect(java.util.stream.Collectors.joining("; ")), s.rounds()));
         sb.append(String.format("Answers compared before timing: %,d (seed, k, Neo4j model) triples equal to Chaintrace's and JGraphT's; %,d where"
                 + " Neo4j timed out (Chaintrace and JGraphT equal there too).%n%n", verified, unverified));
         sb.append("| | Chaintrace | Neo4j, spend graph | Neo4j, UTXO model | JGraphT |\n|---|---|---|---|---|\n");

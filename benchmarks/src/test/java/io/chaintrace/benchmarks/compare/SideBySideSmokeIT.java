@@ -19,7 +19,7 @@ class SideBySideSmokeIT {
 
     @Test
     void tinyRunAgreesAndReports() throws Exception {
-        SideBySide.Report r = SideBySide.run(new SideBySide.Settings(3_000, 8, 4, work, Duration.ofSeconds(30), 64L << 20, 1, 2));
+        SideBySide.Report r = SideBySide.run(new SideBySide.Settings(3_000, 8, 4, work, Duration.ofSeconds(30), 64L << 20, 1, Duration.ZERO, 2));
         assertTrue(r.transactions() > 2_000, "transactions: " + r.transactions());
         assertTrue(r.edges() > r.transactions(), "spend edges: " + r.edges());
         assertEquals(2 * 8 * 4, r.verified(), "every (seed, k) compared with both Neo4j models too");
@@ -31,5 +31,6 @@ class SideBySideSmokeIT {
         assertTrue(r.diskBytes().get("Chaintrace") > 0 && r.diskBytes().get("Neo4j") > 0 && r.diskBytes().get("Neo4j UTXO") > 0);
         assertTrue(r.meanReached().get(4) >= r.meanReached().get(1), "reach grows with k");
         assertTrue(r.markdown().contains("| 4 |"), r.markdown());
+        assertTrue(r.markdown().contains("Chaintrace 1 pass in"), "the warm-up reported");
     }
 }

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -49,7 +50,19 @@ import org.web3j.utils.Numeric;
 public class EthIngestBenchmark {
     static final int TXS = 3_000;
     static final int PER_BLOCK = 100;
+
+    /** Blocks per JSON-RPC batch: 1 asks each block's three calls on their own. */
+    @Param({"1", "8"})
+    public int batch;
+    /**
+     * Round trip added to every HTTP request by a relay on loopback in front of Anvil: 0, or that of a node or provider
+     * elsewhere (what batching saves is round trips, which Anvil on loopback barely has).
+     */
+    @Param({"0", "20"})
+    public int rttMs;
     private Process anvil;
+    private com.sun.net.httpserver.HttpServer relay;
+    private java.util.concurrent.ExecutorService relayThreads;
     private String url;
     private long head;
     private Path dir;
@@ -99,11 +112,50 @@ public class EthIngestBenchmark {
         }
         head = web3.ethBlockNumber().send().getBlockNumber().longValueExact();
         web3.shutdown();
+        if (rttMs > 0) {
+            url = relay(url, rttMs);
+        }
         dir = Files.createTempDirectory("chaintrace-eth-bench");
+    }
+
+    /** A loopback relay to {@code upstream} that holds every request {@code rtt} ms first; returns its URL. */
+    private String relay(String upstream, int rtt) throws IOException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        relay = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        relayThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "relay");
+            t.setDaemon(true);
+            return t;
+        });
+        relay.setExecutor(relayThreads);
+        relay.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            byte[] answer;
+            try {
+                Thread.sleep(rtt);
+                answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(upstream)).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        relay.start();
+        return "http://127.0.0.1:" + relay.getAddress().getPort();
     }
 
     @TearDown(Level.Trial)
     public void stop() throws IOException {
+        if (relay != null) {
+            relay.stop(0);
+            relayThreads.shutdownNow();
+        }
         anvil.destroy();
         IngestBenchmark.delete(dir);
     }
@@ -112,7 +164,7 @@ public class EthIngestBenchmark {
     public long ingestFromAnvil() throws IOException {
         Path store = Files.createTempDirectory(dir, "store");
         try (ChainStore cs = ChainStore.open(store); EthRpcClient client = new EthRpcClient(url, EthRpcClient.Settings.DEFAULT)) {
-            EthRpcSource.Summary s = new EthRpcSource(cs, client, new EthRpcSource.Settings(0, 4, false), 0, head).run(IngestListener.NONE);
+            EthRpcSource.Summary s = new EthRpcSource(cs, client, new EthRpcSource.Settings(0, 4, false, batch), 0, head).run(IngestListener.NONE);
             if (s.transfers() != TXS) {
                 throw new IllegalStateException("expected " + TXS + " transfers, ingested " + s.transfers());
             }

@@ -141,6 +141,9 @@ final class IngestCommand {
             description = {"Ingest Ethereum blocks from a JSON-RPC node: native, internal (trace_block or debug_traceBlockByNumber)",
                 "and ERC-20 transfers. Resumable; rolls back blocks the node replaced; stops at head - confirmations."})
     static final class Eth implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--rpc", required = true, description = "JSON-RPC URL of the node.")
         String rpc;
 
@@ -156,8 +159,13 @@ final class IngestCommand {
         @Option(names = "--confirmations", defaultValue = "12", description = "Blocks behind the head left out (default: ${DEFAULT-VALUE}).")
         int confirmations;
 
-        @Option(names = "--concurrency", defaultValue = "4", description = "Blocks fetched at once (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--concurrency", defaultValue = "4", description = "Batches fetched at once (default: ${DEFAULT-VALUE}).")
         int concurrency;
+
+        @Option(names = "--batch", defaultValue = "" + EthRpcSource.Settings.DEFAULT_BATCH, description = {"Blocks asked in one JSON-RPC"
+                + " batch: their blocks, receipts and traces in one HTTP request (default: ${DEFAULT-VALUE}; 1 for a node or"
+                + " provider that refuses batches)."})
+        int batch;
 
         @Option(names = "--no-internal", description = "Ingest without internal transfers when the node offers no traces.")
         boolean noInternal;
@@ -173,8 +181,14 @@ final class IngestCommand {
 
         @Override
         public Integer call() throws IOException {
+            // Checked before the store is opened or the node asked.
+            if (batch < 1 || concurrency < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), (batch < 1 ? "--batch" : "--concurrency")
+                        + " is at least 1, not " + (batch < 1 ? batch : concurrency));
+            }
+            EthRpcSource.Settings settings = new EthRpcSource.Settings(confirmations, concurrency, noInternal, batch);
             try (MetricsOptions.Session m = metrics.start(); EthRpcClient client = new EthRpcClient(rpc, EthRpcClient.Settings.DEFAULT)) {
-                IngestService.run(store, cs -> new EthRpcSource(cs, client, new EthRpcSource.Settings(confirmations, concurrency, noInternal),
+                IngestService.run(store, cs -> new EthRpcSource(cs, client, settings,
                         from, to == null ? Long.MAX_VALUE : to), new IngestService.Options(!noProgress, !noCluster), m.registry());
             }
             return ExitCode.OK;

@@ -348,4 +348,16 @@ class BadInputTest {
         assertEquals(1, r.lines().size(), r.err());
         assertTrue(r.lines().getFirst().contains("received nothing in the store (fetch its neighbourhood first: chaintrace fetch eth"), r.err());
     }
+
+    @Test
+    void aBatchOfNoBlocksIsAUsageErrorBeforeAnythingIsOpened() {
+        Path store = dir.resolve("eth-store");
+        Run r = run("ingest", "eth", "--rpc", "http://127.0.0.1:1", "--store", store.toString(), "--batch", "0");
+        assertEquals(ExitCode.USAGE, r.exit(), r.err());
+        assertTrue(r.lines().getFirst().contains("--batch is at least 1, not 0"), r.err());
+        assertFalse(Files.exists(store), "no store made");
+        r = run("ingest", "eth", "--rpc", "http://127.0.0.1:1", "--store", store.toString(), "--concurrency", "-2");
+        assertEquals(ExitCode.USAGE, r.exit(), r.err());
+        assertTrue(r.lines().getFirst().contains("--concurrency is at least 1, not -2"), r.err());
+    }
 }

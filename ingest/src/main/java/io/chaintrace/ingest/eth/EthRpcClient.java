@@ -47,6 +47,8 @@ public final class EthRpcClient implements AutoCloseable {
     private final int maxAttempts;
     private final Duration firstBackoff;
     private Boolean blockReceipts;
+    /** Set when a batch failed as a whole: the node or a proxy before it does not take batches, so none is sent again. */
+    private volatile boolean batchesFail;
     private TraceFormat traceFormat;
 
     /** Settings: per-request timeout, attempts per call, first backoff (doubling). */
@@ -97,6 +99,10 @@ public final class EthRpcClient implements AutoCloseable {
     public EthRows.Block block(long number) {
         EthBlock r = call("eth_getBlockByNumber(" + number + ")", () ->
                 web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), true).send());
+        return block(r, number);
+    }
+
+    private EthRows.Block block(EthBlock r, long number) {
         EthBlock.Block b = r.getBlock();
         if (b == null) {
             throw new EthRpcException("node at " + url + " has no block " + number);
@@ -125,11 +131,7 @@ public final class EthRpcClient implements AutoCloseable {
                     web3j.ethGetBlockReceipts(DefaultBlockParameter.valueOf(BigInteger.valueOf(block.number()))).send());
             blockReceipts = r != null;
             if (r != null) {
-                for (TransactionReceipt tr : r.getBlockReceipts().orElse(List.of())) {
-                    EthRows.Receipt receipt = receipt(tr);
-                    out.put(receipt.txHash(), receipt);
-                }
-                return out;
+                return receipts(r);
             }
         }
         BatchRequest batch = web3j.newBatch();
@@ -146,6 +148,96 @@ public final class EthRpcClient implements AutoCloseable {
                     .orElseThrow(() -> new EthRpcException("node at " + url + " has no receipt for a transaction of block " + block.number()));
             EthRows.Receipt receipt = receipt(tr);
             out.put(receipt.txHash(), receipt);
+        }
+        return out;
+    }
+
+    private static Map<Hash256, EthRows.Receipt> receipts(EthGetBlockReceipts r) {
+        Map<Hash256, EthRows.Receipt> out = new HashMap<>();
+        for (TransactionReceipt tr : r.getBlockReceipts().orElse(List.of())) {
+            EthRows.Receipt receipt = receipt(tr);
+            out.put(receipt.txHash(), receipt);
+        }
+        return out;
+    }
+
+    /** A block with what its transfers are made from: its receipts and, when the node has them, its traces. */
+    public record BlockDetails(EthRows.Block block, Map<Hash256, EthRows.Receipt> receipts, List<EthRows.Trace> traces) {
+    }
+
+    /**
+     * Blocks with their receipts and traces, in the order of {@code numbers}, asked in one JSON-RPC batch: one HTTP
+     * request carries each block's {@code eth_getBlockByNumber}, {@code eth_getBlockReceipts} and trace call. Asked
+     * block by block instead ({@link #block}, {@link #receipts}, {@link #traces}, each retried and its error reported
+     * as by itself) when the node has no {@code eth_getBlockReceipts}, refuses any part of the batch, or answers out of
+     * the order asked (web3j pairs answers with requests by position; their ids tell); and from then on when a batch
+     * fails as a whole (an answer that is not a batch's, an HTTP error after the retries).
+     */
+    public List<BlockDetails> blocks(List<Long> numbers) {
+        TraceFormat format = traceFormat(numbers.get(0));
+        if (numbers.size() == 1 || Boolean.FALSE.equals(blockReceipts) || batchesFail) {
+            return oneByOne(numbers, format);
+        }
+        BatchRequest batch = web3j.newBatch();
+        for (long n : numbers) {
+            DefaultBlockParameter at = DefaultBlockParameter.valueOf(BigInteger.valueOf(n));
+            batch.add(web3j.ethGetBlockByNumber(at, true));
+            batch.add(web3j.ethGetBlockReceipts(at));
+            switch (format) {
+                case PARITY -> batch.add(new Request<>("trace_block", List.of(Rpc.hex(n)), service, JsonResponse.class));
+                case GETH -> batch.add(new Request<>("debug_traceBlockByNumber", List.of(Rpc.hex(n), Map.of("tracer", "callTracer")), service,
+                        JsonResponse.class));
+                case NONE -> {
+                    // no trace call
+                }
+            }
+        }
+        String what = "a batch of blocks " + numbers.get(0) + ".." + numbers.get(numbers.size() - 1);
+        BatchResponse answer;
+        try {
+            answer = call(what, batch::send);
+        } catch (EthRpcException e) {
+            // Asked again one call at a time: a node that is down fails there with its own message, one that does not
+            // take batches is served.
+            batchesFail = true;
+            return oneByOne(numbers, format);
+        }
+        List<? extends Response<?>> got = answer.getResponses();
+        List<Request<?, ? extends Response<?>>> asked = batch.getRequests();
+        if (got.size() != asked.size()) {
+            // Not a batch's answer (some answer a batch with less, or with one error): this node is asked one by one.
+            batchesFail = true;
+            return oneByOne(numbers, format);
+        }
+        for (int i = 0; i < got.size(); i++) {
+            if (got.get(i).getId() != asked.get(i).getId() || got.get(i).hasError()) {
+                // Out of order, refused or failed: asked again one by one, where each call is retried and named.
+                return oneByOne(numbers, format);
+            }
+        }
+        int per = format == TraceFormat.NONE ? 2 : 3;
+        List<BlockDetails> out = new ArrayList<>(numbers.size());
+        for (int k = 0; k < numbers.size(); k++) {
+            long n = numbers.get(k);
+            EthRows.Block block = block((EthBlock) got.get(k * per), n);
+            Map<Hash256, EthRows.Receipt> receipts = receipts((EthGetBlockReceipts) got.get(k * per + 1));
+            List<EthRows.Trace> traces = switch (format) {
+                case PARITY -> Traces.parity(((JsonResponse) got.get(k * per + 2)).getResult());
+                case GETH -> Traces.geth(((JsonResponse) got.get(k * per + 2)).getResult(), n,
+                        block.transactions().stream().map(EthRows.Tx::hash).toList());
+                case NONE -> List.of();
+            };
+            out.add(new BlockDetails(block, receipts, traces));
+        }
+        blockReceipts = true;
+        return out;
+    }
+
+    private List<BlockDetails> oneByOne(List<Long> numbers, TraceFormat format) {
+        List<BlockDetails> out = new ArrayList<>(numbers.size());
+        for (long n : numbers) {
+            EthRows.Block block = block(n);
+            out.add(new BlockDetails(block, receipts(block), format == TraceFormat.NONE ? List.of() : traces(block)));
         }
         return out;
     }

@@ -14,6 +14,9 @@ import io.chaintrace.ingest.IngestListener;
 import io.chaintrace.ingest.Source;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +29,8 @@ import java.util.concurrent.Future;
 /**
  * Ingests a block range from an Ethereum JSON-RPC node: each block with its receipts and traces,
  * turned into transfers ({@link TransferExtractor}) and appended with its checkpoint in one atomic
- * batch. Blocks are fetched {@code concurrency} at a time and written in order.
+ * batch. Blocks are fetched in JSON-RPC batches of {@code batch} blocks (one HTTP request for each block's block,
+ * receipts and traces), {@code concurrency} batches at a time, and written in order.
  *
  * <p>Safe to rerun: it continues after the last stored block. At start it checks the node's chain
  * id against the store's, and that the last stored block is still on the node's chain; blocks the
@@ -46,9 +50,22 @@ public final class EthRpcSource implements Source<EthRpcSource.Summary> {
      * @param confirmations blocks behind the head that are not ingested yet (they may still be replaced)
      * @param concurrency   blocks fetched at once
      * @param noInternal    ingest without internal transfers when the node offers no traces
+     * @param batch         blocks asked in one JSON-RPC batch (1: each call on its own)
      */
-    public record Settings(int confirmations, int concurrency, boolean noInternal) {
-        public static final Settings DEFAULT = new Settings(12, 4, false);
+    public record Settings(int confirmations, int concurrency, boolean noInternal, int batch) {
+        public static final int DEFAULT_BATCH = 8;
+        public static final Settings DEFAULT = new Settings(12, 4, false, DEFAULT_BATCH);
+
+        public Settings {
+            if (concurrency < 1 || batch < 1) {
+                throw new IllegalArgumentException("concurrency and batch must be at least 1 (got " + concurrency + ", " + batch + ")");
+            }
+        }
+
+        /** Batches of {@link #DEFAULT_BATCH} blocks. */
+        public Settings(int confirmations, int concurrency, boolean noInternal) {
+            this(confirmations, concurrency, noInternal, DEFAULT_BATCH);
+        }
     }
 
     /** What an ingest did. */
@@ -125,16 +142,23 @@ public final class EthRpcSource implements Source<EthRpcSource.Summary> {
             return t;
         });
         try {
-            ArrayDeque<Future<EthBlock>> ahead = new ArrayDeque<>();
+            ArrayDeque<Future<List<EthBlock>>> ahead = new ArrayDeque<>();
             long next = first;
             Hash256 parent = tip >= 0 ? store.ethBlock(tip).map(StoredEthBlock::hash).orElse(null) : null;
             long done = store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L);
+            Iterator<EthBlock> fetched = Collections.emptyIterator();
             for (long n = first; n <= last; n++) {
                 while (next <= last && ahead.size() < settings.concurrency() * 2) {
-                    long number = next++;
-                    ahead.add(pool.submit(() -> fetch(number, extractor)));
+                    List<Long> numbers = new ArrayList<>();
+                    for (; next <= last && numbers.size() < settings.batch(); next++) {
+                        numbers.add(next);
+                    }
+                    ahead.add(pool.submit(() -> fetch(numbers, extractor)));
                 }
-                EthBlock block = await(ahead.poll());
+                if (!fetched.hasNext()) {
+                    fetched = await(ahead.poll()).iterator();
+                }
+                EthBlock block = fetched.next();
                 if (parent != null && !block.parent().equals(parent)) {
                     throw new EthRpcException("block " + block.number() + " does not follow the stored block " + (block.number() - 1)
                             + " (parent " + block.parent() + ", stored " + parent + "): the chain reorganised; rerun to roll back and continue");
@@ -153,11 +177,22 @@ public final class EthRpcSource implements Source<EthRpcSource.Summary> {
         return new Summary(blocks, transfers, rolledBack, last, traces, Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /** Consecutive blocks as transfers, in order. */
+    List<EthBlock> fetch(List<Long> numbers, TransferExtractor extractor) {
+        List<EthBlock> out = new ArrayList<>(numbers.size());
+        for (EthRpcClient.BlockDetails d : client.blocks(numbers)) {
+            out.add(transfers(d.block(), d.receipts(), d.traces(), extractor));
+        }
+        return out;
+    }
+
     /** One block as transfers: block, receipts and (when the node has them) traces. */
     EthBlock fetch(long number, TransferExtractor extractor) {
-        EthRows.Block block = client.block(number);
-        Map<Hash256, EthRows.Receipt> receipts = client.receipts(block);
-        List<EthRows.Trace> traces = client.traceFormat(number) == TraceFormat.NONE ? List.of() : client.traces(block);
+        return fetch(List.of(number), extractor).get(0);
+    }
+
+    private static EthBlock transfers(EthRows.Block block, Map<Hash256, EthRows.Receipt> receipts, List<EthRows.Trace> traces,
+                                      TransferExtractor extractor) {
         List<EthRows.TokenTransfer> tokens = receipts.values().stream().flatMap(r -> TransferExtractor.tokenTransfers(r.logs()).stream())
                 .toList();
         List<AccountTransfer> transfers;
@@ -191,7 +226,7 @@ public final class EthRpcSource implements Source<EthRpcSource.Summary> {
         return firstReplaced < 0 ? 0 : store.rollbackEthBlocks(firstReplaced, CHECKPOINT);
     }
 
-    private static EthBlock await(Future<EthBlock> f) {
+    private static <T> T await(Future<T> f) {
         try {
             return f.get();
         } catch (ExecutionException e) {

@@ -48,7 +48,7 @@ public final class EthRpcSource implements Source<EthRpcSource.Summary> {
 
     /**
      * @param confirmations blocks behind the head that are not ingested yet (they may still be replaced)
-     * @param concurrency   blocks fetched at once
+     * @param concurrency   batches of blocks fetched at once
      * @param noInternal    ingest without internal transfers when the node offers no traces
      * @param batch         blocks asked in one JSON-RPC batch (1: each call on its own)
      */

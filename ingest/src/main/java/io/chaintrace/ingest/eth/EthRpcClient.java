@@ -183,13 +183,8 @@ public final class EthRpcClient implements AutoCloseable {
             DefaultBlockParameter at = DefaultBlockParameter.valueOf(BigInteger.valueOf(n));
             batch.add(web3j.ethGetBlockByNumber(at, true));
             batch.add(web3j.ethGetBlockReceipts(at));
-            switch (format) {
-                case PARITY -> batch.add(new Request<>("trace_block", List.of(Rpc.hex(n)), service, JsonResponse.class));
-                case GETH -> batch.add(new Request<>("debug_traceBlockByNumber", List.of(Rpc.hex(n), Map.of("tracer", "callTracer")), service,
-                        JsonResponse.class));
-                case NONE -> {
-                    // no trace call
-                }
+            if (format != TraceFormat.NONE) {
+                batch.add(traceCall(format, n));
             }
         }
         String what = "a batch of blocks " + numbers.get(0) + ".." + numbers.get(numbers.size() - 1);
@@ -221,12 +216,8 @@ public final class EthRpcClient implements AutoCloseable {
             long n = numbers.get(k);
             EthRows.Block block = block((EthBlock) got.get(k * per), n);
             Map<Hash256, EthRows.Receipt> receipts = receipts((EthGetBlockReceipts) got.get(k * per + 1));
-            List<EthRows.Trace> traces = switch (format) {
-                case PARITY -> Traces.parity(((JsonResponse) got.get(k * per + 2)).getResult());
-                case GETH -> Traces.geth(((JsonResponse) got.get(k * per + 2)).getResult(), n,
-                        block.transactions().stream().map(EthRows.Tx::hash).toList());
-                case NONE -> List.of();
-            };
+            List<EthRows.Trace> traces = format == TraceFormat.NONE ? List.of()
+                    : traces(format, ((JsonResponse) got.get(k * per + 2)).getResult(), block);
             out.add(new BlockDetails(block, receipts, traces));
         }
         blockReceipts = true;
@@ -262,10 +253,9 @@ public final class EthRpcClient implements AutoCloseable {
     /** Which trace API the node answers; asked once. */
     public TraceFormat traceFormat(long probeBlock) {
         if (traceFormat == null) {
-            if (callOrUnsupported("trace_block", () -> request("trace_block", List.of(Rpc.hex(probeBlock)))) != null) {
+            if (callOrUnsupported("trace_block", () -> traceCall(TraceFormat.PARITY, probeBlock).send()) != null) {
                 traceFormat = TraceFormat.PARITY;
-            } else if (callOrUnsupported("debug_traceBlockByNumber", () -> request("debug_traceBlockByNumber",
-                    List.of(Rpc.hex(probeBlock), Map.of("tracer", "callTracer")))) != null) {
+            } else if (callOrUnsupported("debug_traceBlockByNumber", () -> traceCall(TraceFormat.GETH, probeBlock).send()) != null) {
                 traceFormat = TraceFormat.GETH;
             } else {
                 traceFormat = TraceFormat.NONE;
@@ -276,12 +266,29 @@ public final class EthRpcClient implements AutoCloseable {
 
     /** The block's traces in whichever format the node offers; empty when it offers none. */
     public List<EthRows.Trace> traces(EthRows.Block block) {
-        return switch (traceFormat(block.number())) {
-            case PARITY -> Traces.parity(call("trace_block(" + block.number() + ")",
-                    () -> request("trace_block", List.of(Rpc.hex(block.number())))).getResult());
-            case GETH -> Traces.geth(call("debug_traceBlockByNumber(" + block.number() + ")",
-                    () -> request("debug_traceBlockByNumber", List.of(Rpc.hex(block.number()), Map.of("tracer", "callTracer")))).getResult(),
-                    block.number(), block.transactions().stream().map(EthRows.Tx::hash).toList());
+        TraceFormat format = traceFormat(block.number());
+        if (format == TraceFormat.NONE) {
+            return List.of();
+        }
+        Request<?, JsonResponse> r = traceCall(format, block.number());
+        return traces(format, call(r.getMethod() + "(" + block.number() + ")", r::send).getResult(), block);
+    }
+
+    /** The call that asks a block's traces in {@code format} (PARITY or GETH). */
+    private Request<?, JsonResponse> traceCall(TraceFormat format, long number) {
+        return switch (format) {
+            case PARITY -> new Request<>("trace_block", List.of(Rpc.hex(number)), service, JsonResponse.class);
+            case GETH -> new Request<>("debug_traceBlockByNumber", List.of(Rpc.hex(number), Map.of("tracer", "callTracer")), service,
+                    JsonResponse.class);
+            case NONE -> throw new IllegalArgumentException("no trace call without a trace format");
+        };
+    }
+
+    /** A trace call's answer as traces. */
+    private static List<EthRows.Trace> traces(TraceFormat format, JsonNode result, EthRows.Block block) {
+        return switch (format) {
+            case PARITY -> Traces.parity(result);
+            case GETH -> Traces.geth(result, block.number(), block.transactions().stream().map(EthRows.Tx::hash).toList());
             case NONE -> List.of();
         };
     }

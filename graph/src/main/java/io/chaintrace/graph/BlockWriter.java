@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
@@ -180,17 +179,15 @@ final class BlockWriter {
      * after that transaction's body: a spend of an output of the page still gathered writes the page out first.
      */
     private static final class PageBodies {
-        private final WriteBatch batch;
-        private final ColumnFamilyHandle pages;
+        private final KeyOrderedWrites writes;
         private final java.io.ByteArrayOutputStream gathered = new java.io.ByteArrayOutputStream(1 << 14);
         private long page = -1;
 
-        PageBodies(WriteBatch batch, ColumnFamilyHandle pages) {
-            this.batch = batch;
-            this.pages = pages;
+        PageBodies(KeyOrderedWrites writes) {
+            this.writes = writes;
         }
 
-        void add(long seq, byte[] body) throws RocksDBException {
+        void add(long seq, byte[] body) {
             if (seq >>> TxPages.SHIFT != page) {
                 flush();
                 page = seq >>> TxPages.SHIFT;
@@ -198,15 +195,15 @@ final class BlockWriter {
             gathered.writeBytes(body);
         }
 
-        void beforeSpendOf(long fundingSeq) throws RocksDBException {
+        void beforeSpendOf(long fundingSeq) {
             if (fundingSeq >>> TxPages.SHIFT == page) {
                 flush();
             }
         }
 
-        void flush() throws RocksDBException {
+        void flush() {
             if (gathered.size() > 0) {
-                batch.merge(pages, TxPages.pageKey(page << TxPages.SHIFT), gathered.toByteArray());
+                writes.merge(Family.TX_PAGES, TxPages.pageKey(page << TxPages.SHIFT), gathered.toByteArray());
                 gathered.reset();
             }
         }
@@ -375,15 +372,10 @@ final class BlockWriter {
         }
 
         void write(WriteBatch batch) throws RocksDBException {
-            ColumnFamilyHandle txs = files.handle(Family.TRANSACTIONS);
-            ColumnFamilyHandle outs = files.handle(Family.OUTPUTS);
-            ColumnFamilyHandle spends = files.handle(Family.SPENDS);
-            ColumnFamilyHandle addrTxs = files.handle(Family.ADDRESS_TXS);
-            ColumnFamilyHandle pages = files.handle(Family.TX_PAGES);
-            ColumnFamilyHandle txIds = files.handle(Family.TX_IDS);
+            KeyOrderedWrites writes = new KeyOrderedWrites();
             int position = 0;
             long outputId = firstOutput;
-            PageBodies bodies = new PageBodies(batch, pages);
+            PageBodies bodies = new PageBodies(writes);
             Touched touched = new Touched();
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 touched.clear();
@@ -412,7 +404,7 @@ final class BlockWriter {
                                     .putLong(prev.value()).putInt(prev.ownerId());
                             body.input(prev.outputId(), prev.seq(), prev.value());
                             bodies.beforeSpendOf(prev.seq());
-                            batch.merge(pages, TxPages.pageKey(prev.seq()), TxPages.spend(prev.seq(), op.vout(), seq));
+                            writes.merge(Family.TX_PAGES, TxPages.pageKey(prev.seq()), TxPages.spend(prev.seq(), op.vout(), seq));
                             if (prev.ownerId() != OutputRecord.NO_OWNER) {
                                 touched.add(prev.ownerId(), SENT);
                             }
@@ -420,7 +412,7 @@ final class BlockWriter {
                         byte[] spend = new byte[36];
                         tx.txid().copyTo(spend, 0);
                         Keys.putInt(spend, 32, inputIndex);
-                        batch.put(spends, Keys.outpoint(op), spend);
+                        writes.put(Family.SPENDS, Keys.outpoint(op), spend);
                     }
                     inputIndex++;
                 }
@@ -433,21 +425,22 @@ final class BlockWriter {
                     Outpoint op = new Outpoint(tx.txid(), o.index());
                     resolved.put(op, out);
                     created.put(op, out);
-                    batch.put(outs, Keys.outpoint(tx.txid(), o.index()), out.encode());
+                    writes.put(Family.OUTPUTS, Keys.outpoint(tx.txid(), o.index()), out.encode());
                     if (owner != OutputRecord.NO_OWNER) {
                         touched.add(owner, RECEIVED);
                     }
                 }
-                batch.put(txs, txid, rec.array());
+                writes.put(Family.TRANSACTIONS, txid, rec.array());
                 bodies.add(seq, body.encode());
-                batch.put(txIds, Keys.number(seq), txid);
+                writes.put(Family.TX_IDS, Keys.number(seq), txid);
                 outputId += tx.outputs().size();
                 for (int k = 0; k < touched.n; k++) {
-                    batch.put(addrTxs, Keys.addressTx(touched.owners[k], block.height(), position, tx.txid()), new byte[] {touched.flags[k]});
+                    writes.put(Family.ADDRESS_TXS, Keys.addressTx(touched.owners[k], block.height(), position, tx.txid()), new byte[] {touched.flags[k]});
                 }
                 position++;
             }
             bodies.flush();
+            writes.writeTo(batch, files);
             for (Map.Entry<String, Integer> e : newIds.entrySet()) {
                 addresses.put(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
             }

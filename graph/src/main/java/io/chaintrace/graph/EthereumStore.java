@@ -184,9 +184,14 @@ final class EthereumStore {
         return true;
     }
 
-    /** One batch's writes of transfers and blocks, with the ids and counters they move. */
+    /**
+     * One batch's writes of transfers and blocks, with the ids and counters they move. Transfers, their accounts' keys
+     * and gas prices go to the batch in about key order at the commit ({@link KeyOrderedWrites}: an import's batch holds
+     * tens of thousands of transfers whose account keys come in no order).
+     */
     private final class Writes {
         final WriteBatch batch;
+        final KeyOrderedWrites ordered = new KeyOrderedWrites();
         final Map<String, Integer> newIds = new LinkedHashMap<>();
         int nextId = counters.nextAddressId;
         int nextAsset = (int) files.meta("nextAssetId", 1);
@@ -219,33 +224,33 @@ final class EthereumStore {
                 byte[] amount = units.toByteArray();
                 ByteBuffer v = ByteBuffer.allocate(32 + 4 + 4 + 4 + 1 + amount.length);
                 v.put(t.txHash().bytes()).putInt(from).putInt(to).putInt(assetId).put((byte) amount.length).put(amount);
-                batch.put(files.handle(Family.TRANSFERS), key, v.array());
-                batch.put(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(from, key), new byte[] {SENT});
-                batch.put(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(to, key),
+                ordered.put(Family.TRANSFERS, key, v.array());
+                ordered.put(Family.ACCOUNT_TRANSFERS, accountKey(from, key), new byte[] {SENT});
+                ordered.put(Family.ACCOUNT_TRANSFERS, accountKey(to, key),
                         new byte[] {from == to ? (byte) (SENT | RECEIVED) : RECEIVED});
                 transfers++;
             }
         }
 
         /** Removes what is stored of block {@code number}'s transfers (a fetched part the whole block replaces). */
-        void removeBlockTransfers(long number) throws RocksDBException {
+        void removeBlockTransfers(long number) {
             try (RocksIterator ts = files.iterator(Family.TRANSFERS)) {
                 for (ts.seek(Keys.number(number)); ts.isValid() && Keys.getLong(ts.key(), 0) == number; ts.next()) {
                     ByteBuffer v = ByteBuffer.wrap(ts.value());
                     v.position(32);
                     int from = v.getInt();
                     int to = v.getInt();
-                    batch.delete(files.handle(Family.TRANSFERS), ts.key());
-                    batch.delete(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(from, ts.key()));
-                    batch.delete(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(to, ts.key()));
+                    ordered.delete(Family.TRANSFERS, ts.key());
+                    ordered.delete(Family.ACCOUNT_TRANSFERS, accountKey(from, ts.key()));
+                    ordered.delete(Family.ACCOUNT_TRANSFERS, accountKey(to, ts.key()));
                     transfers--;
                 }
             }
         }
 
-        void gas(Map<Hash256, BigInteger> prices) throws RocksDBException {
+        void gas(Map<Hash256, BigInteger> prices) {
             for (Map.Entry<Hash256, BigInteger> g : prices.entrySet()) {
-                batch.put(files.handle(Family.ETH_GAS), g.getKey().bytes(), g.getValue().toByteArray());
+                ordered.put(Family.ETH_GAS, g.getKey().bytes(), g.getValue().toByteArray());
             }
         }
 
@@ -298,6 +303,7 @@ final class EthereumStore {
         }
 
         void commit() throws RocksDBException {
+            ordered.writeTo(batch, files);
             Counters next = counters.plusAccounts(newIds.size());
             next.write(batch, files);
             files.putMeta(batch, "nextAssetId", nextAsset);

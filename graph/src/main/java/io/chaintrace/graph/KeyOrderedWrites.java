@@ -1,0 +1,127 @@
+package io.chaintrace.graph;
+
+import java.util.Arrays;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The puts, merges and deletes of one large batch, gathered per family and handed to RocksDB in about key order.
+ *
+ * <p>Why: a memtable is a skip list, and an insert searches it from the top level down, a cache miss at nearly every
+ * node once the memtable outgrows the processor's cache. RocksDB keeps the place of the last insert (its splice) and
+ * starts the next search from there when the next key lies close after it: in key order a block's keys of one family
+ * are a few dozen entries apart in the memtable and most of each search is skipped. A block's txids, outpoints and
+ * owner ids come in no order at all; unsorted, the committer thread spent three quarters of its time in that search
+ * (the Bitcoin ingest at mainnet shape, issue 19; benchmarks/README).
+ *
+ * <p>The order is by a key's first 44 bits, then by the order the writes were made in: close enough for the splice
+ * (keys agreeing in 44 bits are neighbours anyway), one sort of primitive longs (a comparator over the whole keys cost
+ * the writer a third of its time), and writes of one key keep their order, which merges and deletes need. A family
+ * written through this is written only through it within a batch, or its writes would change order.
+ */
+final class KeyOrderedWrites {
+    /** Bits of a write's position in the packed sort key: a family's writes past this many are left in their order. */
+    private static final int POSITION_BITS = 20;
+    private static final int MAX_WRITES = 1 << POSITION_BITS;
+
+    private final Writes[] byFamily = new Writes[Family.values().length];
+
+    /** One family's writes in the order made. */
+    private static final class Writes {
+        byte[][] keys = new byte[256][];
+        byte[][] values = new byte[256][];
+        byte[] kinds = new byte[256];
+        int n;
+
+        void add(byte[] key, byte[] value, byte kind) {
+            if (n == keys.length) {
+                keys = Arrays.copyOf(keys, 2 * n);
+                values = Arrays.copyOf(values, 2 * n);
+                kinds = Arrays.copyOf(kinds, 2 * n);
+            }
+            keys[n] = key;
+            values[n] = value;
+            kinds[n++] = kind;
+        }
+
+        /** Positions of the writes, ordered by the key's first 44 bits, then by position. */
+        int[] order() {
+            if (n > MAX_WRITES) {
+                // No block comes near (a family takes a few writes a transaction); correct in any order, only slower.
+                int[] made = new int[n];
+                Arrays.setAll(made, i -> i);
+                return made;
+            }
+            long[] packed = new long[n];
+            for (int i = 0; i < n; i++) {
+                // The unsigned order of the prefix as the signed order of the packed long: top bit flipped.
+                packed[i] = (prefix(keys[i]) >>> POSITION_BITS << POSITION_BITS | i) ^ Long.MIN_VALUE;
+            }
+            Arrays.sort(packed);
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = (int) (packed[i] & (MAX_WRITES - 1));
+            }
+            return order;
+        }
+
+        /** A key's first eight bytes, big-endian, zero-padded. */
+        private static long prefix(byte[] key) {
+            long p = 0;
+            int m = Math.min(8, key.length);
+            for (int i = 0; i < m; i++) {
+                p |= (key[i] & 0xFFL) << (56 - 8 * i);
+            }
+            return p;
+        }
+    }
+
+    private static final byte PUT = 0;
+    private static final byte MERGE = 1;
+    private static final byte DELETE = 2;
+
+    void put(Family family, byte[] key, byte[] value) {
+        writes(family).add(key, value, PUT);
+    }
+
+    void merge(Family family, byte[] key, byte[] value) {
+        writes(family).add(key, value, MERGE);
+    }
+
+    void delete(Family family, byte[] key) {
+        writes(family).add(key, null, DELETE);
+    }
+
+    private Writes writes(Family family) {
+        Writes w = byFamily[family.ordinal()];
+        if (w == null) {
+            w = byFamily[family.ordinal()] = new Writes();
+        }
+        return w;
+    }
+
+    /** The positions, in the order made, of {@code family}'s writes in the order they are written; none: empty. */
+    int[] order(Family family) {
+        Writes w = byFamily[family.ordinal()];
+        return w == null ? new int[0] : w.order();
+    }
+
+    /** Adds everything gathered to {@code batch}, each family in about key order. */
+    void writeTo(WriteBatch batch, StoreFiles files) throws RocksDBException {
+        for (Family family : Family.values()) {
+            Writes w = byFamily[family.ordinal()];
+            if (w == null) {
+                continue;
+            }
+            ColumnFamilyHandle handle = files.handle(family);
+            for (int i : w.order()) {
+                switch (w.kinds[i]) {
+                    case MERGE -> batch.merge(handle, w.keys[i], w.values[i]);
+                    case DELETE -> batch.delete(handle, w.keys[i]);
+                    default -> batch.put(handle, w.keys[i], w.values[i]);
+                }
+            }
+        }
+    }
+}

@@ -82,21 +82,21 @@ final class AddressBook {
     }
 
     /** Writes a new owner id (both directions) and, if the address was labelled first, its owner label record. */
-    void put(WriteBatch batch, String text, ScriptKind kind, int id) throws RocksDBException {
+    void put(KeyOrderedWrites writes, String text, ScriptKind kind, int id) {
         byte[] t = text.getBytes(StandardCharsets.UTF_8);
         byte[] idv = new byte[5];
         Keys.putInt(idv, 0, id);
         idv[4] = (byte) kind.ordinal();
-        batch.put(files.handle(Family.ADDRESS_IDS), t, idv);
+        writes.put(Family.ADDRESS_IDS, t, idv);
         byte[] addr = new byte[1 + t.length];
         addr[0] = (byte) kind.ordinal();
         System.arraycopy(t, 0, addr, 1, t.length);
-        batch.put(files.handle(Family.ADDRESSES), Keys.addressId(id), addr);
+        writes.put(Family.ADDRESSES, Keys.addressId(id), addr);
         if (kind == ScriptKind.P2PK) {
             // The key's P2PKH address finds its coins too (explorers list them there).
-            batch.put(files.handle(Family.KEY_ADDRESSES), keyHash(text, kind), Keys.addressId(id));
+            writes.put(Family.KEY_ADDRESSES, keyHash(text, kind), Keys.addressId(id));
         }
-        labels.ownerAdded(batch, t, id);
+        labels.ownerAdded(writes, t, id);
     }
 
     /** Undoes {@link #put} (but for the owner label record, which the caller rewrites): a rolled-back owner id. */

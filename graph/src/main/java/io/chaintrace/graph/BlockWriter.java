@@ -24,10 +24,12 @@ import org.rocksdb.WriteBatch;
 
 /**
  * Writes Bitcoin blocks: a block and everything it implies (transactions, outputs, spends, address
- * history, compact rows, new owner ids, counters, checkpoint) is one atomic batch, written on a
- * committer thread while the caller prepares the next block, one block in flight at most. Every
- * other write of the store waits for the block in flight first ({@link #awaitInFlight()}), under the
- * store's write lock (the {@link StoreFiles} monitor).
+ * history, compact rows, new owner ids, counters, checkpoint) goes into one atomic batch with the blocks
+ * appended just before it (a group of about {@link #GROUP_TXS} transactions), written on a committer
+ * thread while the caller prepares the next group, one group in flight at most. Every other read and
+ * write of the store first hands the group gathered so far to the committer and waits for it
+ * ({@link #awaitInFlight()}), under the store's write lock (the {@link StoreFiles} monitor): a block is
+ * stored whole with its checkpoint, or not at all, and nothing reads around it.
  */
 final class BlockWriter {
     private static final byte RECEIVED = 1;
@@ -36,13 +38,30 @@ final class BlockWriter {
     private final StoreFiles files;
     private final Counters counters;
     private final ExecutorService committer;
+    /**
+     * Outputs of recent blocks for the next blocks' inputs: about 150 blocks' of mainnet shape, 100-150 MB of heap. At
+     * a log-uniform spending age (the benchmarks' shape) that is 60% of the inputs at 10^7 transactions.
+     */
+    static final int RECENT_OUTPUTS = 1 << 20;
+    private final RecentOutputs recent;
+    /**
+     * Transactions gathered into one batch: a memtable insert searches less the closer together its keys come (a
+     * block's keys of a family lie about a hundred entries apart in a full memtable, a group's a few dozen), and
+     * blocks of a few transactions (the early chain's) commit together. About five mainnet blocks; 30-60 MB.
+     */
+    static final int GROUP_TXS = 16_384;
+    private final int groupTxs;
     private AddressBook addresses;
+    /** Blocks appended and not yet handed to the committer; null when none. */
+    private Group gathered;
     private InFlight inFlight;
     private Throwable failed;
 
-    BlockWriter(StoreFiles files, Counters counters) {
+    BlockWriter(StoreFiles files, Counters counters, int groupTxs, int recentOutputs) {
         this.files = files;
         this.counters = counters;
+        this.groupTxs = groupTxs;
+        this.recent = new RecentOutputs(recentOutputs);
         this.committer = files.readOnly ? null : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "store-committer");
             t.setDaemon(true);
@@ -57,7 +76,8 @@ final class BlockWriter {
     /** Whether a block with this hash is stored or being written. */
     boolean has(Hash256 hash) {
         synchronized (files) {
-            return inFlight != null && inFlight.hash.equals(hash) || files.get(Family.BLOCKS, hash.bytes()) != null;
+            return gathered != null && gathered.hashes.contains(hash) || inFlight != null && inFlight.hashes.contains(hash)
+                    || files.get(Family.BLOCKS, hash.bytes()) != null;
         }
     }
 
@@ -65,43 +85,63 @@ final class BlockWriter {
     boolean append(NewBlock block, Checkpoint checkpoint) {
         synchronized (files) {
             requireWritable();
-            if (inFlight != null && inFlight.hash.equals(block.hash()) || files.get(Family.BLOCKS, block.hash().bytes()) != null) {
+            if (has(block.hash())) {
                 return false;
             }
             if (counters.fetchedTxs > 0) {
                 refuseFetched(block);
             }
-            WriteBatch batch = new WriteBatch();
-            BlockWrite w;
-            try {
-                w = new BlockWrite(block);
-                w.resolveOwners();
-                w.resolveInputs();
-                w.write(batch);
-                Counters next = counters.plus(block.transactions().size(), w.inputs, w.outputs, w.value, w.standardAddresses,
-                        w.newIds.size(), w.unresolved);
-                next.write(batch, files);
-                batch.put(files.handle(Family.CHECKPOINTS), checkpoint.source().getBytes(StandardCharsets.UTF_8), checkpoint.encode());
-                awaitInFlight();
-                counters.set(next);
-            } catch (RocksDBException e) {
-                batch.close();
-                throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                batch.close();
-                throw e;
+            // Everything that can fail on what the block says happens before it joins the group, which then holds
+            // whole blocks only.
+            BlockWrite w = new BlockWrite(block);
+            w.resolveOwners();
+            w.resolveInputs();
+            KeyOrderedWrites writes = new KeyOrderedWrites();
+            w.write(writes);
+            Counters next = counters.plus(block.transactions().size(), w.inputs, w.outputs, w.value, w.standardAddresses,
+                    w.newIds.size(), w.unresolved);
+            next.write(writes);
+            writes.put(Family.CHECKPOINTS, checkpoint.source().getBytes(StandardCharsets.UTF_8), checkpoint.encode());
+            if (gathered == null) {
+                gathered = new Group();
             }
+            gathered.add(block, writes);
+            counters.set(next);
             w.newIds.forEach(addresses::remember);
-            InFlight f = new InFlight(block.hash(), w.created);
-            f.done = committer.submit(() -> {
-                try (batch) {
-                    files.write(batch);
-                }
-                return null;
-            });
-            inFlight = f;
+            recent.appended(w.spentRecent, w.created, gathered.hashes.size() + (inFlight == null ? 0 : inFlight.hashes.size()));
+            if (gathered.txs >= groupTxs) {
+                commitGathered();
+            }
             return true;
         }
+    }
+
+    /** Hands the blocks gathered to the committer once the group before them is written. */
+    private void commitGathered() {
+        Group g = gathered;
+        gathered = null;
+        WriteBatch batch = new WriteBatch();
+        try {
+            g.writes.writeTo(batch, files);
+        } catch (RocksDBException | RuntimeException e) {
+            batch.close();
+            failed = e;
+            throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
+        }
+        try {
+            awaitCommitted();
+        } catch (RuntimeException e) {
+            batch.close();
+            throw e;
+        }
+        InFlight f = new InFlight(g.hashes);
+        f.done = committer.submit(() -> {
+            try (batch) {
+                files.write(batch);
+            }
+            return null;
+        });
+        inFlight = f;
     }
 
     /**
@@ -114,8 +154,23 @@ final class BlockWriter {
                 + block.hash() + ") go into a store of their own, or ingest them first and fetch after");
     }
 
-    /** Waits for the block in flight; call under the write lock. */
+    /** The stored outputs changed other than by an append (a rollback): recent ones are read from the store again. */
+    void forgetRecent() {
+        synchronized (files) {
+            recent.clear();
+        }
+    }
+
+    /** Writes the blocks appended so far and waits for them; call under the write lock. */
     void awaitInFlight() {
+        if (gathered != null) {
+            commitGathered();
+        }
+        awaitCommitted();
+    }
+
+    /** Waits for the group in flight. */
+    private void awaitCommitted() {
         InFlight f = inFlight;
         if (f == null) {
             return;
@@ -235,15 +290,26 @@ final class BlockWriter {
         }
     }
 
-    /** The block being written: its hash and the outputs it creates, for the next block to resolve against. */
+    /** Whole blocks appended, to be written in one batch: their writes in the order made, their hashes. */
+    private static final class Group {
+        final KeyOrderedWrites writes = new KeyOrderedWrites();
+        final Set<Hash256> hashes = new HashSet<>();
+        long txs;
+
+        void add(NewBlock block, KeyOrderedWrites blockWrites) {
+            writes.addAll(blockWrites);
+            hashes.add(block.hash());
+            txs += block.transactions().size();
+        }
+    }
+
+    /** The group being written (its outputs are among the {@link #recent}, for the next blocks to resolve against). */
     private static final class InFlight {
-        final Hash256 hash;
-        final Map<Outpoint, OutputRecord> outputs;
+        final Set<Hash256> hashes;
         Future<Void> done;
 
-        InFlight(Hash256 hash, Map<Outpoint, OutputRecord> outputs) {
-            this.hash = hash;
-            this.outputs = outputs;
+        InFlight(Set<Hash256> hashes) {
+            this.hashes = hashes;
         }
     }
 
@@ -255,6 +321,8 @@ final class BlockWriter {
         final Map<String, ScriptKind> newKinds;
         final Map<Outpoint, OutputRecord> resolved;
         final Map<Outpoint, OutputRecord> created;
+        /** Inputs resolved from the {@link #recent} outputs: spent, they leave it once the block is appended. */
+        final List<Outpoint> spentRecent;
         /** Outputs and spends in the block: the maps are sized by them once (a block of 3,000 transactions grew them ten times). */
         final int outputCount;
         final int spendCount;
@@ -284,6 +352,7 @@ final class BlockWriter {
             newKinds = HashMap.newHashMap(o);
             resolved = HashMap.newHashMap(o + i);
             created = HashMap.newHashMap(o);
+            spentRecent = new ArrayList<>(i);
             this.firstSeq = counters.txs;
             this.firstOutput = counters.outputs;
             this.firstOwner = counters.nextAddressId;
@@ -344,15 +413,15 @@ final class BlockWriter {
                 }
             }
             List<Outpoint> wanted = new ArrayList<>(spendCount);
-            Map<Outpoint, OutputRecord> previous = inFlight == null ? Map.of() : inFlight.outputs;
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 for (Outpoint op : tx.spends()) {
                     if (op.equals(Outpoint.COINBASE) || createdHere.contains(op)) {
                         continue;
                     }
-                    OutputRecord inPrevious = previous.get(op);
-                    if (inPrevious != null) {
-                        resolved.put(op, inPrevious); // created by the block still being written
+                    OutputRecord held = recent.get(op);
+                    if (held != null) {
+                        resolved.put(op, held); // created by a recent block, perhaps the one still being written
+                        spentRecent.add(op);
                     } else {
                         wanted.add(op);
                     }
@@ -371,8 +440,7 @@ final class BlockWriter {
             }
         }
 
-        void write(WriteBatch batch) throws RocksDBException {
-            KeyOrderedWrites writes = new KeyOrderedWrites();
+        void write(KeyOrderedWrites writes) {
             int position = 0;
             long outputId = firstOutput;
             PageBodies bodies = new PageBodies(writes);
@@ -440,17 +508,16 @@ final class BlockWriter {
                 position++;
             }
             bodies.flush();
-            writes.writeTo(batch, files);
             for (Map.Entry<String, Integer> e : newIds.entrySet()) {
-                addresses.put(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
+                addresses.put(writes, e.getKey(), newKinds.get(e.getKey()), e.getValue());
             }
             byte[] work = block.chainWork().toByteArray();
             ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length + 8 + 8 + 4);
             b.putInt(block.height()).putLong(block.time()).put(block.prev().bytes()).putInt(block.transactions().size())
                     .putShort((short) work.length).put(work).putLong(firstSeq).putLong(block.bits()).putInt(firstOwner);
-            batch.put(files.handle(Family.BLOCKS), block.hash().bytes(), b.array());
+            writes.put(Family.BLOCKS, block.hash().bytes(), b.array());
             if (block.height() != BlockRef.UNKNOWN_HEIGHT) {
-                batch.put(files.handle(Family.BLOCK_HEIGHTS), Keys.height(block.height()), block.hash().bytes());
+                writes.put(Family.BLOCK_HEIGHTS, Keys.height(block.height()), block.hash().bytes());
             }
         }
     }

@@ -47,10 +47,14 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     private final FetchWriter fetches;
 
     private ChainStore(StoreFiles files) {
+        this(files, BlockWriter.GROUP_TXS, BlockWriter.RECENT_OUTPUTS);
+    }
+
+    private ChainStore(StoreFiles files, int groupTxs, int recentOutputs) {
         this.files = files;
         try {
             counters = Counters.read(files);
-            writer = new BlockWriter(files, counters);
+            writer = new BlockWriter(files, counters, groupTxs, recentOutputs);
             labels = new LabelStore(files, writer);
             addresses = new AddressBook(files, labels);
             labels.attach(addresses);
@@ -70,6 +74,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     /** Opens the store at {@code path} for writing, creating it if needed. */
     public static ChainStore open(Path path) {
         return new ChainStore(StoreFiles.open(path, false));
+    }
+
+    /** Opens a store for writing whose blocks go to the files in groups of {@code groupTxs} transactions (for tests). */
+    static ChainStore open(Path path, int groupTxs, int recentOutputs) {
+        return new ChainStore(StoreFiles.open(path, false), groupTxs, recentOutputs);
     }
 
     /** Opens an existing store for reading only; works while another process writes to it. */
@@ -114,6 +123,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
                 throw new IllegalArgumentException("store " + files.path + " holds transactions a fetch brought in after its blocks: its"
                         + " blocks cannot be rolled back (a reorg); ingest whole blocks into a store of their own");
             }
+            writer.forgetRecent();
             rollback.disconnect(tip, source, checkpoint);
         }
     }

@@ -111,9 +111,15 @@ final class Counters {
     }
 
     void write(WriteBatch batch, StoreFiles files) throws RocksDBException {
+        KeyOrderedWrites writes = new KeyOrderedWrites();
+        write(writes);
+        writes.writeTo(batch, files);
+    }
+
+    void write(KeyOrderedWrites writes) {
         long[] v = {blocks, txs, inputs, outputs, outputValue, addresses, owners, unresolvedInputs, nextAddressId, fetchedTxs};
         for (int i = 0; i < NAMES.length; i++) {
-            batch.put(files.handle(Family.META), NAMES[i].getBytes(StandardCharsets.US_ASCII), Keys.number(v[i]));
+            writes.put(Family.META, NAMES[i].getBytes(StandardCharsets.US_ASCII), Keys.number(v[i]));
         }
     }
 

@@ -272,11 +272,7 @@ final class EthereumStore {
             if (id < 0) {
                 id = nextId++;
                 newIds.put(a.text(), id);
-                try {
-                    addresses.put(batch, a.text(), ScriptKind.ACCOUNT, id);
-                } catch (RocksDBException e) {
-                    throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
-                }
+                addresses.put(ordered, a.text(), ScriptKind.ACCOUNT, id);
             }
             return id;
         }

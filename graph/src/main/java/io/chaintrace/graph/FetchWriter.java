@@ -165,9 +165,11 @@ final class FetchWriter {
                     ids.put(a.text(), id);
                 }
             }
+            KeyOrderedWrites owners = new KeyOrderedWrites();
             for (Map.Entry<String, Integer> e : newIds.entrySet()) {
-                addresses.put(batch, e.getKey(), newKinds.get(e.getKey()), e.getValue());
+                addresses.put(owners, e.getKey(), newKinds.get(e.getKey()), e.getValue());
             }
+            owners.writeTo(batch, files);
         }
 
         private int owner(Optional<Address> a) {

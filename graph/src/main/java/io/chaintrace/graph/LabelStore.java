@@ -86,10 +86,10 @@ final class LabelStore {
     }
 
     /** Called as a new owner id is written: if its address was labelled first, the owner record goes in the same batch. */
-    void ownerAdded(WriteBatch batch, byte[] text, int id) throws RocksDBException {
+    void ownerAdded(KeyOrderedWrites writes, byte[] text, int id) {
         byte[] labels = anyLabels ? files.get(Family.LABELS, text) : null; // a miss costs a bloom filter probe
         if (labels != null) {
-            batch.merge(files.handle(Family.OWNER_LABELS), ALL_OWNER_LABELS, ownerLabel(id, LabelCodec.categories(labels)));
+            writes.merge(Family.OWNER_LABELS, ALL_OWNER_LABELS, ownerLabel(id, LabelCodec.categories(labels)));
         }
     }
 

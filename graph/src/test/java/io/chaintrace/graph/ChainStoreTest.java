@@ -102,6 +102,7 @@ class ChainStoreTest {
     void secondWriterIsToldTheStoreIsInUseWhileReadersMayRead() {
         try (ChainStore writer = ChainStore.open(dir.resolve("s"))) {
             writer.append(block(), new Checkpoint("test", h(200), 0, 1));
+            writer.sync(); // appended blocks reach the files a group at a time; another process reads what is written
             StoreException e = assertThrows(StoreException.class, () -> ChainStore.open(dir.resolve("s")));
             assertTrue(e.getMessage().contains("in use by another process"), e.getMessage());
             try (ChainStore reader = ChainStore.openReadOnly(dir.resolve("s"))) {

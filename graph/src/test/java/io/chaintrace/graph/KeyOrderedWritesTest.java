@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.WriteBatch;
 
 /**
- * A batch handed to RocksDB in about key order holds what the same writes in the order made hold: puts of one key end
- * with the last, merges of one key append in the order made, and keys that share their first bytes (where the order
- * only approximates) lose nothing.
+ * A batch handed to RocksDB in about key order holds what the same writes in the order made hold: puts and deletes of
+ * one key end with the last, merges of one key append in the order made, writes gathered in parts and joined keep their
+ * order, and keys that share their first bytes (where the order only approximates) lose nothing.
  */
 class KeyOrderedWritesTest {
     private record Write(Family family, byte[] key, byte[] value, boolean merge) {
@@ -41,31 +41,41 @@ class KeyOrderedWritesTest {
             byte[] value = new byte[1 + r.nextInt(6)];
             r.nextBytes(value);
             byte[] key = keys.get(r.nextInt(keys.size()));
-            switch (r.nextInt(3)) {
+            switch (r.nextInt(4)) {
                 case 0 -> out.add(new Write(Family.TX_PAGES, key, value, true));
                 case 1 -> out.add(new Write(Family.SPENDS, key, value, false));
+                case 2 -> out.add(new Write(Family.SPENDS, key, null, false)); // a delete
                 default -> out.add(new Write(Family.ADDRESS_TXS, key, value, false));
             }
         }
         return out;
     }
 
-    private static String storeOf(Path dir, List<Write> writes, boolean ordered) throws Exception {
+    /** Gathered into {@code parts} ordered writes joined by {@code addAll}, or (none) written in the order made. */
+    private static String storeOf(Path dir, List<Write> writes, int parts) throws Exception {
         try (StoreFiles files = StoreFiles.open(dir, false); WriteBatch batch = new WriteBatch()) {
-            if (ordered) {
-                KeyOrderedWrites k = new KeyOrderedWrites();
-                for (Write w : writes) {
-                    if (w.merge) {
-                        k.merge(w.family, w.key, w.value);
-                    } else {
-                        k.put(w.family, w.key, w.value);
+            if (parts > 0) {
+                KeyOrderedWrites all = new KeyOrderedWrites();
+                for (int p = 0; p < parts; p++) {
+                    KeyOrderedWrites k = new KeyOrderedWrites();
+                    for (Write w : writes.subList(writes.size() * p / parts, writes.size() * (p + 1) / parts)) {
+                        if (w.merge) {
+                            k.merge(w.family, w.key, w.value);
+                        } else if (w.value == null) {
+                            k.delete(w.family, w.key);
+                        } else {
+                            k.put(w.family, w.key, w.value);
+                        }
                     }
+                    all.addAll(k);
                 }
-                k.writeTo(batch, files);
+                all.writeTo(batch, files);
             } else {
                 for (Write w : writes) {
                     if (w.merge) {
                         batch.merge(files.handle(w.family), w.key, w.value);
+                    } else if (w.value == null) {
+                        batch.delete(files.handle(w.family), w.key);
                     } else {
                         batch.put(files.handle(w.family), w.key, w.value);
                     }
@@ -80,8 +90,9 @@ class KeyOrderedWritesTest {
     void holdsWhatTheWritesInTheirOrderHold(@TempDir Path dir) throws Exception {
         for (long seed = 1; seed <= 3; seed++) {
             List<Write> writes = writes(seed, 30_000);
-            String made = storeOf(dir.resolve("made-" + seed), writes, false);
-            assertEquals(made, storeOf(dir.resolve("ordered-" + seed), writes, true), "seed " + seed);
+            String made = storeOf(dir.resolve("made-" + seed), writes, 0);
+            assertEquals(made, storeOf(dir.resolve("ordered-" + seed), writes, 1), "seed " + seed);
+            assertEquals(made, storeOf(dir.resolve("joined-" + seed), writes, 7), "seed " + seed + ", gathered in parts");
             // The check can fail: the same writes with one key's merges swapped hold something else.
             List<Write> swapped = new ArrayList<>(writes);
             int first = -1;
@@ -99,7 +110,7 @@ class KeyOrderedWritesTest {
                     break;
                 }
             }
-            assertNotEquals(made, storeOf(dir.resolve("swapped-" + seed), swapped, false));
+            assertNotEquals(made, storeOf(dir.resolve("swapped-" + seed), swapped, 0));
         }
     }
 
@@ -109,7 +120,7 @@ class KeyOrderedWritesTest {
         KeyOrderedWrites k = new KeyOrderedWrites();
         List<byte[]> spendKeys = new ArrayList<>();
         for (Write w : writes) {
-            if (w.family == Family.SPENDS) {
+            if (w.family == Family.SPENDS && w.value != null) {
                 k.put(w.family, w.key, w.value);
                 spendKeys.add(w.key);
             }

@@ -86,9 +86,15 @@ final class TestData {
 
     /** Runs the CLI in a child JVM with this test's class path. */
     static ProcessBuilder child(List<String> prefix, String... args) {
+        return child(prefix, List.of(), args);
+    }
+
+    /** The same with options for the child's JVM (system properties). */
+    static ProcessBuilder child(List<String> prefix, List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.addAll(jvmOptions);
         cmd.add("-Djava.io.tmpdir=" + CHILD_TMP);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -50,6 +50,14 @@ final class BlockWriter {
      * blocks of a few transactions (the early chain's) commit together. About five mainnet blocks; 30-60 MB.
      */
     static final int GROUP_TXS = 16_384;
+    /**
+     * The group size of a store opened for writing: {@link #GROUP_TXS}, or the system property
+     * {@code chaintrace.store.groupTxs} (smaller groups lose less work to a crash and show a reader in another process
+     * the blocks sooner; the crash tests use it to land kills between groups of a small chain).
+     */
+    static int groupTxs() {
+        return Math.max(1, Integer.getInteger("chaintrace.store.groupTxs", GROUP_TXS));
+    }
     private final int groupTxs;
     private AddressBook addresses;
     /** Blocks appended and not yet handed to the committer; null when none. */

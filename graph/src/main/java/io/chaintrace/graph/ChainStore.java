@@ -47,7 +47,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     private final FetchWriter fetches;
 
     private ChainStore(StoreFiles files) {
-        this(files, BlockWriter.GROUP_TXS, BlockWriter.RECENT_OUTPUTS);
+        this(files, BlockWriter.groupTxs(), BlockWriter.RECENT_OUTPUTS);
     }
 
     private ChainStore(StoreFiles files, int groupTxs, int recentOutputs) {

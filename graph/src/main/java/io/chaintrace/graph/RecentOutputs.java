@@ -13,8 +13,9 @@ import java.util.Map;
  * searches were a quarter of the Bitcoin ingest's writer thread (issue 19, benchmarks/README). Held in Java, a hit is
  * one hash look-up.
  *
- * <p>Only what is stored (or in the block being written, which every later read waits for) is held; whatever is not
- * held is read from the store, so a miss costs speed, never an answer. Oldest blocks' outputs leave first.
+ * <p>Only what is stored, or appended and not yet written (which every other read of the store writes first), is held;
+ * whatever is not held is read from the store, so a miss costs speed, never an answer. Oldest blocks' outputs leave
+ * first, never those of a block not yet written: the store cannot answer for them.
  */
 final class RecentOutputs {
     private final int capacity;

@@ -13,8 +13,6 @@ import io.chaintrace.core.model.ScriptKind;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.trace.UtxoLedger;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
@@ -94,15 +92,15 @@ final class EntityStore {
             maxSeen = (int) files.meta("clusteredMaxId", -1);
             // Ethereum: exchange deposit addresses. The blocks of the last window are read again to rebuild what they
             // received (joining twice changes nothing).
-            Map<String, Set<LabelCategory>> categories = new HashMap<>();
-            DepositAddressClustering deposits = DepositAddressClustering.standard(sets, a -> addresses.idOf(a.text()),
-                    a -> categories.computeIfAbsent(a.text(), labels::categories));
+            long[] exchanges = LabelStore.ownersWith(files, Set.of(LabelCategory.EXCHANGE));
+            DepositAddressClustering deposits = DepositAddressClustering.standard(sets,
+                    id -> id >>> 6 < exchanges.length && (exchanges[id >>> 6] & 1L << id) != 0);
             long ethDone = files.meta("clusteredEthBlock", -1);
             long[] lastBlock = {ethDone};
             long[] transfers = {0};
-            ethereum.forEachTransfer(Math.max(0, ethDone + 1 - 3_200), Long.MAX_VALUE, t -> {
-                deposits.accept(t);
-                lastBlock[0] = Math.max(lastBlock[0], t.block().height());
+            ethereum.forEachEtherMove(Math.max(0, ethDone + 1 - 3_200), Long.MAX_VALUE, (block, from, to, wei) -> {
+                deposits.accept(block, from, to, wei);
+                lastBlock[0] = Math.max(lastBlock[0], block);
                 transfers[0]++;
             });
             commitForest(sets, stored, seq, maxSeen);

@@ -63,6 +63,7 @@ final class EthereumStore {
             writer.awaitInFlight();
             try (WriteBatch batch = new WriteBatch()) {
                 Writes w = new Writes(batch);
+                w.lookUp(blocks);
                 java.util.Set<Long> seen = new java.util.HashSet<>();
                 int written = 0;
                 for (EthBlock block : blocks) {
@@ -77,7 +78,7 @@ final class EthereumStore {
                     } else {
                         w.blocks++;
                     }
-                    w.transfers(block.number(), block.transfers(), key -> false);
+                    w.transfers(block.number(), block.transfers(), key -> false, true);
                     w.gas(block.gasPrices());
                     w.block(block.number(), block.hash(), block.parent(), block.time(), false);
                     written++;
@@ -122,7 +123,7 @@ final class EthereumStore {
                         w.blocks++;
                         w.fetchedBlocks++;
                     }
-                    w.transfers(block.number(), block.transfers(), key -> files.get(Family.TRANSFERS, key) != null);
+                    w.transfers(block.number(), block.transfers(), key -> files.get(Family.TRANSFERS, key) != null, false);
                     w.gas(block.gasPrices());
                     w.block(block.number(), hash, Hash256.ZERO, block.time(), true);
                 }
@@ -205,11 +206,30 @@ final class EthereumStore {
             this.batch = batch;
         }
 
-        /** Writes {@code transfers} of block {@code number} but those {@code stored} says are there. */
-        void transfers(long number, List<AccountTransfer> list, java.util.function.Predicate<byte[]> stored) throws RocksDBException {
-            for (AccountTransfer t : list) {
+        /**
+         * Writes {@code transfers} of block {@code number} but those {@code stored} says are there, each once. {@code
+         * onlyCall}: no other call of this batch writes this block (an append's blocks are distinct), so a transfer given
+         * twice can only be given twice here; a block's transfers come in key order from an extractor, and while they do,
+         * no two are the same and no set of keys is needed (hashing every key of a batch was a tenth of an import's
+         * writing thread).
+         */
+        void transfers(long number, List<AccountTransfer> list, java.util.function.Predicate<byte[]> stored, boolean onlyCall)
+                throws RocksDBException {
+            java.util.Set<ByteBuffer> seen = onlyCall ? null : written;
+            byte[] previous = null;
+            for (int i = 0; i < list.size(); i++) {
+                AccountTransfer t = list.get(i);
                 byte[] key = transferKey(number, t.txIndex(), t.kind(), t.index());
-                if (!written.add(java.nio.ByteBuffer.wrap(key)) || stored.test(key)) {
+                if (seen == null && previous != null && Arrays.compareUnsigned(key, previous) <= 0) {
+                    // Out of key order: from here a key is looked for among all of the block's before it.
+                    seen = new java.util.HashSet<>();
+                    for (int j = 0; j < i; j++) {
+                        AccountTransfer before = list.get(j);
+                        seen.add(ByteBuffer.wrap(transferKey(number, before.txIndex(), before.kind(), before.index())));
+                    }
+                }
+                previous = key;
+                if (seen != null && !seen.add(ByteBuffer.wrap(key)) || stored.test(key)) {
                     continue;
                 }
                 BigInteger units = t.amount().units();
@@ -263,12 +283,45 @@ final class EthereumStore {
             batch.put(files.handle(Family.ETH_BLOCKS), Keys.number(number), b.array());
         }
 
+        /** Address texts looked up ahead for the batch: their stored ids, or -1 where the store has none. */
+        private final Map<String, Integer> looked = new java.util.HashMap<>();
+
+        /**
+         * Looks up in one call the accounts of {@code blocks} neither cached nor new in this batch: a bulk import meets
+         * mostly new accounts, and a look-up each through JNI was a fifth of its writing thread.
+         */
+        void lookUp(List<EthBlock> blocks) {
+            java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+            for (EthBlock b : blocks) {
+                for (AccountTransfer t : b.transfers()) {
+                    for (Address a : new Address[] {t.from(), t.to()}) {
+                        if (!newIds.containsKey(a.text()) && addresses.cachedId(a.text()) == null) {
+                            wanted.add(a.text());
+                        }
+                    }
+                }
+            }
+            List<String> texts = new ArrayList<>(wanted);
+            for (int from = 0; from < texts.size(); from += LOOK_UP) {
+                List<String> part = texts.subList(from, Math.min(texts.size(), from + LOOK_UP));
+                List<byte[]> keys = new ArrayList<>(part.size());
+                for (String text : part) {
+                    keys.add(text.getBytes(StandardCharsets.UTF_8));
+                }
+                List<byte[]> found = files.multiGet(Family.ADDRESS_IDS, keys);
+                for (int i = 0; i < part.size(); i++) {
+                    looked.put(part.get(i), found.get(i) == null ? -1 : Keys.getInt(found.get(i), 0));
+                }
+            }
+        }
+
         private int id(Address a) {
             Integer fresh = newIds.get(a.text());
             if (fresh != null) {
                 return fresh;
             }
-            int id = addresses.idOf(a.text());
+            Integer before = looked.get(a.text());
+            int id = before != null ? before : addresses.idOf(a.text());
             if (id < 0) {
                 id = nextId++;
                 newIds.put(a.text(), id);
@@ -276,6 +329,8 @@ final class EthereumStore {
             }
             return id;
         }
+
+        private static final int LOOK_UP = 8_192;
 
         private final Map<String, Integer> newAssets = new HashMap<>();
 
@@ -430,6 +485,34 @@ final class EthereumStore {
                     break;
                 }
                 action.accept(decodeTransfer(it.key(), it.value()));
+            }
+        }
+    }
+
+    /** An ether transfer as stored: its block and the owner ids either side (what clustering reads, nothing decoded). */
+    @FunctionalInterface
+    interface EtherMove {
+        void accept(long block, int from, int to, BigInteger wei);
+    }
+
+    /**
+     * The ether transfers (not tokens) of blocks {@code from..to} in chain order, read from their keys and values alone:
+     * no address text, no block record, no asset record per transfer (reading them was most of a clustering's time).
+     */
+    void forEachEtherMove(long from, long to, EtherMove action) {
+        writer.awaitQuietly();
+        try (RocksIterator it = files.iterator(Family.TRANSFERS)) {
+            for (it.seek(Keys.number(from)); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                long number = Keys.getLong(key, 0);
+                if (number > to) {
+                    break;
+                }
+                byte[] v = it.value();
+                if (Keys.getInt(v, 40) != 0) {
+                    continue; // a token's: asset id 0 is ether
+                }
+                action.accept(number, Keys.getInt(v, 32), Keys.getInt(v, 36), new BigInteger(v, 45, v[44]));
             }
         }
     }

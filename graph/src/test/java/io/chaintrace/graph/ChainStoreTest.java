@@ -85,6 +85,30 @@ class ChainStoreTest {
         }
     }
 
+    /**
+     * A block's transfers are written once each, however they come: in key order (an extractor's, no set of keys made),
+     * out of it, or the same one twice in a row or apart. The stored count is what is there.
+     */
+    @Test
+    void aTransferGivenTwiceInABlockIsStoredOnce() {
+        java.util.function.IntFunction<io.chaintrace.core.model.AccountTransfer> transfer = tx -> new io.chaintrace.core.model.AccountTransfer(
+                Hash256.fromHex(String.format("%064x", 0x7000 + tx)), new io.chaintrace.core.model.BlockRef(5, Hash256.fromHex(String.format("%064x", 0xb5)),
+                1_600_000_000L), tx, io.chaintrace.core.model.TransferKind.NATIVE, 0, Address.parse(String.format("0x%040x", 0x5000 + tx)),
+                Address.parse(String.format("0x%040x", 0x6000 + tx)), new io.chaintrace.core.model.Amount(io.chaintrace.core.model.Asset.ETH,
+                BigInteger.valueOf(1_000 + tx)));
+        List<List<Integer>> orders = List.of(List.of(0, 1, 2), List.of(0, 0, 1, 2), List.of(0, 1, 2, 1), List.of(2, 0, 1, 0, 2));
+        for (int k = 0; k < orders.size(); k++) {
+            try (ChainStore store = ChainStore.open(dir.resolve("twice" + k))) {
+                Hash256 hash = Hash256.fromHex(String.format("%064x", 0xb5));
+                store.appendEthBlock(new EthBlock(5, hash, Hash256.ZERO, 1_600_000_000L, orders.get(k).stream().map(transfer::apply).toList()),
+                        new Checkpoint("eth", hash, 5, 1));
+                assertEquals(3, store.ethStats().transfers(), "order " + orders.get(k));
+                assertEquals(List.of(1_000L, 1_001L, 1_002L), store.ethTransfers(0, Long.MAX_VALUE).stream()
+                        .map(t -> t.amount().units().longValueExact()).toList(), "order " + orders.get(k));
+            }
+        }
+    }
+
     @Test
     void labelsMergeBySourceAndEntity() {
         try (ChainStore s = ChainStore.open(dir.resolve("s"))) {

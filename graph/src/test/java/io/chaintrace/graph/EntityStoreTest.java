@@ -110,6 +110,7 @@ class EntityStoreTest {
             {40L, aliceDeposit, exchange, eth.multiply(BigInteger.valueOf(7)).subtract(gas)},
             {50L, bob1, bobForward, eth.multiply(BigInteger.valueOf(5))},
             {60L, bob2, bobForward, eth.multiply(BigInteger.valueOf(5))},
+            {65L, bobForward, exchange, eth.multiply(BigInteger.valueOf(5)), "token"}, // tokens are swept otherwise: no deposit
             {70L, bobForward, exchange, eth.multiply(BigInteger.valueOf(2))},
             {80L, carol, exchange, eth},
         };
@@ -121,15 +122,18 @@ class EntityStoreTest {
                 long n = (Long) plan[i][0];
                 io.chaintrace.core.model.Hash256 hash = io.chaintrace.core.model.Hash256.fromHex(String.format("%064x", 0xb000 + i));
                 io.chaintrace.core.model.Hash256 tx = io.chaintrace.core.model.Hash256.fromHex(String.format("%064x", 0x7000 + i));
+                boolean token = plan[i].length > 4;
+                io.chaintrace.core.model.Asset asset = token ? new io.chaintrace.core.model.Asset(io.chaintrace.core.model.Chain.ETHEREUM,
+                        java.util.Optional.of(acct.apply(99)), "TOK", java.util.OptionalInt.of(18)) : io.chaintrace.core.model.Asset.ETH;
                 io.chaintrace.core.model.AccountTransfer t = new io.chaintrace.core.model.AccountTransfer(tx,
-                        new io.chaintrace.core.model.BlockRef((int) n, hash, 1_600_000_000L + n * 12), 0, io.chaintrace.core.model.TransferKind.NATIVE,
-                        0, (Address) plan[i][1], (Address) plan[i][2], new io.chaintrace.core.model.Amount(io.chaintrace.core.model.Asset.ETH,
-                        (BigInteger) plan[i][3]));
+                        new io.chaintrace.core.model.BlockRef((int) n, hash, 1_600_000_000L + n * 12), 0,
+                        token ? io.chaintrace.core.model.TransferKind.TOKEN : io.chaintrace.core.model.TransferKind.NATIVE,
+                        token ? 1 : 0, (Address) plan[i][1], (Address) plan[i][2], new io.chaintrace.core.model.Amount(asset, (BigInteger) plan[i][3]));
                 store.appendEthBlock(new EthBlock(n, hash, parent, 1_600_000_000L + n * 12, List.of(t)), new Checkpoint("eth", hash, (int) n, n + 1));
                 parent = hash;
             }
             ClusterRun r = store.cluster(1_000, x -> { });
-            assertEquals(plan.length, r.ethTransfers());
+            assertEquals(plan.length - 1, r.ethTransfers(), "the ether transfers: the token transfer is not fed");
             assertEquals(1, r.depositAddressLinks());
             assertEquals(store.entityOf(alice1), store.entityOf(alice2), "one customer's accounts");
             assertTrue(!store.entityOf(bob1).equals(store.entityOf(bob2)), "a forward of another amount joins nobody");

@@ -32,7 +32,7 @@ public final class Clustering {
         }
         double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
         System.err.printf("clustered %,d transactions in %.1f s: %,d common-input links, %,d change links, %,d CoinJoins left out;"
-                + " %,d Ethereum transfers: %,d deposit-address links%n", r.transactions(), secs, r.multiInputLinks(), r.changeLinks(),
+                + " %,d ether transfers: %,d deposit-address links%n", r.transactions(), secs, r.multiInputLinks(), r.changeLinks(),
                 r.coinjoinsSkipped(), r.ethTransfers(), r.depositAddressLinks());
         return r;
     }

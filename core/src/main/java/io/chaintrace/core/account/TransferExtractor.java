@@ -22,14 +22,20 @@ import java.util.function.Function;
  * fail (DELEGATECALL moves nothing, CALLCODE pays the caller itself, STATICCALL cannot carry
  * value); and ERC-20 {@code Transfer} logs (three topics; ERC-721 has four and moves no amount).
  * Reverted transactions and failed frames move nothing; fees are not transfers; block rewards are
- * new issuance and left out.
+ * new issuance and left out. Not for several threads at once: each keeps its own.
  */
 public final class TransferExtractor {
     /** keccak256("Transfer(address,address,uint256)"). */
     public static final String TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
 
     private final Function<String, Asset> tokens;
-    private final Map<String, Address> addresses = new HashMap<>();
+    /**
+     * Accounts met lately, by their text as given: a slot per hash, the newer replacing the older. Bounded (an import
+     * meets hundreds of millions of accounts) and cheap to miss: a miss parses the text and computes its checksum.
+     */
+    private final String[] seenText = new String[SEEN];
+    private final Address[] seen = new Address[SEEN];
+    private static final int SEEN = 1 << 16;
 
     /** @param tokens what a token contract (lower-case hex) is: symbol and decimals when known */
     public TransferExtractor(Function<String, Asset> tokens) {
@@ -138,6 +144,13 @@ public final class TransferExtractor {
     }
 
     private Address account(String hex) {
-        return addresses.computeIfAbsent(hex.toLowerCase(Locale.ROOT), Address::parse);
+        int slot = hex.hashCode() & (SEEN - 1);
+        if (hex.equals(seenText[slot])) {
+            return seen[slot];
+        }
+        Address a = Address.parse(hex.toLowerCase(Locale.ROOT));
+        seenText[slot] = hex;
+        seen[slot] = a;
+        return a;
     }
 }

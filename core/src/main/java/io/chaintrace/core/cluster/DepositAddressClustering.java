@@ -1,18 +1,13 @@
 package io.chaintrace.core.cluster;
 
-import io.chaintrace.core.model.AccountTransfer;
-import io.chaintrace.core.model.Address;
-import io.chaintrace.core.model.LabelCategory;
+import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
+import it.unimi.dsi.fastutil.objects.ObjectIterator;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.function.ToIntFunction;
+import java.util.function.IntPredicate;
 
 /**
  * Exchange deposit addresses on Ethereum (Victor 2020, docs/CLUSTERING.md): an address D that
@@ -20,89 +15,134 @@ import java.util.function.ToIntFunction;
  * {@code tolerance} wei of what it received, is that exchange's deposit address, and every
  * account that paid into D is one entity (the customer's). Transfers are fed in chain order; ETH
  * only (token deposits are swept differently).
+ *
+ * <p>Accounts are the store's owner ids: a chain's worth of transfers goes through here, and maps of
+ * address text and a list of every inflow ever received were most of a clustering's time and memory.
+ * What an account received is kept for the window only (older inflows can match no later forward);
+ * who paid it is kept for good, as ids (a forward found later joins every earlier payer).
  */
 public final class DepositAddressClustering {
     private final UnionFind sets;
-    private final ToIntFunction<Address> ids;
-    private final Function<Address, Set<LabelCategory>> categories;
+    private final IntPredicate exchange;
     private final long maxBlocks;
     private final BigInteger tolerance;
-    private final Map<String, Deque<Inflow>> received = new HashMap<>();
-    private final Map<String, List<Address>> payersOf = new HashMap<>();
-    private final Map<String, String> depositOf = new HashMap<>();
+    /** Per receiving account, what it received within the window, oldest first. */
+    private final Int2ObjectOpenHashMap<ArrayDeque<Inflow>> received = new Int2ObjectOpenHashMap<>();
+    /** Per receiving account, its first payer; the later ones in {@link #morePayers}, if any. */
+    private final Int2IntOpenHashMap firstPayer = new Int2IntOpenHashMap();
+    private final Int2ObjectOpenHashMap<IntArrayList> morePayers = new Int2ObjectOpenHashMap<>();
+    private final IntOpenHashSet deposits = new IntOpenHashSet();
     private long links;
+    private long swept = Long.MIN_VALUE / 2;
 
-    private record Inflow(Address from, BigInteger amount, long block) {
+    private record Inflow(long block, BigInteger amount) {
     }
 
-    /** A deposit address found: it, the exchange it forwards to, and the payers joined. */
-    public record Deposit(Address deposit, Address exchange, List<Address> payers) {
-    }
-
-    public DepositAddressClustering(UnionFind sets, ToIntFunction<Address> ids, Function<Address, Set<LabelCategory>> categories,
-                                    long maxBlocks, BigInteger tolerance) {
+    /** @param exchange whether an owner id is labelled an exchange */
+    public DepositAddressClustering(UnionFind sets, IntPredicate exchange, long maxBlocks, BigInteger tolerance) {
         this.sets = sets;
-        this.ids = ids;
-        this.categories = categories;
+        this.exchange = exchange;
         this.maxBlocks = maxBlocks;
         this.tolerance = tolerance;
     }
 
     /** 3,200 blocks, 0.01 ETH: the published thresholds. */
-    public static DepositAddressClustering standard(UnionFind sets, ToIntFunction<Address> ids, Function<Address, Set<LabelCategory>> categories) {
-        return new DepositAddressClustering(sets, ids, categories, 3_200, BigInteger.TEN.pow(16));
+    public static DepositAddressClustering standard(UnionFind sets, IntPredicate exchange) {
+        return new DepositAddressClustering(sets, exchange, 3_200, BigInteger.TEN.pow(16));
     }
 
-    /** Returns the deposit address this transfer revealed, if it did. */
-    public java.util.Optional<Deposit> accept(AccountTransfer t) {
-        if (t.amount().asset().contract().isPresent()) {
-            return java.util.Optional.empty();
+    /**
+     * Takes in an ether transfer of {@code amount} wei from owner {@code from} to owner {@code to} in {@code block} (token
+     * transfers are not fed). Returns whether it revealed {@code from} as a deposit address.
+     */
+    public boolean accept(long block, int from, int to, BigInteger amount) {
+        sweep(block);
+        boolean fromExchange = exchange.test(from);
+        if (fromExchange) {
+            return false;
         }
-        long block = t.block().height();
-        String to = t.to().text();
-        String from = t.from().text();
-        if (isExchange(t.to()) && !isExchange(t.from())) {
-            Deque<Inflow> in = received.get(from);
+        if (exchange.test(to)) {
+            ArrayDeque<Inflow> in = received.get(from);
             if (in != null) {
-                while (!in.isEmpty() && block - in.peekFirst().block() > maxBlocks) {
-                    in.pollFirst();
-                }
+                drop(in, block);
                 for (Inflow f : in) {
-                    if (f.amount().subtract(t.amount().units()).abs().compareTo(tolerance) <= 0) {
-                        return java.util.Optional.of(deposit(t.from(), t.to()));
+                    if (f.amount().subtract(amount).abs().compareTo(tolerance) <= 0) {
+                        deposit(from);
+                        return true;
                     }
                 }
             }
-        } else if (!isExchange(t.from())) {
-            received.computeIfAbsent(to, k -> new ArrayDeque<>()).addLast(new Inflow(t.from(), t.amount().units(), block));
-            payersOf.computeIfAbsent(to, k -> new ArrayList<>()).add(t.from());
-            if (depositOf.containsKey(to)) {
-                join(t.from(), payersOf.get(to).getFirst()); // a known deposit address: its new payer is the same customer
+            return false;
+        }
+        ArrayDeque<Inflow> in = received.get(to);
+        if (in == null) {
+            in = new ArrayDeque<>(2);
+            received.put(to, in);
+        } else {
+            drop(in, block);
+        }
+        in.addLast(new Inflow(block, amount));
+        int first = firstPayer.getOrDefault(to, -1);
+        if (first < 0) {
+            firstPayer.put(to, from);
+        } else if (first != from) {
+            IntArrayList more = morePayers.get(to);
+            if (more == null) {
+                morePayers.put(to, more = new IntArrayList(2));
+            }
+            if (more.isEmpty() || more.getInt(more.size() - 1) != from) {
+                more.add(from);
+            }
+            if (deposits.contains(to)) {
+                join(from, first); // a known deposit address: its new payer is the same customer
             }
         }
-        return java.util.Optional.empty();
+        return false;
     }
 
-    private Deposit deposit(Address d, Address exchange) {
-        depositOf.put(d.text(), exchange.text());
-        List<Address> payers = payersOf.getOrDefault(d.text(), List.of());
-        for (Address p : payers) {
-            join(p, payers.getFirst());
+    private void deposit(int d) {
+        if (!deposits.add(d)) {
+            return; // its payers were joined when it was found, and each new one as it paid
         }
-        return new Deposit(d, exchange, List.copyOf(payers));
+        int first = firstPayer.getOrDefault(d, -1);
+        IntArrayList more = morePayers.get(d);
+        if (first >= 0 && more != null) {
+            for (int i = 0; i < more.size(); i++) {
+                join(more.getInt(i), first);
+            }
+        }
     }
 
-    private void join(Address a, Address b) {
-        int x = ids.applyAsInt(a);
-        int y = ids.applyAsInt(b);
-        if (sets.find(x) != sets.find(y)) {
-            sets.union(x, y);
+    private void drop(ArrayDeque<Inflow> in, long block) {
+        while (!in.isEmpty() && block - in.peekFirst().block() > maxBlocks) {
+            in.pollFirst();
+        }
+    }
+
+    /** Once a window: accounts whose every inflow is older than the window are let go (they can match nothing now). */
+    private void sweep(long block) {
+        if (block - swept <= maxBlocks) {
+            return;
+        }
+        swept = block;
+        for (ObjectIterator<Int2ObjectOpenHashMap.Entry<ArrayDeque<Inflow>>> it = received.int2ObjectEntrySet().fastIterator(); it.hasNext(); ) {
+            ArrayDeque<Inflow> in = it.next().getValue();
+            if (in.isEmpty() || block - in.peekLast().block() > maxBlocks) {
+                it.remove();
+            }
+        }
+    }
+
+    private void join(int a, int b) {
+        if (sets.find(a) != sets.find(b)) {
+            sets.union(a, b);
             links++;
         }
     }
 
-    private boolean isExchange(Address a) {
-        return categories.apply(a).contains(LabelCategory.EXCHANGE);
+    /** How many accounts have inflows kept (within the window, swept once a window). */
+    int watched() {
+        return received.size();
     }
 
     public long links() {

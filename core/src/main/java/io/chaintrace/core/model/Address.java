@@ -6,7 +6,7 @@ import org.bitcoinj.base.AddressParser;
 import org.bitcoinj.base.LegacyAddress;
 import org.bitcoinj.base.SegwitAddress;
 import org.bitcoinj.base.exceptions.AddressFormatException;
-import org.web3j.crypto.Hash;
+import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /**
  * Who owns value: a Bitcoin address, public key or script, or an Ethereum account, in one
@@ -199,20 +199,32 @@ public record Address(Chain chain, ScriptKind kind, String text) {
     /**
      * The EIP-55 form of 40 hex digits: a letter upper case where the Keccak-256 of the lower-case hex text has that
      * nibble at 8 or more. What web3j's {@code Keys.toChecksumAddress} computes, but that class installs Bouncy Castle as a
-     * security provider when first used (every algorithm, every named curve: 0.1-0.2 s of a trace's start), and only
-     * Keccak is needed, which {@link Hash} takes from Bouncy Castle directly.
+     * security provider when first used (every algorithm, every named curve: 0.1-0.2 s of a trace's start), and web3j's
+     * {@code Hash.sha3} makes a digest per call, whose constructor (Bouncy Castle's service properties, its name built as
+     * text) cost more than the hash: an import checks a million addresses, so each thread keeps one digest and resets it.
      */
     static String checksummed(String hex) {
-        String lower = hex.toLowerCase(Locale.ROOT);
-        byte[] hash = Hash.sha3(lower.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        StringBuilder sb = new StringBuilder(42).append("0x");
-        for (int i = 0; i < lower.length(); i++) {
-            int nibble = (hash[i / 2] >> (i % 2 == 0 ? 4 : 0)) & 0xf;
-            char c = lower.charAt(i);
-            sb.append(nibble >= 8 ? Character.toUpperCase(c) : c);
+        byte[] lower = new byte[40];
+        for (int i = 0; i < 40; i++) {
+            char c = hex.charAt(i);
+            lower[i] = (byte) (c >= 'A' && c <= 'F' ? c + ('a' - 'A') : c);
         }
-        return sb.toString();
+        KeccakDigest keccak = KECCAK.get();
+        byte[] hash = new byte[32];
+        keccak.update(lower, 0, 40);
+        keccak.doFinal(hash, 0); // doFinal resets the digest for the next address
+        byte[] out = new byte[42];
+        out[0] = '0';
+        out[1] = 'x';
+        for (int i = 0; i < 40; i++) {
+            int nibble = (hash[i >> 1] >> ((i & 1) == 0 ? 4 : 0)) & 0xf;
+            byte c = lower[i];
+            out[2 + i] = nibble >= 8 && c >= 'a' ? (byte) (c - ('a' - 'A')) : c;
+        }
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
+
+    private static final ThreadLocal<KeccakDigest> KECCAK = ThreadLocal.withInitial(() -> new KeccakDigest(256));
 
     private static byte[] parseHex(String hex, String input) {
         try {

@@ -68,12 +68,17 @@ class DepositAddressClusteringTest {
         }
         transfers.sort(Comparator.comparingInt((AccountTransfer t) -> t.block().height()));
         Map<String, Integer> ids = new HashMap<>();
+        Set<Integer> exchangeIds = new HashSet<>();
+        exchanges.forEach(e -> exchangeIds.add(ids.computeIfAbsent(e.text(), k -> ids.size())));
         UnionFind sets = new UnionFind(1024);
-        DepositAddressClustering clustering = DepositAddressClustering.standard(sets, a -> ids.computeIfAbsent(a.text(), k -> ids.size()),
-                a -> exchangeSet.contains(a.text()) ? Set.of(LabelCategory.EXCHANGE) : Set.of());
+        DepositAddressClustering clustering = DepositAddressClustering.standard(sets, exchangeIds::contains);
         int deposits = 0;
+        int most = 0;
         for (AccountTransfer t : transfers) {
-            deposits += clustering.accept(t).isPresent() ? 1 : 0;
+            int from = ids.computeIfAbsent(t.from().text(), k -> ids.size());
+            int to = ids.computeIfAbsent(t.to().text(), k -> ids.size());
+            deposits += clustering.accept(t.block().height(), from, to, t.amount().units()) ? 1 : 0;
+            most = Math.max(most, clustering.watched());
         }
         // Per entity, the customers of its accounts (deposit addresses and exchanges aside).
         Map<Integer, Set<Integer>> customersOf = new HashMap<>();
@@ -95,6 +100,31 @@ class DepositAddressClusteringTest {
         assertEquals(0, spanning, "no entity spans two customers");
         assertEquals(planted, whole, "every customer's accounts form one entity");
         assertEquals(0, joinedNearMiss, "late or mismatched forwards join nobody");
+        // What was received is kept for the window only: the customers' payments lie 5,000-10,000 blocks apart, so a few
+        // dozen accounts are watched at once, not every deposit address of the run.
+        assertTrue(most < customers / 4, "accounts watched at once: " + most);
+    }
+
+    /** Inflows past the window are let go as blocks pass, whether or not their account ever forwards. */
+    @Test
+    void whatWasReceivedIsKeptForTheWindowOnly() {
+        DepositAddressClustering clustering = DepositAddressClustering.standard(new UnionFind(30_000), id -> id == 0);
+        for (int i = 0; i < 10_000; i++) {
+            clustering.accept(100 + i / 10, 1 + i, 10_000 + i, ETH);
+        }
+        assertEquals(10_000, clustering.watched());
+        clustering.accept(100 + 1_000 + 3_201, 25_000, 25_001, ETH);
+        assertEquals(1, clustering.watched(), "only the newest account's inflow is within 3,200 blocks");
+        // A forward within the window still matches: a deposit found, its two payers joined.
+        UnionFind sets = new UnionFind(10);
+        DepositAddressClustering d = DepositAddressClustering.standard(sets, id -> id == 0);
+        d.accept(10, 1, 5, ETH);
+        d.accept(20, 2, 5, ETH.add(BigInteger.TEN.pow(15)));
+        assertTrue(d.accept(3_210, 5, 0, ETH.subtract(BigInteger.TEN.pow(15))));
+        assertEquals(sets.find(1), sets.find(2));
+        assertEquals(1, d.links());
+        d.accept(3_300, 3, 5, ETH);
+        assertEquals(sets.find(1), sets.find(3), "a known deposit address's new payer joins at once");
     }
 
     private long accountsOf(int customer) {

@@ -97,8 +97,10 @@ public final class EtlSource implements Source<EtlSource.Summary> {
                 rows += n;
             }
         }
-        TransferExtractor extractor = new TransferExtractor(contract -> tokens.getOrDefault(contract,
-                new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)), "unknown", OptionalInt.empty())));
+        // An extractor per thread: its cache of accounts is its own. The tokens map is changed only by the writing thread
+        // before a part's blocks are handed out, and read while they are extracted.
+        ThreadLocal<TransferExtractor> extractor = ThreadLocal.withInitial(() -> new TransferExtractor(contract -> tokens.getOrDefault(contract,
+                new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)), "unknown", OptionalInt.empty()))));
         List<List<Path>> parts = parts(rest);
         Run run = new Run(listener, store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L));
         if (parts.size() > 1) {
@@ -107,6 +109,9 @@ public final class EtlSource implements Source<EtlSource.Summary> {
         // Two readers: a part's files are read side by side, and the next part while this one is extracted and written.
         java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(READERS,
                 Thread.ofPlatform().daemon().name("etl-reader-", 1).factory());
+        // Blocks are extracted on these while the writing thread stores those extracted before (in block order).
+        java.util.concurrent.ExecutorService extractors = java.util.concurrent.Executors.newFixedThreadPool(EXTRACTORS,
+                Thread.ofPlatform().daemon().name("etl-extract-", 1).factory());
         try {
             java.util.concurrent.CompletableFuture<Part> next = parts.isEmpty() ? null : read(parts.getFirst(), tokens, readers);
             for (int i = 0; i < parts.size(); i++) {
@@ -118,7 +123,7 @@ public final class EtlSource implements Source<EtlSource.Summary> {
                 if (parts.size() == 1) {
                     run.started(p.blocks.size());
                 }
-                run.write(p, extractor);
+                run.write(p, extractor, extractors);
                 p = null; // written: its rows may go before the next range is read
                 if (more && !ahead) {
                     next = read(parts.get(i + 1), tokens, readers);
@@ -126,12 +131,14 @@ public final class EtlSource implements Source<EtlSource.Summary> {
             }
         } finally {
             readers.shutdownNow();
+            extractors.shutdownNow();
         }
         run.flush();
         return new Summary(rows, run.written, run.skipped, run.transfers);
     }
 
     private static final int READERS = 2;
+    private static final int EXTRACTORS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
     /**
      * A range's typed rows take about twice its files' bytes of heap (a range of 10^6 transfers of mainnet shape: 871 MB
@@ -388,30 +395,79 @@ public final class EtlSource implements Source<EtlSource.Summary> {
             }
         }
 
-        void write(Part p, TransferExtractor extractor) {
+        /**
+         * Writes a part's blocks in order, extracted a chunk at a time on {@code extractors}, a few chunks ahead of the one
+         * being written: the extraction and the store's writes take the two cores instead of one after the other.
+         */
+        void write(Part p, ThreadLocal<TransferExtractor> extractor, java.util.concurrent.ExecutorService extractors) {
             p.placeTokenTransfers();
-            for (EtlBlock b : p.blocks.values()) {
-                if (store.ethBlock(b.number).isPresent()) {
-                    skipped++;
-                    listener.block(0);
-                    continue;
+            java.util.Iterator<EtlBlock> blocks = p.blocks.values().iterator();
+            java.util.ArrayDeque<java.util.concurrent.Future<List<EthBlock>>> ahead = new java.util.ArrayDeque<>();
+            while (blocks.hasNext() || !ahead.isEmpty()) {
+                while (ahead.size() < CHUNKS_AHEAD && blocks.hasNext()) {
+                    List<EtlBlock> chunk = new ArrayList<>();
+                    int rows = 0;
+                    while (blocks.hasNext() && rows < CHUNK_ROWS) {
+                        EtlBlock b = blocks.next();
+                        // Looked up before the chunks ahead of it are written: a part's block numbers are distinct.
+                        if (store.ethBlock(b.number).isPresent()) {
+                            skipped++;
+                            listener.block(0);
+                            continue;
+                        }
+                        chunk.add(b);
+                        rows += 1 + b.txs.size() + b.traces.size() + b.tokens.size();
+                    }
+                    if (!chunk.isEmpty()) {
+                        ahead.add(extractors.submit(() -> extracted(chunk, extractor.get())));
+                    }
                 }
-                List<AccountTransfer> extracted = EtlRows.transfers(extractor, b.number, b.hash, b.parent, b.time, b.txs,
-                        new ArrayList<>(b.traces), b.tokens);
-                EthBlock eth = new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
-                        b.txs.stream().map(EtlRows.TxRow::tx).filter(t -> t.gasPrice().isPresent())
-                                .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get()))));
-                // Counted as they are queued: a batch that cannot be written ends the run with its error, no summary.
-                pending.add(eth);
-                written++;
-                transfers += eth.transfers().size();
-                pendingTransfers += eth.transfers().size();
-                if (pending.size() >= BATCH_BLOCKS || pendingTransfers >= BATCH_TRANSFERS) {
-                    flush();
+                if (ahead.isEmpty()) {
+                    break;
+                }
+                for (EthBlock eth : done(ahead.poll())) {
+                    // Counted as they are queued: a batch that cannot be written ends the run with its error, no summary.
+                    pending.add(eth);
+                    written++;
+                    transfers += eth.transfers().size();
+                    pendingTransfers += eth.transfers().size();
+                    if (pending.size() >= BATCH_BLOCKS || pendingTransfers >= BATCH_TRANSFERS) {
+                        flush();
+                    }
                 }
             }
             // A part ends with its blocks stored: an error in a later one leaves it whole, and the run resumes after it.
             flush();
+        }
+
+        private static List<EthBlock> extracted(List<EtlBlock> chunk, TransferExtractor extractor) {
+            List<EthBlock> out = new ArrayList<>(chunk.size());
+            for (EtlBlock b : chunk) {
+                List<AccountTransfer> extracted = EtlRows.transfers(extractor, b.number, b.hash, b.parent, b.time, b.txs,
+                        new ArrayList<>(b.traces), b.tokens);
+                out.add(new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
+                        b.txs.stream().map(EtlRows.TxRow::tx).filter(t -> t.gasPrice().isPresent())
+                                .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get())))));
+            }
+            return out;
+        }
+
+        /** A chunk's blocks, or the error that stopped its extraction, as it was thrown. */
+        private static List<EthBlock> done(java.util.concurrent.Future<List<EthBlock>> chunk) {
+            try {
+                return chunk.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while blocks were extracted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
         }
 
         /**
@@ -438,6 +494,10 @@ public final class EtlSource implements Source<EtlSource.Summary> {
      */
     private static final int BATCH_BLOCKS = 4_096;
     private static final int BATCH_TRANSFERS = 65_536;
+
+    /** Rows (blocks, transactions, traces, token transfers) extracted as one task, and tasks kept ahead of the writes. */
+    private static final int CHUNK_ROWS = 16_384;
+    private static final int CHUNKS_AHEAD = 2 * EXTRACTORS + 1;
 
     /** Rows of one block, gathered across files. */
     private static final class EtlBlock {

@@ -82,6 +82,26 @@ class EtlHostileInputTest {
         assertEquals(dir.resolve("transactions.csv") + ": line 3: missing value", missing.getMessage());
     }
 
+    /**
+     * A quote left open would make the rest of the file one value: the rows after it dropped without a word. A byte order
+     * mark and Windows line ends are what spreadsheet tools write: read as the same rows.
+     */
+    @Test
+    void anUnclosedQuoteIsRefusedAndByteOrderMarksAndCrLfAreRead() throws IOException {
+        String row = ROW.replace("VALUE", "110000000000000000000");
+        String open = row.replace("0x99f1", "0x99f3").replace(",0x,", ",\"0x,");
+        EtlFiles.EtlFormatException e = refused(transactions(row, open, row.replace("0x99f1", "0x99f4")));
+        assertEquals(dir.resolve("transactions.csv") + ": line 3: not a CSV row: a quoted value opened here or after is not closed"
+                + " before the end of the file", e.getMessage());
+        Path windows = dir.resolve("transactions.csv");
+        Files.writeString(windows, "\uFEFF" + HEADER + "\r\n" + row + "\r\n" + row.replace("0x99f1", "0x99f4") + "\r\n");
+        try (ChainStore store = ChainStore.open(dir.resolve("windows"))) {
+            EtlSource.Summary s = new EtlSource(store, List.of(windows)).run(IngestListener.NONE);
+            assertEquals(2, s.transfers());
+            assertEquals(new BigInteger("110000000000000000000"), store.ethTransfers(0, Long.MAX_VALUE).getFirst().amount().units());
+        }
+    }
+
     @Test
     void filesOfAnotherKindAreRefused() throws IOException {
         Path notes = dir.resolve("accounts.csv");

@@ -30,9 +30,9 @@ import java.util.TreeMap;
  * Imports blockchain-etl exports ({@code transactions}, {@code token_transfers}, {@code traces},
  * optionally {@code blocks} and {@code tokens}) into the store, through the same {@link TransferExtractor}
  * as a node. An {@code export_all} directory is taken a block range at a time (its partitions): the rows of
- * a range are typed as they are read (each file on its own reader), grouped by block and written in batches
- * atomic with their checkpoint, while the next range is read when both fit in the heap; other files are one range. Blocks already
- * stored are skipped. Token symbols come from the {@code tokens} table, else are unknown until a node is
+ * a range are typed as they are read (each file on its own reader), grouped by block, extracted on another thread
+ * and written in batches atomic with their checkpoint, while the next range is read when both fit in the heap;
+ * other files are one range. Blocks already stored are skipped. Token symbols come from the {@code tokens} table, else are unknown until a node is
  * asked; amounts are exact either way.
  */
 public final class EtlSource implements Source<EtlSource.Summary> {
@@ -97,10 +97,10 @@ public final class EtlSource implements Source<EtlSource.Summary> {
                 rows += n;
             }
         }
-        // An extractor per thread: its cache of accounts is its own. The tokens map is changed only by the writing thread
-        // before a part's blocks are handed out, and read while they are extracted.
-        ThreadLocal<TransferExtractor> extractor = ThreadLocal.withInitial(() -> new TransferExtractor(contract -> tokens.getOrDefault(contract,
-                new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)), "unknown", OptionalInt.empty()))));
+        // One extractor for the extracting threads. The tokens map is changed only by the writing thread before a part's
+        // blocks are handed out, and read while they are extracted.
+        TransferExtractor extractor = new TransferExtractor(contract -> tokens.getOrDefault(contract,
+                new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)), "unknown", OptionalInt.empty())));
         List<List<Path>> parts = parts(rest);
         Run run = new Run(listener, store.checkpoint(CHECKPOINT).map(Checkpoint::blocksDone).orElse(0L));
         if (parts.size() > 1) {
@@ -307,6 +307,16 @@ public final class EtlSource implements Source<EtlSource.Summary> {
             this.tokens = tokens;
         }
 
+        /** The block gathering rows of {@code number}: a file's rows come a block at a time, so mostly the last one. */
+        private EtlBlock last;
+
+        private EtlBlock block(long number) {
+            if (last == null || last.number != number) {
+                last = blocks.computeIfAbsent(number, EtlBlock::new);
+            }
+            return last;
+        }
+
         void add(FileRows f) {
             rows += f.rows;
             tokenTables.addAll(f.tokenRows);
@@ -321,7 +331,7 @@ public final class EtlSource implements Source<EtlSource.Summary> {
                     }
                     continue;
                 }
-                EtlBlock b = blocks.computeIfAbsent(t.tx().blockNumber(), EtlBlock::new);
+                EtlBlock b = block(t.tx().blockNumber());
                 b.txs.add(t);
                 if (!t.blockHash().isZero()) {
                     b.hash = t.blockHash();
@@ -330,7 +340,7 @@ public final class EtlSource implements Source<EtlSource.Summary> {
             }
             for (EthRows.Trace t : f.traces) {
                 // A set: the same trace row twice (its transaction and place in the call tree) moves value once.
-                blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).traces.add(t);
+                block(t.blockNumber()).traces.add(t);
             }
             tokenRows.addAll(f.transfers);
             for (EtlFiles.Row r : f.blockRows) {
@@ -366,7 +376,7 @@ public final class EtlSource implements Source<EtlSource.Summary> {
                     }
                     continue;
                 }
-                blocks.computeIfAbsent(t.blockNumber(), EtlBlock::new).tokens.add(t);
+                block(t.blockNumber()).tokens.add(t);
             }
             tokenRows.clear();
         }
@@ -396,10 +406,10 @@ public final class EtlSource implements Source<EtlSource.Summary> {
         }
 
         /**
-         * Writes a part's blocks in order, extracted a chunk at a time on {@code extractors}, a few chunks ahead of the one
-         * being written: the extraction and the store's writes take the two cores instead of one after the other.
+         * Writes a part's blocks in order, extracted a chunk at a time on {@code extractors}, up to {@code CHUNKS_AHEAD}
+         * chunks ahead of the one being written: the extraction and the store's writes take the two cores instead of one after the other.
          */
-        void write(Part p, ThreadLocal<TransferExtractor> extractor, java.util.concurrent.ExecutorService extractors) {
+        void write(Part p, TransferExtractor extractor, java.util.concurrent.ExecutorService extractors) {
             p.placeTokenTransfers();
             java.util.Iterator<EtlBlock> blocks = p.blocks.values().iterator();
             java.util.ArrayDeque<java.util.concurrent.Future<List<EthBlock>>> ahead = new java.util.ArrayDeque<>();
@@ -419,7 +429,7 @@ public final class EtlSource implements Source<EtlSource.Summary> {
                         rows += 1 + b.txs.size() + b.traces.size() + b.tokens.size();
                     }
                     if (!chunk.isEmpty()) {
-                        ahead.add(extractors.submit(() -> extracted(chunk, extractor.get())));
+                        ahead.add(extractors.submit(() -> extracted(chunk, extractor)));
                     }
                 }
                 if (ahead.isEmpty()) {
@@ -495,9 +505,14 @@ public final class EtlSource implements Source<EtlSource.Summary> {
     private static final int BATCH_BLOCKS = 4_096;
     private static final int BATCH_TRANSFERS = 65_536;
 
-    /** Rows (blocks, transactions, traces, token transfers) extracted as one task, and tasks kept ahead of the writes. */
+    /**
+     * Rows (blocks, transactions, traces, token transfers) extracted as one task, and tasks kept ahead of the writes: more
+     * than two batches' worth (a chunk holds about 7,000 transfers), so the extraction goes on while a batch is written
+     * rather than waiting for the writer to take the next chunk (with three chunks ahead it mostly waited: an import
+     * at 10^7 was slower than with no second thread).
+     */
     private static final int CHUNK_ROWS = 16_384;
-    private static final int CHUNKS_AHEAD = 2 * EXTRACTORS + 1;
+    private static final int CHUNKS_AHEAD = Math.max(24, 2 * BATCH_TRANSFERS / 6_000 + 2 * EXTRACTORS);
 
     /** Rows of one block, gathered across files. */
     private static final class EtlBlock {

@@ -200,12 +200,15 @@ public final class EtlFiles {
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause(); // not UTF-8, or the file could not be read: the caller names which
         } catch (CsvParseException e) {
-            // A malformed row: FastCSV says which record; the line is the one after the last row read whole.
-            throw new EtlFormatException(file, line + 1, "not a CSV row: " + (e.getCause() != null && e.getCause().getMessage() != null
-                    ? e.getCause().getMessage() : e.getMessage()));
+            // A malformed row: FastCSV names the line its record started on (else: the one after the last row read whole).
+            java.util.regex.Matcher at = STARTED.matcher(String.valueOf(e.getMessage()));
+            throw new EtlFormatException(file, at.find() ? Long.parseLong(at.group(1)) : line + 1, "not a CSV row: "
+                    + (e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage()));
         }
         return rows;
     }
+
+    private static final java.util.regex.Pattern STARTED = java.util.regex.Pattern.compile("started in line (\\d{1,18})");
 
     /**
      * The text, counting its quote characters: a well-formed CSV file has an even number (a quoted value opens and closes,

@@ -93,6 +93,12 @@ class EtlHostileInputTest {
         EtlFiles.EtlFormatException e = refused(transactions(row, open, row.replace("0x99f1", "0x99f4")));
         assertEquals(dir.resolve("transactions.csv") + ": line 3: not a CSV row: a quoted value opened here or after is not closed"
                 + " before the end of the file", e.getMessage());
+        // A quoted value may hold a line break: a bad row after it is named by the line it starts on.
+        String twoLines = row.replace(",0x,", ",\"0x\n\",");
+        String bad = row.replace("0x99f1", "0x99f5").replace(",9,", ",\"9\"x,");
+        e = refused(transactions(twoLines, bad));
+        assertEquals(dir.resolve("transactions.csv") + ": line 4: not a CSV row: Unexpected character after closing quote: 'x' (0x78)",
+                e.getMessage());
         Path windows = dir.resolve("transactions.csv");
         Files.writeString(windows, "\uFEFF" + HEADER + "\r\n" + row + "\r\n" + row.replace("0x99f1", "0x99f4") + "\r\n");
         try (ChainStore store = ChainStore.open(dir.resolve("windows"))) {

@@ -40,11 +40,6 @@ final class LabelCodec {
         return b.array();
     }
 
-    /** The categories of stored labels, none when there are none. */
-    static java.util.Set<LabelCategory> categoriesOrNone(byte[] v) {
-        return v == null ? java.util.Set.of() : categories(v);
-    }
-
     /** Just the categories of stored labels. */
     static java.util.Set<LabelCategory> categories(byte[] v) {
         ByteBuffer b = ByteBuffer.wrap(v);

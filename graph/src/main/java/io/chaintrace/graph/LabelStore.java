@@ -55,11 +55,6 @@ final class LabelStore {
         }
     }
 
-    /** The categories labelled on an address's text; empty when none. */
-    Set<LabelCategory> categories(String text) {
-        return LabelCodec.categoriesOrNone(files.get(Family.LABELS, text.getBytes(StandardCharsets.UTF_8)));
-    }
-
     /** Adds labels to an address, replacing any earlier label with the same source and entity. */
     void putLabels(Address address, List<Label> labels) {
         synchronized (files) {

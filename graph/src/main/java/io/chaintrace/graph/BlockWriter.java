@@ -6,6 +6,7 @@ import io.chaintrace.core.model.InputStatus;
 import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.ScriptKind;
 import io.chaintrace.core.model.TxOutput;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
 /**
@@ -124,27 +124,18 @@ final class BlockWriter {
         }
     }
 
-    /** Hands the blocks gathered to the committer once the group before them is written. */
+    /**
+     * Hands the blocks gathered to the committer once the group before them is written. The committer also builds the
+     * batch (sorting each family's writes, serializing them): that was a quarter of the writer thread, the one the
+     * ingest waited on, while the committer had time to spare (issue 19, benchmarks/README).
+     */
     private void commitGathered() {
         Group g = gathered;
         gathered = null;
-        WriteBatch batch = new WriteBatch();
-        try {
-            g.writes.writeTo(batch, files);
-        } catch (RocksDBException | RuntimeException e) {
-            batch.close();
-            failed = e;
-            throw new StoreException(files.path, "write failed: " + e.getMessage(), e);
-        }
-        try {
-            awaitCommitted();
-        } catch (RuntimeException e) {
-            batch.close();
-            throw e;
-        }
+        awaitCommitted();
         InFlight f = new InFlight(g.hashes);
         f.done = committer.submit(() -> {
-            try (batch) {
+            try (WriteBatch batch = g.writes.toBatch(files)) {
                 files.write(batch);
             }
             return null;
@@ -321,14 +312,27 @@ final class BlockWriter {
         }
     }
 
+    /** {@link BlockWrite#inputRow} of an input whose output was found outside the block, and of one not found. */
+    private static final int FOUND = -2;
+    private static final int UNRESOLVED = -1;
+
     /** The state of one block being written. */
     private final class BlockWrite {
         final NewBlock block;
         final Map<String, Integer> ids;
         final LinkedHashMap<String, Integer> newIds;
         final Map<String, ScriptKind> newKinds;
-        final Map<Outpoint, OutputRecord> resolved;
-        final Map<Outpoint, OutputRecord> created;
+        /** The block's outputs in block order: what its later transactions spend of it, and what joins the {@link #recent}. */
+        OutputTable created;
+        /**
+         * What each of the block's inputs (in block order) spends: a row of {@link #created}, or the output's fields
+         * copied from the {@link #recent} or the store, or nothing found.
+         */
+        final int[] inputRow;
+        final long[] inputValue;
+        final int[] inputOwner;
+        final long[] inputSeq;
+        final long[] inputOutputId;
         /** Inputs resolved from the {@link #recent} outputs: spent, they leave it once the block is appended. */
         final List<Outpoint> spentRecent;
         /** Outputs and spends in the block: the maps are sized by them once (a block of 3,000 transactions grew them ten times). */
@@ -358,8 +362,11 @@ final class BlockWriter {
             ids = HashMap.newHashMap(o);
             newIds = LinkedHashMap.newLinkedHashMap(o);
             newKinds = HashMap.newHashMap(o);
-            resolved = HashMap.newHashMap(o + i);
-            created = HashMap.newHashMap(o);
+            inputRow = new int[i];
+            inputValue = new long[i];
+            inputOwner = new int[i];
+            inputSeq = new long[i];
+            inputOutputId = new long[i];
             spentRecent = new ArrayList<>(i);
             this.firstSeq = counters.txs;
             this.firstOutput = counters.outputs;
@@ -412,26 +419,46 @@ final class BlockWriter {
             }
         }
 
-        /** Fetches the outputs this block's inputs spend, except those created earlier in the block. */
+        /**
+         * Finds what each input spends: an output of the block itself (resolved when written, if an earlier transaction
+         * made it), of a recent block, or of the store.
+         */
         void resolveInputs() {
-            Set<Outpoint> createdHere = HashSet.newHashSet(outputCount);
+            created = new OutputTable(outputCount);
+            long seq = firstSeq;
+            long outputId = firstOutput;
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 for (TxOutput o : tx.outputs()) {
-                    createdHere.add(new Outpoint(tx.txid(), o.index()));
+                    int owner = o.owner().map(a -> ids.get(a.text())).orElse(OutputRecord.NO_OWNER);
+                    created.add(tx.txid(), o.index(), o.value(), o.kind(), owner, seq, outputId + o.index());
                 }
+                seq++;
+                outputId += tx.outputs().size();
             }
+            OutputTable held = recent.table();
             List<Outpoint> wanted = new ArrayList<>(spendCount);
+            IntArrayList wantedAt = new IntArrayList(spendCount);
+            int k = 0;
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 for (Outpoint op : tx.spends()) {
-                    if (op.equals(Outpoint.COINBASE) || createdHere.contains(op)) {
+                    int at = k++;
+                    inputRow[at] = UNRESOLVED;
+                    if (op.equals(Outpoint.COINBASE)) {
                         continue;
                     }
-                    OutputRecord held = recent.get(op);
-                    if (held != null) {
-                        resolved.put(op, held); // created by a recent block, perhaps the one still being written
+                    int row = created.find(op.txid(), op.vout());
+                    if (row >= 0) {
+                        inputRow[at] = row;
+                        continue;
+                    }
+                    row = recent.find(op.txid(), op.vout());
+                    if (row >= 0) {
+                        // created by a recent block, perhaps one still being written
+                        found(at, held.value(row), held.owner(row), held.seq(row), held.outputId(row));
                         spentRecent.add(op);
                     } else {
                         wanted.add(op);
+                        wantedAt.add(at);
                     }
                 }
             }
@@ -439,18 +466,28 @@ final class BlockWriter {
             for (Outpoint op : wanted) {
                 keys.add(Keys.outpoint(op));
             }
-            List<byte[]> found = files.multiGet(Family.OUTPUTS, keys);
+            List<byte[]> stored = files.multiGet(Family.OUTPUTS, keys);
             for (int i = 0; i < wanted.size(); i++) {
-                byte[] v = found.get(i);
+                byte[] v = stored.get(i);
                 if (v != null) {
-                    resolved.put(wanted.get(i), OutputRecord.decode(v));
+                    found(wantedAt.getInt(i), OutputRecord.value(v), OutputRecord.ownerId(v), OutputRecord.seq(v), OutputRecord.outputId(v));
                 }
             }
+        }
+
+        private void found(int input, long value, int owner, long seq, long outputId) {
+            inputRow[input] = FOUND;
+            inputValue[input] = value;
+            inputOwner[input] = owner;
+            inputSeq[input] = seq;
+            inputOutputId[input] = outputId;
         }
 
         void write(KeyOrderedWrites writes) {
             int position = 0;
             long outputId = firstOutput;
+            int at = 0;
+            int rowsWritten = 0;
             PageBodies bodies = new PageBodies(writes);
             Touched touched = new Touched();
             for (NewBlock.NewTransaction tx : block.transactions()) {
@@ -469,20 +506,27 @@ final class BlockWriter {
                                 .putInt(OutputRecord.NO_OWNER);
                         body.input(-1, -1, 0);
                     } else {
-                        OutputRecord prev = resolved.get(op);
-                        if (prev == null) {
+                        int row = inputRow[at];
+                        // An output of this block is spent only by a later transaction of it (Bitcoin's order).
+                        if (row >= 0 && row < rowsWritten) {
+                            found(at, created.value(row), created.owner(row), created.seq(row), created.outputId(row));
+                        }
+                        if (inputRow[at] != FOUND) {
                             unresolved++;
                             rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.UNRESOLVED.ordinal()).putLong(0)
                                     .putInt(OutputRecord.NO_OWNER);
                             body.input(-1, -1, 0);
                         } else {
+                            long prevValue = inputValue[at];
+                            int prevOwner = inputOwner[at];
+                            long prevSeq = inputSeq[at];
                             rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.RESOLVED.ordinal())
-                                    .putLong(prev.value()).putInt(prev.ownerId());
-                            body.input(prev.outputId(), prev.seq(), prev.value());
-                            bodies.beforeSpendOf(prev.seq());
-                            writes.merge(Family.TX_PAGES, TxPages.pageKey(prev.seq()), TxPages.spend(prev.seq(), op.vout(), seq));
-                            if (prev.ownerId() != OutputRecord.NO_OWNER) {
-                                touched.add(prev.ownerId(), SENT);
+                                    .putLong(prevValue).putInt(prevOwner);
+                            body.input(inputOutputId[at], prevSeq, prevValue);
+                            bodies.beforeSpendOf(prevSeq);
+                            writes.merge(Family.TX_PAGES, TxPages.pageKey(prevSeq), TxPages.spend(prevSeq, op.vout(), seq));
+                            if (prevOwner != OutputRecord.NO_OWNER) {
+                                touched.add(prevOwner, SENT);
                             }
                         }
                         byte[] spend = new byte[36];
@@ -491,17 +535,16 @@ final class BlockWriter {
                         writes.put(Family.SPENDS, Keys.outpoint(op), spend);
                     }
                     inputIndex++;
+                    at++;
                 }
                 for (TxOutput o : tx.outputs()) {
                     outputs++;
                     value = Math.addExact(value, o.value());
-                    int owner = o.owner().map(a -> ids.get(a.text())).orElse(OutputRecord.NO_OWNER);
-                    OutputRecord out = new OutputRecord(o.value(), o.kind(), owner, seq, outputId + o.index());
+                    int row = rowsWritten++;
+                    int owner = created.owner(row);
                     body.output(o.value(), owner);
-                    Outpoint op = new Outpoint(tx.txid(), o.index());
-                    resolved.put(op, out);
-                    created.put(op, out);
-                    writes.put(Family.OUTPUTS, Keys.outpoint(tx.txid(), o.index()), out.encode());
+                    writes.put(Family.OUTPUTS, Keys.outpoint(tx.txid(), o.index()),
+                            OutputRecord.encode(o.value(), o.kind(), owner, seq, created.outputId(row)));
                     if (owner != OutputRecord.NO_OWNER) {
                         touched.add(owner, RECEIVED);
                     }

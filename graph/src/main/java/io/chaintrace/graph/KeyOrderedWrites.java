@@ -153,6 +153,107 @@ final class KeyOrderedWrites {
         }
     }
 
+    /**
+     * Everything gathered as a new batch, each family in about key order: the batch {@link #writeTo} fills, built in Java
+     * as RocksDB's own representation of a batch and handed over in one call. The calls per write and the copies into
+     * direct buffers were three quarters of the Java side of the Bitcoin ingest's committer thread; built so, the
+     * committer took 137-149 CPU-seconds at 10^7 transactions instead of 158 (issue 19, benchmarks/README).
+     */
+    WriteBatch toBatch(StoreFiles files) {
+        return new WriteBatch(serialized(files));
+    }
+
+    /**
+     * The representation {@code WriteBatch(byte[])} takes and {@code WriteBatch.data()} gives (RocksDB's
+     * {@code db/write_batch.cc}): a sequence number (fixed64, 0 until written), the count of records (fixed32), then
+     * each record: its type, the family's id as a varint32 unless it is the default family, the key and (but for a
+     * delete) the value, each a varint32 length and its bytes. {@code KeyOrderedWritesTest} holds it to the batch the
+     * library's own calls build.
+     */
+    byte[] serialized(StoreFiles files) {
+        int[][] orders = new int[byFamily.length][];
+        int[] ids = new int[byFamily.length];
+        long size = 12;
+        int count = 0;
+        for (Family family : Family.values()) {
+            Writes w = byFamily[family.ordinal()];
+            if (w == null || w.n == 0) {
+                continue;
+            }
+            int f = family.ordinal();
+            orders[f] = w.order();
+            ids[f] = files.handle(family).getID();
+            int head = 1 + (ids[f] == 0 ? 0 : varintLength(ids[f]));
+            for (int i = 0; i < w.n; i++) {
+                size += head + varintLength(w.keys[i].length) + w.keys[i].length;
+                if (w.kinds[i] != DELETE) {
+                    size += varintLength(w.values[i].length) + w.values[i].length;
+                }
+            }
+            count += w.n;
+        }
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("a batch of " + size + " bytes is past what one array holds");
+        }
+        byte[] out = new byte[(int) size];
+        int at = 8; // sequence number: 0
+        out[at++] = (byte) count;
+        out[at++] = (byte) (count >>> 8);
+        out[at++] = (byte) (count >>> 16);
+        out[at++] = (byte) (count >>> 24);
+        for (Family family : Family.values()) {
+            int f = family.ordinal();
+            if (orders[f] == null) {
+                continue;
+            }
+            Writes w = byFamily[f];
+            boolean named = ids[f] != 0;
+            for (int i : orders[f]) {
+                byte kind = w.kinds[i];
+                out[at++] = switch (kind) {
+                    case MERGE -> named ? TYPE_FAMILY_MERGE : TYPE_MERGE;
+                    case DELETE -> named ? TYPE_FAMILY_DELETION : TYPE_DELETION;
+                    default -> named ? TYPE_FAMILY_VALUE : TYPE_VALUE;
+                };
+                if (named) {
+                    at = putVarint(out, at, ids[f]);
+                }
+                at = putBytes(out, at, w.keys[i]);
+                if (kind != DELETE) {
+                    at = putBytes(out, at, w.values[i]);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Record types of a serialized batch (RocksDB's {@code db/dbformat.h}, {@code ValueType}). */
+    private static final byte TYPE_DELETION = 0x0;
+    private static final byte TYPE_VALUE = 0x1;
+    private static final byte TYPE_MERGE = 0x2;
+    private static final byte TYPE_FAMILY_DELETION = 0x4;
+    private static final byte TYPE_FAMILY_VALUE = 0x5;
+    private static final byte TYPE_FAMILY_MERGE = 0x6;
+
+    private static int varintLength(int v) {
+        return v >>> 7 == 0 ? 1 : v >>> 14 == 0 ? 2 : v >>> 21 == 0 ? 3 : v >>> 28 == 0 ? 4 : 5;
+    }
+
+    private static int putVarint(byte[] out, int at, int v) {
+        while (v >>> 7 != 0) {
+            out[at++] = (byte) (v & 0x7F | 0x80);
+            v >>>= 7;
+        }
+        out[at++] = (byte) v;
+        return at;
+    }
+
+    private static int putBytes(byte[] out, int at, byte[] bytes) {
+        at = putVarint(out, at, bytes.length);
+        System.arraycopy(bytes, 0, out, at, bytes.length);
+        return at + bytes.length;
+    }
+
     /** {@code buffer} (or a larger one) holding exactly {@code bytes}, ready to be read. */
     private static ByteBuffer filled(ByteBuffer buffer, byte[] bytes) {
         ByteBuffer b = buffer.capacity() >= bytes.length ? buffer.clear() : ByteBuffer.allocateDirect(Integer.highestOneBit(bytes.length) << 1);

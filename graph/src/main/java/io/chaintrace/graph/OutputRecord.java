@@ -9,6 +9,10 @@ record OutputRecord(long value, ScriptKind kind, int ownerId, long seq, long out
     private static final ScriptKind[] KINDS = ScriptKind.values();
 
     byte[] encode() {
+        return encode(value, kind, ownerId, seq, outputId);
+    }
+
+    static byte[] encode(long value, ScriptKind kind, int ownerId, long seq, long outputId) {
         byte[] v = new byte[29];
         Keys.putLong(v, 0, value);
         v[8] = (byte) kind.ordinal();
@@ -19,6 +23,23 @@ record OutputRecord(long value, ScriptKind kind, int ownerId, long seq, long out
     }
 
     static OutputRecord decode(byte[] v) {
-        return new OutputRecord(Keys.getLong(v, 0), KINDS[v[8]], Keys.getInt(v, 9), Keys.getLong(v, 13), Keys.getLong(v, 21));
+        return new OutputRecord(value(v), KINDS[v[8]], ownerId(v), seq(v), outputId(v));
+    }
+
+    /** The fields of an encoded record, read without making one. */
+    static long value(byte[] v) {
+        return Keys.getLong(v, 0);
+    }
+
+    static int ownerId(byte[] v) {
+        return Keys.getInt(v, 9);
+    }
+
+    static long seq(byte[] v) {
+        return Keys.getLong(v, 13);
+    }
+
+    static long outputId(byte[] v) {
+        return Keys.getLong(v, 21);
     }
 }

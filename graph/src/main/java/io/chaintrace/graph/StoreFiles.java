@@ -106,7 +106,15 @@ final class StoreFiles implements AutoCloseable {
                 // that traces read keep their own options (pageOptions).
                 .setLevel0FileNumCompactionTrigger(8)
                 .setMaxBytesForLevelBase(1L << 30)
-                .setTargetFileSizeBase(128L << 20);
+                .setTargetFileSizeBase(128L << 20)
+                // No stalls while a long compaction runs: RocksDB slows writes at 20 level-0 files and stops them at 36,
+                // or at 2 memtables waiting for their flush; on two cores one compaction of a few GB holds level 0 past
+                // that, and the ingest at 10^7 stalled 38 times (stopped 17) and took 296-306 s; with 48/72 files and
+                // 3 memtables, 264-286 s and no stall (issue 19, benchmarks/README). Reads meet at most 72 level-0 files
+                // until the compaction catches up, each behind its filter.
+                .setLevel0SlowdownWritesTrigger(48)
+                .setLevel0StopWritesTrigger(72)
+                .setMaxWriteBufferNumber(3);
         // Looked up by the ingest for keys that are mostly not in the memtable (outputs spent blocks ago, addresses seen
         // before): a filter over the memtable's keys spares each such look-up a search of the skip list (a tenth of the
         // Bitcoin ingest's writer thread, issue 19).

@@ -115,6 +115,40 @@ class KeyOrderedWritesTest {
     }
 
     @Test
+    void theBatchBuiltInJavaIsTheOneTheLibrarysCallsBuild(@TempDir Path dir) throws Exception {
+        Random r = new Random(11);
+        List<Write> writes = new ArrayList<>(writes(3, 5_000));
+        for (int i = 0; i < 300; i++) { // lengths that take varints of 1, 2 and 3 bytes
+            byte[] key = new byte[1 + r.nextInt(300)];
+            byte[] value = new byte[new int[] {0, 127, 128, 16_383, 16_384, 70_000}[r.nextInt(6)]];
+            r.nextBytes(key);
+            r.nextBytes(value);
+            Family family = Family.values()[r.nextInt(Family.values().length)];
+            writes.add(new Write(family, key, value, r.nextBoolean() && family == Family.TX_PAGES));
+        }
+        try (StoreFiles files = StoreFiles.open(dir.resolve("s"), false); WriteBatch calls = new WriteBatch()) {
+            KeyOrderedWrites k = new KeyOrderedWrites();
+            for (Write w : writes) {
+                if (w.merge) {
+                    k.merge(w.family, w.key, w.value);
+                } else if (w.value == null) {
+                    k.delete(w.family, w.key);
+                } else {
+                    k.put(w.family, w.key, w.value);
+                }
+            }
+            k.writeTo(calls, files);
+            try (WriteBatch built = k.toBatch(files)) {
+                assertEquals(writes.size(), built.count());
+                assertTrue(Arrays.equals(calls.data(), built.data()), "the same bytes as RocksDB's own batch");
+                files.write(built);
+            }
+            String viaBuilt = files.digest(Set.of());
+            assertEquals(storeOf(dir.resolve("made"), writes, 0), viaBuilt, "holds what the writes in their order hold");
+        }
+    }
+
+    @Test
     void writesEachFamilyInTheOrderOfItsKeysFirstBits() {
         List<Write> writes = writes(7, 20_000);
         KeyOrderedWrites k = new KeyOrderedWrites();

@@ -1,5 +1,8 @@
 package io.chaintrace.core.model;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -11,6 +14,7 @@ public record Hash256(byte[] bytes) implements Comparable<Hash256> {
     public static final int LENGTH = 32;
     public static final Hash256 ZERO = new Hash256(new byte[LENGTH]);
     private static final HexFormat HEX = HexFormat.of();
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     public Hash256 {
         if (bytes.length != LENGTH) {
@@ -48,6 +52,14 @@ public record Hash256(byte[] bytes) implements Comparable<Hash256> {
     /** Writes the 32 bytes into {@code target} at {@code offset}. */
     public void copyTo(byte[] target, int offset) {
         System.arraycopy(bytes, 0, target, offset, LENGTH);
+    }
+
+    /**
+     * Bytes {@code 8 i .. 8 i + 7} as a big-endian long, {@code i} in 0..3: the hash without a copy of its bytes, for
+     * tables keyed by hashes in primitive arrays.
+     */
+    public long word(int i) {
+        return (long) WORDS.get(bytes, 8 * i);
     }
 
     public boolean isZero() {

@@ -430,7 +430,7 @@ final class BlockWriter {
             for (NewBlock.NewTransaction tx : block.transactions()) {
                 for (TxOutput o : tx.outputs()) {
                     int owner = o.owner().map(a -> ids.get(a.text())).orElse(OutputRecord.NO_OWNER);
-                    created.add(tx.txid(), o.index(), o.value(), o.kind(), owner, seq, outputId + o.index());
+                    created.add(tx.txid(), o.index(), o.value(), owner, seq, outputId + o.index());
                 }
                 seq++;
                 outputId += tx.outputs().size();

@@ -1,7 +1,6 @@
 package io.chaintrace.graph;
 
 import io.chaintrace.core.model.Hash256;
-import io.chaintrace.core.model.ScriptKind;
 
 /**
  * Outputs by outpoint in primitive arrays: rows kept first in, first out (a ring), found through an open-addressing
@@ -11,16 +10,14 @@ import io.chaintrace.core.model.ScriptKind;
  * index slot and one row of eight longs.
  *
  * <p>A row: the txid's four words, the output index with the owner id, value, sequence number of the creating
- * transaction, output id; the script kind beside it. A key added again points the index at its newest row; a row
+ * transaction, output id (what an input needs of the output it spends). A key added again points the index at its newest row; a row
  * that leaves (dropped from the front, or its key removed) leaves the index only if the index still points at it.
  */
 final class OutputTable {
     private static final int STRIDE = 8;
     private static final int NONE = -1;
-    private static final ScriptKind[] KINDS = ScriptKind.values();
 
     private long[] rows;
-    private byte[] kinds;
     /** Rows the ring has room for. */
     private int length;
     /** Ring position of the oldest row, and how many rows there are. */
@@ -39,7 +36,6 @@ final class OutputTable {
     private void allocate(int rowCount) {
         length = rowCount;
         rows = new long[rowCount * STRIDE];
-        kinds = new byte[rowCount];
         int slots = Integer.highestOneBit(Math.max(16, rowCount) * 2 - 1) << 1; // at most half full
         index = new int[slots];
         shift = 64 - Integer.numberOfTrailingZeros(slots);
@@ -59,7 +55,7 @@ final class OutputTable {
     }
 
     /** Adds an output at the back; its outpoint now finds this row. */
-    void add(Hash256 txid, int vout, long value, ScriptKind kind, int owner, long seq, long outputId) {
+    void add(Hash256 txid, int vout, long value, int owner, long seq, long outputId) {
         int r = newRow();
         int o = r * STRIDE;
         rows[o] = txid.word(0);
@@ -70,7 +66,6 @@ final class OutputTable {
         rows[o + 5] = value;
         rows[o + 6] = seq;
         rows[o + 7] = outputId;
-        kinds[r] = (byte) kind.ordinal();
         indexNewRow(r);
     }
 
@@ -78,7 +73,6 @@ final class OutputTable {
     void add(OutputTable from, int row) {
         int r = newRow();
         System.arraycopy(from.rows, row * STRIDE, rows, r * STRIDE, STRIDE);
-        kinds[r] = from.kinds[row];
         indexNewRow(r);
     }
 
@@ -134,10 +128,6 @@ final class OutputTable {
 
     long outputId(int row) {
         return rows[row * STRIDE + 7];
-    }
-
-    ScriptKind kind(int row) {
-        return KINDS[kinds[row]];
     }
 
     /** The row added {@code i}-th among those held (0 = the oldest). */
@@ -204,7 +194,6 @@ final class OutputTable {
 
     private void grow() {
         long[] oldRows = rows;
-        byte[] oldKinds = kinds;
         int oldLength = length;
         int oldFirst = first;
         int oldCount = count;
@@ -220,7 +209,6 @@ final class OutputTable {
         for (int i = 0; i < oldCount; i++) {
             int from = oldFirst + i < oldLength ? oldFirst + i : oldFirst + i - oldLength;
             System.arraycopy(oldRows, from * STRIDE, rows, i * STRIDE, STRIDE);
-            kinds[i] = oldKinds[from];
             if (indexedRow[from]) {
                 indexNewRow(i);
             }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.Outpoint;
-import io.chaintrace.core.model.ScriptKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +15,6 @@ import org.junit.jupiter.api.Test;
 
 /** The primitive table of outputs against a map of the same operations. */
 class OutputTableTest {
-    private static final ScriptKind[] KINDS = ScriptKind.values();
-
     /** Txids that share most of their bytes (as the tests' generated ones do) and ids drawn again now and then. */
     private static Hash256 txid(Random random, int n) {
         byte[] b = new byte[32];
@@ -40,9 +37,9 @@ class OutputTableTest {
             if (op < 6) {
                 Outpoint o = random.nextInt(8) == 0 && !seen.isEmpty() ? seen.get(random.nextInt(seen.size())) // again
                         : new Outpoint(txid(random, random.nextInt(5_000)), random.nextInt(4));
-                long[] fields = {random.nextLong(), random.nextInt(), random.nextLong(), random.nextLong(), random.nextInt(KINDS.length)};
-                table.add(o.txid(), o.vout(), fields[0], KINDS[(int) fields[4]], (int) fields[1], fields[2], fields[3]);
-                expected.put(o, new long[] {fields[0], fields[1], fields[2], fields[3], fields[4], step});
+                long[] fields = {random.nextLong(), random.nextInt(), random.nextLong(), random.nextLong()};
+                table.add(o.txid(), o.vout(), fields[0], (int) fields[1], fields[2], fields[3]);
+                expected.put(o, fields);
                 order.addLast(o);
                 seen.add(o);
             } else if (op < 8 && !seen.isEmpty()) {
@@ -76,7 +73,6 @@ class OutputTableTest {
                 assertEquals((int) f[1], table.owner(row));
                 assertEquals(f[2], table.seq(row));
                 assertEquals(f[3], table.outputId(row));
-                assertEquals(KINDS[(int) f[4]], table.kind(row));
             }
         }
         table.clear();

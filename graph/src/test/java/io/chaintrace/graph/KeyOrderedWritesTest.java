@@ -51,23 +51,27 @@ class KeyOrderedWritesTest {
         return out;
     }
 
+    private static KeyOrderedWrites gathered(List<Write> writes) {
+        KeyOrderedWrites k = new KeyOrderedWrites();
+        for (Write w : writes) {
+            if (w.merge) {
+                k.merge(w.family, w.key, w.value);
+            } else if (w.value == null) {
+                k.delete(w.family, w.key);
+            } else {
+                k.put(w.family, w.key, w.value);
+            }
+        }
+        return k;
+    }
+
     /** Gathered into {@code parts} ordered writes joined by {@code addAll}, or (none) written in the order made. */
     private static String storeOf(Path dir, List<Write> writes, int parts) throws Exception {
         try (StoreFiles files = StoreFiles.open(dir, false); WriteBatch batch = new WriteBatch()) {
             if (parts > 0) {
                 KeyOrderedWrites all = new KeyOrderedWrites();
                 for (int p = 0; p < parts; p++) {
-                    KeyOrderedWrites k = new KeyOrderedWrites();
-                    for (Write w : writes.subList(writes.size() * p / parts, writes.size() * (p + 1) / parts)) {
-                        if (w.merge) {
-                            k.merge(w.family, w.key, w.value);
-                        } else if (w.value == null) {
-                            k.delete(w.family, w.key);
-                        } else {
-                            k.put(w.family, w.key, w.value);
-                        }
-                    }
-                    all.addAll(k);
+                    all.addAll(gathered(writes.subList(writes.size() * p / parts, writes.size() * (p + 1) / parts)));
                 }
                 all.writeTo(batch, files);
             } else {
@@ -127,16 +131,7 @@ class KeyOrderedWritesTest {
             writes.add(new Write(family, key, value, r.nextBoolean() && family == Family.TX_PAGES));
         }
         try (StoreFiles files = StoreFiles.open(dir.resolve("s"), false); WriteBatch calls = new WriteBatch()) {
-            KeyOrderedWrites k = new KeyOrderedWrites();
-            for (Write w : writes) {
-                if (w.merge) {
-                    k.merge(w.family, w.key, w.value);
-                } else if (w.value == null) {
-                    k.delete(w.family, w.key);
-                } else {
-                    k.put(w.family, w.key, w.value);
-                }
-            }
+            KeyOrderedWrites k = gathered(writes);
             k.writeTo(calls, files);
             try (WriteBatch built = k.toBatch(files)) {
                 assertEquals(writes.size(), built.count());

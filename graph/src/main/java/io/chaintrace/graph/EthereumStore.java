@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,9 +31,6 @@ import org.rocksdb.WriteBatch;
  * and a reorg rolls blocks back in one.
  */
 final class EthereumStore {
-    private static final byte RECEIVED = 1;
-    private static final byte SENT = 2;
-
     private final StoreFiles files;
     private final BlockWriter writer;
     private final AddressBook addresses;
@@ -62,7 +57,7 @@ final class EthereumStore {
             writer.requireWritable();
             writer.awaitInFlight();
             try (WriteBatch batch = new WriteBatch()) {
-                Writes w = new Writes(batch);
+                EthereumWrites w = new EthereumWrites(files, addresses, counters, batch);
                 w.lookUp(blocks);
                 java.util.Set<Long> seen = new java.util.HashSet<>();
                 int written = 0;
@@ -105,7 +100,7 @@ final class EthereumStore {
             writer.requireWritable();
             writer.awaitInFlight();
             try (WriteBatch batch = new WriteBatch()) {
-                Writes w = new Writes(batch);
+                EthereumWrites w = new EthereumWrites(files, addresses, counters, batch);
                 for (EthBlock block : blocks) {
                     Optional<StoredEthBlock> stored = block(block.number());
                     if (stored.isPresent() && !stored.get().fetched()) {
@@ -185,190 +180,6 @@ final class EthereumStore {
         return true;
     }
 
-    /**
-     * One batch's writes of transfers and blocks, with the ids and counters they move. Transfers, their accounts' keys
-     * and gas prices go to the batch in about key order at the commit ({@link KeyOrderedWrites}: an import's batch holds
-     * tens of thousands of transfers whose account keys come in no order).
-     */
-    private final class Writes {
-        final WriteBatch batch;
-        final KeyOrderedWrites ordered = new KeyOrderedWrites();
-        final Map<String, Integer> newIds = new LinkedHashMap<>();
-        int nextId = counters.nextAddressId;
-        int nextAsset = (int) files.meta("nextAssetId", 1);
-        long blocks;
-        long transfers;
-        long fetchedBlocks;
-        long fetchedAddresses;
-        private final java.util.Set<ByteBuffer> written = new java.util.HashSet<>();
-
-        Writes(WriteBatch batch) {
-            this.batch = batch;
-        }
-
-        /**
-         * Writes {@code transfers} of block {@code number} but those {@code stored} says are there, each once. {@code
-         * onlyCall}: no other call of this batch writes this block (an append's blocks are distinct), so a transfer given
-         * twice can only be given twice here; a block's transfers come in key order from an extractor, and while they do,
-         * no two are the same and no set of keys is needed (hashing every key of a batch was a tenth of an import's
-         * writing thread).
-         */
-        void transfers(long number, List<AccountTransfer> list, java.util.function.Predicate<byte[]> stored, boolean onlyCall)
-                throws RocksDBException {
-            java.util.Set<ByteBuffer> seen = onlyCall ? null : written;
-            byte[] previous = null;
-            for (int i = 0; i < list.size(); i++) {
-                AccountTransfer t = list.get(i);
-                byte[] key = transferKey(number, t.txIndex(), t.kind(), t.index());
-                if (seen == null && previous != null && Arrays.compareUnsigned(key, previous) <= 0) {
-                    // Out of key order: from here a key is looked for among all of the block's before it.
-                    seen = new java.util.HashSet<>();
-                    for (int j = 0; j < i; j++) {
-                        AccountTransfer before = list.get(j);
-                        seen.add(ByteBuffer.wrap(transferKey(number, before.txIndex(), before.kind(), before.index())));
-                    }
-                }
-                previous = key;
-                if (seen != null && !seen.add(ByteBuffer.wrap(key)) || stored.test(key)) {
-                    continue;
-                }
-                BigInteger units = t.amount().units();
-                if (units.signum() < 0 || units.bitLength() > 256) {
-                    // The length is stored in one byte: a larger number would be stored wrong, so it is never stored.
-                    throw new IllegalArgumentException("transfer of " + units + " in transaction " + t.txHash()
-                            + " is outside 0..2^256-1; nothing of block " + number + " stored");
-                }
-                int from = id(t.from());
-                int to = id(t.to());
-                int assetId = assetId(t.amount().asset());
-                byte[] amount = units.toByteArray();
-                ByteBuffer v = ByteBuffer.allocate(32 + 4 + 4 + 4 + 1 + amount.length);
-                v.put(t.txHash().bytes()).putInt(from).putInt(to).putInt(assetId).put((byte) amount.length).put(amount);
-                ordered.put(Family.TRANSFERS, key, v.array());
-                ordered.put(Family.ACCOUNT_TRANSFERS, accountKey(from, key), new byte[] {SENT});
-                ordered.put(Family.ACCOUNT_TRANSFERS, accountKey(to, key),
-                        new byte[] {from == to ? (byte) (SENT | RECEIVED) : RECEIVED});
-                transfers++;
-            }
-        }
-
-        /** Removes what is stored of block {@code number}'s transfers (a fetched part the whole block replaces). */
-        void removeBlockTransfers(long number) {
-            try (RocksIterator ts = files.iterator(Family.TRANSFERS)) {
-                for (ts.seek(Keys.number(number)); ts.isValid() && Keys.getLong(ts.key(), 0) == number; ts.next()) {
-                    ByteBuffer v = ByteBuffer.wrap(ts.value());
-                    v.position(32);
-                    int from = v.getInt();
-                    int to = v.getInt();
-                    ordered.delete(Family.TRANSFERS, ts.key());
-                    ordered.delete(Family.ACCOUNT_TRANSFERS, accountKey(from, ts.key()));
-                    ordered.delete(Family.ACCOUNT_TRANSFERS, accountKey(to, ts.key()));
-                    transfers--;
-                }
-            }
-        }
-
-        void gas(Map<Hash256, BigInteger> prices) {
-            for (Map.Entry<Hash256, BigInteger> g : prices.entrySet()) {
-                ordered.put(Family.ETH_GAS, g.getKey().bytes(), g.getValue().toByteArray());
-            }
-        }
-
-        void block(long number, Hash256 hash, Hash256 parent, long time, boolean fetched) throws RocksDBException {
-            ByteBuffer b = ByteBuffer.allocate(32 + 32 + 8 + (fetched ? 1 : 0));
-            b.put(hash.bytes()).put(parent.bytes()).putLong(time);
-            if (fetched) {
-                b.put((byte) 1);
-            }
-            batch.put(files.handle(Family.ETH_BLOCKS), Keys.number(number), b.array());
-        }
-
-        /** Address texts looked up ahead for the batch: their stored ids, or -1 where the store has none. */
-        private final Map<String, Integer> looked = new java.util.HashMap<>();
-
-        /**
-         * Looks up in one call the accounts of {@code blocks} neither cached nor new in this batch: a bulk import meets
-         * mostly new accounts, and a look-up each through JNI was a fifth of its writing thread.
-         */
-        void lookUp(List<EthBlock> blocks) {
-            java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
-            for (EthBlock b : blocks) {
-                for (AccountTransfer t : b.transfers()) {
-                    for (Address a : new Address[] {t.from(), t.to()}) {
-                        if (!newIds.containsKey(a.text()) && addresses.cachedId(a.text()) == null) {
-                            wanted.add(a.text());
-                        }
-                    }
-                }
-            }
-            List<String> texts = new ArrayList<>(wanted);
-            for (int from = 0; from < texts.size(); from += LOOK_UP) {
-                List<String> part = texts.subList(from, Math.min(texts.size(), from + LOOK_UP));
-                List<byte[]> keys = new ArrayList<>(part.size());
-                for (String text : part) {
-                    keys.add(text.getBytes(StandardCharsets.UTF_8));
-                }
-                List<byte[]> found = files.multiGet(Family.ADDRESS_IDS, keys);
-                for (int i = 0; i < part.size(); i++) {
-                    looked.put(part.get(i), found.get(i) == null ? -1 : Keys.getInt(found.get(i), 0));
-                }
-            }
-        }
-
-        private int id(Address a) {
-            Integer fresh = newIds.get(a.text());
-            if (fresh != null) {
-                return fresh;
-            }
-            Integer before = looked.get(a.text());
-            int id = before != null ? before : addresses.idOf(a.text());
-            if (id < 0) {
-                id = nextId++;
-                newIds.put(a.text(), id);
-                addresses.put(ordered, a.text(), ScriptKind.ACCOUNT, id);
-            }
-            return id;
-        }
-
-        private static final int LOOK_UP = 8_192;
-
-        private final Map<String, Integer> newAssets = new HashMap<>();
-
-        private int assetId(Asset asset) throws RocksDBException {
-            if (asset.nativeCoin()) {
-                return 0;
-            }
-            String contract = asset.contract().get().text();
-            Integer fresh = newAssets.get(contract);
-            if (fresh != null) {
-                return fresh;
-            }
-            int id = assetIdOf(contract);
-            if (id < 0) {
-                id = nextAsset++;
-                newAssets.put(contract, id);
-                batch.put(files.handle(Family.ASSET_IDS), contract.getBytes(StandardCharsets.UTF_8), Keys.addressId(id));
-                batch.put(files.handle(Family.ASSETS), Keys.addressId(id), encodeAsset(asset));
-            }
-            return id;
-        }
-
-        void commit() throws RocksDBException {
-            ordered.writeTo(batch, files);
-            Counters next = counters.plusAccounts(newIds.size());
-            next.write(batch, files);
-            files.putMeta(batch, "nextAssetId", nextAsset);
-            files.putMeta(batch, "ethBlocks", files.meta("ethBlocks", 0) + blocks);
-            files.putMeta(batch, "transfers", files.meta("transfers", 0) + transfers);
-            files.putMeta(batch, "ethFetchedBlocks", files.meta("ethFetchedBlocks", 0) + fetchedBlocks);
-            files.putMeta(batch, "ethFetchedAddresses", files.meta("ethFetchedAddresses", 0) + fetchedAddresses);
-            files.putMeta(batch, "ethAccounts", files.meta("ethAccounts", 0) + newIds.size());
-            files.write(batch);
-            counters.set(next);
-            newIds.forEach(addresses::remember);
-        }
-    }
-
     int rollback(long fromNumber, String checkpointSource) {
         synchronized (files) {
             writer.requireWritable();
@@ -391,8 +202,8 @@ final class EthereumStore {
                     int to = v.getInt();
                     batch.delete(files.handle(Family.TRANSFERS), key);
                     batch.delete(files.handle(Family.ETH_GAS), Arrays.copyOf(ts.value(), 32));
-                    batch.delete(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(from, key));
-                    batch.delete(files.handle(Family.ACCOUNT_TRANSFERS), accountKey(to, key));
+                    batch.delete(files.handle(Family.ACCOUNT_TRANSFERS), Keys.accountTransfer(from, key));
+                    batch.delete(files.handle(Family.ACCOUNT_TRANSFERS), Keys.accountTransfer(to, key));
                     transfers++;
                 }
                 if (removed == 0) {
@@ -579,9 +390,9 @@ final class EthereumStore {
     void updateAsset(Asset asset) {
         synchronized (files) {
             writer.requireWritable();
-            int id = assetIdOf(asset.contract().orElseThrow().text());
+            int id = EthereumWrites.assetIdOf(files, asset.contract().orElseThrow().text());
             if (id >= 0) {
-                files.put(Family.ASSETS, Keys.addressId(id), encodeAsset(asset));
+                files.put(Family.ASSETS, Keys.addressId(id), EthereumWrites.encodeAsset(asset));
             }
         }
     }
@@ -620,33 +431,5 @@ final class EthereumStore {
         int decimals = b.getInt();
         return new Asset(Chain.ETHEREUM, Optional.of(new Address(Chain.ETHEREUM, ScriptKind.ACCOUNT, new String(contract, StandardCharsets.UTF_8))),
                 new String(symbol, StandardCharsets.UTF_8), decimals < 0 ? OptionalInt.empty() : OptionalInt.of(decimals));
-    }
-
-    private static byte[] encodeAsset(Asset a) {
-        byte[] contract = a.contract().orElseThrow().text().getBytes(StandardCharsets.UTF_8);
-        byte[] symbol = a.symbol().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(2 + contract.length + 2 + symbol.length + 4).putShort((short) contract.length).put(contract)
-                .putShort((short) symbol.length).put(symbol).putInt(a.decimals().orElse(-1)).array();
-    }
-
-    private int assetIdOf(String contract) {
-        byte[] v = files.get(Family.ASSET_IDS, contract.getBytes(StandardCharsets.UTF_8));
-        return v == null ? -1 : Keys.getInt(v, 0);
-    }
-
-    private static byte[] transferKey(long number, int txIndex, TransferKind kind, int index) {
-        byte[] k = new byte[17];
-        Keys.putLong(k, 0, number);
-        Keys.putInt(k, 8, txIndex);
-        k[12] = (byte) kind.ordinal();
-        Keys.putInt(k, 13, index);
-        return k;
-    }
-
-    private static byte[] accountKey(int addressId, byte[] transferKey) {
-        byte[] k = new byte[4 + transferKey.length];
-        Keys.putInt(k, 0, addressId);
-        System.arraycopy(transferKey, 0, k, 4, transferKey.length);
-        return k;
     }
 }

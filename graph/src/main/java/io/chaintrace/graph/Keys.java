@@ -66,4 +66,22 @@ final class Keys {
     static long getLong(byte[] b, int off) {
         return ((long) getInt(b, off) << 32) | (getInt(b, off + 4) & 0xffffffffL);
     }
+
+    /** A transfer in {@code transfers}: block number, transaction index, kind, index (docs/STORE.md). */
+    static byte[] transfer(long number, int txIndex, io.chaintrace.core.model.TransferKind kind, int index) {
+        byte[] k = new byte[17];
+        putLong(k, 0, number);
+        putInt(k, 8, txIndex);
+        k[12] = (byte) kind.ordinal();
+        putInt(k, 13, index);
+        return k;
+    }
+
+    /** An account's transfer in {@code account_transfers}: owner id, then the transfer's key. */
+    static byte[] accountTransfer(int addressId, byte[] transferKey) {
+        byte[] k = new byte[4 + transferKey.length];
+        putInt(k, 0, addressId);
+        System.arraycopy(transferKey, 0, k, 4, transferKey.length);
+        return k;
+    }
 }

@@ -8,7 +8,6 @@ import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Asset;
 import io.chaintrace.core.model.Chain;
-import io.chaintrace.core.model.Hash256;
 import io.chaintrace.graph.Checkpoint;
 import io.chaintrace.graph.EthBlock;
 import io.chaintrace.graph.TransferSink;
@@ -17,13 +16,11 @@ import io.chaintrace.ingest.Source;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -89,7 +86,7 @@ public final class EtlSource implements Source<EtlSource.Summary> {
         for (Path f : all) {
             boolean named = f.getFileName().toString().toLowerCase(Locale.ROOT).startsWith("tokens");
             boolean[] other = {false};
-            long n = named ? EtlFiles.read(f, r -> other[0] |= !token(r, tokens)) : 0;
+            long n = named ? EtlFiles.read(f, r -> other[0] |= !EtlPart.token(r, tokens)) : 0;
             if (!named || other[0]) {
                 // JSON lines say their table row by row: a file so named may hold others, read (and counted) with its part.
                 rest.add(f);
@@ -113,9 +110,9 @@ public final class EtlSource implements Source<EtlSource.Summary> {
         java.util.concurrent.ExecutorService extractors = java.util.concurrent.Executors.newFixedThreadPool(EXTRACTORS,
                 Thread.ofPlatform().daemon().name("etl-extract-", 1).factory());
         try {
-            java.util.concurrent.CompletableFuture<Part> next = parts.isEmpty() ? null : read(parts.getFirst(), tokens, readers);
+            java.util.concurrent.CompletableFuture<EtlPart> next = parts.isEmpty() ? null : read(parts.getFirst(), tokens, readers);
             for (int i = 0; i < parts.size(); i++) {
-                Part p = joined(next);
+                EtlPart p = joined(next);
                 boolean more = i + 1 < parts.size();
                 boolean ahead = more && twoFit(parts.get(i), parts.get(i + 1), heap);
                 next = ahead ? read(parts.get(i + 1), tokens, readers) : null;
@@ -162,21 +159,21 @@ public final class EtlSource implements Source<EtlSource.Summary> {
     }
 
     /** A part's files read on the readers, each into its own rows, then gathered by block in the files' order. */
-    private static java.util.concurrent.CompletableFuture<Part> read(List<Path> files, Map<String, Asset> tokens,
+    private static java.util.concurrent.CompletableFuture<EtlPart> read(List<Path> files, Map<String, Asset> tokens,
                                                                      java.util.concurrent.Executor readers) {
-        List<java.util.concurrent.CompletableFuture<FileRows>> each = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<EtlPart.FileRows>> each = new ArrayList<>();
         for (Path f : files) {
-            each.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> FileRows.of(f), readers));
+            each.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> EtlPart.FileRows.of(f), readers));
         }
         return java.util.concurrent.CompletableFuture.allOf(each.toArray(java.util.concurrent.CompletableFuture[]::new)).thenApply(done -> {
-            Part p = new Part(tokens);
+            EtlPart p = new EtlPart(tokens);
             each.forEach(f -> p.add(f.join()));
             return p;
         });
     }
 
     /** The part, or the error that stopped its reading, as it was thrown. */
-    private static Part joined(java.util.concurrent.CompletableFuture<Part> part) {
+    private static EtlPart joined(java.util.concurrent.CompletableFuture<EtlPart> part) {
         try {
             return part.join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -233,155 +230,6 @@ public final class EtlSource implements Source<EtlSource.Summary> {
         return r.get(1) - r.get(0) + 1;
     }
 
-    /** Takes in a tokens row; false for a row of another table. */
-    private static boolean token(EtlFiles.Row r, Map<String, Asset> tokens) {
-        if (r.table() != EtlFiles.Table.TOKENS) {
-            return false;
-        }
-        String decimals = r.get("decimals");
-        try {
-            String key = EtlFiles.address("address", r.required("address"));
-            int d = decimals.isEmpty() ? -1 : Integer.parseInt(decimals);
-            if (d > 255) {
-                throw new IllegalArgumentException("decimals " + d + " is above 255");
-            }
-            tokens.put(key, new Asset(Chain.ETHEREUM, Optional.of(Address.parse(key)), r.get("symbol").isEmpty() ? "unknown"
-                    : r.get("symbol"), d < 0 ? OptionalInt.empty() : OptionalInt.of(d)));
-            return true;
-        } catch (NumberFormatException e) {
-            throw new EtlFiles.EtlFormatException(r.file(), r.line(), "decimals '" + decimals + "' is not a number");
-        } catch (IllegalArgumentException e) {
-            throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad token row: " + e.getMessage());
-        }
-    }
-
-    /** A token transfer row read before its transaction's index is known, with where it came from. */
-    private record PendingToken(EthRows.TokenTransfer transfer, Path file, long line) {
-    }
-
-    /** One file's rows, typed by the reader that read it (a file of JSON lines may mix tables). */
-    private static final class FileRows {
-        final List<EtlFiles.Row> blockRows = new ArrayList<>();
-        final List<EtlFiles.Row> tokenRows = new ArrayList<>();
-        final List<TxItem> txs = new ArrayList<>();
-        final List<EthRows.Trace> traces = new ArrayList<>();
-        final List<PendingToken> transfers = new ArrayList<>();
-        long rows;
-
-        static FileRows of(Path file) {
-            FileRows f = new FileRows();
-            f.rows = EtlFiles.read(file, f::accept);
-            return f;
-        }
-
-        private void accept(EtlFiles.Row r) {
-            switch (r.table()) {
-                case TRANSACTIONS -> txs.add(new TxItem(EtlFiles.transaction(r), r.file(), r.line()));
-                case TRACES -> traces.add(EtlFiles.trace(r));
-                // Its transaction's index comes from the transactions table, which may come later.
-                case TOKEN_TRANSFERS -> transfers.add(new PendingToken(EtlFiles.tokenTransfer(r, -1), r.file(), r.line()));
-                case TOKENS -> tokenRows.add(r);
-                case BLOCKS -> blockRows.add(r);
-                default -> {
-                    // logs and other tables carry no value of their own
-                }
-            }
-        }
-    }
-
-    /** A transactions row and where it came from. */
-    private record TxItem(EtlRows.TxRow row, Path file, long line) {
-    }
-
-    /** The rows of one part gathered by block. */
-    private static final class Part {
-        private final Map<String, Asset> tokens;
-        final Map<Long, EtlBlock> blocks = new TreeMap<>();
-        private final Map<Hash256, EtlRows.TxRow> seenTx = new HashMap<>();
-        private final List<PendingToken> tokenRows = new ArrayList<>();
-        /** Rows of a tokens table in a file not named so: taken in when the part is written, in order, not while read ahead. */
-        private final List<EtlFiles.Row> tokenTables = new ArrayList<>();
-        long rows;
-
-        Part(Map<String, Asset> tokens) {
-            this.tokens = tokens;
-        }
-
-        /** The block gathering rows of {@code number}: a file's rows come a block at a time, so mostly the last one. */
-        private EtlBlock last;
-
-        private EtlBlock block(long number) {
-            if (last == null || last.number != number) {
-                last = blocks.computeIfAbsent(number, EtlBlock::new);
-            }
-            return last;
-        }
-
-        void add(FileRows f) {
-            rows += f.rows;
-            tokenTables.addAll(f.tokenRows);
-            for (TxItem item : f.txs) {
-                EtlRows.TxRow t = item.row();
-                EtlRows.TxRow before = seenTx.putIfAbsent(t.tx().hash(), t);
-                if (before != null) {
-                    // The same row twice (overlapping exports) changes nothing; two different rows for one hash is a bad export.
-                    if (!before.equals(t)) {
-                        throw new EtlFiles.EtlFormatException(item.file(), item.line(), "transaction 0x" + t.tx().hash().hex()
-                                + " again, with other fields than before");
-                    }
-                    continue;
-                }
-                EtlBlock b = block(t.tx().blockNumber());
-                b.txs.add(t);
-                if (!t.blockHash().isZero()) {
-                    b.hash = t.blockHash();
-                }
-                b.time = Math.max(b.time, t.timestamp());
-            }
-            for (EthRows.Trace t : f.traces) {
-                // A set: the same trace row twice (its transaction and place in the call tree) moves value once.
-                block(t.blockNumber()).traces.add(t);
-            }
-            tokenRows.addAll(f.transfers);
-            for (EtlFiles.Row r : f.blockRows) {
-                try {
-                    long n = Long.parseLong(r.required("number"));
-                    EtlBlock b = blocks.computeIfAbsent(n, EtlBlock::new);
-                    b.hash = Hash256.fromHex(r.required("hash"));
-                    b.parent = r.get("parent_hash").isEmpty() ? Hash256.ZERO : Hash256.fromHex(r.get("parent_hash"));
-                    b.time = Long.parseLong(r.required("timestamp"));
-                } catch (IllegalArgumentException e) {
-                    throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad block row: " + e.getMessage());
-                }
-            }
-        }
-
-        /** The token transfers with their transactions' indexes, each log once, into their blocks. */
-        void placeTokenTransfers() {
-            tokenTables.forEach(r -> token(r, tokens));
-            Map<String, EthRows.TokenTransfer> seenLogs = new HashMap<>();
-            for (PendingToken p : tokenRows) {
-                EthRows.TokenTransfer t = p.transfer();
-                EtlRows.TxRow tx = seenTx.get(t.txHash());
-                if (tx == null) {
-                    throw new EtlFiles.EtlFormatException(p.file(), p.line(), "token transfer of transaction " + t.txHash()
-                            + " which no transactions file given names (import the transactions export too)");
-                }
-                t = new EthRows.TokenTransfer(t.token(), t.from(), t.to(), t.value(), t.txHash(), tx.tx().index(), t.logIndex(), t.blockNumber());
-                EthRows.TokenTransfer before = seenLogs.putIfAbsent(t.txHash() + ":" + t.logIndex(), t);
-                if (before != null) {
-                    if (!before.equals(t)) {
-                        throw new EtlFiles.EtlFormatException(p.file(), p.line(), "log " + t.logIndex() + " of transaction 0x" + t.txHash().hex()
-                                + " again, with other fields than before");
-                    }
-                    continue;
-                }
-                block(t.blockNumber()).tokens.add(t);
-            }
-            tokenRows.clear();
-        }
-    }
-
     /** The writing side of an import: counts, the checkpoint's blocks, the batch being gathered. */
     private final class Run {
         private final IngestListener listener;
@@ -409,16 +257,16 @@ public final class EtlSource implements Source<EtlSource.Summary> {
          * Writes a part's blocks in order, extracted a chunk at a time on {@code extractors}, up to {@code CHUNKS_AHEAD}
          * chunks ahead of the one being written: the extraction and the store's writes take the two cores instead of one after the other.
          */
-        void write(Part p, TransferExtractor extractor, java.util.concurrent.ExecutorService extractors) {
+        void write(EtlPart p, TransferExtractor extractor, java.util.concurrent.ExecutorService extractors) {
             p.placeTokenTransfers();
-            java.util.Iterator<EtlBlock> blocks = p.blocks.values().iterator();
+            java.util.Iterator<EtlPart.EtlBlock> blocks = p.blocks.values().iterator();
             java.util.ArrayDeque<java.util.concurrent.Future<List<EthBlock>>> ahead = new java.util.ArrayDeque<>();
             while (blocks.hasNext() || !ahead.isEmpty()) {
                 while (ahead.size() < CHUNKS_AHEAD && blocks.hasNext()) {
-                    List<EtlBlock> chunk = new ArrayList<>();
+                    List<EtlPart.EtlBlock> chunk = new ArrayList<>();
                     int rows = 0;
                     while (blocks.hasNext() && rows < CHUNK_ROWS) {
-                        EtlBlock b = blocks.next();
+                        EtlPart.EtlBlock b = blocks.next();
                         // Looked up before the chunks ahead of it are written: a part's block numbers are distinct.
                         if (store.ethBlock(b.number).isPresent()) {
                             skipped++;
@@ -450,9 +298,9 @@ public final class EtlSource implements Source<EtlSource.Summary> {
             flush();
         }
 
-        private static List<EthBlock> extracted(List<EtlBlock> chunk, TransferExtractor extractor) {
+        private static List<EthBlock> extracted(List<EtlPart.EtlBlock> chunk, TransferExtractor extractor) {
             List<EthBlock> out = new ArrayList<>(chunk.size());
-            for (EtlBlock b : chunk) {
+            for (EtlPart.EtlBlock b : chunk) {
                 List<AccountTransfer> extracted = EtlRows.transfers(extractor, b.number, b.hash, b.parent, b.time, b.txs,
                         new ArrayList<>(b.traces), b.tokens);
                 out.add(new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
@@ -513,19 +361,4 @@ public final class EtlSource implements Source<EtlSource.Summary> {
      */
     private static final int CHUNK_ROWS = 16_384;
     private static final int CHUNKS_AHEAD = Math.max(24, 2 * BATCH_TRANSFERS / 6_000 + 2 * EXTRACTORS);
-
-    /** Rows of one block, gathered across files. */
-    private static final class EtlBlock {
-        final long number;
-        Hash256 hash = Hash256.ZERO;
-        Hash256 parent = Hash256.ZERO;
-        long time;
-        final List<EtlRows.TxRow> txs = new ArrayList<>();
-        final Set<EthRows.Trace> traces = new LinkedHashSet<>();
-        final List<EthRows.TokenTransfer> tokens = new ArrayList<>();
-
-        EtlBlock(long number) {
-            this.number = number;
-        }
-    }
 }

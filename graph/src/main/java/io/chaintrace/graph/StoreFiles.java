@@ -57,8 +57,14 @@ final class StoreFiles implements AutoCloseable {
     private final ColumnFamilyOptions cfOptions;
     private final ColumnFamilyOptions pageOptions;
     private final ColumnFamilyOptions probedOptions;
+    private final ColumnFamilyOptions scannedOptions;
+    private final ColumnFamilyOptions uncompressedOptions;
     /** Families the ingest looks keys up in as it writes: their memtables carry a filter (see the constructor). */
     private static final Set<Family> PROBED = EnumSet.of(Family.OUTPUTS, Family.ADDRESS_IDS);
+    /** The address history, only ever read through iterators (an owner's prefix): no filter (see the constructor). */
+    private static final Set<Family> SCANNED = EnumSet.of(Family.ADDRESS_TXS);
+    /** Families stored uncompressed at every level (see the constructor). */
+    private static final Set<Family> UNCOMPRESSED = EnumSet.of(Family.TRANSACTIONS, Family.TX_IDS, Family.ADDRESSES);
     private final StringAppendOperator append = new StringAppendOperator("");
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final Map<Family, ColumnFamilyHandle> cf = new EnumMap<>(Family.class);
@@ -121,6 +127,17 @@ final class StoreFiles implements AutoCloseable {
         this.probedOptions = new ColumnFamilyOptions(cfOptions)
                 .setMemtablePrefixBloomSizeRatio(0.1)
                 .setMemtableWholeKeyFiltering(true);
+        // A whole-key filter serves point look-ups only; the address history is read by seeking to an owner's prefix,
+        // so building one in every flush and compaction (10 bits for each of 44 million keys at 10^7 Bitcoin
+        // transactions, all held in a writer's memory) bought nothing.
+        this.scannedOptions = new ColumnFamilyOptions(cfOptions).setTableFormatConfig(tableConfig());
+        // At 10^7 Bitcoin transactions LZ4 gave up on 98% of the blocks of `transactions` and 83% of `tx_ids` (less
+        // than an eighth smaller: stored as they are), after spending a compression on each in every compaction. And a
+        // family written in key order (`tx_ids` by sequence number, `addresses` by owner id) has level-0 files that
+        // overlap nothing below, which a compaction moves down as they are - unless the level below compresses. With
+        // both, the compactions at 10^7 took 137-149 CPU-seconds instead of 169-180 (issue 19, benchmarks/README).
+        this.uncompressedOptions = new ColumnFamilyOptions(cfOptions)
+                .setCompressionPerLevel(Collections.nCopies(LEVELS, CompressionType.NO_COMPRESSION));
         // Appended values: merges with an empty delimiter concatenate. Read one look-up each: a block holds about one
         // page, uncompressed (ids and amounts that snappy barely shrinks).
         this.pageOptions = new ColumnFamilyOptions()
@@ -141,7 +158,8 @@ final class StoreFiles implements AutoCloseable {
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (Family f : Family.values()) {
-            ColumnFamilyOptions o = f.appended ? pageOptions : PROBED.contains(f) ? probedOptions : cfOptions;
+            ColumnFamilyOptions o = f.appended ? pageOptions : PROBED.contains(f) ? probedOptions
+                    : SCANNED.contains(f) ? scannedOptions : UNCOMPRESSED.contains(f) ? uncompressedOptions : cfOptions;
             descriptors.add(new ColumnFamilyDescriptor(f.idBytes(), o));
         }
         RocksDB opened;
@@ -153,6 +171,8 @@ final class StoreFiles implements AutoCloseable {
             dbOptions.close();
             cfOptions.close();
             probedOptions.close();
+            scannedOptions.close();
+            uncompressedOptions.close();
             pageOptions.close();
             append.close();
             writeOptions.close();
@@ -466,6 +486,8 @@ final class StoreFiles implements AutoCloseable {
         dbOptions.close();
         cfOptions.close();
         probedOptions.close();
+        scannedOptions.close();
+        uncompressedOptions.close();
         pageOptions.close();
         append.close();
         if (readerCache != null) {

@@ -21,8 +21,6 @@ import java.util.Map;
  * order. Everything that can fail on what the block says fails here, before the block joins a group.
  */
 final class BlockWrite {
-    private static final byte RECEIVED = 1;
-    private static final byte SENT = 2;
     /** {@link BlockWrite#inputRow} of an input whose output was found outside the block, and of one not found. */
     private static final int FOUND = -2;
     private static final int UNRESOLVED = -1;
@@ -243,7 +241,7 @@ final class BlockWrite {
                         bodies.beforeSpendOf(prevSeq);
                         writes.merge(Family.TX_PAGES, TxPages.pageKey(prevSeq), TxPages.spend(prevSeq, op.vout(), seq));
                         if (prevOwner != OutputRecord.NO_OWNER) {
-                            touched.add(prevOwner, SENT);
+                            touched.add(prevOwner, Keys.SENT);
                         }
                     }
                     byte[] spend = new byte[36];
@@ -263,7 +261,7 @@ final class BlockWrite {
                 writes.put(Family.OUTPUTS, Keys.outpoint(tx.txid(), o.index()),
                         OutputRecord.encode(o.value(), o.kind(), owner, seq, created.outputId(row)));
                 if (owner != OutputRecord.NO_OWNER) {
-                    touched.add(owner, RECEIVED);
+                    touched.add(owner, Keys.RECEIVED);
                 }
             }
             writes.put(Family.TRANSACTIONS, txid, rec.array());

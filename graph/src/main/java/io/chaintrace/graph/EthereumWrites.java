@@ -28,8 +28,6 @@ import org.rocksdb.WriteBatch;
  * tens of thousands of transfers whose account keys come in no order).
  */
 final class EthereumWrites {
-    private static final byte RECEIVED = 1;
-    private static final byte SENT = 2;
     private static final int LOOK_UP = 8_192;
 
     private final StoreFiles files;
@@ -97,9 +95,9 @@ final class EthereumWrites {
             ByteBuffer v = ByteBuffer.allocate(32 + 4 + 4 + 4 + 1 + amount.length);
             v.put(t.txHash().bytes()).putInt(from).putInt(to).putInt(assetId).put((byte) amount.length).put(amount);
             ordered.put(Family.TRANSFERS, key, v.array());
-            ordered.put(Family.ACCOUNT_TRANSFERS, Keys.accountTransfer(from, key), new byte[] {SENT});
+            ordered.put(Family.ACCOUNT_TRANSFERS, Keys.accountTransfer(from, key), new byte[] {Keys.SENT});
             ordered.put(Family.ACCOUNT_TRANSFERS, Keys.accountTransfer(to, key),
-                    new byte[] {from == to ? (byte) (SENT | RECEIVED) : RECEIVED});
+                    new byte[] {from == to ? (byte) (Keys.SENT | Keys.RECEIVED) : Keys.RECEIVED});
             transfers++;
         }
     }

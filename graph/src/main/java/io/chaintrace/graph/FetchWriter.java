@@ -31,8 +31,6 @@ final class FetchWriter {
     static final byte UNSPENT = 1;
     /** {@code meta} keys counting fetched transactions per source. */
     static final String SOURCE_PREFIX = "fetched:";
-    private static final byte RECEIVED = 1;
-    private static final byte SENT = 2;
 
     private final StoreFiles files;
     private final Counters counters;
@@ -204,7 +202,7 @@ final class FetchWriter {
                         body.input(prev.outputId(), prev.seq(), prev.value());
                         batch.merge(pages, TxPages.pageKey(prev.seq()), TxPages.spend(prev.seq(), op.vout(), seq));
                         if (prev.ownerId() != OutputRecord.NO_OWNER) {
-                            touched.merge(prev.ownerId(), SENT, (a, b) -> (byte) (a | b));
+                            touched.merge(prev.ownerId(), Keys.SENT, (a, b) -> (byte) (a | b));
                         }
                     } else if (said.isPresent()) {
                         // The funding transaction is not fetched: the source said what it paid.
@@ -213,7 +211,7 @@ final class FetchWriter {
                                 .putLong(said.get().value()).putInt(owner);
                         body.input(-1, -1, said.get().value());
                         if (owner != OutputRecord.NO_OWNER) {
-                            touched.merge(owner, SENT, (a, b) -> (byte) (a | b));
+                            touched.merge(owner, Keys.SENT, (a, b) -> (byte) (a | b));
                         }
                     } else {
                         unresolved++;
@@ -239,7 +237,7 @@ final class FetchWriter {
                         batch.put(files.handle(Family.SPEND_STATUS), key, new byte[] {UNKNOWN});
                     }
                     if (owner != OutputRecord.NO_OWNER) {
-                        touched.merge(owner, RECEIVED, (a, b) -> (byte) (a | b));
+                        touched.merge(owner, Keys.RECEIVED, (a, b) -> (byte) (a | b));
                     }
                 }
                 batch.put(files.handle(Family.TRANSACTIONS), t.txid().bytes(), rec.array());

@@ -5,6 +5,11 @@ import io.chaintrace.core.model.Outpoint;
 
 /** Byte layouts of the store's keys. Big-endian, so RocksDB's byte order is numeric order. */
 final class Keys {
+    /** The value of an {@code address_txs} or {@code account_transfers} entry: the owner received (bit set). */
+    static final byte RECEIVED = 1;
+    /** The value of an {@code address_txs} or {@code account_transfers} entry: the owner sent (bit set). */
+    static final byte SENT = 2;
+
     private Keys() {
     }
 

@@ -132,7 +132,7 @@ final class EthereumEtl {
             return spark.createDataFrame(List.<Row>of(), ParquetTables.TRANSFERS);
         }
         Dataset<Row> made = raw.groupByKey((MapFunction<Row, String>) r -> r.isNullAt(0) ? "" : r.getString(0), Encoders.STRING())
-                .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (block, rows) -> block(block, rows, tokens), Encoders.row(MADE))
+                .flatMapGroups(new Blocks(tokens), Encoders.row(MADE))
                 .localCheckpoint();
         List<Row> bad = made.where("error is not null").select("error").limit(1).collectAsList();
         if (!bad.isEmpty()) {
@@ -248,8 +248,34 @@ final class EthereumEtl {
         return out;
     }
 
+    /**
+     * Makes each block's transfers with one {@link TransferExtractor} per task: its cache of accounts is megabytes, so one
+     * per block spent the job's time allocating it (a task deserialises its own copy of this function, so the extractor,
+     * made on first use, is never shared between tasks nor shipped).
+     */
+    private static final class Blocks implements FlatMapGroupsFunction<String, Row, Row> {
+        private final HashMap<String, String[]> tokens;
+        private transient TransferExtractor extractor;
+
+        Blocks(HashMap<String, String[]> tokens) {
+            this.tokens = tokens;
+        }
+
+        @Override
+        public Iterator<Row> call(String block, Iterator<Row> rows) {
+            if (extractor == null) {
+                extractor = new TransferExtractor(contract -> {
+                    String[] known = tokens.get(contract);
+                    return new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)), known == null ? "unknown" : known[0],
+                            known == null || known[1] == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(known[1])));
+                });
+            }
+            return block(block, rows, extractor);
+        }
+    }
+
     /** One block's rows from every table, made into its transfers as the import makes them; a bad row is an error row. */
-    private static Iterator<Row> block(String key, Iterator<Row> rows, Map<String, String[]> tokens) {
+    private static Iterator<Row> block(String key, Iterator<Row> rows, TransferExtractor extractor) {
         List<Row> out = new ArrayList<>();
         String where = "";
         try {
@@ -332,11 +358,6 @@ final class EthereumEtl {
             Set<EthRows.Trace> ordered = new LinkedHashSet<>();
             traces.stream().sorted(Comparator.comparingInt(EthRows.Trace::txIndex).thenComparing(EthRows.Trace::traceAddress, EthRows.EXECUTION_ORDER))
                     .forEach(ordered::add);
-            TransferExtractor extractor = new TransferExtractor(contract -> {
-                String[] known = tokens.get(contract);
-                return new Asset(Chain.ETHEREUM, Optional.of(Address.parse(contract)), known == null ? "unknown" : known[0],
-                        known == null || known[1] == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(known[1])));
-            });
             where = "block " + number + ": ";
             List<AccountTransfer> made = EtlRows.transfers(extractor, number, hash, parent, blockTime != null ? blockTime : time,
                     new ArrayList<>(txs.values()), new ArrayList<>(ordered), new ArrayList<>(logs.values()));

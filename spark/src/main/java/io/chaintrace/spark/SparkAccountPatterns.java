@@ -123,7 +123,6 @@ public final class SparkAccountPatterns {
         return rules.rules().stream().filter(r -> r instanceof AccountPassThrough).map(r -> (AccountPassThrough) r).findFirst().orElseThrow();
     }
 
-    /** One address's share: its transfers in chain order, the facts of everyone they name. */
     /**
      * Each address's slice judged by the account rules, built from the settings' values where the job runs (the detectors
      * are not serializable), once per task: a task deserialises its own copy of this function and keeps its rules.
@@ -145,6 +144,7 @@ public final class SparkAccountPatterns {
         }
     }
 
+    /** One address's share: its transfers in chain order, the facts of everyone they name. */
     private static Iterator<Row> slice(String address, Iterator<Row> rows, AccountPatterns rules) {
         Map<Address, Boolean> active = new HashMap<>();
         Map<Address, Boolean> service = new HashMap<>();

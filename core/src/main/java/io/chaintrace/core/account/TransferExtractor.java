@@ -42,7 +42,11 @@ public final class TransferExtractor {
     private record Seen(String text, Address address) {
     }
 
-    /** @param tokens what a token contract (lower-case hex) is: symbol and decimals when known */
+    /**
+     * One per import (or per task), not per block: the cache of accounts is allocated here, 4 MB.
+     *
+     * @param tokens what a token contract (lower-case hex) is: symbol and decimals when known
+     */
     public TransferExtractor(Function<String, Asset> tokens) {
         this.tokens = tokens;
     }

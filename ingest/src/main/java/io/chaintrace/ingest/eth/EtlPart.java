@@ -87,7 +87,7 @@ final class EtlPart {
     /** The token transfers with their transactions' indexes, each log once, into their blocks. */
     void placeTokenTransfers() {
         tokenTables.forEach(r -> token(r, tokens));
-        Map<String, EthRows.TokenTransfer> seenLogs = new HashMap<>();
+        Map<LogId, EthRows.TokenTransfer> seenLogs = new HashMap<>();
         for (PendingToken p : tokenRows) {
             EthRows.TokenTransfer t = p.transfer();
             EtlRows.TxRow tx = seenTx.get(t.txHash());
@@ -96,7 +96,7 @@ final class EtlPart {
                         + " which no transactions file given names (import the transactions export too)");
             }
             t = new EthRows.TokenTransfer(t.token(), t.from(), t.to(), t.value(), t.txHash(), tx.tx().index(), t.logIndex(), t.blockNumber());
-            EthRows.TokenTransfer before = seenLogs.putIfAbsent(t.txHash() + ":" + t.logIndex(), t);
+            EthRows.TokenTransfer before = seenLogs.putIfAbsent(new LogId(t.txHash(), t.logIndex()), t);
             if (before != null) {
                 if (!before.equals(t)) {
                     throw new EtlFiles.EtlFormatException(p.file(), p.line(), "log " + t.logIndex() + " of transaction 0x" + t.txHash().hex()
@@ -129,6 +129,10 @@ final class EtlPart {
         } catch (IllegalArgumentException e) {
             throw new EtlFiles.EtlFormatException(r.file(), r.line(), "bad token row: " + e.getMessage());
         }
+    }
+
+    /** A log's place: its transaction and index (a key of text cost a hash's hex digits per token transfer). */
+    private record LogId(Hash256 tx, int index) {
     }
 
     /** A token transfer row read before its transaction's index is known, with where it came from. */

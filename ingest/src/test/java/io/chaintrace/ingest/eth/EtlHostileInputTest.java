@@ -71,6 +71,32 @@ class EtlHostileInputTest {
         assertTrue(e.getMessage().contains(": line 3: transaction 0x99f1097a") && e.getMessage().contains("other fields"), e.getMessage());
     }
 
+    /** The same log in two overlapping exports moves its tokens once; the same log with another amount is refused with its line. */
+    @Test
+    void aLogGivenTwiceIsStoredOnceAndTwoDifferentRowsForOneLogAreRefused() throws IOException {
+        Path tx = transactions(ROW.replace("VALUE", "0"));
+        String log = "0xdac17f958d2ee523a2206206994597c13d831ec7,0x1406854d149e081ac09cb4ca560da463f3123059,"
+                + "0xa0e74ae010d51894734c308d612131056bb721ad,AMOUNT,0x99f1097abd8f33a68f0ed63d60de5f3e7e2a3e0579b90d5f46a4f201c658b46d,3,47218";
+        String header = "token_address,from_address,to_address,value,transaction_hash,log_index,block_number\n";
+        Path logs = dir.resolve("token_transfers.csv");
+        Files.writeString(logs, header + log.replace("AMOUNT", "5000000") + "\n" + log.replace("AMOUNT", "5000000") + "\n");
+        try (ChainStore store = ChainStore.open(dir.resolve("logs"))) {
+            new EtlSource(store, List.of(tx, logs)).run(IngestListener.NONE);
+            List<io.chaintrace.core.model.AccountTransfer> tokens = store.ethTransfers(0, Long.MAX_VALUE).stream()
+                    .filter(t -> t.kind() == io.chaintrace.core.model.TransferKind.TOKEN).toList();
+            assertEquals(1, tokens.size(), tokens.toString());
+            assertEquals(BigInteger.valueOf(5_000_000), tokens.getFirst().amount().units());
+        }
+        Files.writeString(logs, header + log.replace("AMOUNT", "5000000") + "\n" + log.replace("AMOUNT", "6000000") + "\n");
+        try (ChainStore store = ChainStore.open(dir.resolve("s"))) {
+            EtlFiles.EtlFormatException e = assertThrows(EtlFiles.EtlFormatException.class,
+                    () -> new EtlSource(store, List.of(tx, logs)).run(IngestListener.NONE));
+            assertEquals(logs + ": line 3: log 3 of transaction 0x99f1097abd8f33a68f0ed63d60de5f3e7e2a3e0579b90d5f46a4f201c658b46d again,"
+                    + " with other fields than before", e.getMessage());
+            assertEquals(0, store.ethStats().blocks(), "nothing stored");
+        }
+    }
+
     /** A row with more values than the header names, or fewer than a required column needs: its line, nothing stored. */
     @Test
     void rowsOfTheWrongWidthAreRefusedWithTheirLine() throws IOException {

@@ -158,9 +158,7 @@ final class StoreFiles implements AutoCloseable {
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (Family f : Family.values()) {
-            ColumnFamilyOptions o = f.appended ? pageOptions : PROBED.contains(f) ? probedOptions
-                    : SCANNED.contains(f) ? scannedOptions : UNCOMPRESSED.contains(f) ? uncompressedOptions : cfOptions;
-            descriptors.add(new ColumnFamilyDescriptor(f.idBytes(), o));
+            descriptors.add(new ColumnFamilyDescriptor(f.idBytes(), optionsOf(f)));
         }
         RocksDB opened;
         try {
@@ -206,6 +204,20 @@ final class StoreFiles implements AutoCloseable {
     }
 
     /** Opens the files at {@code path}, creating them when writable; checks the format marker. */
+    /** A family's table options: pages, probed by key, scanned by prefix, stored uncompressed, or the defaults. */
+    private ColumnFamilyOptions optionsOf(Family f) {
+        if (f.appended) {
+            return pageOptions;
+        }
+        if (PROBED.contains(f)) {
+            return probedOptions;
+        }
+        if (SCANNED.contains(f)) {
+            return scannedOptions;
+        }
+        return UNCOMPRESSED.contains(f) ? uncompressedOptions : cfOptions;
+    }
+
     static StoreFiles open(Path path, boolean readOnly) {
         return open(path, readOnly, false);
     }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the table files of a compacted store hold, family by family (docs/STORE.md): the txid-heavy families and the
- * owners' addresses stored uncompressed below level 0 where the others are compressed, the address history without a filter where the families
- * looked up by key have one.
+ * owners' addresses stored uncompressed below level 0 where the others are compressed, the address history without a
+ * filter where the families looked up by key have one.
  */
 class FamilyOptionsTest {
     @TempDir

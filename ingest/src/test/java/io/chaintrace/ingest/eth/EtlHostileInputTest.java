@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chaintrace.core.model.AccountTransfer;
+import io.chaintrace.core.model.TransferKind;
 import io.chaintrace.graph.ChainStore;
 import io.chaintrace.ingest.IngestListener;
 import java.io.IOException;
@@ -82,8 +84,8 @@ class EtlHostileInputTest {
         Files.writeString(logs, header + log.replace("AMOUNT", "5000000") + "\n" + log.replace("AMOUNT", "5000000") + "\n");
         try (ChainStore store = ChainStore.open(dir.resolve("logs"))) {
             new EtlSource(store, List.of(tx, logs)).run(IngestListener.NONE);
-            List<io.chaintrace.core.model.AccountTransfer> tokens = store.ethTransfers(0, Long.MAX_VALUE).stream()
-                    .filter(t -> t.kind() == io.chaintrace.core.model.TransferKind.TOKEN).toList();
+            List<AccountTransfer> tokens = store.ethTransfers(0, Long.MAX_VALUE).stream()
+                    .filter(t -> t.kind() == TransferKind.TOKEN).toList();
             assertEquals(1, tokens.size(), tokens.toString());
             assertEquals(BigInteger.valueOf(5_000_000), tokens.getFirst().amount().units());
         }

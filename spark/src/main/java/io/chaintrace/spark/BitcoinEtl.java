@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -80,14 +78,16 @@ final class BitcoinEtl {
             if (!fs.exists(p)) {
                 return null;
             }
-            RemoteIterator<LocatedFileStatus> files = fs.listFiles(p, true);
-            while (files.hasNext()) {
-                String name = files.next().getPath().getName();
+            String[] first = new String[1];
+            FileWalk.files(fs, p, f -> {
+                String name = f.getName();
                 if (!name.startsWith("_") && !name.startsWith(".")) {
-                    return name;
+                    first[0] = name;
+                    return false;
                 }
-            }
-            return null;
+                return true;
+            });
+            return first[0];
         } catch (IOException e) {
             throw new UncheckedIOException("blockchain-etl " + table + ": cannot list: " + e.getMessage(), e);
         }

@@ -27,8 +27,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapFunction;
@@ -75,19 +73,17 @@ final class EthereumEtl {
             if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
                 return null;
             }
-            RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-            while (it.hasNext()) {
-                org.apache.hadoop.fs.Path p = it.next().getPath();
+            FileWalk.files(fs, root, p -> {
                 String n = p.getName().toLowerCase(Locale.ROOT);
-                if (!n.endsWith(".csv") && !n.endsWith(".json")) {
-                    continue;
-                }
-                for (String t : TABLES) {
-                    if (n.startsWith(t + ".") || n.startsWith(t + "_")) {
-                        out.computeIfAbsent(t, k -> new ArrayList<>()).add(p.toString());
+                if (n.endsWith(".csv") || n.endsWith(".json")) {
+                    for (String t : TABLES) {
+                        if (n.startsWith(t + ".") || n.startsWith(t + "_")) {
+                            out.computeIfAbsent(t, k -> new ArrayList<>()).add(p.toString());
+                        }
                     }
                 }
-            }
+                return true;
+            });
             if (out.isEmpty()) {
                 return null;
             }

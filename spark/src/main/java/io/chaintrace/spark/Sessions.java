@@ -19,8 +19,12 @@ public final class Sessions {
                 .config("spark.sql.session.timeZone", "UTC");
         if (m.startsWith("local")) {
             // One machine: the driver listens on loopback only (Spark would otherwise pick the first interface it finds).
+            // A table's height ranges are listed by the driver: past 32 directories Spark lists them in a job, a task per
+            // directory, and each task deserialises the whole Hadoop configuration - on the same cores, for listings of
+            // the local disk that take microseconds (an export of Ethereum has some 2,100 ranges per table).
             b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.sql.shuffle.partitions", Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() * 2)));
+                    .config("spark.sql.shuffle.partitions", Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() * 2)))
+                    .config("spark.sql.sources.parallelPartitionDiscovery.threshold", Integer.toString(Integer.MAX_VALUE));
         }
         SparkSession s = b.getOrCreate();
         s.sparkContext().setLogLevel("WARN");

@@ -31,7 +31,10 @@ public final class HaircutBatch {
     private HaircutBatch() {
     }
 
-    /** What a round's split yields per output (and the fee): its amount, what became of it, the service, the hop. */
+    /**
+     * What a round's split yields per output (and the fee; and per transaction its edges, or the taint cut past the
+     * limit): its amount, what became of it, the service, the hop.
+     */
     private static final StructType SHARES = new StructType().add("sid", DataTypes.IntegerType).add("txid", DataTypes.StringType)
             .add("vout", DataTypes.IntegerType).add("amount", DataTypes.LongType).add("kind", DataTypes.StringType)
             .add("entity", DataTypes.StringType).add("hop", DataTypes.IntegerType);
@@ -43,6 +46,8 @@ public final class HaircutBatch {
         String outsOf = " join ct_outputs o on o.txid = f.tx left join ct_stops st on st.address = o.address"
                 + " left join ct_seed_outputs so on so.sid = f.sid and so.txid = o.txid and so.vout = o.vout ";
         // 1. Candidates: the transactions poison reaches within hops + 1 (a haircut share can be 0, never more than all).
+        // A job a hop: the candidates are the union of the frontiers, each checkpointed (on a cluster every job costs its
+        // scheduling whatever its size, so nothing is materialised twice).
         Dataset<Row> frontier = spark.sql("select distinct sid, spent_by as tx from ct_seed_outputs where spent_by is not null").localCheckpoint();
         Dataset<Row> candidates = frontier;
         for (int h = 1; h <= hops; h++) {
@@ -51,8 +56,9 @@ public final class HaircutBatch {
                     + "and o.spent_by is not null");
             frontier = next.join(candidates, next.col("sid").equalTo(candidates.col("sid")).and(next.col("tx").equalTo(candidates.col("tx"))),
                     "left_anti").localCheckpoint();
-            candidates = candidates.union(frontier).localCheckpoint();
+            candidates = candidates.union(frontier);
         }
+        candidates = candidates.localCheckpoint();
         candidates.createOrReplaceTempView("ct_candidates");
         // The rounds read only the candidates' rows: taken out of the tables once (small enough to broadcast, where the
         // whole outputs table was shuffled again every round).
@@ -65,46 +71,43 @@ public final class HaircutBatch {
         spark.sql("select distinct f.sid, f.tx as parent, o.spent_by as child from ct_candidates f" + outsOf
                 + " join ct_candidates c on c.sid = f.sid and c.tx = o.spent_by where" + passes).localCheckpoint()
                 .createOrReplaceTempView("ct_waits");
-        // 3. Rounds: taint on outputs that pass it on (seeds' own first, hop 0), the candidates not split yet.
+        // 3. Rounds: taint on outputs that pass it on (seeds' own first, hop 0), the candidates not split yet. Four jobs a
+        // round: the ready candidates, their split, the round's sums (with how many were ready), what is left pending; the
+        // taint is the union of the rounds' splits, each checkpointed.
         Dataset<Row> taint = spark.sql("select sid, txid, vout, value as amount, 0 as hop from ct_seed_outputs where spent_by is not null")
                 .localCheckpoint();
         Dataset<Row> pending = candidates;
         Map<Integer, long[]> sums = new HashMap<>(); // endpoints, unspent, fees, absorbed, edges, cut
         Map<Integer, Map<String, Long>> byEntity = new HashMap<>();
+        int limit = hops;
         while (true) {
             pending.createOrReplaceTempView("ct_pending");
             Dataset<Row> ready = spark.sql("select p.sid, p.tx from ct_pending p left anti join (select w.sid, w.child from ct_waits w"
                     + " join ct_pending q on q.sid = w.sid and q.tx = w.parent) b on b.sid = p.sid and b.child = p.tx").localCheckpoint();
-            if (ready.isEmpty()) {
-                if (!pending.isEmpty()) {
-                    throw new IllegalStateException("the spends in the tables form a cycle: they are not a chain");
-                }
-                break;
-            }
             ready.createOrReplaceTempView("ct_ready");
             taint.createOrReplaceTempView("ct_taint");
-            // The taint each ready transaction receives (none: the trace never reaches it) and its hop.
+            // The taint each ready transaction receives (none: the trace never reaches it) and its hop; split when the hop
+            // is within the limit, cut with that taint when it is past it.
             spark.sql("select r.sid, r.tx, sum(t.amount) as taint_in, min(t.hop) + 1 as hop from ct_ready r join ct_c_inputs i on i.txid = r.tx"
                     + " join ct_taint t on t.sid = r.sid and t.txid = i.prev_txid and t.vout = i.prev_vout group by r.sid, r.tx")
                     .createOrReplaceTempView("ct_in");
-            for (Row r : spark.sql("select i.sid, sum(case when i.hop > " + hops + " then i.taint_in else 0 end), sum(s.n) from ct_in i"
-                    + " join ct_c_txsum s on s.txid = i.tx group by i.sid").collectAsList()) {
-                long[] a = sums.computeIfAbsent(r.getInt(0), k -> new long[6]);
-                a[5] += r.getLong(1);
-                a[4] += r.getLong(2);
-            }
-            Dataset<Row> split = spark.sql("select i.sid, i.tx, i.hop, i.taint_in, greatest(0, s.vin - s.vout_sum) as fee,"
+            Dataset<Row> split = spark.sql("select i.sid, i.tx, i.hop, i.taint_in, greatest(0, s.vin - s.vout_sum) as fee, s.n,"
                     + " array_sort(collect_list(struct(o.vout, o.value, so.sid is not null as is_seed, st.entity, o.spent_by))) as outs"
                     + " from ct_in i join ct_c_txsum s on s.txid = i.tx join ct_c_outputs o on o.txid = i.tx"
                     + " left join ct_stops st on st.address = o.address"
                     + " left join ct_seed_outputs so on so.sid = i.sid and so.txid = o.txid and so.vout = o.vout"
-                    + " where i.hop <= " + hops + " group by i.sid, i.tx, i.hop, i.taint_in, s.vin, s.vout_sum")
-                    .flatMap((FlatMapFunction<Row, Row>) HaircutBatch::shares, Encoders.row(SHARES)).localCheckpoint();
+                    + " group by i.sid, i.tx, i.hop, i.taint_in, s.vin, s.vout_sum, s.n")
+                    .flatMap((FlatMapFunction<Row, Row>) tx -> shares(tx, limit), Encoders.row(SHARES)).localCheckpoint();
             split.createOrReplaceTempView("ct_split");
-            for (Row r : spark.sql("select sid, kind, entity, sum(amount) from ct_split where kind <> 'taint' group by sid, kind, entity")
-                    .collectAsList()) {
-                long[] a = sums.computeIfAbsent(r.getInt(0), k -> new long[6]);
+            long readyCount = 0;
+            for (Row r : spark.sql("select sid, kind, entity, sum(amount) from ct_split where kind <> 'taint' group by sid, kind, entity"
+                    + " union all select -1, 'ready', null, count(*) from ct_ready").collectAsList()) {
                 long v = r.getLong(3);
+                if (r.getString(1).equals("ready")) {
+                    readyCount = v;
+                    continue;
+                }
+                long[] a = sums.computeIfAbsent(r.getInt(0), k -> new long[6]);
                 switch (r.getString(1)) {
                     case "endpoint" -> {
                         a[0] += v;
@@ -113,10 +116,18 @@ public final class HaircutBatch {
                     case "unspent" -> a[1] += v;
                     case "fee" -> a[2] += v;
                     case "absorbed" -> a[3] += v;
+                    case "edges" -> a[4] += v;
+                    case "cut" -> a[5] += v;
                     default -> throw new IllegalStateException(r.getString(1));
                 }
             }
-            taint = taint.union(spark.sql("select sid, txid, vout, amount, hop from ct_split where kind = 'taint'")).localCheckpoint();
+            if (readyCount == 0) {
+                if (!pending.isEmpty()) {
+                    throw new IllegalStateException("the spends in the tables form a cycle: they are not a chain");
+                }
+                break;
+            }
+            taint = taint.union(spark.sql("select sid, txid, vout, amount, hop from ct_split where kind = 'taint'"));
             pending = pending.join(ready, pending.col("sid").equalTo(ready.col("sid")).and(pending.col("tx").equalTo(ready.col("tx"))),
                     "left_anti").localCheckpoint();
         }
@@ -134,14 +145,22 @@ public final class HaircutBatch {
     /**
      * One transaction's split, as {@code CompactTracer} makes it: the taint in by the outputs' values and the fee (in that
      * order, whole satoshi); a seed's own output absorbs its share, a service's output ends it, an unspent output keeps it.
+     * A transaction reached past {@code hops} is not split: the taint it received is cut. Either way its inputs and
+     * outputs are edges the trace looked at.
      */
-    private static Iterator<Row> shares(Row tx) {
+    private static Iterator<Row> shares(Row tx, int hops) {
         int sid = tx.getInt(0);
         String txid = tx.getString(1);
         int hop = tx.getInt(2);
         long taintIn = tx.getLong(3);
         long fee = tx.getLong(4);
-        List<Row> outs = tx.getList(5);
+        List<Row> rows = new ArrayList<>();
+        rows.add(RowFactory.create(sid, txid, -1, ((Number) tx.get(5)).longValue(), "edges", null, hop));
+        if (hop > hops) {
+            rows.add(RowFactory.create(sid, txid, -1, taintIn, "cut", null, hop));
+            return rows.iterator();
+        }
+        List<Row> outs = tx.getList(6);
         int n = outs.size();
         long[] weights = new long[n + 1];
         for (int j = 0; j < n; j++) {
@@ -149,7 +168,6 @@ public final class HaircutBatch {
         }
         weights[n] = fee;
         long[] shares = HaircutPolicy.split(taintIn, weights);
-        List<Row> rows = new ArrayList<>(n + 1);
         for (int j = 0; j < n; j++) {
             long a = shares[j];
             if (a == 0) {

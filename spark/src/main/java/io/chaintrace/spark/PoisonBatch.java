@@ -24,11 +24,15 @@ public final class PoisonBatch {
 
     public static List<TaintBatch.Result> run(SparkSession spark, String parquet, List<TaintBatch.SeedLine> seeds, int hops, Set<String> stopAt) {
         Dataset<Row> seedOutputs = TaintBatch.register(spark, parquet, seeds, stopAt);
-        // Tainted outputs, seeds first; then, hop by hop, every output of a transaction reached that is not a service's.
+        // Two jobs a hop: the hop's sums and the next frontier. The tainted outputs and the transactions reached are
+        // unions of what each hop materialised (its outputs cached, its frontier checkpointed), not materialised again:
+        // a query's plan stays a union of leaves, and on a cluster each job costs its scheduling whatever its size.
         Dataset<Row> tainted = seedOutputs.select("sid", "txid", "vout", "value");
         Dataset<Row> frontier = spark.sql("select distinct sid, spent_by as tx from ct_seed_outputs where spent_by is not null");
         frontier = frontier.localCheckpoint();
         Dataset<Row> visited = frontier;
+        Dataset<Row> reached = hops > 0 ? frontier : frontier.where("false"); // within the hop limit: fees and edges count these
+        List<Dataset<Row>> hopOutputs = new ArrayList<>();
         Map<Integer, long[]> sums = new HashMap<>(); // endpoints, unspent, fees, absorbed, edges
         Map<Integer, Map<String, Long>> byEntity = new HashMap<>();
         for (int h = 1; h <= hops; h++) {
@@ -37,34 +41,39 @@ public final class PoisonBatch {
                     + " (so.sid is not null) as is_seed from ct_frontier f join ct_outputs o on o.txid = f.tx"
                     + " left join ct_stops st on st.address = o.address"
                     + " left join ct_seed_outputs so on so.sid = f.sid and so.txid = o.txid and so.vout = o.vout where o.value > 0").cache();
+            hopOutputs.add(outs);
             outs.createOrReplaceTempView("ct_outs");
-            for (Row r : spark.sql("select sid, sum(case when is_seed then value else 0 end),"
+            // Per seed and service: what seeds absorb, what services receive (every value is > 0: a service's row is
+            // there only when it received something), what stays unspent.
+            for (Row r : spark.sql("select sid, entity, sum(case when is_seed then value else 0 end),"
                     + " sum(case when not is_seed and entity is not null then value else 0 end),"
-                    + " sum(case when not is_seed and entity is null and spent_by is null then value else 0 end) from ct_outs group by sid")
+                    + " sum(case when not is_seed and entity is null and spent_by is null then value else 0 end) from ct_outs group by sid, entity")
                     .collectAsList()) {
                 long[] a = sums.computeIfAbsent(r.getInt(0), k -> new long[5]);
-                a[3] += r.getLong(1);
-                a[0] += r.getLong(2);
-                a[1] += r.getLong(3);
+                a[3] += r.getLong(2);
+                a[0] += r.getLong(3);
+                a[1] += r.getLong(4);
+                if (r.getLong(3) > 0) {
+                    byEntity.computeIfAbsent(r.getInt(0), k -> new TreeMap<>()).merge(r.getString(1), r.getLong(3), Long::sum);
+                }
             }
-            for (Row r : spark.sql("select sid, entity, sum(value) from ct_outs where not is_seed and entity is not null group by sid, entity")
-                    .collectAsList()) {
-                byEntity.computeIfAbsent(r.getInt(0), k -> new TreeMap<>()).merge(r.getString(1), r.getLong(2), Long::sum);
-            }
-            // Fees: what a transaction's known inputs hold beyond its outputs; edges: its inputs and outputs, looked at once.
-            for (Row r : spark.sql("select f.sid, sum(greatest(0, t.vin - t.vout_sum)), sum(t.n) from ct_frontier f join ct_txsum t"
-                    + " on t.txid = f.tx group by f.sid").collectAsList()) {
-                long[] a = sums.computeIfAbsent(r.getInt(0), k -> new long[5]);
-                a[2] += r.getLong(1);
-                a[4] += r.getLong(2);
-            }
-            // Each hop's tables are materialised (local checkpoints): the plan of hop h does not carry hops 1..h-1.
-            tainted = tainted.union(outs.filter("not is_seed and entity is null").select("sid", "txid", "vout", "value")).localCheckpoint();
+            tainted = tainted.union(outs.filter("not is_seed and entity is null").select("sid", "txid", "vout", "value"));
             Dataset<Row> next = spark.sql("select distinct sid, spent_by as tx from ct_outs where not is_seed and entity is null and spent_by is not null");
             frontier = next.join(visited, next.col("sid").equalTo(visited.col("sid")).and(next.col("tx").equalTo(visited.col("tx"))), "left_anti")
                     .localCheckpoint();
-            visited = visited.union(frontier).localCheckpoint();
-            outs.unpersist();
+            visited = visited.union(frontier);
+            if (h < hops) {
+                reached = reached.union(frontier);
+            }
+        }
+        // Fees: what a transaction's known inputs hold beyond its outputs; edges: its inputs and outputs, looked at once.
+        // Each transaction is in one hop's frontier: summed once over all of them.
+        reached.createOrReplaceTempView("ct_reached");
+        for (Row r : spark.sql("select f.sid, sum(greatest(0, t.vin - t.vout_sum)), sum(t.n) from ct_reached f join ct_txsum t"
+                + " on t.txid = f.tx group by f.sid").collectAsList()) {
+            long[] a = sums.computeIfAbsent(r.getInt(0), k -> new long[5]);
+            a[2] += r.getLong(1);
+            a[4] += r.getLong(2);
         }
         // Past the hop limit: each transaction reached first at hops + 1 is cut with the taint its inputs bring.
         frontier.createOrReplaceTempView("ct_cut");
@@ -77,6 +86,7 @@ public final class PoisonBatch {
         for (Row r : spark.sql("select c.sid, sum(t.n) from ct_cut c join ct_txsum t on t.txid = c.tx group by c.sid").collectAsList()) {
             sums.computeIfAbsent(r.getInt(0), k -> new long[5])[4] += r.getLong(1);
         }
+        hopOutputs.forEach(Dataset::unpersist);
         Map<Integer, long[]> seeded = TaintBatch.seeded(spark);
         List<TaintBatch.Result> results = new ArrayList<>();
         for (int i = 0; i < seeds.size(); i++) {

@@ -46,7 +46,7 @@ public final class HaircutBatch {
         String outsOf = " join ct_outputs o on o.txid = f.tx left join ct_stops st on st.address = o.address"
                 + " left join ct_seed_outputs so on so.sid = f.sid and so.txid = o.txid and so.vout = o.vout ";
         // 1. Candidates: the transactions poison reaches within hops + 1 (a haircut share can be 0, never more than all).
-        // A job a hop: the candidates are the union of the frontiers, each checkpointed (on a cluster every job costs its
+        // A query run a hop: the candidates are the union of the frontiers, each checkpointed (on a cluster every job costs its
         // scheduling whatever its size, so nothing is materialised twice).
         Dataset<Row> frontier = spark.sql("select distinct sid, spent_by as tx from ct_seed_outputs where spent_by is not null").localCheckpoint();
         Dataset<Row> candidates = frontier;
@@ -71,8 +71,8 @@ public final class HaircutBatch {
         spark.sql("select distinct f.sid, f.tx as parent, o.spent_by as child from ct_candidates f" + outsOf
                 + " join ct_candidates c on c.sid = f.sid and c.tx = o.spent_by where" + passes).localCheckpoint()
                 .createOrReplaceTempView("ct_waits");
-        // 3. Rounds: taint on outputs that pass it on (seeds' own first, hop 0), the candidates not split yet. Four jobs a
-        // round: the ready candidates, their split, the round's sums (with how many were ready), what is left pending; the
+        // 3. Rounds: taint on outputs that pass it on (seeds' own first, hop 0), the candidates not split yet. Four queries
+        // run a round: the ready candidates, their split, the round's sums (with how many were ready), what is left pending; the
         // taint is the union of the rounds' splits, each checkpointed.
         Dataset<Row> taint = spark.sql("select sid, txid, vout, value as amount, 0 as hop from ct_seed_outputs where spent_by is not null")
                 .localCheckpoint();

@@ -24,7 +24,7 @@ public final class PoisonBatch {
 
     public static List<TaintBatch.Result> run(SparkSession spark, String parquet, List<TaintBatch.SeedLine> seeds, int hops, Set<String> stopAt) {
         Dataset<Row> seedOutputs = TaintBatch.register(spark, parquet, seeds, stopAt);
-        // Two jobs a hop: the hop's sums and the next frontier. The tainted outputs and the transactions reached are
+        // Two queries run a hop: its sums and the next frontier. The tainted outputs and the transactions reached are
         // unions of what each hop materialised (its outputs cached, its frontier checkpointed), not materialised again:
         // a query's plan stays a union of leaves, and on a cluster each job costs its scheduling whatever its size.
         Dataset<Row> tainted = seedOutputs.select("sid", "txid", "vout", "value");

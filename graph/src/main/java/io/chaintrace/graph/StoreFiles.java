@@ -203,7 +203,6 @@ final class StoreFiles implements AutoCloseable {
         return c;
     }
 
-    /** Opens the files at {@code path}, creating them when writable; checks the format marker. */
     /** A family's table options: pages, probed by key, scanned by prefix, stored uncompressed, or the defaults. */
     private ColumnFamilyOptions optionsOf(Family f) {
         if (f.appended) {
@@ -218,6 +217,7 @@ final class StoreFiles implements AutoCloseable {
         return UNCOMPRESSED.contains(f) ? uncompressedOptions : cfOptions;
     }
 
+    /** Opens the files at {@code path}, creating them when writable; checks the format marker. */
     static StoreFiles open(Path path, boolean readOnly) {
         return open(path, readOnly, false);
     }

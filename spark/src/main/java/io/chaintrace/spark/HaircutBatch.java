@@ -79,7 +79,6 @@ public final class HaircutBatch {
         Dataset<Row> pending = candidates;
         Map<Integer, long[]> sums = new HashMap<>(); // endpoints, unspent, fees, absorbed, edges, cut
         Map<Integer, Map<String, Long>> byEntity = new HashMap<>();
-        int limit = hops;
         while (true) {
             pending.createOrReplaceTempView("ct_pending");
             Dataset<Row> ready = spark.sql("select p.sid, p.tx from ct_pending p left anti join (select w.sid, w.child from ct_waits w"
@@ -97,7 +96,7 @@ public final class HaircutBatch {
                     + " left join ct_stops st on st.address = o.address"
                     + " left join ct_seed_outputs so on so.sid = i.sid and so.txid = o.txid and so.vout = o.vout"
                     + " group by i.sid, i.tx, i.hop, i.taint_in, s.vin, s.vout_sum, s.n")
-                    .flatMap((FlatMapFunction<Row, Row>) tx -> shares(tx, limit), Encoders.row(SHARES)).localCheckpoint();
+                    .flatMap((FlatMapFunction<Row, Row>) tx -> shares(tx, hops), Encoders.row(SHARES)).localCheckpoint();
             split.createOrReplaceTempView("ct_split");
             long readyCount = 0;
             for (Row r : spark.sql("select sid, kind, entity, sum(amount) from ct_split where kind <> 'taint' group by sid, kind, entity"
@@ -155,7 +154,7 @@ public final class HaircutBatch {
         long taintIn = tx.getLong(3);
         long fee = tx.getLong(4);
         List<Row> rows = new ArrayList<>();
-        rows.add(RowFactory.create(sid, txid, -1, ((Number) tx.get(5)).longValue(), "edges", null, hop));
+        rows.add(RowFactory.create(sid, txid, -1, (long) tx.getInt(5), "edges", null, hop));
         if (hop > hops) {
             rows.add(RowFactory.create(sid, txid, -1, taintIn, "cut", null, hop));
             return rows.iterator();

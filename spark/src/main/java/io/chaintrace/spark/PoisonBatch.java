@@ -30,8 +30,7 @@ public final class PoisonBatch {
         Dataset<Row> tainted = seedOutputs.select("sid", "txid", "vout", "value");
         Dataset<Row> frontier = spark.sql("select distinct sid, spent_by as tx from ct_seed_outputs where spent_by is not null");
         frontier = frontier.localCheckpoint();
-        Dataset<Row> visited = frontier;
-        Dataset<Row> reached = hops > 0 ? frontier : frontier.where("false"); // within the hop limit: fees and edges count these
+        Dataset<Row> visited = frontier; // within the hop limit: the cut (past it) is the last frontier, never added
         List<Dataset<Row>> hopOutputs = new ArrayList<>();
         Map<Integer, long[]> sums = new HashMap<>(); // endpoints, unspent, fees, absorbed, edges
         Map<Integer, Map<String, Long>> byEntity = new HashMap<>();
@@ -61,14 +60,13 @@ public final class PoisonBatch {
             Dataset<Row> next = spark.sql("select distinct sid, spent_by as tx from ct_outs where not is_seed and entity is null and spent_by is not null");
             frontier = next.join(visited, next.col("sid").equalTo(visited.col("sid")).and(next.col("tx").equalTo(visited.col("tx"))), "left_anti")
                     .localCheckpoint();
-            visited = visited.union(frontier);
             if (h < hops) {
-                reached = reached.union(frontier);
+                visited = visited.union(frontier);
             }
         }
         // Fees: what a transaction's known inputs hold beyond its outputs; edges: its inputs and outputs, looked at once.
         // Each transaction is in one hop's frontier: summed once over all of them.
-        reached.createOrReplaceTempView("ct_reached");
+        (hops > 0 ? visited : visited.where("false")).createOrReplaceTempView("ct_reached");
         for (Row r : spark.sql("select f.sid, sum(greatest(0, t.vin - t.vout_sum)), sum(t.n) from ct_reached f join ct_txsum t"
                 + " on t.txid = f.tx group by f.sid").collectAsList()) {
             long[] a = sums.computeIfAbsent(r.getInt(0), k -> new long[5]);

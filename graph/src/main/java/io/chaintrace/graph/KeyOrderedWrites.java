@@ -20,6 +20,12 @@ import org.rocksdb.WriteBatch;
  * (keys agreeing in 44 bits are neighbours anyway), one sort of primitive longs (a comparator over the whole keys cost
  * the writer a third of its time), and writes of one key keep their order, which merges and deletes need. A family
  * written through this is written only through it within a batch, or its writes would change order.
+ *
+ * <p>Merges of one key that meet in that order are handed over as one merge of their values joined, in the families
+ * whose merges append ({@link Family#appended}: appending A and then B is appending AB). A group of Bitcoin blocks
+ * merges each input's spend into the page of the transaction it spends, and its inputs spend the recent pages many
+ * times over: at 10^6 mainnet-shaped transactions 2.06 million merges were 138 thousand keys, each merge otherwise an
+ * entry of its own in the memtable, the flush and the compactions, and an operand for every read of its page to apply.
  */
 final class KeyOrderedWrites {
     /** Bits of a write's position in the packed sort key: a family's writes past this many are left in their order. */
@@ -65,6 +71,45 @@ final class KeyOrderedWrites {
                 order[i] = (int) (packed[i] & (MAX_WRITES - 1));
             }
             return order;
+        }
+
+        /**
+         * Where the record starting at {@code order[at]} ends in {@code order} (exclusive): after the run of merges of its
+         * key that follow one another there, in a family whose merges append (see {@link #joined}), else after it.
+         */
+        int recordEnd(int[] order, int at, boolean appended) {
+            int first = order[at];
+            int end = at + 1;
+            if (appended && kinds[first] == MERGE) {
+                while (end < order.length && kinds[order[end]] == MERGE && Arrays.equals(keys[order[end]], keys[first])) {
+                    end++;
+                }
+            }
+            return end;
+        }
+
+        /** The value of the record {@code order[from, to)}: the merges' values in the order made, one after another. */
+        byte[] joined(int[] order, int from, int to) {
+            if (to - from == 1) {
+                return values[order[from]];
+            }
+            byte[] out = new byte[Math.toIntExact(valueLength(order, from, to))];
+            int at = 0;
+            for (int i = from; i < to; i++) {
+                byte[] v = values[order[i]];
+                System.arraycopy(v, 0, out, at, v.length);
+                at += v.length;
+            }
+            return out;
+        }
+
+        /** The length of the record {@code order[from, to)}'s value. */
+        long valueLength(int[] order, int from, int to) {
+            long length = 0;
+            for (int i = from; i < to; i++) {
+                length += values[order[i]].length;
+            }
+            return length;
         }
 
         /** A key's first eight bytes, big-endian, zero-padded. */
@@ -136,9 +181,12 @@ final class KeyOrderedWrites {
                 continue;
             }
             ColumnFamilyHandle handle = files.handle(family);
-            for (int i : w.order()) {
+            int[] order = w.order();
+            for (int r = 0, end; r < order.length; r = end) {
+                end = w.recordEnd(order, r, family.appended);
+                int i = order[r];
                 switch (w.kinds[i]) {
-                    case MERGE -> batch.merge(handle, w.keys[i], w.values[i]);
+                    case MERGE -> batch.merge(handle, w.keys[i], w.joined(order, r, end));
                     case DELETE -> {
                         key = filled(key, w.keys[i]);
                         batch.delete(handle, key);
@@ -181,16 +229,19 @@ final class KeyOrderedWrites {
                 continue;
             }
             int f = family.ordinal();
-            orders[f] = w.order();
+            int[] order = orders[f] = w.order();
             ids[f] = files.handle(family).getID();
             int head = 1 + (ids[f] == 0 ? 0 : varintLength(ids[f]));
-            for (int i = 0; i < w.n; i++) {
+            for (int r = 0, end; r < order.length; r = end) {
+                end = w.recordEnd(order, r, family.appended);
+                int i = order[r];
                 size += head + varintLength(w.keys[i].length) + w.keys[i].length;
                 if (w.kinds[i] != DELETE) {
-                    size += varintLength(w.values[i].length) + w.values[i].length;
+                    long length = w.valueLength(order, r, end);
+                    size += (length > Integer.MAX_VALUE ? 5 : varintLength((int) length)) + length;
                 }
+                count++;
             }
-            count += w.n;
         }
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException("a batch of " + size + " bytes is past what one array holds");
@@ -203,12 +254,15 @@ final class KeyOrderedWrites {
         out[at++] = (byte) (count >>> 24);
         for (Family family : Family.values()) {
             int f = family.ordinal();
-            if (orders[f] == null) {
+            int[] order = orders[f];
+            if (order == null) {
                 continue;
             }
             Writes w = byFamily[f];
             boolean named = ids[f] != 0;
-            for (int i : orders[f]) {
+            for (int r = 0, end; r < order.length; r = end) {
+                end = w.recordEnd(order, r, family.appended);
+                int i = order[r];
                 byte kind = w.kinds[i];
                 out[at++] = switch (kind) {
                     case MERGE -> named ? TYPE_FAMILY_MERGE : TYPE_MERGE;
@@ -220,7 +274,12 @@ final class KeyOrderedWrites {
                 }
                 at = putBytes(out, at, w.keys[i]);
                 if (kind != DELETE) {
-                    at = putBytes(out, at, w.values[i]);
+                    at = putVarint(out, at, (int) w.valueLength(order, r, end));
+                    for (int j = r; j < end; j++) {
+                        byte[] v = w.values[order[j]];
+                        System.arraycopy(v, 0, out, at, v.length);
+                        at += v.length;
+                    }
                 }
             }
         }

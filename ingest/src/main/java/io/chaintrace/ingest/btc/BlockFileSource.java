@@ -16,6 +16,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -339,9 +340,28 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
          */
         static ParsedBlock decode(byte[] bytes, Hash256 hash) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
+            MessageDigest sha256 = Sha256Hash.newDigest();
             Block block;
+            List<Sha256Hash> txids;
             try {
-                block = Block.read(buf);
+                // bitcoinj's Block.read, a transaction at a time, so that each one's bytes are known (see txid).
+                Block header = Block.read(ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, Block.HEADER_SIZE)));
+                buf.position(Block.HEADER_SIZE);
+                VarInt count = VarInt.read(buf);
+                if (!count.fitsInt()) {
+                    throw new ProtocolException("a transaction count of " + count.longValue());
+                }
+                int n = count.intValue();
+                List<Transaction> txs = new ArrayList<>(Math.min(n, buf.remaining() / 60 + 1));
+                txids = new ArrayList<>(txs.size());
+                for (int i = 0; i < n; i++) {
+                    int start = buf.position();
+                    Transaction tx = Transaction.read(buf);
+                    txs.add(tx);
+                    txids.add(txid(sha256, bytes, start, buf.position(), tx));
+                }
+                block = new Block(header.getVersion(), header.getPrevBlockHash(), header.getMerkleRoot(), header.time(),
+                        header.getDifficultyTarget(), header.getNonce(), txs);
             } catch (ProtocolException | java.nio.BufferUnderflowException | IllegalArgumentException | ArithmeticException e) {
                 throw new InvalidBlock("cannot parse block " + hash + ": " + reason(e), e);
             }
@@ -349,16 +369,39 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
                 throw new InvalidBlock("block " + hash + " ends after " + buf.position() + " bytes but " + bytes.length + " were given",
                         null);
             }
-            // bitcoinj hashes the serialized transaction on every getTxId(): once per transaction here.
-            List<Sha256Hash> txids = new ArrayList<>(block.getTransactions().size());
-            for (Transaction tx : block.getTransactions()) {
-                txids.add(tx.getTxId());
-            }
-            String invalid = invalidity(block, txids);
+            String invalid = invalidity(block, txids, sha256);
             if (invalid != null) {
                 throw new InvalidBlock("invalid block " + hash + ": " + invalid, null);
             }
             return new ParsedBlock(block, txids);
+        }
+
+        /**
+         * The id of the transaction {@code tx} parsed from {@code bytes[start, end)}: the double SHA-256 of its
+         * serialization without witness data (BIP144: a SegWit serialization puts a marker 0x00 and a non-zero flag
+         * after the version, and the witnesses before the lock time; the id leaves out all three), hashed from the
+         * block's own bytes. bitcoinj's {@code getTxId} serializes the parsed transaction again and looks up a new
+         * digest for every hash: a fifth of the parser threads at mainnet shape (issue 19). The merkle check holds
+         * every id to the header, so an id computed wrong cannot pass.
+         */
+        static Sha256Hash txid(MessageDigest sha256, byte[] bytes, int start, int end, Transaction tx) {
+            sha256.reset();
+            if (bytes[start + 4] == 0 && bytes[start + 5] != 0) {
+                int body = VarInt.sizeOf(tx.getInputs().size()) + VarInt.sizeOf(tx.getOutputs().size());
+                for (TransactionInput in : tx.getInputs()) {
+                    body += in.messageSize();
+                }
+                for (TransactionOutput out : tx.getOutputs()) {
+                    body += out.messageSize();
+                }
+                sha256.update(bytes, start, 4);
+                sha256.update(bytes, start + 6, body);
+                sha256.update(bytes, end - 4, 4);
+            } else {
+                sha256.update(bytes, start, end - start);
+            }
+            byte[] once = sha256.digest();
+            return Sha256Hash.wrapReversed(sha256.digest(once));
         }
 
         /** Where a record starts, for messages: its magic, or 0 for a raw block. */
@@ -386,7 +429,7 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
          * txids catches bytes damaged inside a block. (bitcoinj's verifyTransactions would also apply
          * the pre-SegWit 1 MB size rule, which real SegWit blocks exceed.)
          */
-        private static String invalidity(Block block, List<Sha256Hash> txids) {
+        private static String invalidity(Block block, List<Sha256Hash> txids, MessageDigest sha256) {
             List<Transaction> txs = block.getTransactions();
             if (txs == null || txs.isEmpty()) {
                 return "no transactions";
@@ -403,7 +446,9 @@ public final class BlockFileSource implements Source<BlockFileSource.Summary> {
                 for (int i = 0; i < level.size(); i += 2) {
                     byte[] left = level.get(i);
                     byte[] right = i + 1 < level.size() ? level.get(i + 1) : left;
-                    up.add(Sha256Hash.hashTwice(left, right));
+                    sha256.update(left);
+                    sha256.update(right);
+                    up.add(sha256.digest(sha256.digest()));
                 }
                 level = up;
             }

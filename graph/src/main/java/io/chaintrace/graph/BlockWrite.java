@@ -1,5 +1,6 @@
 package io.chaintrace.graph;
 
+import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.BlockRef;
 import io.chaintrace.core.model.Hash256;
 import io.chaintrace.core.model.InputStatus;
@@ -11,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,10 +29,17 @@ final class BlockWrite {
     private final AddressBook addresses;
     private final RecentOutputs recent;
     private final NewBlock block;
-    private final Map<String, Integer> ids;
-    /** Owners the block sees first, with the ids it gives them, in order. */
-    final LinkedHashMap<String, Integer> newIds;
-    private final Map<String, ScriptKind> newKinds;
+    /**
+     * The block's owners in order of first appearance, each with its kind and id, and the index among them of each
+     * output's owner (block order; -1 for none): one look-up of an output's text, where maps of text to id, to kind and
+     * of the new ones took five (issue 19).
+     */
+    private final List<String> ownerTexts;
+    private final List<ScriptKind> ownerKinds;
+    private int[] ownerIds;
+    private final int[] outputOwner;
+    /** Owners the block sees first (indexes among its owners), given ids in this order. */
+    private final IntArrayList newOwners = new IntArrayList();
     /** The block's outputs in block order: what its later transactions spend of it, and what joins the {@link #recent}. */
     OutputTable created;
     /**
@@ -74,9 +81,9 @@ final class BlockWrite {
         }
         outputCount = o;
         spendCount = i;
-        ids = HashMap.newHashMap(o);
-        newIds = LinkedHashMap.newLinkedHashMap(o);
-        newKinds = HashMap.newHashMap(o);
+        ownerTexts = new ArrayList<>(o);
+        ownerKinds = new ArrayList<>(o);
+        outputOwner = new int[o];
         inputRow = new int[i];
         inputValue = new long[i];
         inputOwner = new int[i];
@@ -90,47 +97,68 @@ final class BlockWrite {
 
     /** Looks up or assigns a dense id for every owner in the block, in order of appearance. */
     void resolveOwners() {
-        LinkedHashMap<String, ScriptKind> wanted = LinkedHashMap.newLinkedHashMap(outputCount);
+        Map<String, Integer> index = HashMap.newHashMap(outputCount);
+        int k = 0;
         for (NewBlock.NewTransaction tx : block.transactions()) {
             for (TxOutput o : tx.outputs()) {
-                o.owner().ifPresent(a -> wanted.putIfAbsent(a.text(), a.kind()));
+                if (o.owner().isEmpty()) {
+                    outputOwner[k++] = -1;
+                    continue;
+                }
+                Address a = o.owner().get();
+                Integer at = index.putIfAbsent(a.text(), ownerTexts.size());
+                if (at == null) {
+                    at = ownerTexts.size();
+                    ownerTexts.add(a.text());
+                    ownerKinds.add(a.kind());
+                }
+                outputOwner[k++] = at;
             }
         }
-        List<String> missing = new ArrayList<>(wanted.size());
-        for (String text : wanted.keySet()) {
-            Integer id = addresses.cachedId(text);
+        ownerIds = new int[ownerTexts.size()];
+        IntArrayList missing = new IntArrayList();
+        for (int i = 0; i < ownerIds.length; i++) {
+            Integer id = addresses.cachedId(ownerTexts.get(i));
             if (id != null) {
-                ids.put(text, id);
+                ownerIds[i] = id;
             } else {
-                missing.add(text);
+                missing.add(i);
             }
         }
         if (missing.isEmpty()) {
             return;
         }
         List<byte[]> keys = new ArrayList<>(missing.size());
-        for (String text : missing) {
-            keys.add(text.getBytes(StandardCharsets.UTF_8));
+        for (int i : missing) {
+            keys.add(ownerTexts.get(i).getBytes(StandardCharsets.UTF_8));
         }
         List<byte[]> found = files.multiGet(Family.ADDRESS_IDS, keys);
         int next = firstOwner;
-        for (int i = 0; i < missing.size(); i++) {
-            String text = missing.get(i);
-            byte[] v = found.get(i);
+        for (int m = 0; m < missing.size(); m++) {
+            int i = missing.getInt(m);
+            byte[] v = found.get(m);
             if (v != null) {
-                int id = Keys.getInt(v, 0);
-                ids.put(text, id);
-                addresses.remember(text, id);
+                ownerIds[i] = Keys.getInt(v, 0);
+                addresses.remember(ownerTexts.get(i), ownerIds[i]);
             } else {
-                ids.put(text, next);
-                newIds.put(text, next);
-                ScriptKind kind = wanted.get(text);
-                newKinds.put(text, kind);
-                if (kind.hasStandardAddress()) {
+                ownerIds[i] = next++;
+                newOwners.add(i);
+                if (ownerKinds.get(i).hasStandardAddress()) {
                     standardAddresses++;
                 }
-                next++;
             }
+        }
+    }
+
+    /** How many owners the block sees first. */
+    int newOwners() {
+        return newOwners.size();
+    }
+
+    /** Keeps the ids of the owners the block sees first in {@code book}'s cache. */
+    void rememberNewOwners(AddressBook book) {
+        for (int i : newOwners) {
+            book.remember(ownerTexts.get(i), ownerIds[i]);
         }
     }
 
@@ -142,9 +170,11 @@ final class BlockWrite {
         created = new OutputTable(outputCount);
         long seq = firstSeq;
         long outputId = firstOutput;
+        int output = 0;
         for (NewBlock.NewTransaction tx : block.transactions()) {
             for (TxOutput o : tx.outputs()) {
-                int owner = o.owner().map(a -> ids.get(a.text())).orElse(OutputRecord.NO_OWNER);
+                int at = outputOwner[output++];
+                int owner = at < 0 ? OutputRecord.NO_OWNER : ownerIds[at];
                 created.add(tx.txid(), o.index(), o.value(), owner, seq, outputId + o.index());
             }
             seq++;
@@ -274,8 +304,8 @@ final class BlockWrite {
             position++;
         }
         bodies.flush();
-        for (Map.Entry<String, Integer> e : newIds.entrySet()) {
-            addresses.put(writes, e.getKey(), newKinds.get(e.getKey()), e.getValue());
+        for (int i : newOwners) {
+            addresses.put(writes, ownerTexts.get(i), ownerKinds.get(i), ownerIds[i]);
         }
         byte[] work = block.chainWork().toByteArray();
         ByteBuffer b = ByteBuffer.allocate(4 + 8 + 32 + 4 + 2 + work.length + 8 + 8 + 4);

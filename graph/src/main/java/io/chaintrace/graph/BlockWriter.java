@@ -92,7 +92,7 @@ final class BlockWriter {
             KeyOrderedWrites writes = new KeyOrderedWrites();
             w.write(writes);
             Counters next = counters.plus(block.transactions().size(), w.inputs, w.outputs, w.value, w.standardAddresses,
-                    w.newIds.size(), w.unresolved);
+                    w.newOwners(), w.unresolved);
             next.write(writes);
             writes.put(Family.CHECKPOINTS, checkpoint.source().getBytes(StandardCharsets.UTF_8), checkpoint.encode());
             if (gathered == null) {
@@ -100,7 +100,7 @@ final class BlockWriter {
             }
             gathered.add(block, writes);
             counters.set(next);
-            w.newIds.forEach(addresses::remember);
+            w.rememberNewOwners(addresses);
             recent.appended(w.spentRecent, w.created, gathered.hashes.size() + (inFlight == null ? 0 : inFlight.hashes.size()));
             if (gathered.txs >= groupTxs) {
                 commitGathered();

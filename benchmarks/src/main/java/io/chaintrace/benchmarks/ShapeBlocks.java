@@ -15,9 +15,25 @@ public final class ShapeBlocks {
     public static void main(String[] args) throws Exception {
         long n = Long.parseLong(args[0]);
         Path dir = Path.of(args[1]);
-        if (Files.exists(dir.resolve("done"))) {
-            System.out.println("[shape] " + Files.readString(dir.resolve("done")).strip());
-            return;
+        Path done = dir.resolve("done");
+        String written = "generator " + MainnetShape.GENERATION + ": ";
+        if (Files.exists(done)) {
+            String line = Files.readString(done).strip();
+            if (line.startsWith(written)) {
+                System.out.println("[shape] " + line.substring(written.length()));
+                return;
+            }
+            // Blocks an older generator wrote (before generation 2, without witness commitments) are no longer
+            // what the ingest accepts: written again.
+            System.out.println("[shape] written by an older generator; writing again");
+            Files.delete(done);
+            if (Files.exists(dir.resolve("blocks"))) {
+                try (var old = Files.walk(dir.resolve("blocks"))) {
+                    for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
         }
         long t0 = System.nanoTime();
         long[] last = {0};
@@ -29,7 +45,7 @@ public final class ShapeBlocks {
         });
         String line = String.format("%,d blocks, %,d transactions, %,d inputs, %,d outputs, %,d bytes in %d files; written in %.1f s", s.blocks(),
                 s.transactions(), s.inputs(), s.outputs(), s.bytes(), s.files(), (System.nanoTime() - t0) / 1e9);
-        Files.writeString(dir.resolve("done"), line + "\n");
+        Files.writeString(done, written + line + "\n");
         System.out.println("[shape] " + line);
     }
 }

@@ -137,6 +137,53 @@ class BadInputTest {
     }
 
     @Test
+    void aChangedWitnessIsRefusedByTheCoinbasesCommitment() throws IOException {
+        // A real SegWit block (January 2019): one byte of a witness changed leaves every txid and the header's merkle
+        // root as they were; only the coinbase's witness commitment (BIP141) covers it.
+        byte[] record = TestData.records(TestData.blk("block2019Jan.blk")).getFirst();
+        byte[] block = java.util.Arrays.copyOfRange(record, 8, record.length);
+        org.bitcoinj.core.Context.propagate(new org.bitcoinj.core.Context());
+        List<org.bitcoinj.core.Transaction> txs = org.bitcoinj.core.Block.read(ByteBuffer.wrap(block)).getTransactions();
+        int at = org.bitcoinj.core.Block.HEADER_SIZE + org.bitcoinj.base.VarInt.sizeOf(txs.size());
+        int witnessByte = -1;
+        for (org.bitcoinj.core.Transaction tx : txs) {
+            at += tx.messageSize();
+            org.bitcoinj.core.TransactionWitness w = tx.getInput(tx.getInputs().size() - 1).getWitness();
+            if (!tx.isCoinBase() && w.getPushCount() > 0 && w.getPush(w.getPushCount() - 1).length > 0) {
+                witnessByte = 8 + at - 5; // the last witness item's last byte, before the lock time
+                break;
+            }
+        }
+        assertTrue(witnessByte > 0, "a SegWit spend in block2019Jan.blk");
+        byte[] bad = record.clone();
+        bad[witnessByte] ^= 0x10;
+        Path f = write("witness.blk", bad);
+        assertOneLine(ingest(f), f, 0, "witness commitment of its transactions");
+        assertEquals(0, storedBlocks(), "nothing of the damaged file");
+        assertEquals(0, ingest(write("intact.blk", record)).exit(), "the block as it was goes in");
+        assertEquals(1, storedBlocks());
+    }
+
+    @Test
+    void aRealBlockWithItsLastTransactionRepeatedIsRefusedThoughItsHeaderIsGood() throws IOException {
+        // Block 176,149: 109 transactions, so the last is paired with itself in the merkle tree; repeated, the tree's
+        // root and so the header stay the mined ones (CVE-2012-2459), but the block is not the one mined.
+        byte[] record = TestData.records(TestData.blk("block176149.blk")).getFirst();
+        byte[] block = java.util.Arrays.copyOfRange(record, 8, record.length);
+        org.bitcoinj.core.Context.propagate(new org.bitcoinj.core.Context());
+        List<org.bitcoinj.core.Transaction> txs = org.bitcoinj.core.Block.read(ByteBuffer.wrap(block)).getTransactions();
+        assertEquals(109, txs.size());
+        byte[] last = txs.getLast().serialize();
+        int body = org.bitcoinj.core.Block.HEADER_SIZE + 1; // a count below 253 is one byte
+        ByteBuffer repeated = ByteBuffer.allocate(record.length + last.length).order(ByteOrder.LITTLE_ENDIAN);
+        repeated.put(record, 0, 4).putInt(block.length + last.length).put(block, 0, org.bitcoinj.core.Block.HEADER_SIZE).put((byte) 110)
+                .put(block, body, block.length - body).put(last);
+        Path f = write("repeated.blk", repeated.array());
+        assertOneLine(ingest(f), f, 0, "transaction 109 repeats transaction 108");
+        assertEquals(0, storedBlocks(), "nothing of the damaged file");
+    }
+
+    @Test
     void aDamagedFileIsRolledBackAndTheStoreIsAsBefore() throws IOException {
         Path good = write("a.blk", TestData.concat(records.subList(0, 10)));
         List<byte[]> rest = new ArrayList<>(records.subList(10, 20));

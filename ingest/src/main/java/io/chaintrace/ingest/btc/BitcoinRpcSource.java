@@ -30,8 +30,8 @@ import org.bitcoinj.core.Context;
 /**
  * Ingests main-chain blocks from a Bitcoin Core node over JSON-RPC: {@code getblockchaininfo} for the
  * node's chain and tip, {@code getblockhash} for the heights, {@code getblock <hash> 0} for the raw
- * blocks (batched), each parsed and checked by the same code as block files ({@link BlockFileSource.Parser}:
- * merkle root) after its header hashes to what was asked and passes the {@link HeaderRules}. So a
+ * blocks (batched), each parsed and checked by the same code as block files ({@link BlockParser}:
+ * merkle root, witness commitment) after its header hashes to what was asked and passes the {@link HeaderRules}. So a
  * store filled from the node equals one filled from the node's block files.
  *
  * <p>Incremental: it starts after the stored tip. When the node's block at the stored tip's height
@@ -101,7 +101,7 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
         long start = System.nanoTime();
         BitcoinCoreRpc.ChainInfo info = rpc.chainInfo();
         BitcoinNetwork network = network(info.chain());
-        BlockFileSource.Parser parser = new BlockFileSource.Parser(network);
+        BlockParser parser = new BlockParser(network);
         long written = 0;
         long rolledBack = 0;
         long txs = 0;
@@ -183,7 +183,7 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
 
     /** One pass from a height to another. */
     private final class Run {
-        final BlockFileSource.Parser parser;
+        final BlockParser parser;
         final ExecutorService pool;
         final IngestListener listener;
         final HeaderRules rules;
@@ -191,7 +191,7 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
         long written;
         long txs;
 
-        Run(BlockFileSource.Parser parser, ExecutorService pool, IngestListener listener, HeaderRules rules) {
+        Run(BlockParser parser, ExecutorService pool, IngestListener listener, HeaderRules rules) {
             this.parser = parser;
             this.pool = pool;
             this.listener = listener;
@@ -217,11 +217,11 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
                                 + ": the node's chain got shorter while it was read; run again")));
                     }
                     List<byte[]> raw = rpc.rawBlocks(chunk);
-                    List<Future<BlockFileSource.ParsedBlock>> parsed = new ArrayList<>();
+                    List<Future<BlockParser.ParsedBlock>> parsed = new ArrayList<>();
                     for (int k = 0; k < chunk.size(); k++) {
                         byte[] bytes = raw.get(k);
                         Hash256 hash = chunk.get(k);
-                        parsed.add(pool.submit(() -> BlockFileSource.Parser.decode(bytes, hash)));
+                        parsed.add(pool.submit(() -> BlockParser.decode(bytes, hash)));
                     }
                     for (int k = 0; k < chunk.size(); k++) {
                         int height = h0 + i + k;
@@ -246,11 +246,11 @@ public final class BitcoinRpcSource implements Source<BitcoinRpcSource.Summary> 
                         if (broken.isPresent()) {
                             throw new CorruptAnswerException(rpc.describe() + " sent a block that breaks the header rules: " + broken.get());
                         }
-                        BlockFileSource.ParsedBlock p;
+                        BlockParser.ParsedBlock p;
                         try {
                             p = parsed.get(k).get();
                         } catch (ExecutionException e) {
-                            if (e.getCause() instanceof BlockFileSource.Parser.InvalidBlock bad) {
+                            if (e.getCause() instanceof BlockParser.InvalidBlock bad) {
                                 throw new CorruptAnswerException(rpc.describe() + " sent block " + hash + " at height " + height + ": "
                                         + bad.getMessage());
                             }

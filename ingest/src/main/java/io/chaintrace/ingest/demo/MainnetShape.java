@@ -29,7 +29,8 @@ import org.bitcoinj.script.ScriptBuilder;
  * bytes (a witness for SegWit and Taproot spends, a script for the old ones), so a block is mainnet's size (1-1.6 MB);
  * coins spent at an age drawn log-uniformly from one block to the whole history written (mainnet spends reach back
  * months and years: at 2,750 transactions a block, 10^7 transactions are 25 days of blocks, so here "the whole history");
- * payees new addresses mostly, a heavy-tailed share reused (exchanges, services); a payment and its change. Blocks are
+ * payees new addresses mostly, a heavy-tailed share reused (exchanges, services); a payment and its change; the
+ * coinbase's commitment to the block's witnesses (BIP141). Blocks are
  * framed with regtest's magic and solved at regtest's target (mainnet's proof of work is out of reach), in files of at
  * most 128 MiB as Core writes them. Deterministic per seed.
  */
@@ -37,6 +38,12 @@ public final class MainnetShape {
     /** What was written. */
     public record Summary(int blocks, long transactions, long inputs, long outputs, long bytes, int files) {
     }
+
+    /**
+     * Which generator wrote a directory, for those that keep one (benchmarks): 2 since the coinbases commit to the
+     * blocks' witnesses (BIP141), which the ingest requires.
+     */
+    public static final int GENERATION = 2;
 
     private static final int REGTEST_MAGIC = 0xdab5bffa;
     private static final long FILE_BYTES = 128L << 20;
@@ -142,8 +149,12 @@ public final class MainnetShape {
                 blockValues[blockOutputs] = reward;
                 blockKinds[blockOutputs] = (byte) kind;
                 blockOutputs++;
-                txids.add(coinbase.getTxId());
                 block.addFirst(coinbase);
+                if (block.size() > 1) {
+                    commitToWitnesses(block, prev, h);
+                    outs++;
+                }
+                txids.add(coinbase.getTxId());
                 outs++;
                 ins++;
                 unspentRefs.add(blockRefs);
@@ -174,6 +185,24 @@ public final class MainnetShape {
             out.close();
         }
         return new Summary(h, txs, ins, outs, bytes, file + 1);
+    }
+
+    /**
+     * Adds to the block's coinbase (first) the witness commitment (BIP141) Core's miners put there: an output
+     * {@code OP_RETURN aa21a9ed} followed by the double SHA-256 of the witness merkle root and the coinbase's one
+     * 32-byte witness item (zeros, as Core's miners leave it). The ingest refuses witnesses nothing commits to.
+     */
+    private static void commitToWitnesses(List<Transaction> block, Sha256Hash prev, int h) {
+        Transaction coinbase = block.getFirst();
+        byte[] reserved = new byte[32];
+        coinbase.replaceInput(0, coinbase.getInput(0).withWitness(TransactionWitness.of(reserved)));
+        // The witness root counts the coinbase's wtxid as zero, so the coinbase's outputs do not change it.
+        Sha256Hash root = new Block(2, prev, null, Instant.ofEpochSecond(START + 600L * h), 0x207fffffL, 0, block).getWitnessRoot();
+        byte[] commitment = Sha256Hash.hashTwice(root.serialize(), 0, 32, reserved, 0, 32);
+        byte[] data = new byte[36];
+        System.arraycopy(new byte[] {(byte) 0xaa, 0x21, (byte) 0xa9, (byte) 0xed}, 0, data, 0, 4);
+        System.arraycopy(commitment, 0, data, 4, 32);
+        coinbase.addOutput(Coin.ZERO, ScriptBuilder.createOpReturnScript(data));
     }
 
     static final int P2WPKH = 0;

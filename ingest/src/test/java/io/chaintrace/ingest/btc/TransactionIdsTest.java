@@ -21,7 +21,7 @@ import org.bitcoinj.core.TransactionWitness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ids the parser hashes from a block's own bytes ({@link BlockFileSource.Parser#txid}) are bitcoinj's, which
+ * The ids the parser hashes from a block's own bytes ({@link BlockParser#txid}) are bitcoinj's, which
  * serializes each parsed transaction again: for every transaction of the real mainnet blocks in ../shared/data/btc,
  * SegWit spends (marker, flag and witnesses left out of the id) and legacy ones alike.
  */
@@ -34,7 +34,7 @@ class TransactionIdsTest {
         List<byte[]> blocks = realBlocks();
         assertTrue(blocks.size() > 1_000, "real blocks in ../shared/data/btc: " + blocks.size());
         for (byte[] bytes : blocks) {
-            BlockFileSource.ParsedBlock parsed = BlockFileSource.Parser.decode(bytes, headerHash(bytes));
+            BlockParser.ParsedBlock parsed = BlockParser.decode(bytes, headerHash(bytes));
             List<Transaction> txs = parsed.block().getTransactions();
             assertEquals(txs.size(), parsed.txids().size());
             for (int i = 0; i < txs.size(); i++) {
@@ -53,7 +53,7 @@ class TransactionIdsTest {
     void aWitnessIsNotPartOfTheIdAndAnythingElseIs() throws Exception {
         Context.propagate(new Context());
         byte[] bytes = realBlocks(SharedData.blk("scriptwitness.blk")).getFirst();
-        BlockFileSource.ParsedBlock parsed = BlockFileSource.Parser.decode(bytes, headerHash(bytes));
+        BlockParser.ParsedBlock parsed = BlockParser.decode(bytes, headerHash(bytes));
         List<Transaction> txs = parsed.block().getTransactions();
         int witnessByte = -1;
         int inputByte = -1;
@@ -72,18 +72,36 @@ class TransactionIdsTest {
 
         byte[] witnessChanged = bytes.clone();
         witnessChanged[witnessByte] ^= 1;
-        assertEquals(parsed.txids(), BlockFileSource.Parser.decode(witnessChanged, headerHash(witnessChanged)).txids(),
-                "a witness is not part of an id");
+        assertEquals(parsed.txids(), idsOf(witnessChanged), "a witness is not part of an id");
+        // The ids and the header's merkle root leave witnesses out: the coinbase's witness commitment catches the change.
+        BlockParser.InvalidBlock witnessRefused = assertThrows(BlockParser.InvalidBlock.class,
+                () -> BlockParser.decode(witnessChanged, headerHash(witnessChanged)));
+        assertTrue(witnessRefused.getMessage().contains("witness commitment"), witnessRefused.getMessage());
 
         byte[] inputChanged = bytes.clone();
         inputChanged[inputByte] ^= 1;
-        BlockFileSource.Parser.InvalidBlock refused = assertThrows(BlockFileSource.Parser.InvalidBlock.class,
-                () -> BlockFileSource.Parser.decode(inputChanged, headerHash(inputChanged)));
+        BlockParser.InvalidBlock refused = assertThrows(BlockParser.InvalidBlock.class,
+                () -> BlockParser.decode(inputChanged, headerHash(inputChanged)));
         assertTrue(refused.getMessage().contains("merkle root"), refused.getMessage());
     }
 
+    /** The ids {@link BlockParser#txid} hashes for every transaction of a block, parsed without any check. */
+    private static List<Sha256Hash> idsOf(byte[] bytes) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        buf.position(Block.HEADER_SIZE);
+        int n = VarInt.read(buf).intValue();
+        java.security.MessageDigest sha256 = Sha256Hash.newDigest();
+        List<Sha256Hash> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int start = buf.position();
+            Transaction tx = Transaction.read(buf);
+            ids.add(BlockParser.txid(sha256, bytes, start, buf.position(), tx));
+        }
+        return ids;
+    }
+
     /** Every block of the real files: blk/ in Bitcoin Core's framing (magic, length, block), raw/ a block a file. */
-    private static List<byte[]> realBlocks() throws Exception {
+    static List<byte[]> realBlocks() throws Exception {
         List<byte[]> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(SharedData.btc().resolve("blk"))) {
             for (Path f : files.sorted().toList()) {
@@ -98,7 +116,7 @@ class TransactionIdsTest {
         return out;
     }
 
-    private static List<byte[]> realBlocks(Path blk) throws Exception {
+    static List<byte[]> realBlocks(Path blk) throws Exception {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(blk)).order(ByteOrder.LITTLE_ENDIAN);
         List<byte[]> out = new ArrayList<>();
         while (b.remaining() >= 8) {
@@ -118,7 +136,7 @@ class TransactionIdsTest {
         return out;
     }
 
-    private static Hash256 headerHash(byte[] block) {
+    static Hash256 headerHash(byte[] block) {
         return new Hash256(Sha256Hash.wrapReversed(Sha256Hash.hashTwice(block, 0, 80)).getBytes());
     }
 }

@@ -80,41 +80,58 @@ public final class CaseFiles {
         Map<Hash256, Sha256Hash> real = new HashMap<>();
         Sha256Hash prev = Sha256Hash.ZERO_HASH;
         int unique = 0;
+        int height = FIRST_HEIGHT;
+        long clock = 0;
         try (OutputStream out = Files.newOutputStream(file)) {
             for (Scenario.Block b : s.blocks()) {
-                int height = FIRST_HEIGHT + b.height();
+                // A block has one coinbase, first (Bitcoin Core refuses any other): each of the case's coin creations is
+                // the coinbase of a block of its own just before the case's block (a second apart, so that the times
+                // rise as the median-time-past rule wants), which then carries its own coinbase (its height, nothing
+                // paid) and the case's other transactions.
+                List<Scenario.Tx> creations = b.transactions().stream().filter(t -> t.spends().getFirst().equals(Outpoint.COINBASE)).toList();
+                for (int i = 0; i < creations.size(); i++) {
+                    Transaction tx = coinbase(height, unique++, creations.get(i).outputs());
+                    real.put(creations.get(i).txid(), tx.getTxId());
+                    clock = Math.max(clock + 1, b.time() - creations.size() + i);
+                    prev = writeBlock(out, prev, clock, List.of(tx));
+                    height++;
+                }
                 List<Transaction> txs = new ArrayList<>();
-                // The block's own coinbase first (BIP34 height, nothing paid); the case's coin creations follow.
                 txs.add(coinbase(height, unique++, List.of()));
                 for (Scenario.Tx t : b.transactions()) {
-                    Transaction tx;
                     if (t.spends().getFirst().equals(Outpoint.COINBASE)) {
-                        tx = coinbase(height, unique++, t.outputs());
-                    } else {
-                        tx = new Transaction();
-                        for (Outpoint o : t.spends()) {
-                            Sha256Hash funding = real.get(o.txid());
-                            if (funding == null) {
-                                throw new IllegalStateException("case bug: " + t.txid() + " spends " + o + " before it exists");
-                            }
-                            tx.addInput(funding, o.vout(), ScriptBuilder.createEmpty());
-                        }
-                        addOutputs(tx, t.outputs());
+                        continue;
                     }
+                    Transaction tx = new Transaction();
+                    for (Outpoint o : t.spends()) {
+                        Sha256Hash funding = real.get(o.txid());
+                        if (funding == null) {
+                            throw new IllegalStateException("case bug: " + t.txid() + " spends " + o + " before it exists");
+                        }
+                        tx.addInput(funding, o.vout(), ScriptBuilder.createEmpty());
+                    }
+                    addOutputs(tx, t.outputs());
                     real.put(t.txid(), tx.getTxId());
                     txs.add(tx);
                 }
-                Block block = new Block(2, prev, null, Instant.ofEpochSecond(b.time()), 0x207fffffL, 0, txs);
-                block.solve(); // regtest's easiest target: about two tries
-                byte[] bytes = block.serialize();
-                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(REGTEST_MAGIC).putInt(bytes.length).array());
-                out.write(bytes);
-                prev = block.getHash();
+                clock = Math.max(clock + 1, b.time());
+                prev = writeBlock(out, prev, clock, txs);
+                height++;
             }
         }
         Map<Hash256, Hash256> txids = new HashMap<>();
         real.forEach((k, v) -> txids.put(k, new Hash256(v.getBytes())));
         return txids;
+    }
+
+    /** Solves and appends a block in Core's framing; returns its hash. */
+    private static Sha256Hash writeBlock(OutputStream out, Sha256Hash prev, long time, List<Transaction> txs) throws IOException {
+        Block block = new Block(2, prev, null, Instant.ofEpochSecond(time), 0x207fffffL, 0, txs);
+        block.solve(); // regtest's easiest target: about two tries
+        byte[] bytes = block.serialize();
+        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(REGTEST_MAGIC).putInt(bytes.length).array());
+        out.write(bytes);
+        return block.getHash();
     }
 
     private static Transaction coinbase(int height, int unique, List<TxOutput> outputs) {

@@ -124,6 +124,21 @@ class BadInputTest {
     }
 
     @Test
+    void aRecordLargerThanABlockCanBe() throws IOException {
+        // The bytes are there (a file of 4 MB and more), but no block is larger than 4,000,000 bytes: refused before
+        // anything is read into memory for it.
+        List<byte[]> parts = new ArrayList<>(records.subList(0, 10));
+        byte[] huge = new byte[8 + 4_000_001];
+        ByteBuffer.wrap(huge).putInt(0xf9beb4d9).order(ByteOrder.LITTLE_ENDIAN).putInt(4_000_001);
+        System.arraycopy(records.get(10), 8, huge, 8, records.get(10).length - 8);
+        parts.add(huge);
+        Path f = write("huge.blk", TestData.concat(parts));
+        assertOneLine(ingest(f), f, TestData.offsetOf(records, 10),
+                "record declares a 4000001-byte block, more than the 4000000 bytes a block can be");
+        assertEquals(0, storedBlocks(), "nothing of the damaged file");
+    }
+
+    @Test
     void garbageBytesInsideABlock() throws IOException {
         List<byte[]> parts = new ArrayList<>(records);
         byte[] bad = parts.get(10).clone();

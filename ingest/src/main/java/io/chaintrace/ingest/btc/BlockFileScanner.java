@@ -21,6 +21,12 @@ import org.bitcoinj.base.Sha256Hash;
  */
 final class BlockFileScanner {
     static final int HEADER = 80;
+    /**
+     * The most bytes a block can be (Bitcoin Core's MAX_BLOCK_SERIALIZED_SIZE: its weight, at most 4,000,000, counts every
+     * byte at least once): a record declaring more is damaged or hostile, and is refused before anything is read into
+     * memory for it.
+     */
+    static final int MAX_BLOCK_BYTES = 4_000_000;
     private static final Map<Integer, BitcoinNetwork> MAGICS = Map.of(
             0xf9beb4d9, BitcoinNetwork.MAINNET,
             0x0b110907, BitcoinNetwork.TESTNET,
@@ -95,6 +101,10 @@ final class BlockFileScanner {
                 if (length < HEADER + 1) {
                     throw new BlockFileException(file, off, "record declares a " + length + "-byte block, too short for a block");
                 }
+                if (length > MAX_BLOCK_BYTES) {
+                    throw new BlockFileException(file, off, "record declares a " + length + "-byte block, more than the "
+                            + MAX_BLOCK_BYTES + " bytes a block can be (Bitcoin Core's MAX_BLOCK_SERIALIZED_SIZE)");
+                }
                 addRecord(ch, file, off + 8, (int) length, xor, false);
                 off += 8 + length;
             }
@@ -105,7 +115,7 @@ final class BlockFileScanner {
 
     /** A file without framing is taken as one serialized block; pass two checks that it parses. */
     private void addRaw(FileChannel ch, Path file, long size, XorKey xor, int firstWord) throws IOException {
-        if (size < HEADER + 1 || size > Integer.MAX_VALUE) {
+        if (size < HEADER + 1 || size > MAX_BLOCK_BYTES) {
             throw new BlockFileException(file, 0, String.format("unknown magic 0x%08x and %d bytes: neither a block file nor a raw block",
                     firstWord, size));
         }

@@ -91,9 +91,10 @@ final class BlockParser {
     }
 
     /**
-     * Parses the bytes of the block {@code hash} names and checks them: all of them one block, its
-     * transactions under the header's merkle root, their witnesses under the coinbase's commitment.
-     * The header's own hash is the caller's to check.
+     * Parses the bytes of the block {@code hash} names and checks them: all of them one block of at most
+     * 4,000,000 weight units, its transactions under the header's merkle root and within Core's rules
+     * (see invalidity), their witnesses under the coinbase's commitment. The header's own hash is the
+     * caller's to check.
      */
     static ParsedBlock decode(byte[] bytes, Hash256 hash) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -102,6 +103,7 @@ final class BlockParser {
         List<Sha256Hash> txids;
         int[] bounds; // transaction i lies in bytes[bounds[i], bounds[i + 1])
         boolean witnesses = false;
+        long stripped; // the block's size without witness data
         try {
             // bitcoinj's Block.read, a transaction at a time, so that each one's bytes are known (see txid).
             Block header = Block.read(ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, Block.HEADER_SIZE)));
@@ -111,6 +113,7 @@ final class BlockParser {
                 throw new ProtocolException("a transaction count of " + count.longValue());
             }
             int n = count.intValue();
+            stripped = buf.position();
             // Sized by the bytes there are, not by the count a damaged block may state.
             int expected = Math.min(n, buf.remaining() / 60 + 1);
             List<Transaction> txs = new ArrayList<>(expected);
@@ -124,8 +127,10 @@ final class BlockParser {
                 bounds[i] = start;
                 Transaction tx = Transaction.read(buf);
                 txs.add(tx);
-                txids.add(txid(sha256, bytes, start, buf.position(), tx));
+                int size = strippedSize(bytes, start, buf.position(), tx);
+                txids.add(txid(sha256, bytes, start, buf.position(), size));
                 witnesses |= segwit(bytes, start);
+                stripped += size;
             }
             bounds[n] = buf.position();
             block = new Block(header.getVersion(), header.getPrevBlockHash(), header.getMerkleRoot(), header.time(),
@@ -136,6 +141,11 @@ final class BlockParser {
         if (buf.hasRemaining()) {
             throw new InvalidBlock("block " + hash + " ends after " + buf.position() + " bytes but " + bytes.length + " were given",
                     null);
+        }
+        long weight = 3 * stripped + bytes.length;
+        if (weight > MAX_WEIGHT) {
+            throw new InvalidBlock("invalid block " + hash + ": it weighs " + weight + " units, more than the " + MAX_WEIGHT
+                    + " a block may (BIP141: three times its size without witnesses, plus its size)", null);
         }
         String invalid = invalidity(block, txids, sha256);
         if (invalid == null && witnesses) {
@@ -155,18 +165,11 @@ final class BlockParser {
      * digest for every hash: a fifth of the parser threads at mainnet shape (issue 19). The merkle check holds
      * every id to the header, so an id computed wrong cannot pass.
      */
-    static Sha256Hash txid(MessageDigest sha256, byte[] bytes, int start, int end, Transaction tx) {
+    static Sha256Hash txid(MessageDigest sha256, byte[] bytes, int start, int end, int strippedSize) {
         sha256.reset();
         if (segwit(bytes, start)) {
-            int body = VarInt.sizeOf(tx.getInputs().size()) + VarInt.sizeOf(tx.getOutputs().size());
-            for (TransactionInput in : tx.getInputs()) {
-                body += in.messageSize();
-            }
-            for (TransactionOutput out : tx.getOutputs()) {
-                body += out.messageSize();
-            }
             sha256.update(bytes, start, 4);
-            sha256.update(bytes, start + 6, body);
+            sha256.update(bytes, start + 6, strippedSize - 8);
             sha256.update(bytes, end - 4, 4);
         } else {
             sha256.update(bytes, start, end - start);
@@ -174,6 +177,24 @@ final class BlockParser {
         byte[] once = sha256.digest();
         return Sha256Hash.wrapReversed(sha256.digest(once));
     }
+
+    /** The size of the transaction {@code tx} parsed from {@code bytes[start, end)} without marker, flag and witnesses. */
+    static int strippedSize(byte[] bytes, int start, int end, Transaction tx) {
+        if (!segwit(bytes, start)) {
+            return end - start;
+        }
+        int body = VarInt.sizeOf(tx.getInputs().size()) + VarInt.sizeOf(tx.getOutputs().size());
+        for (TransactionInput in : tx.getInputs()) {
+            body += in.messageSize();
+        }
+        for (TransactionOutput out : tx.getOutputs()) {
+            body += out.messageSize();
+        }
+        return 4 + body + 4;
+    }
+
+    /** The most a block may weigh (BIP141's MAX_BLOCK_WEIGHT); before SegWit, the 1 MB limit it extends. */
+    private static final long MAX_WEIGHT = 4_000_000;
 
     /** Whether the transaction at {@code start} is in the SegWit serialization: a marker 0x00 and a non-zero flag (BIP144). */
     private static boolean segwit(byte[] bytes, int start) {

@@ -99,6 +99,14 @@ class BlockRulesTest {
     }
 
     @Test
+    void aBlockHeavierThanFourMillionUnitsIsRefused() throws Exception {
+        // A million bytes of script in one output: the block without witnesses is over 1 MB, so its weight (three times
+        // that, plus its whole size) is over 4,000,000 while its bytes are under 4 MB.
+        assertRefused(txs -> txs.get(1).addOutput(new TransactionOutput(txs.get(1), Coin.ZERO, new byte[1_000_000])), "it weighs ",
+                " units, more than the 4000000 a block may (BIP141");
+    }
+
+    @Test
     void aTransactionWithoutOutputsIsRefused() throws Exception {
         assertRefused(txs -> txs.get(1).clearOutputs(), "transaction 1 (", "no outputs");
     }

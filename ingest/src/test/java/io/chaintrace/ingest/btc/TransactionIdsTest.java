@@ -95,7 +95,7 @@ class TransactionIdsTest {
         for (int i = 0; i < n; i++) {
             int start = buf.position();
             Transaction tx = Transaction.read(buf);
-            ids.add(BlockParser.txid(sha256, bytes, start, buf.position(), tx));
+            ids.add(BlockParser.txid(sha256, bytes, start, buf.position(), BlockParser.strippedSize(bytes, start, buf.position(), tx)));
         }
         return ids;
     }

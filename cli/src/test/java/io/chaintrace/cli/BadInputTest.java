@@ -75,6 +75,16 @@ class BadInputTest {
         assertTrue(line.contains(what), line);
     }
 
+    /** The first record of a real block file (framing included) and its transactions as bitcoinj reads them. */
+    record RealBlock(byte[] record, List<org.bitcoinj.core.Transaction> transactions) {
+    }
+
+    private static RealBlock realBlock(String file) throws IOException {
+        byte[] record = TestData.records(TestData.blk(file)).getFirst();
+        org.bitcoinj.core.Context.propagate(new org.bitcoinj.core.Context());
+        return new RealBlock(record, org.bitcoinj.core.Block.read(ByteBuffer.wrap(record, 8, record.length - 8).slice()).getTransactions());
+    }
+
     private Path write(String name, byte[] bytes) throws IOException {
         Path f = dir.resolve(name);
         Files.write(f, bytes);
@@ -155,10 +165,9 @@ class BadInputTest {
     void aChangedWitnessIsRefusedByTheCoinbasesCommitment() throws IOException {
         // A real SegWit block (January 2019): one byte of a witness changed leaves every txid and the header's merkle
         // root as they were; only the coinbase's witness commitment (BIP141) covers it.
-        byte[] record = TestData.records(TestData.blk("block2019Jan.blk")).getFirst();
-        byte[] block = java.util.Arrays.copyOfRange(record, 8, record.length);
-        org.bitcoinj.core.Context.propagate(new org.bitcoinj.core.Context());
-        List<org.bitcoinj.core.Transaction> txs = org.bitcoinj.core.Block.read(ByteBuffer.wrap(block)).getTransactions();
+        RealBlock real = realBlock("block2019Jan.blk");
+        byte[] record = real.record();
+        List<org.bitcoinj.core.Transaction> txs = real.transactions();
         int at = org.bitcoinj.core.Block.HEADER_SIZE + org.bitcoinj.base.VarInt.sizeOf(txs.size());
         int witnessByte = -1;
         for (org.bitcoinj.core.Transaction tx : txs) {
@@ -183,16 +192,14 @@ class BadInputTest {
     void aRealBlockWithItsLastTransactionRepeatedIsRefusedThoughItsHeaderIsGood() throws IOException {
         // Block 176,149: 109 transactions, so the last is paired with itself in the merkle tree; repeated, the tree's
         // root and so the header stay the mined ones (CVE-2012-2459), but the block is not the one mined.
-        byte[] record = TestData.records(TestData.blk("block176149.blk")).getFirst();
-        byte[] block = java.util.Arrays.copyOfRange(record, 8, record.length);
-        org.bitcoinj.core.Context.propagate(new org.bitcoinj.core.Context());
-        List<org.bitcoinj.core.Transaction> txs = org.bitcoinj.core.Block.read(ByteBuffer.wrap(block)).getTransactions();
-        assertEquals(109, txs.size());
-        byte[] last = txs.getLast().serialize();
-        int body = org.bitcoinj.core.Block.HEADER_SIZE + 1; // a count below 253 is one byte
+        RealBlock real = realBlock("block176149.blk");
+        byte[] record = real.record();
+        assertEquals(109, real.transactions().size());
+        byte[] last = real.transactions().getLast().serialize();
+        int body = 8 + org.bitcoinj.core.Block.HEADER_SIZE + 1; // past the framing, the header and the count (one byte below 253)
         ByteBuffer repeated = ByteBuffer.allocate(record.length + last.length).order(ByteOrder.LITTLE_ENDIAN);
-        repeated.put(record, 0, 4).putInt(block.length + last.length).put(block, 0, org.bitcoinj.core.Block.HEADER_SIZE).put((byte) 110)
-                .put(block, body, block.length - body).put(last);
+        repeated.put(record, 0, 4).putInt(record.length - 8 + last.length).put(record, 8, org.bitcoinj.core.Block.HEADER_SIZE)
+                .put((byte) 110).put(record, body, record.length - body).put(last);
         Path f = write("repeated.blk", repeated.array());
         assertOneLine(ingest(f), f, 0, "transaction 109 repeats transaction 108");
         assertEquals(0, storedBlocks(), "nothing of the damaged file");

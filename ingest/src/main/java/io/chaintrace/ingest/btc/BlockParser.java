@@ -149,7 +149,7 @@ final class BlockParser {
         }
         String invalid = invalidity(block, txids, sha256);
         if (invalid == null && witnesses) {
-            invalid = witnessInvalidity(block, bytes, bounds, sha256);
+            invalid = witnessInvalidity(block, txids, bytes, bounds, sha256);
         }
         if (invalid != null) {
             throw new InvalidBlock("invalid block " + hash + ": " + invalid, null);
@@ -331,7 +331,7 @@ final class BlockParser {
      * it ("unexpected-witness"). Blocks without witness data are not checked here: before SegWit some coinbases
      * carried the output without the item it needs.
      */
-    private static String witnessInvalidity(Block block, byte[] bytes, int[] bounds, MessageDigest sha256) {
+    private static String witnessInvalidity(Block block, List<Sha256Hash> txids, byte[] bytes, int[] bounds, MessageDigest sha256) {
         Transaction coinbase = block.getTransactions().getFirst();
         byte[] committed = null;
         for (TransactionOutput out : coinbase.getOutputs()) {
@@ -351,8 +351,12 @@ final class BlockParser {
         List<byte[]> wtxids = new ArrayList<>(n);
         wtxids.add(new byte[32]);
         for (int i = 1; i < n; i++) {
-            sha256.update(bytes, bounds[i], bounds[i + 1] - bounds[i]);
-            wtxids.add(sha256.digest(sha256.digest()));
+            if (segwit(bytes, bounds[i])) {
+                sha256.update(bytes, bounds[i], bounds[i + 1] - bounds[i]);
+                wtxids.add(sha256.digest(sha256.digest()));
+            } else {
+                wtxids.add(txids.get(i).getReversedBytes()); // without witnesses a wtxid is the txid, hashed already
+            }
         }
         sha256.update(merkleRoot(wtxids, sha256));
         sha256.update(reserved.getPush(0));

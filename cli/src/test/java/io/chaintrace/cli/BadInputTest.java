@@ -337,6 +337,76 @@ class BadInputTest {
                 r.lines());
     }
 
+    /**
+     * A real mainnet block (483,920, as a node answered it; ../shared/data/eth/etl) served on loopback with one transaction's
+     * value changed: one line naming the node and the block, exit code 1, nothing stored; served as recorded, it is stored.
+     */
+    @Test
+    void anEthereumBlockChangedOnTheWayIsOneLineAndExitCodeOne() throws Exception {
+        Path etl = TestData.shared().resolve("data/eth/etl");
+        var json = tools.jackson.databind.json.JsonMapper.builder().build();
+        var block = json.readTree(etl.resolve("test_export_blocks_job/block_with_logs/web3_response.eth_getBlockByNumber_0x76250_true.json")
+                .toFile()).get("result");
+        java.util.concurrent.atomic.AtomicBoolean change = new java.util.concurrent.atomic.AtomicBoolean(true);
+        com.sun.net.httpserver.HttpServer node = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        node.createContext("/", exchange -> {
+            var request = json.readTree(exchange.getRequestBody());
+            var answers = json.createArrayNode();
+            for (var call : request.isArray() ? request : json.createArrayNode().add(request)) {
+                var answer = json.createObjectNode().put("jsonrpc", "2.0").set("id", call.get("id"));
+                String method = call.get("method").asString();
+                switch (method) {
+                    case "eth_chainId" -> answer.put("result", "0x1");
+                    case "eth_blockNumber" -> answer.put("result", "0x7625c"); // 483,932: block 483,920 has 12 confirmations
+                    case "eth_getBlockByNumber" -> {
+                        var b = block.deepCopy();
+                        if (change.get()) {
+                            ((tools.jackson.databind.node.ObjectNode) b.get("transactions").get(0)).put("value", "0x1");
+                        }
+                        answer.set("result", b);
+                    }
+                    case "eth_getTransactionReceipt" -> answer.set("result", json.readTree(etl.resolve(
+                            "test_export_receipts_job/receipts_with_logs/web3_response.eth_getTransactionReceipt_"
+                                    + call.get("params").get(0).asString() + ".json").toFile()).get("result"));
+                    default -> answer.putObject("error").put("code", -32601).put("message", "the method " + method + " does not exist");
+                }
+                answers.add(answer);
+            }
+            byte[] out = json.writeValueAsBytes(request.isArray() ? answers : answers.get(0));
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, out.length);
+            try (var o = exchange.getResponseBody()) {
+                o.write(out);
+            }
+        });
+        node.start();
+        try {
+            String url = "http://127.0.0.1:" + node.getAddress().getPort();
+            String[] args = {"ingest", "eth", "--rpc", url, "--from", "483920", "--to", "483920", "--no-internal", "--store",
+                dir.resolve("store").toString(), "--no-progress"};
+            Run r = run(args);
+            assertEquals(ExitCode.BAD_INPUT, r.exit(), r.err());
+            assertEquals(1, r.lines().size(), r.err());
+            String line = r.lines().getFirst();
+            assertTrue(line.startsWith("chaintrace: error: node at " + url + ": block 483920 (0x246edb4b351d93c27926f4649bcf6c24366e2a7c7c"
+                    + "718dc9158eea20c03bc6ae) is not the block the chain holds: transaction 0 hashes to 0x"), line);
+            assertTrue(line.endsWith("nothing of it was stored"), line);
+            try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("store"))) {
+                assertEquals(0, cs.ethStats().blocks());
+            }
+            change.set(false);
+            Run again = run(args);
+            assertEquals(ExitCode.OK, again.exit(), again.err());
+            try (ChainStore cs = ChainStore.openReadOnly(dir.resolve("store"))) {
+                assertEquals(1, cs.ethStats().blocks());
+                assertTrue(cs.ethBlock(483920).isPresent());
+            }
+        } finally {
+            node.stop(0);
+        }
+    }
+
     @Test
     void credentialsInANodeUrlAreNeverPrinted() throws Exception {
         int port;

@@ -3,6 +3,7 @@ package io.chaintrace.ingest.eth;
 import io.chaintrace.core.account.EthRows;
 
 import io.chaintrace.core.model.Hash256;
+import io.chaintrace.ingest.CorruptAnswerException;
 import io.chaintrace.ingest.Secrets;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -25,12 +26,12 @@ import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthGetBlockReceipts;
 import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -95,43 +96,95 @@ public final class EthRpcClient implements AutoCloseable {
         return call("eth_blockNumber", () -> web3j.ethBlockNumber().send()).getBlockNumber().longValueExact();
     }
 
-    /** A block with its full transactions. */
+    /** A block with its full transactions, held to its hash and its transactions root (see {@link BlockCheck}). */
     public EthRows.Block block(long number) {
-        EthBlock r = call("eth_getBlockByNumber(" + number + ")", () ->
-                web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), true).send());
-        return block(r, number);
+        return checkedBlock(number).block();
     }
 
-    private EthRows.Block block(EthBlock r, long number) {
-        EthBlock.Block b = r.getBlock();
-        if (b == null) {
+    /** A block as the chain commits to it: its rows, its receipts root, its transactions in order. */
+    private record CheckedBlock(EthRows.Block block, byte[] receiptsRoot, List<BlockCheck.Committed> txs) {
+    }
+
+    private CheckedBlock checkedBlock(long number) {
+        JsonResponse r = call("eth_getBlockByNumber(" + number + ")", () -> blockCall(number).send());
+        return checkedBlock(r.getResult(), number);
+    }
+
+    private Request<?, JsonResponse> blockCall(long number) {
+        return new Request<>("eth_getBlockByNumber", List.of(Rpc.hex(number), true), service, JsonResponse.class);
+    }
+
+    /**
+     * The rows of a block the node answered, after {@link BlockCheck} held it to its hash: an answer that is not the
+     * block the chain holds stops the ingest with what differs, before anything of it is stored.
+     */
+    private CheckedBlock checkedBlock(JsonNode b, long number) {
+        if (b == null || b.isNull() || b.isMissingNode()) {
             throw new EthRpcException("node at " + url + " has no block " + number);
         }
-        List<EthRows.Tx> txs = new ArrayList<>();
-        for (EthBlock.TransactionResult<?> tr : b.getTransactions()) {
-            if (!(tr.get() instanceof org.web3j.protocol.core.methods.response.Transaction t)) {
-                throw new EthRpcException("node at " + url + " returned transaction hashes, not objects, for block " + number);
-            }
-            txs.add(new EthRows.Tx(Hash256.fromHex(t.getHash()), number, t.getTransactionIndex().intValueExact(), lower(t.getFrom()),
-                    Optional.ofNullable(t.getTo()).map(EthRpcClient::lower), t.getValue(), Optional.ofNullable(t.getGasPriceRaw()).map(
-                            raw -> org.web3j.utils.Numeric.decodeQuantity(raw))));
+        if (!b.isObject()) {
+            throw new EthRpcException("node at " + url + ": eth_getBlockByNumber(" + number + ") answered something not a block");
         }
-        return new EthRows.Block(b.getNumber().longValueExact(), Hash256.fromHex(b.getHash()), Hash256.fromHex(b.getParentHash()),
-                b.getTimestamp().longValueExact(), txs);
+        long got = number(b, "number", number);
+        if (got != number) {
+            throw new CorruptAnswerException("node at " + url + " answered block " + got + " when asked for block " + number);
+        }
+        Optional<String> invalid = BlockCheck.invalidity(b);
+        if (invalid.isPresent()) {
+            throw new CorruptAnswerException("node at " + url + ": block " + number + " (" + b.path("hash").asString("no hash") + ") is not "
+                    + "the block the chain holds: " + invalid.get() + "; nothing of it was stored");
+        }
+        List<EthRows.Tx> txs = new ArrayList<>();
+        for (JsonNode t : b.path("transactions")) {
+            // BlockCheck has held each to its hash and its sender to its signature: the fields below are the chain's.
+            String hash = t.path("hash").asString();
+            txs.add(new EthRows.Tx(Hash256.fromHex(hash), number, Math.toIntExact(number(t, "transactionIndex", number)),
+                    lower(text(t, "from")), Optional.ofNullable(text(t, "to")).map(EthRpcClient::lower),
+                    Rpc.quantity(t.get("value")), Optional.ofNullable(t.get("gasPrice")).filter(v -> !v.isNull()).map(Rpc::quantity)));
+        }
+        EthRows.Block block = new EthRows.Block(number, Hash256.fromHex(b.path("hash").asString()),
+                Hash256.fromHex(b.path("parentHash").asString()), number(b, "timestamp", number), txs);
+        return new CheckedBlock(block, Numeric.hexStringToByteArray(b.path("receiptsRoot").asString()), BlockCheck.committed(b));
     }
 
-    /** The receipts of a block's transactions: {@code eth_getBlockReceipts}, else one batch of per-transaction receipts. */
+    /** A string field; null when absent or null. */
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asString();
+    }
+
+    private long number(JsonNode node, String field, long block) {
+        try {
+            return Rpc.number(node.get(field));
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new EthRpcException("node at " + url + ": block " + block + ": " + field + " is not a number");
+        }
+    }
+
+    /**
+     * The receipts of a block's transactions: {@code eth_getBlockReceipts}, else one batch of per-transaction receipts;
+     * held, with the block's header fetched again, to its receipts root.
+     */
     public Map<Hash256, EthRows.Receipt> receipts(EthRows.Block block) {
-        Map<Hash256, EthRows.Receipt> out = new HashMap<>();
+        CheckedBlock checked = checkedBlock(block.number());
+        if (!checked.block().hash().equals(block.hash())) {
+            throw new EthRpcException("node at " + url + ": block " + block.number() + " is now 0x" + checked.block().hash().hex()
+                    + ", not 0x" + block.hash().hex() + ": the chain reorganised; rerun to roll back and continue");
+        }
+        return receipts(checked);
+    }
+
+    private Map<Hash256, EthRows.Receipt> receipts(CheckedBlock checked) {
+        EthRows.Block block = checked.block();
         if (block.transactions().isEmpty()) {
-            return out;
+            return verified(checked, List.of());
         }
         if (blockReceipts == null || blockReceipts) {
             EthGetBlockReceipts r = callOrUnsupported("eth_getBlockReceipts(" + block.number() + ")", () ->
                     web3j.ethGetBlockReceipts(DefaultBlockParameter.valueOf(BigInteger.valueOf(block.number()))).send());
             blockReceipts = r != null;
             if (r != null) {
-                return receipts(r);
+                return verified(checked, r.getBlockReceipts().orElse(List.of()));
             }
         }
         BatchRequest batch = web3j.newBatch();
@@ -140,21 +193,27 @@ public final class EthRpcClient implements AutoCloseable {
         }
         BatchResponse responses = call("eth_getTransactionReceipt x" + block.transactions().size() + " (block " + block.number() + ")",
                 batch::send);
+        List<TransactionReceipt> receipts = new ArrayList<>();
         for (Response<?> resp : responses.getResponses()) {
             if (resp.hasError()) {
                 throw new EthRpcException("node at " + url + ": eth_getTransactionReceipt: " + resp.getError().getMessage());
             }
-            TransactionReceipt tr = ((EthGetTransactionReceipt) resp).getTransactionReceipt()
-                    .orElseThrow(() -> new EthRpcException("node at " + url + " has no receipt for a transaction of block " + block.number()));
-            EthRows.Receipt receipt = receipt(tr);
-            out.put(receipt.txHash(), receipt);
+            receipts.add(((EthGetTransactionReceipt) resp).getTransactionReceipt()
+                    .orElseThrow(() -> new EthRpcException("node at " + url + " has no receipt for a transaction of block " + block.number())));
         }
-        return out;
+        return verified(checked, receipts);
     }
 
-    private static Map<Hash256, EthRows.Receipt> receipts(EthGetBlockReceipts r) {
+    /** The receipts as rows, once held to the block's receipts root (see {@link BlockCheck#receiptsInvalidity}). */
+    private Map<Hash256, EthRows.Receipt> verified(CheckedBlock checked, List<TransactionReceipt> receipts) {
+        Optional<String> invalid = BlockCheck.receiptsInvalidity(checked.block().number(), checked.receiptsRoot(), checked.txs(),
+                receipts);
+        if (invalid.isPresent()) {
+            throw new CorruptAnswerException("node at " + url + ": the receipts of block " + checked.block().number() + " (0x"
+                    + checked.block().hash().hex() + ") are not those the chain holds: " + invalid.get() + "; nothing of the block was stored");
+        }
         Map<Hash256, EthRows.Receipt> out = new HashMap<>();
-        for (TransactionReceipt tr : r.getBlockReceipts().orElse(List.of())) {
+        for (TransactionReceipt tr : receipts) {
             EthRows.Receipt receipt = receipt(tr);
             out.put(receipt.txHash(), receipt);
         }
@@ -181,7 +240,7 @@ public final class EthRpcClient implements AutoCloseable {
         BatchRequest batch = web3j.newBatch();
         for (long n : numbers) {
             DefaultBlockParameter at = DefaultBlockParameter.valueOf(BigInteger.valueOf(n));
-            batch.add(web3j.ethGetBlockByNumber(at, true));
+            batch.add(blockCall(n));
             batch.add(web3j.ethGetBlockReceipts(at));
             if (format != TraceFormat.NONE) {
                 batch.add(traceCall(format, n));
@@ -214,8 +273,10 @@ public final class EthRpcClient implements AutoCloseable {
         List<BlockDetails> out = new ArrayList<>(numbers.size());
         for (int k = 0; k < numbers.size(); k++) {
             long n = numbers.get(k);
-            EthRows.Block block = block((EthBlock) got.get(k * per), n);
-            Map<Hash256, EthRows.Receipt> receipts = receipts((EthGetBlockReceipts) got.get(k * per + 1));
+            CheckedBlock checked = checkedBlock(((JsonResponse) got.get(k * per)).getResult(), n);
+            EthRows.Block block = checked.block();
+            Map<Hash256, EthRows.Receipt> receipts = verified(checked,
+                    ((EthGetBlockReceipts) got.get(k * per + 1)).getBlockReceipts().orElse(List.of()));
             List<EthRows.Trace> traces = format == TraceFormat.NONE ? List.of()
                     : traces(format, ((JsonResponse) got.get(k * per + 2)).getResult(), block);
             out.add(new BlockDetails(block, receipts, traces));
@@ -227,8 +288,9 @@ public final class EthRpcClient implements AutoCloseable {
     private List<BlockDetails> oneByOne(List<Long> numbers, TraceFormat format) {
         List<BlockDetails> out = new ArrayList<>(numbers.size());
         for (long n : numbers) {
-            EthRows.Block block = block(n);
-            out.add(new BlockDetails(block, receipts(block), format == TraceFormat.NONE ? List.of() : traces(block)));
+            CheckedBlock checked = checkedBlock(n);
+            EthRows.Block block = checked.block();
+            out.add(new BlockDetails(block, receipts(checked), format == TraceFormat.NONE ? List.of() : traces(block)));
         }
         return out;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.math.BigInteger;
 import java.security.SignatureException;
 import org.web3j.crypto.ContractUtils;
 import org.web3j.crypto.Hash;
@@ -53,6 +54,11 @@ final class BlockCheck {
                 if (tx.has("transactionIndex") && Rpc.quantity(tx.get("transactionIndex")).intValueExact() != i) {
                     return Optional.of("transaction " + i + " (" + hash + ") is given index " + Rpc.quantity(tx.get("transactionIndex")));
                 }
+                EthEncoding.address(tx, "from", "transaction " + i + " (" + hash + ")");
+                Optional<String> price = gasPriceInvalidity(tx, block);
+                if (price.isPresent()) {
+                    return Optional.of("transaction " + i + " (" + hash + ") " + price.get());
+                }
                 // The sender is what a transfer of ether is attributed to, and what a created contract's address derives
                 // from; nothing else the ingest stores reads it. Recovering it costs 0.1 ms (BouncyCastle's secp256k1), so
                 // it is recovered where it is read: a transaction that moves ether or creates a contract.
@@ -74,6 +80,22 @@ final class BlockCheck {
         } catch (ArithmeticException | NumberFormatException e) {
             return Optional.of("a number in it is out of range or not a number: " + e.getMessage());
         }
+    }
+
+    /**
+     * Why the gas price a node gave a transaction is not the one it paid; empty when it is (or none is given). A legacy or
+     * EIP-2930 transaction's is in its encoding; a later type's is what it paid in its block, which the hash does not
+     * cover: the base fee (the header's) plus its priority fee, at most its fee cap (EIP-1559).
+     */
+    static Optional<String> gasPriceInvalidity(JsonNode tx, JsonNode block) {
+        JsonNode given = tx.get("gasPrice");
+        if (given == null || given.isNull() || Rpc.quantity(tx.get("type")).intValueExact() < 2) {
+            return Optional.empty();
+        }
+        BigInteger paid = Rpc.quantity(tx.get("maxFeePerGas")).min(Rpc.quantity(block.get("baseFeePerGas"))
+                .add(Rpc.quantity(tx.get("maxPriorityFeePerGas"))));
+        return paid.equals(Rpc.quantity(given)) ? Optional.empty()
+                : Optional.of("is given the gas price " + Rpc.quantity(given) + " where its fees and the block's base fee make " + paid);
     }
 
     /**

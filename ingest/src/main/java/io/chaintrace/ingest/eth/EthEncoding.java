@@ -150,6 +150,11 @@ final class EthEncoding {
         return type == 0 ? RlpEncoder.encode(new RlpList(f)) : typed(type, RlpEncoder.encode(new RlpList(f)));
     }
 
+    /** An address field: 20 bytes of hex. */
+    static void address(JsonNode node, String name, String where) {
+        bytes(node, name, 20, where);
+    }
+
     private static byte[] typed(int type, byte[] payload) {
         byte[] out = new byte[payload.length + 1];
         out[0] = (byte) type;

@@ -135,11 +135,13 @@ public final class EthRpcClient implements AutoCloseable {
                     + "the block the chain holds: " + invalid.get() + "; nothing of it was stored");
         }
         List<EthRows.Tx> txs = new ArrayList<>();
+        int index = 0;
         for (JsonNode t : b.path("transactions")) {
-            // BlockCheck has held each to its hash and its sender to its signature: the fields below are the chain's.
+            // BlockCheck has held each to its hash, its place, its gas price and, where it moves ether, its sender to its
+            // signature: the fields below are the chain's.
             String hash = t.path("hash").asString();
-            txs.add(new EthRows.Tx(Hash256.fromHex(hash), number, Math.toIntExact(number(t, "transactionIndex", number)),
-                    lower(text(t, "from")), Optional.ofNullable(text(t, "to")).map(EthRpcClient::lower),
+            txs.add(new EthRows.Tx(Hash256.fromHex(hash), number, index++, lower(text(t, "from")),
+                    Optional.ofNullable(text(t, "to")).map(EthRpcClient::lower),
                     Rpc.quantity(t.get("value")), Optional.ofNullable(t.get("gasPrice")).filter(v -> !v.isNull()).map(Rpc::quantity)));
         }
         EthRows.Block block = new EthRows.Block(number, Hash256.fromHex(b.path("hash").asString()),
@@ -157,7 +159,7 @@ public final class EthRpcClient implements AutoCloseable {
         try {
             return Rpc.number(node.get(field));
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new EthRpcException("node at " + url + ": block " + block + ": " + field + " is not a number");
+            throw new CorruptAnswerException("node at " + url + ": block " + block + ": " + field + " is not a number");
         }
     }
 

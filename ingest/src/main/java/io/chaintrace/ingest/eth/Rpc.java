@@ -16,6 +16,9 @@ final class Rpc {
         if (v.isNumber()) {
             return v.bigIntegerValue();
         }
+        if (!v.isString()) {
+            throw new NumberFormatException("not a quantity: " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
         return quantity(v.asString());
     }
 

@@ -192,6 +192,36 @@ class BlockCheckTest {
                 + "cannot be checked"));
     }
 
+    /**
+     * Answers of the wrong shape, as a broken or hostile node could give them (an object or a list where a quantity or
+     * hex is, a field missing, a list that is an object): each is a reason, not an exception.
+     */
+    @Test
+    void answersOfTheWrongShapeAreReasonsNotExceptions() throws IOException {
+        ObjectNode real = recordedBlocks().map(BlockCheckTest::block).filter(b -> b.get("transactions").size() >= 2).findFirst()
+                .orElseThrow();
+        List<java.util.function.Consumer<ObjectNode>> spoils = List.of(
+                b -> b.putObject("number"),
+                b -> b.putArray("timestamp"),
+                b -> b.remove("mixHash"),
+                b -> b.put("hash", 7),
+                b -> b.putObject("transactions"),
+                b -> ((ArrayNode) b.get("transactions")).set(0, JSON.getNodeFactory().stringNode("0x00")),
+                b -> ((ObjectNode) b.get("transactions").get(0)).putObject("value"),
+                b -> ((ObjectNode) b.get("transactions").get(0)).putArray("from"),
+                b -> ((ObjectNode) b.get("transactions").get(0)).put("from", "0x1234"),
+                b -> ((ObjectNode) b.get("transactions").get(1)).putObject("transactionIndex"),
+                b -> ((ObjectNode) b.get("transactions").get(0)).put("input", "0xzz"),
+                b -> ((ObjectNode) b.get("transactions").get(0)).put("type", "0x2"),
+                b -> ((ObjectNode) b.get("transactions").get(0)).put("type", "0xffffffffffff"));
+        for (int k = 0; k < spoils.size(); k++) {
+            ObjectNode b = real.deepCopy();
+            spoils.get(k).accept(b);
+            Optional<String> why = BlockCheck.invalidity(b);
+            assertTrue(why.isPresent() && !why.get().isBlank() && !why.get().contains("\n"), "spoil " + k + ": " + why);
+        }
+    }
+
     /** Block 483,920's four receipts, recorded one by one, are those its header's receipts root commits to. */
     @Test
     void realReceiptsHoldToTheirRootAndAChangeInThemIsRefused() throws IOException {

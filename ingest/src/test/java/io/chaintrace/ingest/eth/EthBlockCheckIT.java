@@ -208,6 +208,8 @@ class EthBlockCheckIT {
                         .get(0)).put("address", TO)), "hashes to 0x"),
                 Arguments.of("an EIP-2930 transaction's sender", block(() -> typesBlock, b -> tx(b, "0x1").put("from",
                         AUTHORITY.getAddress().toLowerCase(java.util.Locale.ROOT))), "is signed by " + SENDER.getAddress()),
+                Arguments.of("an EIP-1559 transaction's gas price (not in its hash)", block(() -> typesBlock, b -> tx(b, "0x2")
+                        .put("gasPrice", "0x1")), "is given the gas price 1 where its fees and the block's base fee make "),
                 Arguments.of("the header's blob gas used", block(() -> typesBlock, b -> b.put("blobGasUsed", "0x20000")),
                         "its header hashes to 0x"),
                 Arguments.of("the header's timestamp", block(() -> typesBlock, b -> b.put("timestamp", "0x1")), "its header hashes to 0x"),

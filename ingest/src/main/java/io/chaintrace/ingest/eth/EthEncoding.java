@@ -199,7 +199,12 @@ final class EthEncoding {
         if (!given(node, name)) {
             throw new Unencodable(where + " has no " + name);
         }
-        BigInteger q = Rpc.quantity(node.get(name));
+        BigInteger q;
+        try {
+            q = Rpc.quantity(node.get(name));
+        } catch (NumberFormatException e) {
+            throw new Unencodable(where + ": " + name + " is not a quantity (" + e.getMessage() + ")");
+        }
         if (q.signum() < 0) {
             throw new Unencodable(where + ": " + name + " is negative");
         }

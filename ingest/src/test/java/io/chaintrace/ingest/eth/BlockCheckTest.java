@@ -200,25 +200,28 @@ class BlockCheckTest {
     void answersOfTheWrongShapeAreReasonsNotExceptions() throws IOException {
         ObjectNode real = recordedBlocks().map(BlockCheckTest::block).filter(b -> b.get("transactions").size() >= 2).findFirst()
                 .orElseThrow();
-        List<java.util.function.Consumer<ObjectNode>> spoils = List.of(
-                b -> b.putObject("number"),
-                b -> b.putArray("timestamp"),
-                b -> b.remove("mixHash"),
-                b -> b.put("hash", 7),
-                b -> b.putObject("transactions"),
-                b -> ((ArrayNode) b.get("transactions")).set(0, JSON.getNodeFactory().stringNode("0x00")),
-                b -> ((ObjectNode) b.get("transactions").get(0)).putObject("value"),
-                b -> ((ObjectNode) b.get("transactions").get(0)).putArray("from"),
-                b -> ((ObjectNode) b.get("transactions").get(0)).put("from", "0x1234"),
-                b -> ((ObjectNode) b.get("transactions").get(1)).putObject("transactionIndex"),
-                b -> ((ObjectNode) b.get("transactions").get(0)).put("input", "0xzz"),
-                b -> ((ObjectNode) b.get("transactions").get(0)).put("type", "0x2"),
-                b -> ((ObjectNode) b.get("transactions").get(0)).put("type", "0xffffffffffff"));
-        for (int k = 0; k < spoils.size(); k++) {
+        record Spoil(java.util.function.Consumer<ObjectNode> change, String reason) {
+        }
+        List<Spoil> spoils = List.of(
+                new Spoil(b -> b.putObject("number"), "header: number is not a quantity"),
+                new Spoil(b -> b.putArray("timestamp"), "header: timestamp is not a quantity"),
+                new Spoil(b -> b.remove("mixHash"), "header has no mixHash"),
+                new Spoil(b -> b.put("hash", 7), "its header hashes to 0x"),
+                new Spoil(b -> b.putObject("transactions"), "its transactions are not a list"),
+                new Spoil(b -> ((ArrayNode) b.get("transactions")).set(0, JSON.getNodeFactory().stringNode("0x00")),
+                        "transaction 0 is not an object"),
+                new Spoil(b -> ((ObjectNode) b.get("transactions").get(0)).putObject("value"), ": value is not a quantity"),
+                new Spoil(b -> ((ObjectNode) b.get("transactions").get(0)).putArray("from"), " from is not a hex string"),
+                new Spoil(b -> ((ObjectNode) b.get("transactions").get(0)).put("from", "0x1234"), " from is 2 bytes, not 20"),
+                new Spoil(b -> ((ObjectNode) b.get("transactions").get(1)).putObject("transactionIndex"), "not a quantity: object"),
+                new Spoil(b -> ((ObjectNode) b.get("transactions").get(0)).put("input", "0xzz"), " input is not hex bytes: 0xzz"),
+                new Spoil(b -> ((ObjectNode) b.get("transactions").get(0)).put("type", "0x2"), " has no chainId"),
+                new Spoil(b -> ((ObjectNode) b.get("transactions").get(0)).put("type", "0xffffffffffff"), "out of range"));
+        for (Spoil spoil : spoils) {
             ObjectNode b = real.deepCopy();
-            spoils.get(k).accept(b);
+            spoil.change().accept(b);
             Optional<String> why = BlockCheck.invalidity(b);
-            assertTrue(why.isPresent() && !why.get().isBlank() && !why.get().contains("\n"), "spoil " + k + ": " + why);
+            assertTrue(why.isPresent() && why.get().contains(spoil.reason()) && !why.get().contains("\n"), spoil.reason() + ": " + why);
         }
     }
 

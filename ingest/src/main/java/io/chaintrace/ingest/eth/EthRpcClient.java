@@ -31,7 +31,6 @@ import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.utils.Numeric;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -101,66 +100,13 @@ public final class EthRpcClient implements AutoCloseable {
         return checkedBlock(number).block();
     }
 
-    /** A block as the chain commits to it: its rows, its receipts root, its transactions in order. */
-    private record CheckedBlock(EthRows.Block block, byte[] receiptsRoot, List<BlockCheck.Committed> txs) {
-    }
-
     private CheckedBlock checkedBlock(long number) {
         JsonResponse r = call("eth_getBlockByNumber(" + number + ")", () -> blockCall(number).send());
-        return checkedBlock(r.getResult(), number);
+        return CheckedBlock.of(r.getResult(), number, url);
     }
 
     private Request<?, JsonResponse> blockCall(long number) {
         return new Request<>("eth_getBlockByNumber", List.of(Rpc.hex(number), true), service, JsonResponse.class);
-    }
-
-    /**
-     * The rows of a block the node answered, after {@link BlockCheck} held it to its hash: an answer that is not the
-     * block the chain holds stops the ingest with what differs, before anything of it is stored.
-     */
-    private CheckedBlock checkedBlock(JsonNode b, long number) {
-        if (b == null || b.isNull() || b.isMissingNode()) {
-            throw new EthRpcException("node at " + url + " has no block " + number);
-        }
-        if (!b.isObject()) {
-            throw new EthRpcException("node at " + url + ": eth_getBlockByNumber(" + number + ") answered something not a block");
-        }
-        long got = number(b, "number", number);
-        if (got != number) {
-            throw new CorruptAnswerException("node at " + url + " answered block " + got + " when asked for block " + number);
-        }
-        Optional<String> invalid = BlockCheck.invalidity(b);
-        if (invalid.isPresent()) {
-            throw new CorruptAnswerException("node at " + url + ": block " + number + " (" + b.path("hash").asString("no hash") + ") is not "
-                    + "the block the chain holds: " + invalid.get() + "; nothing of it was stored");
-        }
-        List<EthRows.Tx> txs = new ArrayList<>();
-        int index = 0;
-        for (JsonNode t : b.path("transactions")) {
-            // BlockCheck has held each to its hash, its place, its gas price and, where it moves ether, its sender to its
-            // signature: the fields below are the chain's.
-            String hash = t.path("hash").asString();
-            txs.add(new EthRows.Tx(Hash256.fromHex(hash), number, index++, lower(text(t, "from")),
-                    Optional.ofNullable(text(t, "to")).map(EthRpcClient::lower),
-                    Rpc.quantity(t.get("value")), Optional.ofNullable(t.get("gasPrice")).filter(v -> !v.isNull()).map(Rpc::quantity)));
-        }
-        EthRows.Block block = new EthRows.Block(number, Hash256.fromHex(b.path("hash").asString()),
-                Hash256.fromHex(b.path("parentHash").asString()), number(b, "timestamp", number), txs);
-        return new CheckedBlock(block, Numeric.hexStringToByteArray(b.path("receiptsRoot").asString()), BlockCheck.committed(b));
-    }
-
-    /** A string field; null when absent or null. */
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asString();
-    }
-
-    private long number(JsonNode node, String field, long block) {
-        try {
-            return Rpc.number(node.get(field));
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new CorruptAnswerException("node at " + url + ": block " + block + ": " + field + " is not a number");
-        }
     }
 
     /**
@@ -275,7 +221,7 @@ public final class EthRpcClient implements AutoCloseable {
         List<BlockDetails> out = new ArrayList<>(numbers.size());
         for (int k = 0; k < numbers.size(); k++) {
             long n = numbers.get(k);
-            CheckedBlock checked = checkedBlock(((JsonResponse) got.get(k * per)).getResult(), n);
+            CheckedBlock checked = CheckedBlock.of(((JsonResponse) got.get(k * per)).getResult(), n, url);
             EthRows.Block block = checked.block();
             Map<Hash256, EthRows.Receipt> receipts = verified(checked,
                     ((EthGetBlockReceipts) got.get(k * per + 1)).getBlockReceipts().orElse(List.of()));

@@ -40,8 +40,12 @@ import org.bitcoinj.script.ScriptBuilder;
  * Chaintrace's label CSV.
  */
 public final class CaseFiles {
-    /** The Bitcoin leg's first height: blocks carry it in their coinbase (BIP34). */
-    public static final int FIRST_HEIGHT = 850_000;
+    /**
+     * The Bitcoin leg's first height, which each block's coinbase states (BIP34, in force on regtest from block 1): the
+     * file's first block has no parent, so the chain it starts is counted from 0, and the heights stated are the
+     * heights the blocks are stored at.
+     */
+    public static final int FIRST_HEIGHT = 0;
     /**
      * The block file is a regtest one: generated blocks can carry real proof of work only at regtest's easiest
      * target (a few hashes a block), and every header is checked as a node would; a mainnet header at that target is

@@ -62,7 +62,7 @@ final class BlockCheck {
                 // The sender is what a transfer of ether is attributed to, and what a created contract's address derives
                 // from; nothing else the ingest stores reads it. Recovering it costs 0.1 ms (BouncyCastle's secp256k1), so
                 // it is recovered where it is read: a transaction that moves ether or creates a contract.
-                Optional<String> sender = Rpc.quantity(tx.get("value")).signum() > 0 || !given(tx, "to") ? senderInvalidity(bytes, tx)
+                Optional<String> sender = Rpc.quantity(tx.get("value")).signum() > 0 || !EthEncoding.given(tx, "to") ? senderInvalidity(bytes, tx)
                         : Optional.empty();
                 if (sender.isPresent()) {
                     return Optional.of("transaction " + i + " (" + hash + ") " + sender.get());
@@ -166,7 +166,7 @@ final class BlockCheck {
     static List<Committed> committed(JsonNode block) {
         List<Committed> out = new ArrayList<>(block.path("transactions").size());
         for (JsonNode t : block.path("transactions")) {
-            out.add(new Committed(t.path("hash").asString(), given(t, "to") ? Optional.empty()
+            out.add(new Committed(t.path("hash").asString(), EthEncoding.given(t, "to") ? Optional.empty()
                     : Optional.of(ContractUtils.generateContractAddress(t.path("from").asString(), Rpc.quantity(t.get("nonce"))))));
         }
         return out;
@@ -190,11 +190,6 @@ final class BlockCheck {
         }
         return signer.equalsIgnoreCase(given) ? Optional.empty()
                 : Optional.of("is signed by " + signer + ", not by the sender it was given (" + given + ")");
-    }
-
-    private static boolean given(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v != null && !v.isNull();
     }
 
     static String hex(byte[] bytes) {

@@ -190,7 +190,8 @@ final class EthEncoding {
         return v;
     }
 
-    private static boolean given(JsonNode node, String name) {
+    /** Whether the answer carries the field, not null. */
+    static boolean given(JsonNode node, String name) {
         JsonNode v = node.get(name);
         return v != null && !v.isNull();
     }

@@ -25,10 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Many Bitcoin seeds traced forward in parallel on the compact engine, one JSON line per seed
@@ -79,9 +76,7 @@ public final class BatchRun {
         long skipped = 0;
         try (ChainStore cs = ChainStore.openReadOnly(s.store());
              ResultsFile w = ResultsFile.open(s.out(), s.seeds());
-             ProgressBar bar = !s.progress() ? null : new ProgressBarBuilder().setTaskName("seeds").setInitialMax(total)
-                     .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500)
-                     .showSpeed().setUnit(" seeds", 1).build()) {
+             ProgressBar bar = !s.progress() ? null : ProgressBars.builder("seeds", total).showSpeed().setUnit(" seeds", 1).build()) {
             Map<Integer, String> entities = new ConcurrentHashMap<>();
             List<Thread> workers = new ArrayList<>();
             List<Throwable> crashed = Collections.synchronizedList(new ArrayList<>());

@@ -2,10 +2,7 @@ package io.chaintrace.cli.app;
 
 import io.chaintrace.graph.ChainStore;
 import io.chaintrace.graph.ClusterRun;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Clusters what was ingested since the last run (docs/CLUSTERING.md), with a progress bar, and says what it did. */
 public final class Clustering {
@@ -16,8 +13,7 @@ public final class Clustering {
         long total = cs.stats().txs();
         long start = System.nanoTime();
         // No Bitcoin transactions (an Ethereum-only store): nothing to draw a bar over ("? % 0/0").
-        ProgressBar bar = progress && total > 0 ? new ProgressBarBuilder().setTaskName("cluster").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build() : null;
+        ProgressBar bar = progress && total > 0 ? ProgressBars.builder("cluster", total).build() : null;
         ClusterRun r;
         try {
             r = cs.cluster(50_000, n -> {

@@ -1,10 +1,7 @@
 package io.chaintrace.cli.app;
 
 import io.chaintrace.ingest.IngestListener;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Draws blocks done, the rate and the ETA of an ingest on stderr. */
 public final class IngestProgress implements IngestListener, AutoCloseable {
@@ -23,8 +20,7 @@ public final class IngestProgress implements IngestListener, AutoCloseable {
     public void started(long total, long alreadyStored) {
         start = System.nanoTime();
         if (enabled && total > 0) {
-            bar = new ProgressBarBuilder().setTaskName("blocks").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build();
+            bar = ProgressBars.builder("blocks", total).build();
         }
     }
 

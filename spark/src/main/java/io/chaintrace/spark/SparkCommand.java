@@ -70,9 +70,9 @@ public final class SparkCommand {
                 SparkSession spark = Sessions.start(master, "chaintrace export parquet");
                 try {
                     long started = System.nanoTime();
-                    ParquetExport.Summary s = ParquetExport.write(spark, cs, out, force,
-                            n -> System.err.printf("\rexport: %,d transactions", n));
-                    System.err.println();
+                    ExportProgress progress = new ExportProgress();
+                    ParquetExport.Summary s = ParquetExport.write(spark, cs, out, force, progress);
+                    progress.end();
                     System.out.printf("exported to %s in %.1f s: %s%n", out, (System.nanoTime() - started) / 1e9, ParquetExport.counts(s));
                     System.err.println(Sessions.METRICS.summary());
                 } finally {
@@ -80,6 +80,37 @@ public final class SparkCommand {
                 }
             }
             return 0;
+        }
+    }
+
+    /**
+     * The export's count of transactions on stderr: redrawn in place on a terminal; into a file or a pipe (a log) a line
+     * every ten seconds instead of a carriage return every 10,000 transactions (the whole run one line). Whether stderr
+     * is a terminal the script says ({@code chaintrace.stderr.terminal}, as for the CLI's bars); else the JVM's console.
+     */
+    static final class ExportProgress implements java.util.function.LongConsumer {
+        private final boolean terminal = Boolean.parseBoolean(System.getProperty("chaintrace.stderr.terminal",
+                Boolean.toString(System.console() != null)));
+        private long lastLine = System.nanoTime();
+        private long last = -1;
+
+        @Override
+        public void accept(long n) {
+            last = n;
+            if (terminal) {
+                System.err.printf("\rexport: %,d transactions", n);
+            } else if (System.nanoTime() - lastLine >= 10_000_000_000L) {
+                System.err.printf("export: %,d transactions%n", n);
+                lastLine = System.nanoTime();
+            }
+        }
+
+        void end() {
+            if (terminal) {
+                System.err.println();
+            } else if (last >= 0) {
+                System.err.printf("export: %,d transactions%n", last);
+            }
         }
     }
 

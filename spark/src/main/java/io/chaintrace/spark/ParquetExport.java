@@ -44,6 +44,7 @@ public final class ParquetExport {
     }
 
     public static Summary write(SparkSession spark, ChainStore cs, Path out, boolean replace, LongConsumer progress) {
+        quietLargeTaskWarnings();
         if (Files.exists(out) && !replace && ParquetTables.ALL.keySet().stream().anyMatch(t -> Files.exists(out.resolve(t)))) {
             throw new IllegalArgumentException(out + " already holds an export; rerun with --force to replace it");
         }
@@ -114,6 +115,34 @@ public final class ParquetExport {
     }
 
     /** Rows of one table, written to Parquet a chunk at a time (appended), partitioned by height range when it has one. */
+    /**
+     * The export hands Spark the rows it read from the store, a chunk at a time (tens of MB a task, by design: the store is
+     * on this machine). Spark warns of every such task ("contains a task of very large size"): hundreds of warnings in an
+     * export of 10^7 transactions that say nothing about it. That message alone is dropped; the scheduler's other warnings
+     * (a task lost, a stage retried) are kept.
+     */
+    static void quietLargeTaskWarnings() {
+        if (!(org.apache.logging.log4j.LogManager.getContext(false) instanceof org.apache.logging.log4j.core.LoggerContext ctx)) {
+            return; // another logging backend: its warnings as they are
+        }
+        var config = ctx.getConfiguration();
+        String name = "org.apache.spark.scheduler.TaskSetManager";
+        var logger = config.getLoggerConfig(name);
+        if (!logger.getName().equals(name)) {
+            logger = new org.apache.logging.log4j.core.config.LoggerConfig(name, null, true);
+            config.addLogger(name, logger);
+        }
+        if (logger.getFilter() == null) {
+            try {
+                logger.addFilter(org.apache.logging.log4j.core.filter.RegexFilter.createFilter(".*contains a task of very large size.*",
+                        null, false, org.apache.logging.log4j.core.Filter.Result.DENY, org.apache.logging.log4j.core.Filter.Result.NEUTRAL));
+            } catch (IllegalAccessException e) {
+                return; // (thrown for regex flags, none given here)
+            }
+            ctx.updateLoggers();
+        }
+    }
+
     private static final class Chunks {
         private final SparkSession spark;
         private final Path dir;

@@ -45,4 +45,56 @@ class ScriptClassifierTest {
         assertEquals(ScriptKind.NONSTANDARD, of("ff").kind());
         assertEquals(ScriptKind.WITNESS_UNKNOWN, of("5210" + "00".repeat(16)).kind());
     }
+
+    /**
+     * The standard templates' addresses, written from the script's bytes, are bitcoinj's text for the same program on
+     * every network: random programs, and those with leading zero bytes (Base58's leading '1's), all zero, all 0xff.
+     */
+    @Test
+    void templatesWriteBitcoinjsAddressOnEveryNetwork() {
+        java.util.Random random = new java.util.Random(19);
+        HexFormat hex = HexFormat.of();
+        int checked = 0;
+        for (BitcoinNetwork network : BitcoinNetwork.values()) {
+            ScriptClassifier c = new ScriptClassifier(network);
+            for (int i = 0; i < 3_000; i++) {
+                byte[] h20 = new byte[20];
+                byte[] h32 = new byte[32];
+                random.nextBytes(h20);
+                random.nextBytes(h32);
+                if (i < 42) {
+                    // Leading zero bytes, from 1 to all of them; then all 0xff.
+                    int z = i % 21;
+                    java.util.Arrays.fill(h20, 0, Math.min(z + 1, 20), (byte) (i < 21 ? 0 : 0xff));
+                    java.util.Arrays.fill(h32, 0, Math.min(z + 1, 32), (byte) (i < 21 ? 0 : 0xff));
+                }
+                String p2pkh = org.bitcoinj.base.LegacyAddress.fromPubKeyHash(network, h20).toString();
+                String p2sh = org.bitcoinj.base.LegacyAddress.fromScriptHash(network, h20).toString();
+                String p2wpkh = org.bitcoinj.base.SegwitAddress.fromProgram(network, 0, h20).toString();
+                String p2wsh = org.bitcoinj.base.SegwitAddress.fromProgram(network, 0, h32).toString();
+                String p2tr = org.bitcoinj.base.SegwitAddress.fromProgram(network, 1, h32).toString();
+                assertOwner(c, ScriptKind.P2PKH, p2pkh, "76a914" + hex.formatHex(h20) + "88ac");
+                assertOwner(c, ScriptKind.P2SH, p2sh, "a914" + hex.formatHex(h20) + "87");
+                assertOwner(c, ScriptKind.P2WPKH, p2wpkh, "0014" + hex.formatHex(h20));
+                assertOwner(c, ScriptKind.P2WSH, p2wsh, "0020" + hex.formatHex(h32));
+                assertOwner(c, ScriptKind.P2TR, p2tr, "5120" + hex.formatHex(h32));
+                checked += 5;
+            }
+        }
+        assertEquals(5 * 3_000 * BitcoinNetwork.values().length, checked);
+    }
+
+    /** A template whose hash is pushed another way (OP_PUSHDATA1) is not Core's template; bitcoinj's patterns take it, as before. */
+    @Test
+    void aTemplateWithAnotherPushIsClassifiedAsBefore() {
+        String h = "62e907b15cbf27d5425399ebf6f0fb50ebb88f18";
+        assertEquals("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", of("76a94c14" + h + "88ac").address().orElseThrow().text());
+        assertEquals(ScriptKind.P2PKH, of("76a94c14" + h + "88ac").kind());
+    }
+
+    private static void assertOwner(ScriptClassifier c, ScriptKind kind, String text, String script) {
+        ScriptClassifier.Owner o = c.classify(HexFormat.of().parseHex(script));
+        assertEquals(kind, o.kind(), script);
+        assertEquals(text, o.address().orElseThrow().text(), script);
+    }
 }

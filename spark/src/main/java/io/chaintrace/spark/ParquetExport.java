@@ -114,7 +114,6 @@ public final class ParquetExport {
                 l.source(), l.confidence(), l.sourceCategory());
     }
 
-    /** Rows of one table, written to Parquet a chunk at a time (appended), partitioned by height range when it has one. */
     /**
      * The export hands Spark the rows it read from the store, a chunk at a time (tens of MB a task, by design: the store is
      * on this machine). Spark warns of every such task ("contains a task of very large size"): hundreds of warnings in an
@@ -143,6 +142,7 @@ public final class ParquetExport {
         }
     }
 
+    /** Rows of one table, written to Parquet a chunk at a time (appended), partitioned by height range when it has one. */
     private static final class Chunks {
         private final SparkSession spark;
         private final Path dir;

@@ -93,6 +93,7 @@ public final class SparkCommand {
                 Boolean.toString(System.console() != null)));
         private long lastLine = System.nanoTime();
         private long last = -1;
+        private long printed = -1;
 
         @Override
         public void accept(long n) {
@@ -100,17 +101,22 @@ public final class SparkCommand {
             if (terminal) {
                 System.err.printf("\rexport: %,d transactions", n);
             } else if (System.nanoTime() - lastLine >= 10_000_000_000L) {
-                System.err.printf("export: %,d transactions%n", n);
-                lastLine = System.nanoTime();
+                line(n);
             }
         }
 
         void end() {
             if (terminal) {
                 System.err.println();
-            } else if (last >= 0) {
-                System.err.printf("export: %,d transactions%n", last);
+            } else if (last >= 0 && last != printed) {
+                line(last);
             }
+        }
+
+        private void line(long n) {
+            System.err.printf("export: %,d transactions%n", n);
+            printed = n;
+            lastLine = System.nanoTime();
         }
     }
 

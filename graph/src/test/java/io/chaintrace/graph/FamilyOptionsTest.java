@@ -56,4 +56,23 @@ class FamilyOptionsTest {
             assertTrue(props.get(Family.TRANSACTIONS).get("filter block size") > 0, "transactions keep their filter");
         }
     }
+
+    @Test
+    void aCompactionOnRequestLeavesOneSortedRunAndTheBackgroundJobsAsTheyWere() throws Exception {
+        try (StoreFiles files = StoreFiles.open(dir, false)) {
+            byte[] value = new byte[100];
+            for (int file = 0; file < 3; file++) { // three level-0 files whose keys interleave
+                for (int i = 0; i < 2_000; i++) {
+                    files.put(Family.ADDRESS_TXS, Keys.addressId(i * 3 + file), value);
+                }
+                files.flush();
+            }
+            assertEquals("3", files.db().getProperty(files.handle(Family.ADDRESS_TXS), "rocksdb.num-files-at-level0"));
+            int jobsBefore = files.db().getDBOptions().maxBackgroundJobs();
+            files.compact(Family.ADDRESS_TXS);
+            assertEquals("0", files.db().getProperty(files.handle(Family.ADDRESS_TXS), "rocksdb.num-files-at-level0"));
+            assertEquals(6_000, properties(files, Family.ADDRESS_TXS).get("# entries"));
+            assertEquals(jobsBefore, files.db().getDBOptions().maxBackgroundJobs(), "the extra compaction thread given back");
+        }
+    }
 }

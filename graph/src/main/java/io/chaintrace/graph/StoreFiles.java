@@ -435,10 +435,10 @@ final class StoreFiles implements AutoCloseable {
     }
 
     /**
-     * Compacts a family now, beside any compaction already running: RocksDB's default manual compaction is exclusive,
-     * and with one compaction thread it waited for whatever the ingest left running (at 10^7 Bitcoin transactions a
-     * compaction of the address history, 24 s) before the compact rows' of a second. Not exclusive and with a second
-     * thread for the while, it starts at once (issue 19, benchmarks/README).
+     * Compacts a family now, beside any compaction already running. RocksDB's default manual compaction is exclusive:
+     * with one compaction thread, compacting the rows at the end of an ingest (under a second) waited for whatever
+     * compaction the ingest had left running (at 10^7 Bitcoin transactions one of the address history, 24 s). Not
+     * exclusive, and with a second compaction thread while it runs, it starts at once (issue 19, benchmarks/README).
      */
     void compact(Family f) {
         try (CompactRangeOptions options = new CompactRangeOptions().setExclusiveManualCompaction(false)) {

@@ -20,6 +20,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Filter;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.filter.RegexFilter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -121,20 +127,20 @@ public final class ParquetExport {
      * (a task lost, a stage retried) are kept.
      */
     static void quietLargeTaskWarnings() {
-        if (!(org.apache.logging.log4j.LogManager.getContext(false) instanceof org.apache.logging.log4j.core.LoggerContext ctx)) {
+        if (!(LogManager.getContext(false) instanceof LoggerContext ctx)) {
             return; // another logging backend: its warnings as they are
         }
-        var config = ctx.getConfiguration();
+        Configuration config = ctx.getConfiguration();
         String name = "org.apache.spark.scheduler.TaskSetManager";
-        var logger = config.getLoggerConfig(name);
+        LoggerConfig logger = config.getLoggerConfig(name);
         if (!logger.getName().equals(name)) {
-            logger = new org.apache.logging.log4j.core.config.LoggerConfig(name, null, true);
+            logger = new LoggerConfig(name, null, true);
             config.addLogger(name, logger);
         }
         if (logger.getFilter() == null) {
             try {
-                logger.addFilter(org.apache.logging.log4j.core.filter.RegexFilter.createFilter(".*contains a task of very large size.*",
-                        null, false, org.apache.logging.log4j.core.Filter.Result.DENY, org.apache.logging.log4j.core.Filter.Result.NEUTRAL));
+                logger.addFilter(RegexFilter.createFilter(".*contains a task of very large size.*", null, false,
+                        Filter.Result.DENY, Filter.Result.NEUTRAL));
             } catch (IllegalAccessException e) {
                 return; // (thrown for regex flags, none given here)
             }

@@ -5,6 +5,7 @@ import io.chaintrace.graph.StoreException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,7 +89,7 @@ public final class SparkCommand {
      * every ten seconds instead of a carriage return every 10,000 transactions (the whole run one line). Whether stderr
      * is a terminal the script says ({@code chaintrace.stderr.terminal}, as for the CLI's bars); else the JVM's console.
      */
-    static final class ExportProgress implements java.util.function.LongConsumer {
+    static final class ExportProgress implements LongConsumer {
         private final boolean terminal = Boolean.parseBoolean(System.getProperty("chaintrace.stderr.terminal",
                 Boolean.toString(System.console() != null)));
         private long lastLine = System.nanoTime();

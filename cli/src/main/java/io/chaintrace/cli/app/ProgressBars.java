@@ -1,5 +1,6 @@
 package io.chaintrace.cli.app;
 
+import java.util.function.Consumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -32,7 +33,7 @@ public final class ProgressBars {
     }
 
     /** Each state once: the bar draws its last state both when it stops updating and when it closes. */
-    private static final class Lines implements java.util.function.Consumer<String> {
+    private static final class Lines implements Consumer<String> {
         private String last;
 
         @Override

@@ -85,6 +85,21 @@ final class BitcoinStore {
         return Keys.getInt(record, 32 + 4 + 8 + 4 + 4);
     }
 
+    /**
+     * Which input of a transaction record spends {@code op} (-1: none): inputs follow the input and output counts, 49
+     * bytes each, the funding txid and vout first.
+     */
+    static int inputSpending(byte[] record, Outpoint op) {
+        int inputs = Keys.getInt(record, 32 + 4 + 8 + 4);
+        byte[] txid = op.txid().bytes();
+        for (int i = 0, at = 32 + 4 + 8 + 4 + 4 + 4; i < inputs; i++, at += 49) {
+            if (Keys.getInt(record, at + 32) == op.vout() && Arrays.equals(record, at, at + 32, txid, 0, 32)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static void outputKeys(Hash256 txid, byte[] record, List<byte[]> keys) {
         for (int i = 0, n = outputCount(record); i < n; i++) {
             keys.add(Keys.outpoint(txid, i));
@@ -133,8 +148,12 @@ final class BitcoinStore {
 
     Optional<UtxoLedger.Spend> spenderOf(Outpoint outpoint) {
         writer.awaitQuietly();
-        byte[] v = files.get(Family.SPENDS, Keys.outpoint(outpoint));
-        return v == null ? Optional.empty() : Optional.of(new UtxoLedger.Spend(outpoint, Hash256.of(v, 0), Keys.getInt(v, 32)));
+        return Spends.find(files, outpoint);
+    }
+
+    List<Optional<UtxoLedger.Spend>> spendersOf(UtxoTransaction tx) {
+        writer.awaitQuietly();
+        return Spends.ofOutputs(files, tx.txid(), tx.outputs().size());
     }
 
     /**

@@ -261,6 +261,11 @@ final class BlockWrite {
                         rec.put(op.txid().bytes()).putInt(op.vout()).put((byte) InputStatus.UNRESOLVED.ordinal()).putLong(0)
                                 .putInt(OutputRecord.NO_OWNER);
                         body.input(-1, -1, 0);
+                        // The output is not in the store, nor then its page: its spend goes to `spends` (see Spends).
+                        byte[] spend = new byte[36];
+                        tx.txid().copyTo(spend, 0);
+                        Keys.putInt(spend, 32, inputIndex);
+                        writes.put(Family.SPENDS, Keys.outpoint(op), spend);
                     } else {
                         long prevValue = inputValue[at];
                         int prevOwner = inputOwner[at];
@@ -274,10 +279,6 @@ final class BlockWrite {
                             touched.add(prevOwner, Keys.SENT);
                         }
                     }
-                    byte[] spend = new byte[36];
-                    tx.txid().copyTo(spend, 0);
-                    Keys.putInt(spend, 32, inputIndex);
-                    writes.put(Family.SPENDS, Keys.outpoint(op), spend);
                 }
                 inputIndex++;
                 at++;

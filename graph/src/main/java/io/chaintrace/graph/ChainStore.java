@@ -222,6 +222,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
         return bitcoin.spenderOf(outpoint);
     }
 
+    /** The spend of each output of {@code tx}, a stored transaction, in output order: what {@link #spenderOf} says of each, read at once. */
+    public List<Optional<Spend>> spendersOf(UtxoTransaction tx) {
+        return bitcoin.spendersOf(tx);
+    }
+
     @Override
     public List<Hash256> transactionsOf(Address address) {
         return bitcoin.transactionsOf(address);

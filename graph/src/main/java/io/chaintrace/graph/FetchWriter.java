@@ -84,7 +84,7 @@ final class FetchWriter {
             try (WriteBatch batch = new WriteBatch()) {
                 for (Outpoint op : outputs) {
                     byte[] key = Keys.outpoint(op);
-                    if (files.get(Family.SPENDS, key) == null) {
+                    if (Spends.find(files, op).isEmpty()) {
                         batch.put(files.handle(Family.SPEND_STATUS), key, ByteBuffer.allocate(5 + src.length).put(UNSPENT).putInt(height)
                                 .put(src).array());
                     }
@@ -116,11 +116,10 @@ final class FetchWriter {
 
     /** Whether the store knows if this output was spent (see {@link UtxoLedger#spendKnown}). */
     boolean spendKnown(Outpoint op) {
-        byte[] key = Keys.outpoint(op);
-        if (files.get(Family.SPENDS, key) != null) {
+        if (Spends.find(files, op).isPresent()) {
             return true;
         }
-        byte[] status = files.get(Family.SPEND_STATUS, key);
+        byte[] status = files.get(Family.SPEND_STATUS, Keys.outpoint(op));
         return status == null || status[0] == UNSPENT;
     }
 
@@ -233,6 +232,8 @@ final class FetchWriter {
                     body.output(o.value(), owner);
                     byte[] key = Keys.outpoint(t.txid(), o.index());
                     batch.put(files.handle(Family.OUTPUTS), key, out.encode());
+                    // Its outputs are written in this batch: a spend known already came from an input of a block or
+                    // of a fetched transaction that the store could not resolve, kept in `spends`.
                     if (files.get(Family.SPENDS, key) == null) {
                         batch.put(files.handle(Family.SPEND_STATUS), key, new byte[] {UNKNOWN});
                     }

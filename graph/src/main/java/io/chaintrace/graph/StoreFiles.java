@@ -48,7 +48,13 @@ final class StoreFiles implements AutoCloseable {
     }
 
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-    static final String FORMAT = "chaintrace-store-5";
+    static final String FORMAT = "chaintrace-store-6";
+    /**
+     * Earlier formats this version reads as they are: format 5 held every spend of a block twice (in {@code spends} and in
+     * the compact rows), which {@link Spends} reads as well as format 6's single copy. A writer marks such a store format 6
+     * before it writes, so no earlier version reads blocks it cannot.
+     */
+    static final Set<String> READABLE = Set.of("chaintrace-store-5");
 
     final Path path;
     final boolean readOnly;
@@ -323,6 +329,10 @@ final class StoreFiles implements AutoCloseable {
         if (format == null && holdsNothing()) {
             // A new store, or one whose creation was killed between RocksDB's files and the marker: empty either way,
             // so it is a Chaintrace store with nothing in it yet.
+            if (!readOnly) {
+                put(Family.META, FORMAT_KEY, expected);
+            }
+        } else if (format != null && READABLE.contains(new String(format, StandardCharsets.US_ASCII))) {
             if (!readOnly) {
                 put(Family.META, FORMAT_KEY, expected);
             }

@@ -88,6 +88,60 @@ final class TxPages implements PagedChain.PageSource {
         return kept.toByteArray();
     }
 
+    /**
+     * The sequence number of the transaction that spends output {@code vout} of transaction {@code seq}, from the records
+     * of its page (-1: no spend recorded). Read from the bytes, with no decoding of the page into the compact rows'
+     * 32-bit ids: it serves stores past them too. Of two spends recorded (a fetched spender, then a block's), the later
+     * counts, as in {@link #read}.
+     */
+    static long spenderOf(byte[] records, long seq, int vout) {
+        long[] spender = {-1};
+        forEachSpendOf(records, seq, (spent, at) -> {
+            if (spent == vout) {
+                spender[0] = at;
+            }
+        });
+        return spender[0];
+    }
+
+    /** The spenders of outputs {@code 0 .. outputs - 1} of transaction {@code seq} (-1: none), as {@link #spenderOf} reads each. */
+    static long[] spendersOf(byte[] records, long seq, int outputs) {
+        long[] spenders = new long[outputs];
+        Arrays.fill(spenders, -1);
+        forEachSpendOf(records, seq, (vout, at) -> {
+            if (vout >= 0 && vout < outputs) {
+                spenders[vout] = at;
+            }
+        });
+        return spenders;
+    }
+
+    /** A spend recorded in a page: output {@code vout} spent by transaction {@code spender}. */
+    private interface SpendRecord {
+        void spend(int vout, long spender);
+    }
+
+    /** Each spend of an output of transaction {@code seq} recorded in its page's records, in the order recorded. */
+    private static void forEachSpendOf(byte[] records, long seq, SpendRecord action) {
+        int local = (int) (seq & (PAGE_SIZE - 1));
+        long pageFirst = seq & ~(long) (PAGE_SIZE - 1);
+        Reader r = new Reader(records);
+        while (r.more()) {
+            if (r.tag() == SPEND_TAG) {
+                int spentLocal = r.a[r.pos++] & 0xff;
+                int vout = r.nextInt();
+                long spender = pageFirst + r.next();
+                if (spentLocal == local) {
+                    action.spend(vout, spender);
+                }
+            } else {
+                int ni = r.nextInt();
+                int no = r.nextInt();
+                r.skip(1 + 3 * ni + 2 * no);
+            }
+        }
+    }
+
     /** One transaction's body, built input by input and output by output. */
     static final class Body {
         private final Varints b;

@@ -3,10 +3,10 @@ package io.chaintrace.spark;
 import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Address;
 import io.chaintrace.core.model.Label;
-import io.chaintrace.core.model.Outpoint;
 import io.chaintrace.core.model.TxInput;
 import io.chaintrace.core.model.TxOutput;
 import io.chaintrace.core.model.UtxoTransaction;
+import io.chaintrace.core.trace.UtxoLedger;
 import io.chaintrace.graph.ChainStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
@@ -93,8 +94,9 @@ public final class ParquetExport {
         int range = Math.floorDiv(h, ParquetTables.RANGE) * ParquetTables.RANGE;
         String txid = t.txid().hex();
         txs.add(RowFactory.create(txid, h, t.position(), t.block().time(), t.coinbase(), t.inputs().size(), t.outputs().size(), range));
+        List<Optional<UtxoLedger.Spend>> spends = cs.spendersOf(t);
         for (TxOutput o : t.outputs()) {
-            String spentBy = cs.spenderOf(new Outpoint(t.txid(), o.index())).map(s -> s.spendingTx().hex()).orElse(null);
+            String spentBy = spends.get(o.index()).map(s -> s.spendingTx().hex()).orElse(null);
             outs.add(RowFactory.create(txid, o.index(), h, t.position(), t.block().time(), o.value(), o.kind().name().toLowerCase(Locale.ROOT),
                     o.owner().map(Address::shown).orElse(null), spentBy, range));
         }

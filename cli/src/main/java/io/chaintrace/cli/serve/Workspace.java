@@ -19,6 +19,7 @@ import io.chaintrace.core.trace.Direction;
 import io.chaintrace.core.trace.Limits;
 import io.chaintrace.core.trace.TaintPolicy;
 import io.chaintrace.core.trace.TraceRequest;
+import io.chaintrace.core.trace.UtxoLedger;
 import io.chaintrace.core.trace.UtxoTracer;
 import io.chaintrace.graph.ChainStore;
 import java.math.BigInteger;
@@ -296,12 +297,13 @@ public final class Workspace {
             ins.add(m);
         });
         List<Map<String, Object>> outs = new ArrayList<>();
+        List<Optional<UtxoLedger.Spend>> spends = cs.spendersOf(tx);
         tx.outputs().forEach(o -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("n", o.index());
             m.put("address", o.owner().map(Address::shown).orElse(null));
             m.put("value", Long.toString(o.value()));
-            m.put("spentBy", cs.spenderOf(new Outpoint(hash, o.index())).map(s -> s.toString()).orElse(null));
+            m.put("spentBy", spends.get(o.index()).map(s -> s.toString()).orElse(null));
             outs.add(m);
         });
         return new Lookup("transaction", "bitcoin", q, q, null, List.of(), null, null,

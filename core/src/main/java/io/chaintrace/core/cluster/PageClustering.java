@@ -5,7 +5,6 @@ import io.chaintrace.core.model.ScriptKind;
 import io.chaintrace.core.model.UtxoTransaction;
 import io.chaintrace.core.pattern.CoinJoinClassifier;
 import io.chaintrace.core.pattern.PeelChainDetector;
-import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
@@ -43,7 +42,6 @@ public final class PageClustering {
     /** Transactions a resume bucket spans: a waiting change link holds back the resume point to its bucket's start. */
     private static final int BUCKET_SHIFT = 10;
     private static final int CACHED_PAGES = 1 << 12;
-    private static final int NOT_READ = Integer.MIN_VALUE;
 
     private final Clusterer clusterer;
     private final Source source;
@@ -52,7 +50,7 @@ public final class PageClustering {
     private final CoinJoinClassifier coinjoins = CoinJoinClassifier.standard();
     private final PeelChainDetector peel = PeelChainDetector.DEFAULT;
     /** Output id -> owner of outputs read whose spender is still to come. */
-    private final Int2IntOpenHashMap owners = new Int2IntOpenHashMap();
+    private final AwaitingSpend owners = new AwaitingSpend();
     /** Spender seq -> waiting change links, four ints each: first input's owner, change owner if the chain stops, if it goes on, bucket. */
     private final Int2ObjectOpenHashMap<IntArrayList> waiting = new Int2ObjectOpenHashMap<>();
     /** Per bucket from the first: waiting links, and where its feeding started with the highest owner id before. */
@@ -78,7 +76,6 @@ public final class PageClustering {
         this.maxSeen = maxSeen;
         this.nextSeq = fromSeq;
         this.firstBucket = fromSeq >>> BUCKET_SHIFT;
-        owners.defaultReturnValue(NOT_READ);
     }
 
     /**
@@ -93,7 +90,7 @@ public final class PageClustering {
             int[] outStart = p.outStart();
             for (int o = outStart[j]; o < outStart[j + 1]; o++) {
                 if (p.spender()[o] >= 0) {
-                    owners.put(p.firstOutput()[j] + o - outStart[j], p.outOwner()[o]);
+                    owners.remember(p.firstOutput()[j] + o - outStart[j], p.outOwner()[o]);
                 }
             }
             long seq = (long) p.firstTx() + j;
@@ -124,8 +121,8 @@ public final class PageClustering {
                 resolved = false; // a coinbase, or a funding transaction the store lacks
                 continue;
             }
-            int owner = owners.remove(p.inSource()[k]);
-            if (owner == NOT_READ) {
+            int owner = owners.take(p.inSource()[k]);
+            if (owner == AwaitingSpend.NONE) {
                 owner = fundingOwner(p.inTx()[k], p.inSource()[k]);
             }
             inOwner[i] = owner;

@@ -41,7 +41,7 @@ class ReferenceFiguresTest {
         }
     }
 
-    private static Path fileOf(String name) {
+    static Path fileOf(String name) {
         Path blk = SharedData.btc().resolve("blk").resolve(name);
         return Files.exists(blk) ? blk : SharedData.btc().resolve("raw").resolve(name);
     }

@@ -11,8 +11,9 @@ import java.util.Optional;
  * Who spent an output. A spend of an output the store holds is read from the compact rows, which record it in the page
  * of the spent transaction anyway (the spender's sequence number); {@code spends} holds only what the rows cannot: the
  * spends of outputs the store lacks and the spends a source reported (docs/STORE.md). A block no longer writes every
- * spend twice: at 10^7 Bitcoin transactions the second copy cost the ingest about 25 CPU-seconds and the store 1.1 GB
- * (issue 19, benchmarks/README). The caller has waited for the block in flight.
+ * spend twice: at 10^7 Bitcoin transactions the second copy cost the ingest 7-14% of its CPU and the store 1.1-1.4 GB
+ * (issue 19, benchmarks/README); a look-up here reads three records where it read one. The caller has waited for the
+ * block in flight.
  */
 final class Spends {
     private Spends() {

@@ -128,6 +128,14 @@ class ServeApiIT {
         io.chaintrace.core.model.UtxoTransaction stored = store.transaction(io.chaintrace.core.model.Hash256.fromHex(txid)).orElseThrow();
         assertEquals(stored.outputs().size(), tx.get("transaction").get("outputs").size());
         assertEquals(Long.toString(stored.outputs().get(0).value()), tx.get("transaction").get("outputs").get(0).get("value").asText());
+        for (io.chaintrace.core.model.TxOutput o : stored.outputs()) {
+            JsonNode shown = tx.get("transaction").get("outputs").get(o.index());
+            java.util.Optional<io.chaintrace.core.trace.UtxoLedger.Spend> spend = store.spenderOf(new io.chaintrace.core.model.Outpoint(stored.txid(), o.index()));
+            assertEquals(spend.map(s -> s.spendingTx().hex()).orElse(null), shown.get("spentBy").isNull() ? null : shown.get("spentBy").asText());
+            assertEquals(spend.map(s -> s.inputIndex()).orElse(-1), shown.get("spentByInput").isNull() ? -1 : shown.get("spentByInput").asInt());
+        }
+        assertFalse(tx.get("transaction").get("outputs").get(Integer.parseInt(outpoint.substring(65))).get("spentBy").isNull(),
+                "the seed's output was spent (the demo's thief moved it)");
         refused(get("/api/lookup?q=" + txid + ":" + stored.outputs().size()), 404, "has no output " + stored.outputs().size());
     }
 

@@ -240,6 +240,24 @@ class ServeBrowserIT {
         return (Long) js().executeScript("return window.workspace.cy.nodes().length");
     }
 
+    /** A Bitcoin transaction looked up shows each output as spent by a transaction's input, or unspent, as the store says. */
+    @Test
+    void aTransactionShowsWhoSpentEachOutput() throws Exception {
+        load();
+        String seed = demo.get("parameters").get("bitcoinSeeds").get(0).asText();
+        io.chaintrace.core.model.Hash256 txid = io.chaintrace.core.model.Hash256.fromHex(seed.substring(0, 64));
+        search(txid.hex());
+        String shown = driver.findElement(By.id("lookup-result")).getText();
+        Files.write(Path.of("target", "serve-transaction.png"), driver.getScreenshotAs(OutputType.BYTES));
+        List<Optional<io.chaintrace.core.trace.UtxoLedger.Spend>> spends = store.spendersOf(store.transaction(txid).orElseThrow());
+        assertTrue(spends.stream().anyMatch(Optional::isPresent), "the seed's transaction has a spent output");
+        for (int n = 0; n < spends.size(); n++) {
+            String prefix = n + ": ";
+            String expected = spends.get(n).map(sp -> "spent by " + sp.spendingTx().hex() + " (input " + sp.inputIndex() + ")").orElse("unspent");
+            assertTrue(shown.lines().anyMatch(l -> l.startsWith(prefix) && l.endsWith(expected)), "output " + n + " " + expected + " in: " + shown);
+        }
+    }
+
     @Test
     void aBadSearchSaysWhatIsWrongOnThePage() {
         load();

@@ -303,7 +303,9 @@ public final class Workspace {
             m.put("n", o.index());
             m.put("address", o.owner().map(Address::shown).orElse(null));
             m.put("value", Long.toString(o.value()));
-            m.put("spentBy", spends.get(o.index()).map(s -> s.toString()).orElse(null));
+            // The spending transaction and which of its inputs, as an explorer names them.
+            m.put("spentBy", spends.get(o.index()).map(s -> s.spendingTx().hex()).orElse(null));
+            m.put("spentByInput", spends.get(o.index()).map(UtxoLedger.Spend::inputIndex).orElse(null));
             outs.add(m);
         });
         return new Lookup("transaction", "bitcoin", q, q, null, List.of(), null, null,

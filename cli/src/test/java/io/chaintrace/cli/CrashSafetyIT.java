@@ -51,10 +51,16 @@ class CrashSafetyIT {
      * them; the uninterrupted reference writes the default groups, and the stores must still be equal.
      */
     private static final int GROUP_TXS = 500;
+    /**
+     * And write the address history in runs of 2,000 keys (a few groups' worth, where the default is millions): kills
+     * land between runs, leaving history pending that the resumed ingest rebuilds.
+     */
+    private static final int HISTORY_RUN = 2_000;
 
     private Process start(Path store) throws Exception {
         lastErr = dir.resolve("child-" + System.nanoTime() + ".err");
-        List<String> jvm = ethereum == null && !store.endsWith("reference") ? List.of("-Dchaintrace.store.groupTxs=" + GROUP_TXS) : List.of();
+        List<String> jvm = ethereum == null && !store.endsWith("reference")
+                ? List.of("-Dchaintrace.store.groupTxs=" + GROUP_TXS, "-Dchaintrace.store.historyRun=" + HISTORY_RUN) : List.of();
         return TestData.child(List.of(), jvm, ingestArgs(store).toArray(String[]::new))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(lastErr.toFile()).start();
@@ -106,7 +112,9 @@ class CrashSafetyIT {
         // Kill, resume, kill ... until a run completes; check it against the reference; start a
         // fresh store and go again, until enough kills have landed in the middle of an ingest.
         boolean finishNext = false;
-        for (int run = 0; run < 60 && midIngestKills < KILLS; run++) {
+        // The writing of blocks is a small part of a child's life (JVM start, reading the files, clustering, the history's
+        // last run): about one kill in eight lands in it, so up to 120 runs (the loop ends at the sixth such kill).
+        for (int run = 0; run < 120 && midIngestKills < KILLS; run++) {
             Process child = start(store);
             // A kill after the last block (while compacting pages or clustering) is resumed to the end, not killed again:
             // the next run would redo only that tail, and kills there would never land mid-ingest.

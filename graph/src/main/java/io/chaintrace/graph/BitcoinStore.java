@@ -161,7 +161,7 @@ final class BitcoinStore {
      * directly (P2PK), which explorers list under the address.
      */
     List<Hash256> transactionsOf(Address address) {
-        writer.awaitQuietly();
+        writer.historyRead();
         List<Integer> owners = new ArrayList<>(2);
         addresses.storedId(address).ifPresent(owners::add);
         keyOwner(address).ifPresent(owners::add);

@@ -228,13 +228,14 @@ final class BlockWrite {
         inputOutputId[input] = outputId;
     }
 
-    void write(KeyOrderedWrites writes) {
+    /** Puts the block's writes in {@code writes} and its address history in {@code history}. */
+    void write(KeyOrderedWrites writes, AddressHistory history) {
         int position = 0;
         long outputId = firstOutput;
         int at = 0;
         int rowsWritten = 0;
         PageBodies bodies = new PageBodies(writes);
-        Touched touched = new Touched();
+        AddressHistory.Touched touched = new AddressHistory.Touched();
         for (NewBlock.NewTransaction tx : block.transactions()) {
             touched.clear();
             long seq = firstSeq + position;
@@ -300,7 +301,7 @@ final class BlockWrite {
             writes.put(Family.TX_IDS, Keys.number(seq), txid);
             outputId += tx.outputs().size();
             for (int k = 0; k < touched.n; k++) {
-                writes.put(Family.ADDRESS_TXS, Keys.addressTx(touched.owners[k], block.height(), position, tx.txid()), new byte[] {touched.flags[k]});
+                history.add(touched.owners[k], block.height(), position, tx.txid(), touched.flags[k]);
             }
             position++;
         }
@@ -351,32 +352,6 @@ final class BlockWrite {
                 writes.merge(Family.TX_PAGES, TxPages.pageKey(page << TxPages.SHIFT), gathered.toByteArray());
                 gathered.reset();
             }
-        }
-    }
-
-    /** The owners one transaction touches, each with what it did (received, sent or both), in order of first touch. */
-    private static final class Touched {
-        int[] owners = new int[16];
-        byte[] flags = new byte[16];
-        int n;
-
-        void clear() {
-            n = 0;
-        }
-
-        void add(int owner, byte flag) {
-            for (int k = 0; k < n; k++) {
-                if (owners[k] == owner) {
-                    flags[k] |= flag;
-                    return;
-                }
-            }
-            if (n == owners.length) {
-                owners = java.util.Arrays.copyOf(owners, 2 * n);
-                flags = java.util.Arrays.copyOf(flags, 2 * n);
-            }
-            owners[n] = owner;
-            flags[n++] = flag;
         }
     }
 }

@@ -49,8 +49,14 @@ final class BlockWriter {
     private Group gathered;
     private InFlight inFlight;
     private Throwable failed;
+    /** The blocks' address history, written in sorted runs once their blocks are stored (null for a reader). */
+    private final AddressHistory history;
 
     BlockWriter(StoreFiles files, Counters counters, int groupTxs, int recentOutputs) {
+        this(files, counters, groupTxs, recentOutputs, AddressHistory.runKeys());
+    }
+
+    BlockWriter(StoreFiles files, Counters counters, int groupTxs, int recentOutputs, int historyRun) {
         this.files = files;
         this.counters = counters;
         this.groupTxs = groupTxs;
@@ -60,6 +66,31 @@ final class BlockWriter {
             t.setDaemon(true);
             return t;
         });
+        this.history = files.readOnly ? null : new AddressHistory(files, historyRun);
+    }
+
+    /** Writes the address history a killed writer left pending (see {@link AddressHistory}); at a writer's open. */
+    void rebuildHistory() {
+        synchronized (files) {
+            if (history != null) {
+                history.rebuild(counters.txs);
+            }
+        }
+    }
+
+    /**
+     * Writes every block appended and its address history, and waits for both: before the history is read, and before
+     * a write that is not an append (a rollback, a fetch) so that the history stays in chain order. No-op for a reader.
+     */
+    void writeHistory() {
+        synchronized (files) {
+            if (history == null) {
+                return;
+            }
+            requireWritable();
+            awaitInFlight();
+            history.writeAll(counters.txs, false);
+        }
     }
 
     void attach(AddressBook addresses) {
@@ -90,11 +121,19 @@ final class BlockWriter {
             w.resolveOwners();
             w.resolveInputs();
             KeyOrderedWrites writes = new KeyOrderedWrites();
-            w.write(writes);
-            Counters next = counters.plus(block.transactions().size(), w.inputs, w.outputs, w.value, w.standardAddresses,
-                    w.newOwners(), w.unresolved);
+            long historyBefore = history.size();
+            Counters next;
+            try {
+                w.write(writes, history);
+                next = counters.plus(block.transactions().size(), w.inputs, w.outputs, w.value, w.standardAddresses,
+                        w.newOwners(), w.unresolved);
+            } catch (RuntimeException e) {
+                history.truncate(historyBefore);
+                throw e;
+            }
             next.write(writes);
             writes.put(Family.CHECKPOINTS, checkpoint.source().getBytes(StandardCharsets.UTF_8), checkpoint.encode());
+            history.markPending(writes, counters.txs);
             if (gathered == null) {
                 gathered = new Group();
             }
@@ -118,7 +157,7 @@ final class BlockWriter {
         Group g = gathered;
         gathered = null;
         awaitCommitted();
-        InFlight f = new InFlight(g.hashes);
+        InFlight f = new InFlight(g.hashes, history.size(), counters.txs);
         f.done = committer.submit(() -> {
             try (WriteBatch batch = g.writes.toBatch(files)) {
                 files.write(batch);
@@ -161,6 +200,7 @@ final class BlockWriter {
         }
         try {
             f.done.get();
+            history.committed(f.historyEnd, f.txsEnd);
         } catch (ExecutionException e) {
             failed = e.getCause();
             throw new StoreException(files.path, "write failed: " + e.getCause().getMessage(), e.getCause());
@@ -172,10 +212,16 @@ final class BlockWriter {
         }
     }
 
-    /** Waits for every appended block to be written. */
+    /**
+     * Waits for every appended block to be written, and starts writing their address history (the end of an ingest:
+     * the clustering that follows runs beside it).
+     */
     void sync() {
         synchronized (files) {
             awaitInFlight();
+            if (history != null && failed == null) {
+                history.writeAll(counters.txs, true);
+            }
         }
     }
 
@@ -199,6 +245,18 @@ final class BlockWriter {
         }
     }
 
+    /**
+     * Before the address history is read: a writer writes what is pending; a reader refuses a history that stops short
+     * (an ingest running in another process, or one killed before a writer rebuilt it).
+     */
+    void historyRead() {
+        if (history != null) {
+            writeHistory();
+        } else {
+            AddressHistory.requireComplete(files, counters.txs);
+        }
+    }
+
     /** Waits for the last write and stops the committer; whether every write landed. */
     boolean finish() {
         if (committer == null) {
@@ -206,8 +264,10 @@ final class BlockWriter {
         }
         try {
             awaitInFlight();
+            history.writeAll(counters.txs, false);
         } finally {
             committer.shutdownNow();
+            history.stop();
         }
         return failed == null;
     }
@@ -228,10 +288,15 @@ final class BlockWriter {
     /** The group being written (its outputs are among the {@link #recent}, for the next blocks to resolve against). */
     private static final class InFlight {
         final Set<Hash256> hashes;
+        /** The address history keys appended with the group's blocks and before them; the transactions stored with it. */
+        final long historyEnd;
+        final long txsEnd;
         Future<Void> done;
 
-        InFlight(Set<Hash256> hashes) {
+        InFlight(Set<Hash256> hashes, long historyEnd, long txsEnd) {
             this.hashes = hashes;
+            this.historyEnd = historyEnd;
+            this.txsEnd = txsEnd;
         }
     }
 }

@@ -51,10 +51,14 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     }
 
     private ChainStore(StoreFiles files, int groupTxs, int recentOutputs) {
+        this(files, groupTxs, recentOutputs, AddressHistory.runKeys());
+    }
+
+    private ChainStore(StoreFiles files, int groupTxs, int recentOutputs, int historyRun) {
         this.files = files;
         try {
             counters = Counters.read(files);
-            writer = new BlockWriter(files, counters, groupTxs, recentOutputs);
+            writer = new BlockWriter(files, counters, groupTxs, recentOutputs, historyRun);
             labels = new LabelStore(files, writer);
             addresses = new AddressBook(files, labels);
             labels.attach(addresses);
@@ -65,6 +69,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
             rows = new CompactRowsStore(files, writer, counters);
             rollback = new BlockRollback(files, counters, addresses);
             fetches = new FetchWriter(files, counters, addresses, writer);
+            writer.rebuildHistory();
         } catch (RuntimeException e) {
             files.close();
             throw e;
@@ -79,6 +84,11 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     /** Opens a store for writing whose blocks go to the files in groups of {@code groupTxs} transactions (for tests). */
     static ChainStore open(Path path, int groupTxs, int recentOutputs) {
         return new ChainStore(StoreFiles.open(path, false), groupTxs, recentOutputs);
+    }
+
+    /** Opens a store for writing whose address history is written in runs of {@code historyRun} keys (for tests). */
+    static ChainStore open(Path path, int groupTxs, int recentOutputs, int historyRun) {
+        return new ChainStore(StoreFiles.open(path, false), groupTxs, recentOutputs, historyRun);
     }
 
     /** Opens an existing store for reading only; works while another process writes to it. */
@@ -118,7 +128,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
     public void disconnect(Hash256 tip, String source, Optional<Checkpoint> checkpoint) {
         synchronized (files) {
             writer.requireWritable();
-            writer.awaitInFlight();
+            writer.writeHistory();
             if (counters.fetchedTxs > 0) {
                 throw new IllegalArgumentException("store " + files.path + " holds transactions a fetch brought in after its blocks: its"
                         + " blocks cannot be rolled back (a reorg); ingest whole blocks into a store of their own");
@@ -471,6 +481,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
 
     /** SHA-256 over every key and value of every column family, in a fixed order: two stores with the same digest hold the same data. */
     public String digest() {
+        writer.writeHistory();
         writer.awaitQuietly();
         return files.digest(java.util.Set.of());
     }
@@ -481,6 +492,7 @@ public final class ChainStore implements UtxoLedger, AccountLedger, BlockSink, F
      * equal for stores filled with the same blocks by different sources (block files, a node).
      */
     public String chainDigest() {
+        writer.writeHistory();
         writer.awaitQuietly();
         return files.digest(java.util.EnumSet.of(Family.CHECKPOINTS, Family.FETCH_CACHE));
     }

@@ -47,7 +47,8 @@ final class FetchWriter {
     int put(List<FetchedTransaction> fetched, String source) {
         synchronized (files) {
             writer.requireWritable();
-            writer.awaitInFlight();
+            // Its history goes straight into `address_txs`: the blocks' pending history first, in chain order.
+            writer.writeHistory();
             List<FetchedTransaction> todo = new ArrayList<>();
             java.util.Set<Hash256> seen = new java.util.HashSet<>();
             for (FetchedTransaction t : fetched) {

@@ -25,6 +25,7 @@ import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.IngestExternalFileOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.MutableDBOptions;
 import org.rocksdb.Options;
@@ -48,13 +49,15 @@ final class StoreFiles implements AutoCloseable {
     }
 
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-    static final String FORMAT = "chaintrace-store-6";
+    static final String FORMAT = "chaintrace-store-7";
     /**
      * Earlier formats this version reads as they are: format 5 held every spend of a block twice (in {@code spends} and in
-     * the compact rows), which {@link Spends} reads as well as format 6's single copy. A writer marks such a store format 6
-     * before it writes, so no earlier version reads blocks it cannot.
+     * the compact rows), which {@link Spends} reads as well as format 6's single copy; format 6 wrote the address history
+     * with each block, where format 7 may leave it pending for a while ({@link AddressHistory}, which an earlier version
+     * would not know to look for). A writer marks such a store format 7 before it writes, so no earlier version reads
+     * what it cannot.
      */
-    static final Set<String> READABLE = Set.of("chaintrace-store-5");
+    static final Set<String> READABLE = Set.of("chaintrace-store-5", "chaintrace-store-6");
 
     final Path path;
     final boolean readOnly;
@@ -438,6 +441,29 @@ final class StoreFiles implements AutoCloseable {
     long meta(String name, long absent) {
         byte[] v = get(Family.META, name.getBytes(StandardCharsets.US_ASCII));
         return v == null ? absent : Keys.getLong(v, 0);
+    }
+
+    void delete(Family f, byte[] key) {
+        try {
+            db.delete(cf.get(f), key);
+        } catch (RocksDBException e) {
+            throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The options a family's table files are written with, for a table file written outside RocksDB; the caller closes them. */
+    Options tableOptions(Family f) {
+        return new Options(dbOptions, optionsOf(f));
+    }
+
+    /** Has RocksDB take {@code file}, a table file of sorted keys, into family {@code f} whole; the file is moved. */
+    void ingest(Family f, Path file) {
+        try (IngestExternalFileOptions o = new IngestExternalFileOptions().setMoveFiles(true)) {
+            db.ingestExternalFile(cf.get(f), List.of(file.toString()), o);
+            Files.deleteIfExists(file);
+        } catch (RocksDBException | java.io.IOException e) {
+            throw new StoreException(path, "write failed: " + e.getMessage(), e);
+        }
     }
 
     void putMeta(WriteBatch batch, String name, long value) throws RocksDBException {

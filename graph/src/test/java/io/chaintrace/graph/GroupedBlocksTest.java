@@ -34,7 +34,7 @@ class GroupedBlocksTest {
      * block, the one before, or far back: the ages the memory holds, is cut at, and does not hold) and pays 1-4 of 400
      * owners, most of them seen before.
      */
-    private static List<NewBlock> chain(long seed) {
+    static List<NewBlock> chain(long seed) {
         Random r = new Random(seed);
         List<Address> owners = new ArrayList<>();
         for (int i = 0; i < 400; i++) {

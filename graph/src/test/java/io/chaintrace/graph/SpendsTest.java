@@ -111,7 +111,7 @@ class SpendsTest {
         try (ChainStore s = ChainStore.open(store)) {
             assertEquals(3, s.stats().txs());
         }
-        assertEquals(StoreFiles.FORMAT, marker(store), "a writer marks it format 6");
+        assertEquals(StoreFiles.FORMAT, marker(store), "a writer marks it format 7");
         ChainStoreTest.raw(store, (db, handles) -> {
             for (org.rocksdb.ColumnFamilyHandle h : handles) {
                 if (new String(h.getName()).equals("meta")) {

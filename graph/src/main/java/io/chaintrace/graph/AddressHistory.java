@@ -23,7 +23,7 @@ import org.rocksdb.SstFileWriter;
  * The address history of whole blocks ({@code address_txs}), written in sorted runs instead of key by key in each
  * block's batch. A block's history keys start with the owner id, so they land all over the family: written with the
  * block they cost a memtable insert each, a flush and then compactions that rewrote them again and again. At 10^7
- * Bitcoin transactions (25 million keys) the ingest took 224 s with them and 174 s without (issue 19,
+ * Bitcoin transactions (about 45 million keys) the ingest took 224 s with them and 174 s without (issue 19,
  * benchmarks/README). Here the keys of committed blocks are gathered ({@link Run}), sorted by owner (the order they came
  * in is chain order, which the rest of the key follows) and written as one table file that RocksDB takes in whole
  * ({@code ingestExternalFile}), about four million keys a file, on a thread of its own.
@@ -73,12 +73,17 @@ final class AddressHistory {
         this.files = files;
         this.runKeys = runKeys;
         this.marked = files.get(Family.META, MARK_KEY) != null;
-        this.pending = new Run(Math.min(runKeys, 1 << 12));
+        this.pending = new Run(Math.min(runKeys, 1 << 12), full());
         this.writing = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "address-history");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** A run's buffer once grown: room for a run and the groups still being stored when it is written. */
+    private int full() {
+        return runKeys + runKeys / 4;
     }
 
     /** The run size of a store opened for writing: {@link #RUN_KEYS}, or {@code chaintrace.store.historyRun} (crash tests). */
@@ -120,7 +125,7 @@ final class AddressHistory {
         if (size - base >= runKeys) {
             awaitWritten();
             Run run = pending;
-            pending = run.splitInto(spare != null ? spare : new Run(runKeys + runKeys / 4), (int) (size - base));
+            pending = run.splitInto(spare != null ? spare : new Run(full(), full()), (int) (size - base));
             spare = null;
             base = size;
             inFlight = writing.submit(() -> {
@@ -143,7 +148,7 @@ final class AddressHistory {
             Run run = pending;
             base += run.size;
             // The end of an ingest, or a read: the buffers go (a run may follow, or not).
-            pending = new Run(Math.min(runKeys, 1 << 12));
+            pending = new Run(Math.min(runKeys, 1 << 12), full());
             spare = null;
             if (async) {
                 inFlight = writing.submit(() -> {
@@ -231,7 +236,8 @@ final class AddressHistory {
             int last = -1;
             for (long o : order) {
                 int i = (int) o;
-                // The same key twice (a transaction's owner can appear once only, but a run written again may meet it).
+                // The same key twice: no ingest makes one (a transaction lists an owner once); skipped, as the table
+                // file takes keys strictly ascending only.
                 if (last >= 0 && Arrays.equals(k, last * KEY, last * KEY + KEY, k, i * KEY, i * KEY + KEY)) {
                     continue;
                 }
@@ -348,15 +354,21 @@ final class AddressHistory {
         byte[] keys;
         byte[] flags;
         int size;
+        /**
+         * The size it grows to past its first 65,536 keys, at once: grown by halves from 4,096 keys, an ingest's first run
+         * was copied some twenty times on the writer's thread (a small ingest keeps a small buffer).
+         */
+        private final int full;
 
-        Run(int capacity) {
+        Run(int capacity, int full) {
             keys = new byte[capacity * KEY];
             flags = new byte[capacity];
+            this.full = full;
         }
 
         void add(int owner, int height, int position, Hash256 txid, byte flag) {
             if (size == flags.length) {
-                int grown = size + Math.max(size / 2, 1 << 12);
+                int grown = size < 1 << 16 ? 2 * Math.max(size, 1 << 11) : Math.max(full, size + size / 4);
                 keys = Arrays.copyOf(keys, grown * KEY);
                 flags = Arrays.copyOf(flags, grown);
             }

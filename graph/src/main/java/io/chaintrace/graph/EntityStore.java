@@ -184,9 +184,10 @@ final class EntityStore {
         // cost within that of the feeding (10^7 transactions: 59 s with a commit every 50,000, most of it the commits).
         long every = Math.max(chunk, counters.nextAddressId / 4);
         long[] next = {every, chunk};
-        try (RocksIterator it = files.scan(Family.TX_PAGES)) {
-            pages.scan(it, (int) (seq >>> TxPages.SHIFT), transactions, (page, count) -> {
-                feed.accept(page, count);
+        PageReader reader = new PageReader((int) (seq >>> TxPages.SHIFT), transactions);
+        try {
+            for (DecodedPage d = reader.take(); d != null; d = reader.take()) {
+                feed.accept(d.page(), d.count());
                 if (feed.fed() >= next[0]) {
                     commitForest(clusterer.sets(), stored, feed.resumeSeq(), feed.resumeMaxSeen());
                     next[0] = feed.fed() + every;
@@ -195,7 +196,9 @@ final class EntityStore {
                     progress.accept(feed.fed());
                     next[1] = feed.fed() + chunk;
                 }
-            });
+            }
+        } finally {
+            reader.stop();
         }
         if (feed.waitingLinks() != 0) {
             throw new StoreException(files.path, "corrupt compact rows: " + feed.waitingLinks() + " spends of peel remainders never met");
@@ -203,6 +206,97 @@ final class EntityStore {
         commitForest(clusterer.sets(), stored, feed.resumeSeq(), feed.resumeMaxSeen());
         progress.accept(feed.fed());
         return feed.fed();
+    }
+
+    private record DecodedPage(PagedChain.Page page, int count) {
+    }
+
+    /**
+     * Reads and decodes the pages in order on a thread of its own, a few hundred ahead of the clustering: the scan and the
+     * decoding were a quarter of the clustering's thread (10^6, JFR), which the ingest's end leaves alone on one core.
+     * Its own {@link TxPages} (a decoder keeps scratch space); a failure is handed over and thrown by {@link #take}.
+     */
+    private final class PageReader {
+        private static final Object END = new Object();
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(256);
+        private volatile boolean stopped;
+        private final Thread thread;
+
+        PageReader(int fromPage, long transactions) {
+            TxPages pages = new TxPages(files.db(), files.handle(Family.TX_PAGES), files.path);
+            thread = Thread.ofPlatform().name("cluster-pages").daemon(true).start(() -> {
+                Object last = END;
+                try (RocksIterator it = files.scan(Family.TX_PAGES)) {
+                    pages.scan(it, fromPage, transactions, (page, count) -> {
+                        if (page.bodies() != null) {
+                            for (int j = 0; j < count; j++) {
+                                page.bodies().decode(page, j);
+                            }
+                        }
+                        hand(new DecodedPage(page, count));
+                    });
+                } catch (Stopped e) {
+                    return;
+                } catch (RuntimeException | Error e) {
+                    last = e;
+                }
+                hand(last);
+            });
+        }
+
+        private void hand(Object o) {
+            if (stopped) {
+                throw new Stopped();
+            }
+            try {
+                while (!queue.offer(o, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (stopped) {
+                        throw new Stopped();
+                    }
+                }
+            } catch (InterruptedException e) {
+                throw new Stopped();
+            }
+        }
+
+        /** The next page, or null after the last. */
+        DecodedPage take() {
+            Object o;
+            try {
+                o = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException(files.path, "interrupted while clustering", e);
+            }
+            if (o == END) {
+                return null;
+            }
+            if (o instanceof RuntimeException e) {
+                throw e;
+            }
+            if (o instanceof Error e) {
+                throw e;
+            }
+            return (DecodedPage) o;
+        }
+
+        /** Stops the reader and waits for it (its iterator must be closed before the store is). */
+        void stop() {
+            stopped = true;
+            queue.clear();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Ends the reader's scan when the clustering has stopped taking pages. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super(null, null, false, false);
+        }
     }
 
     /** Each owner id's script kind (its ordinal), from one ordered scan of {@code addresses}. */

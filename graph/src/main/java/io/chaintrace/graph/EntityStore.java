@@ -240,7 +240,11 @@ final class EntityStore {
                 } catch (RuntimeException | Error e) {
                     last = e;
                 }
-                hand(last);
+                try {
+                    hand(last);
+                } catch (Stopped e) {
+                    // the clustering stopped first: nobody takes the end
+                }
             });
         }
 

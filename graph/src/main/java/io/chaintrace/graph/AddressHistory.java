@@ -128,13 +128,20 @@ final class AddressHistory {
             pending = run.splitInto(spare != null ? spare : new Run(full(), full()), (int) (size - base));
             spare = null;
             base = size;
-            inFlight = writing.submit(() -> {
-                write(run);
-                files.put(Family.META, MARK_KEY, Keys.number(seq));
-                spare = run;
-                return null;
-            });
+            writeLater(run, seq, true);
         }
+    }
+
+    /** Writes {@code run} on the history thread, then moves the mark to {@code seq}; {@code keep}: its buffer is reused. */
+    private void writeLater(Run run, long seq, boolean keep) {
+        inFlight = writing.submit(() -> {
+            write(run);
+            files.put(Family.META, MARK_KEY, Keys.number(seq));
+            if (keep) {
+                spare = run;
+            }
+            return null;
+        });
     }
 
     /**
@@ -151,11 +158,7 @@ final class AddressHistory {
             pending = new Run(Math.min(runKeys, 1 << 12), full());
             spare = null;
             if (async) {
-                inFlight = writing.submit(() -> {
-                    write(run);
-                    files.put(Family.META, MARK_KEY, Keys.number(seq));
-                    return null;
-                });
+                writeLater(run, seq, false);
                 return;
             }
             writeNow(run);

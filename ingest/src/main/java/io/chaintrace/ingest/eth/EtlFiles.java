@@ -22,7 +22,6 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 
 /**
  * Reads blockchain-etl exports (ethereum-etl; the public BigQuery {@code crypto_ethereum} tables):
@@ -155,8 +154,9 @@ public final class EtlFiles {
     /**
      * A CSV file's rows as arrays under the header's names ({@link Columns}): a map per row, as Jackson's header mode
      * builds, was most of an import's reading time, and then Jackson's CSV decoding was most of the rest; FastCSV reads
-     * the same RFC 4180 text several times faster. The bytes are decoded as strict UTF-8: a byte that is not stops the
-     * import with the file named instead of being replaced.
+     * the same RFC 4180 text several times faster, and makes text only of the columns an import reads ({@link #READ},
+     * {@link CsvRowHandler}). The bytes are decoded as strict UTF-8: a byte that is not stops the import with the file
+     * named instead of being replaced.
      */
     private static long csvRows(Path file, String name, Consumer<Row> each) throws IOException {
         if (Files.size(file) == 0) {
@@ -168,28 +168,34 @@ public final class EtlFiles {
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
         QuoteCounting text = new QuoteCounting(new java.io.InputStreamReader(Files.newInputStream(file), utf8));
-        try (CsvReader<CsvRecord> csv = CsvReader.builder().skipEmptyLines(true).allowExtraFields(true).allowMissingFields(true)
-                .ofCsvRecord(text)) {
-            java.util.Iterator<CsvRecord> it = csv.iterator();
+        CsvRowHandler handler = new CsvRowHandler();
+        try (CsvReader<CsvRowHandler.Fields> csv = CsvReader.builder().skipEmptyLines(true).allowExtraFields(true)
+                .allowMissingFields(true).build(handler, text)) {
+            java.util.Iterator<CsvRowHandler.Fields> it = csv.iterator();
             if (!it.hasNext()) {
                 return 0;
             }
-            CsvRecord head = it.next();
+            CsvRowHandler.Fields head = it.next();
             Map<String, Integer> index = new LinkedHashMap<>();
-            for (int i = 0; i < head.getFieldCount(); i++) {
-                String column = head.getField(i).strip();
+            boolean[] keep = new boolean[head.count()];
+            for (int i = 0; i < head.count(); i++) {
+                String column = head.values()[i].strip();
                 // A byte order mark (some spreadsheet tools write one) is not part of the first column's name.
-                index.putIfAbsent(i == 0 && column.startsWith("\uFEFF") ? column.substring(1).strip() : column, i);
+                column = i == 0 && column.startsWith("\uFEFF") ? column.substring(1).strip() : column;
+                if (index.putIfAbsent(column, i) == null) {
+                    keep[i] = READ.contains(column);
+                }
             }
-            int width = head.getFieldCount();
+            handler.keep(keep);
+            int width = head.count();
             Table table = tableOf(name, index.keySet(), null);
             while (it.hasNext()) {
-                CsvRecord r = it.next();
-                line = r.getStartingLineNumber();
-                if (r.getFieldCount() > width) {
-                    throw new EtlFormatException(file, line, "not a CSV row: " + r.getFieldCount() + " columns where the header names " + width);
+                CsvRowHandler.Fields r = it.next();
+                line = r.line();
+                if (r.count() > width) {
+                    throw new EtlFormatException(file, line, "not a CSV row: " + r.count() + " columns where the header names " + width);
                 }
-                each.accept(new Row(file, line, table, new Columns(index, r.getFields())));
+                each.accept(new Row(file, line, table, new Columns(index, keep, r.values(), r.count())));
                 rows++;
             }
             if (text.open()) {
@@ -207,6 +213,24 @@ public final class EtlFiles {
         }
         return rows;
     }
+
+    /**
+     * The columns an import reads from a CSV export: those of {@link EtlRows}' typed rows and of the blocks and tokens
+     * tables. The others (call data, gas, blooms) are passed over unread; asking a row for one is a programming error
+     * ({@link Columns#get}), so a reader that starts to use another column fails in the tests until it is named here.
+     */
+    static final java.util.Set<String> READ = java.util.Set.of(
+            // transactions
+            "hash", "block_number", "transaction_index", "from_address", "to_address", "value", "gas_price", "block_hash",
+            "block_timestamp", "receipt_status", "receipt_contract_address",
+            // traces (and their transaction's columns above)
+            "transaction_hash", "trace_address", "trace_type", "call_type", "error", "status",
+            // token_transfers
+            "token_address", "log_index",
+            // blocks
+            "number", "parent_hash", "timestamp",
+            // tokens
+            "address", "symbol", "decimals");
 
     private static final java.util.regex.Pattern STARTED = java.util.regex.Pattern.compile("started in line (\\d{1,18})");
 
@@ -249,17 +273,27 @@ public final class EtlFiles {
     /** A CSV row's values under its header's names, read in place (a column past the row's end is absent). */
     static final class Columns extends java.util.AbstractMap<String, String> {
         private final Map<String, Integer> index;
-        private final List<String> values;
+        private final boolean[] kept;
+        private final String[] values;
+        private final int count;
 
-        Columns(Map<String, Integer> index, List<String> values) {
+        Columns(Map<String, Integer> index, boolean[] kept, String[] values, int count) {
             this.index = index;
+            this.kept = kept;
             this.values = values;
+            this.count = count;
         }
 
         @Override
         public String get(Object column) {
             Integer i = index.get(column);
-            return i == null || i >= values.size() ? null : values.get(i);
+            if (i == null || i >= count) {
+                return null;
+            }
+            if (!kept[i]) {
+                throw new IllegalStateException("column " + column + " is read but not in EtlFiles.READ: it was passed over");
+            }
+            return values[i];
         }
 
         @Override
@@ -271,8 +305,8 @@ public final class EtlFiles {
         public java.util.Set<Entry<String, String>> entrySet() {
             Map<String, String> m = new LinkedHashMap<>();
             index.forEach((k, i) -> {
-                if (i < values.size()) {
-                    m.put(k, values.get(i));
+                if (i < count && kept[i]) {
+                    m.put(k, values[i]);
                 }
             });
             return m.entrySet();

@@ -151,4 +151,28 @@ class EtlHostileInputTest {
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("from_address '0x1406zz' is not an Ethereum address"),
                 e.getMessage());
     }
+
+    /**
+     * The call data an import does not read (a transaction's input) is passed over unread however it is written: quoted,
+     * with commas, quotes and line ends, 100 KB long; the rows around it are read whole. A reader asking for a column
+     * passed over is told so (a programming error), not handed an empty value.
+     */
+    @Test
+    void callDataIsPassedOverWhateverItHolds() throws IOException {
+        String input = "\"0x" + "ab".repeat(50_000) + ",\"\"quoted\"\"\n,next line\"";
+        Path f = transactions(ROW.replace("VALUE", "5").replace(",0x,", "," + input + ","),
+                ROW.replace("VALUE", "7").replace("0x99f1", "0x99f2").replace(",47218,0,", ",47218,1,"));
+        List<EtlFiles.Row> rows = EtlFiles.rows(f);
+        assertEquals(List.of(2L, 4L), rows.stream().map(EtlFiles.Row::line).toList());
+        assertEquals("5", rows.get(0).columns().get("value"));
+        assertEquals("1438936285", rows.get(0).columns().get("block_timestamp"));
+        IllegalStateException unread = assertThrows(IllegalStateException.class, () -> rows.get(0).columns().get("input"));
+        assertTrue(unread.getMessage().contains("input"), unread.getMessage());
+        try (ChainStore store = ChainStore.open(dir.resolve("calldata"))) {
+            EtlSource.Summary s = new EtlSource(store, List.of(f)).run(IngestListener.NONE);
+            assertEquals(2, s.transfers());
+            assertEquals(List.of(BigInteger.valueOf(5), BigInteger.valueOf(7)), store.ethTransfers(0, Long.MAX_VALUE).stream()
+                    .map(t -> t.amount().units()).sorted().toList());
+        }
+    }
 }

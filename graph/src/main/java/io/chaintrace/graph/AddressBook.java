@@ -28,6 +28,8 @@ final class AddressBook {
      */
     private final Map<String, Integer> idCache = lru(CACHE);
     private final Map<Integer, Address> addressCache = lru(CACHE);
+    /** Ethereum accounts' ids for the Ethereum writer (under the write lock): a lossy table, not the map above. */
+    private final AccountIds accounts = new AccountIds();
 
     AddressBook(StoreFiles files, LabelStore labels) {
         this.files = files;
@@ -58,9 +60,20 @@ final class AddressBook {
         idCache.put(text, id);
     }
 
+    /** An Ethereum account's id if the Ethereum writer holds it, else -1 (then: the store). */
+    int cachedAccountId(String text) {
+        return accounts.get(text);
+    }
+
+    /** An Ethereum account's id, written. */
+    void rememberAccount(String text, int id) {
+        accounts.put(text, id);
+    }
+
     /** Drops an owner id a rollback took back. */
     void forget(String text, int id) {
         idCache.remove(text);
+        accounts.remove(text);
         synchronized (addressCache) {
             addressCache.remove(id);
         }

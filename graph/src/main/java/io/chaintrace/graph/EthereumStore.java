@@ -58,10 +58,11 @@ final class EthereumStore {
             writer.awaitInFlight();
             try (WriteBatch batch = new WriteBatch()) {
                 EthereumWrites w = new EthereumWrites(files, addresses, counters, batch);
-                w.lookUp(blocks);
+                int[][] ids = w.lookUp(blocks);
                 java.util.Set<Long> seen = new java.util.HashSet<>();
                 int written = 0;
-                for (EthBlock block : blocks) {
+                for (int b = 0; b < blocks.size(); b++) {
+                    EthBlock block = blocks.get(b);
                     Optional<StoredEthBlock> stored = block(block.number());
                     if (stored.isPresent() && !stored.get().fetched() || !seen.add(block.number())) {
                         continue;
@@ -73,7 +74,7 @@ final class EthereumStore {
                     } else {
                         w.blocks++;
                     }
-                    w.transfers(block.number(), block.transfers(), key -> false, true);
+                    w.transfers(block.number(), block.transfers(), ids[b], key -> false, true);
                     w.gas(block.gasPrices());
                     w.block(block.number(), block.hash(), block.parent(), block.time(), false);
                     written++;
@@ -118,7 +119,7 @@ final class EthereumStore {
                         w.blocks++;
                         w.fetchedBlocks++;
                     }
-                    w.transfers(block.number(), block.transfers(), key -> files.get(Family.TRANSFERS, key) != null, false);
+                    w.transfers(block.number(), block.transfers(), null, key -> files.get(Family.TRANSFERS, key) != null, false);
                     w.gas(block.gasPrices());
                     w.block(block.number(), hash, Hash256.ZERO, block.time(), true);
                 }

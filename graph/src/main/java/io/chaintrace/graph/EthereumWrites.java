@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,8 +42,11 @@ final class EthereumWrites {
     long fetchedBlocks;
     long fetchedAddresses;
     private final Set<ByteBuffer> written = new HashSet<>();
-    /** Address texts looked up ahead for the batch: their stored ids, or -1 where the store has none. */
-    private final Map<String, Integer> looked = new HashMap<>();
+    /**
+     * The accounts {@link #lookUp} found neither in the writer's table nor earlier in the batch, by their place in its
+     * list: the stored id, the id given in this batch, or -1 until one is given.
+     */
+    private int[] wantedIds = new int[0];
     private final Map<String, Integer> newAssets = new HashMap<>();
 
     EthereumWrites(StoreFiles files, AddressBook addresses, Counters counters, WriteBatch batch) {
@@ -63,7 +65,7 @@ final class EthereumWrites {
      * no two are the same and no set of keys is needed (hashing every key of a batch was a tenth of an import's
      * writing thread).
      */
-    void transfers(long number, List<AccountTransfer> list, Predicate<byte[]> stored, boolean onlyCall)
+    void transfers(long number, List<AccountTransfer> list, int[] ids, Predicate<byte[]> stored, boolean onlyCall)
             throws RocksDBException {
         Set<ByteBuffer> seen = onlyCall ? null : written;
         byte[] previous = null;
@@ -88,8 +90,8 @@ final class EthereumWrites {
                 throw new IllegalArgumentException("transfer of " + units + " in transaction " + t.txHash()
                         + " is outside 0..2^256-1; nothing of block " + number + " stored");
             }
-            int from = id(t.from());
-            int to = id(t.to());
+            int from = ids == null ? id(t.from()) : id(ids[2 * i], t.from());
+            int to = ids == null ? id(t.to()) : id(ids[2 * i + 1], t.to());
             int assetId = assetId(t.amount().asset());
             byte[] amount = units.toByteArray();
             ByteBuffer v = ByteBuffer.allocate(32 + 4 + 4 + 4 + 1 + amount.length);
@@ -134,46 +136,84 @@ final class EthereumWrites {
     }
 
     /**
-     * Looks up in one call the accounts of {@code blocks} neither cached nor new in this batch: a bulk import meets
-     * mostly new accounts, and a look-up each through JNI was a fifth of its writing thread.
+     * The accounts of {@code blocks}, looked up before they are written: for each block, two entries a transfer (its
+     * sender's, then its receiver's), an id, or -(n + 1) for the n-th account neither in the writer's table of accounts
+     * nor before in the batch. Those are then read from the store in one call (a bulk import meets mostly new accounts,
+     * and a look-up each through JNI was a fifth of its writing thread). The writing then reads an array where it made
+     * a read in the writer's cache and in the batch's maps for each account of each transfer: over half of an import's
+     * writing thread, each read a few misses in memory.
      */
-    void lookUp(List<EthBlock> blocks) {
-        Set<String> wanted = new LinkedHashSet<>();
-        for (EthBlock b : blocks) {
-            for (AccountTransfer t : b.transfers()) {
-                for (Address a : new Address[] {t.from(), t.to()}) {
-                    if (!newIds.containsKey(a.text()) && addresses.cachedId(a.text()) == null) {
-                        wanted.add(a.text());
-                    }
-                }
+    int[][] lookUp(List<EthBlock> blocks) {
+        Map<String, Integer> place = new HashMap<>();
+        List<String> wanted = new ArrayList<>();
+        int[][] ids = new int[blocks.size()][];
+        for (int b = 0; b < blocks.size(); b++) {
+            List<AccountTransfer> transfers = blocks.get(b).transfers();
+            int[] block = new int[2 * transfers.size()];
+            for (int i = 0; i < transfers.size(); i++) {
+                block[2 * i] = lookUp(transfers.get(i).from().text(), place, wanted);
+                block[2 * i + 1] = lookUp(transfers.get(i).to().text(), place, wanted);
             }
+            ids[b] = block;
         }
-        List<String> texts = new ArrayList<>(wanted);
-        for (int from = 0; from < texts.size(); from += LOOK_UP) {
-            List<String> part = texts.subList(from, Math.min(texts.size(), from + LOOK_UP));
+        wantedIds = new int[wanted.size()];
+        Arrays.fill(wantedIds, -1);
+        for (int from = 0; from < wanted.size(); from += LOOK_UP) {
+            List<String> part = wanted.subList(from, Math.min(wanted.size(), from + LOOK_UP));
             List<byte[]> keys = new ArrayList<>(part.size());
             for (String text : part) {
                 keys.add(text.getBytes(StandardCharsets.UTF_8));
             }
             List<byte[]> found = files.multiGet(Family.ADDRESS_IDS, keys);
             for (int i = 0; i < part.size(); i++) {
-                looked.put(part.get(i), found.get(i) == null ? -1 : Keys.getInt(found.get(i), 0));
+                if (found.get(i) != null) {
+                    wantedIds[from + i] = Keys.getInt(found.get(i), 0);
+                    addresses.rememberAccount(part.get(i), wantedIds[from + i]); // written before: held for the next batches
+                }
             }
         }
+        return ids;
     }
 
+    private int lookUp(String account, Map<String, Integer> place, List<String> wanted) {
+        int cached = addresses.cachedAccountId(account);
+        if (cached >= 0) {
+            return cached;
+        }
+        Integer n = place.putIfAbsent(account, wanted.size());
+        if (n == null) {
+            n = wanted.size();
+            wanted.add(account);
+        }
+        return -n - 1;
+    }
+
+    /** An account's id from what {@link #lookUp} found ({@code looked}), given now if it has none. */
+    private int id(int looked, Address a) {
+        if (looked >= 0) {
+            return looked;
+        }
+        int n = -looked - 1;
+        if (wantedIds[n] < 0) {
+            wantedIds[n] = newId(a.text());
+        }
+        return wantedIds[n];
+    }
+
+    /** An account's id, not looked up ahead (a fetch's few): given in this batch, else stored, else given now. */
     private int id(Address a) {
         Integer fresh = newIds.get(a.text());
         if (fresh != null) {
             return fresh;
         }
-        Integer before = looked.get(a.text());
-        int id = before != null ? before : addresses.idOf(a.text());
-        if (id < 0) {
-            id = nextId++;
-            newIds.put(a.text(), id);
-            addresses.put(ordered, a.text(), ScriptKind.ACCOUNT, id);
-        }
+        int id = addresses.idOf(a.text());
+        return id >= 0 ? id : newId(a.text());
+    }
+
+    private int newId(String text) {
+        int id = nextId++;
+        newIds.put(text, id);
+        addresses.put(ordered, text, ScriptKind.ACCOUNT, id);
         return id;
     }
 
@@ -208,7 +248,7 @@ final class EthereumWrites {
         files.putMeta(batch, "ethAccounts", files.meta("ethAccounts", 0) + newIds.size());
         files.write(batch);
         counters.set(next);
-        newIds.forEach(addresses::remember);
+        newIds.forEach(addresses::rememberAccount);
     }
 
     /** A token's record in {@code assets}: contract, symbol, decimals (-1 unknown). */

@@ -68,6 +68,50 @@ class TransferExtractorSharingTest {
         assertEquals(Address.parse(blocks.getFirst().transactions().getFirst().from().toLowerCase(java.util.Locale.ROOT)), alone.getFirst().getFirst().from());
     }
 
+    /**
+     * More accounts than the cache holds (its sets of four overflow and drop their oldest), met by two threads at once,
+     * some again soon after, some in another case: every transfer still names its own accounts.
+     */
+    @Test
+    void accountsBeyondTheCacheAreEachTheirOwn() throws Exception {
+        TransferExtractor shared = new TransferExtractor(t -> Asset.ETH);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> runs = new ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                SplittableRandom rnd = new SplittableRandom(40 + k);
+                runs.add(pool.submit(() -> {
+                    int checked = 0;
+                    List<String> recent = new ArrayList<>();
+                    for (int n = 0; n < 1_500; n++) {
+                        List<EthRows.Tx> txs = new ArrayList<>();
+                        for (int i = 0; i < 100; i++) {
+                            String from = recent.size() > 100 && rnd.nextBoolean() ? recent.get(rnd.nextInt(recent.size() - 100, recent.size()))
+                                    : String.format("0x%016x%016x%08x", rnd.nextLong(), rnd.nextLong(), rnd.nextInt());
+                            recent.add(from);
+                            String to = String.format("0x%016x%016x%08x", rnd.nextLong(), rnd.nextLong(), rnd.nextInt());
+                            txs.add(new EthRows.Tx(hash(rnd), n, i, rnd.nextInt(4) == 0 ? from.toUpperCase(java.util.Locale.ROOT).replace("0X", "0x") : from,
+                                    Optional.of(to), BigInteger.ONE, Optional.empty()));
+                        }
+                        List<AccountTransfer> out = shared.extract(new EthRows.Block(n, hash(rnd), hash(rnd), 1_600_000_000L + n, txs), Map.of(),
+                                List.of(), List.of());
+                        for (int i = 0; i < txs.size(); i++) {
+                            assertEquals(Address.parse(txs.get(i).from().toLowerCase(java.util.Locale.ROOT)), out.get(i).from(), "block " + n);
+                            assertEquals(Address.parse(txs.get(i).to().get()), out.get(i).to(), "block " + n);
+                            checked++;
+                        }
+                    }
+                    return checked;
+                }));
+            }
+            for (Future<Integer> run : runs) {
+                assertEquals(150_000, run.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static Hash256 hash(SplittableRandom rnd) {
         byte[] b = new byte[32];
         rnd.nextBytes(b);

@@ -92,7 +92,7 @@ public final class EtlRows {
                 index.isEmpty() ? -1 : Integer.parseInt(index),
                 optional("from_address", get(r, "from_address")), optional("to_address", get(r, "to_address")),
                 get(r, "value").isEmpty() ? BigInteger.ZERO : uint256("value", get(r, "value")), shared(required(r, "trace_type")),
-                callType.isEmpty() ? Optional.empty() : Optional.of(shared(callType.toLowerCase(Locale.ROOT))), address,
+                callType.isEmpty() ? Optional.empty() : callType(callType.toLowerCase(Locale.ROOT)), address,
                 error.isEmpty() ? Optional.empty() : Optional.of(error), status.isEmpty() ? error.isEmpty() : status.equals("1"));
     }
 
@@ -110,6 +110,20 @@ public final class EtlRows {
             case "staticcall" -> "staticcall";
             case "callcode" -> "callcode";
             default -> type;
+        };
+    }
+
+    private static final Optional<String> CALL = Optional.of("call");
+    private static final Optional<String> DELEGATECALL = Optional.of("delegatecall");
+    private static final Optional<String> STATICCALL = Optional.of("staticcall");
+
+    /** A call type, the common ones one shared instance each (see {@link #shared}). */
+    private static Optional<String> callType(String type) {
+        return switch (type) {
+            case "call" -> CALL;
+            case "delegatecall" -> DELEGATECALL;
+            case "staticcall" -> STATICCALL;
+            default -> Optional.of(shared(type));
         };
     }
 

@@ -9,18 +9,16 @@ import io.chaintrace.core.model.Hash256;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The rows of one part of a blockchain-etl export (a block range: its partitions' files, or all the files given) gathered
  * by block for {@link EtlSource}: each file's rows typed by the reader that read it ({@link FileRows}), then joined here
- * (transactions once each, traces as a set, token transfers given their transaction's index).
+ * (transactions once each, traces in order, token transfers given their transaction's index).
  */
 final class EtlPart {
     private final Map<String, Asset> tokens;
@@ -67,8 +65,7 @@ final class EtlPart {
             b.time = Math.max(b.time, t.timestamp());
         }
         for (EthRows.Trace t : f.traces) {
-            // A set: the same trace row twice (its transaction and place in the call tree) moves value once.
-            block(t.blockNumber()).traces.add(t);
+            block(t.blockNumber()).traces.add(t); // the same row twice is made one when the block is extracted
         }
         tokenRows.addAll(f.transfers);
         for (EtlFiles.Row r : f.blockRows) {
@@ -180,7 +177,11 @@ final class EtlPart {
         Hash256 parent = Hash256.ZERO;
         long time;
         final List<EtlRows.TxRow> txs = new ArrayList<>();
-        final Set<EthRows.Trace> traces = new LinkedHashSet<>();
+        /**
+         * In the files' order, a row given twice still twice: a set per block, held with the range until it is written,
+         * was a tenth of a range's objects; the extraction makes them one ({@link EtlSource}).
+         */
+        final List<EthRows.Trace> traces = new ArrayList<>();
         final List<EthRows.TokenTransfer> tokens = new ArrayList<>();
 
         EtlBlock(long number) {

@@ -302,7 +302,8 @@ public final class EtlSource implements Source<EtlSource.Summary> {
             List<EthBlock> out = new ArrayList<>(chunk.size());
             for (EtlPart.EtlBlock b : chunk) {
                 List<AccountTransfer> extracted = EtlRows.transfers(extractor, b.number, b.hash, b.parent, b.time, b.txs,
-                        new ArrayList<>(b.traces), b.tokens);
+                        // A set: the same trace row twice (its transaction and place in the call tree) moves value once.
+                        new ArrayList<>(new java.util.LinkedHashSet<>(b.traces)), b.tokens);
                 out.add(new EthBlock(b.number, b.hash, b.parent, b.time, extracted, EthBlock.gasPrices(extracted,
                         b.txs.stream().map(EtlRows.TxRow::tx).filter(t -> t.gasPrice().isPresent())
                                 .collect(java.util.stream.Collectors.toMap(EthRows.Tx::hash, t -> t.gasPrice().get())))));

@@ -175,4 +175,24 @@ class EtlHostileInputTest {
                     .map(t -> t.amount().units()).sorted().toList());
         }
     }
+
+    /** A trace row given twice (overlapping exports) moves its value once, as a transaction row given twice does. */
+    @Test
+    void aTraceGivenTwiceMovesValueOnce() throws IOException {
+        String hash = "0x99f1097abd8f33a68f0ed63d60de5f3e7e2a3e0579b90d5f46a4f201c658b46d";
+        String contract = "0xa0e74ae010d51894734c308d612131056bb721ad";
+        String header = "block_number,transaction_hash,transaction_index,from_address,to_address,value,input,output,trace_type,call_type,"
+                + "reward_type,gas,gas_used,subtraces,trace_address,error,status";
+        String root = "47218," + hash + ",0,0x1406854d149e081ac09cb4ca560da463f3123059," + contract + ",5,0x,0x,call,call,,40000,21000,1,,,1";
+        String inner = "47218," + hash + ",0," + contract + ",0x00000000000000000000000000000000000000aa,3,0x,0x,call,call,,30000,0,0,0,,1";
+        Path traces = dir.resolve("traces.csv");
+        Files.writeString(traces, header + "\n" + root + "\n" + inner + "\n" + inner + "\n");
+        Path txs = transactions(ROW.replace("VALUE", "5"));
+        try (ChainStore store = ChainStore.open(dir.resolve("traced"))) {
+            new EtlSource(store, List.of(txs, traces)).run(IngestListener.NONE);
+            List<AccountTransfer> stored = store.ethTransfers(0, Long.MAX_VALUE);
+            assertEquals(List.of(TransferKind.NATIVE, TransferKind.INTERNAL), stored.stream().map(AccountTransfer::kind).toList(), stored.toString());
+            assertEquals(BigInteger.valueOf(3), stored.get(1).amount().units());
+        }
+    }
 }

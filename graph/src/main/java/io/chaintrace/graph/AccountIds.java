@@ -1,5 +1,7 @@
 package io.chaintrace.graph;
 
+import io.chaintrace.core.model.HexDigits;
+
 /**
  * Ethereum accounts' owner ids seen last, in one array of longs: a set of four slots per hash of the account's 20
  * bytes, the account's bytes and its id side by side, the newest first in its set and the oldest dropped when a fifth
@@ -86,17 +88,17 @@ final class AccountIds {
         long b = 0;
         long c = 0;
         for (int i = 2; i < 18; i++) {
-            int d = digit(text.charAt(i));
+            int d = HexDigits.value(text.charAt(i));
             bad |= d;
             a = a << 4 | d;
         }
         for (int i = 18; i < 34; i++) {
-            int d = digit(text.charAt(i));
+            int d = HexDigits.value(text.charAt(i));
             bad |= d;
             b = b << 4 | d;
         }
         for (int i = 34; i < 42; i++) {
-            int d = digit(text.charAt(i));
+            int d = HexDigits.value(text.charAt(i));
             bad |= d;
             c = c << 4 | d;
         }
@@ -104,19 +106,5 @@ final class AccountIds {
         k1 = b;
         k2 = c;
         return (bad & ~0xf) == 0;
-    }
-
-    private static int digit(char c) {
-        return DIGITS[c & 0x7f] | (c >>> 7) << 4;
-    }
-
-    private static final byte[] DIGITS = new byte[128];
-
-    static {
-        java.util.Arrays.fill(DIGITS, (byte) 0x10);
-        for (int i = 0; i < 16; i++) {
-            DIGITS["0123456789abcdef".charAt(i)] = (byte) i;
-            DIGITS["0123456789ABCDEF".charAt(i)] = (byte) i;
-        }
     }
 }

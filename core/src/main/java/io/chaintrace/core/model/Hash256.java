@@ -33,8 +33,8 @@ public record Hash256(byte[] bytes) implements Comparable<Hash256> {
         byte[] b = new byte[LENGTH];
         int bad = 0;
         for (int i = 0, k = from; i < LENGTH; i++, k += 2) {
-            int high = digit(h.charAt(k));
-            int low = digit(h.charAt(k + 1));
+            int high = HexDigits.value(h.charAt(k));
+            int low = HexDigits.value(h.charAt(k + 1));
             bad |= high | low;
             b[i] = (byte) (high << 4 | low);
         }
@@ -42,24 +42,6 @@ public record Hash256(byte[] bytes) implements Comparable<Hash256> {
             throw new IllegalArgumentException("not a hex hash: " + hex);
         }
         return new Hash256(b);
-    }
-
-    /**
-     * A hex digit's value, else a value above 15; from a table, without a branch per digit (an import parses millions of
-     * hashes, and HexFormat's comparisons, digits and letters at random, were a tenth of its reading).
-     */
-    private static int digit(char c) {
-        return DIGITS[c & 0x7f] | (c >>> 7) << 4;
-    }
-
-    private static final byte[] DIGITS = new byte[128];
-
-    static {
-        Arrays.fill(DIGITS, (byte) 0x10);
-        for (int i = 0; i < 16; i++) {
-            DIGITS["0123456789abcdef".charAt(i)] = (byte) i;
-            DIGITS["0123456789ABCDEF".charAt(i)] = (byte) i;
-        }
     }
 
     /** Copies 32 bytes at {@code offset} of {@code source}. */

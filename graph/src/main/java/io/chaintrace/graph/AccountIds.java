@@ -11,14 +11,17 @@ import io.chaintrace.core.model.HexDigits;
  * five met another in their slot, and each miss here is a read in a map or the store.
  *
  * <p>Lossy, so only for ids already written: an account missing here is read from the store, and an import's new
- * accounts are kept by its batch until it is written. Bounded: 2^21 slots of 24 bytes (48 MB).
+ * accounts are kept by its batch until it is written. Bounded: 2^21 slots of 24 bytes (48 MB), made when first needed.
  */
 final class AccountIds {
     private static final int WAYS = 4;
     private static final int SETS = 1 << 19;
 
-    /** Per slot: the account's bytes 0-7, 8-15, and 16-19 above (id + 1) (0: an empty slot). */
-    private final long[] table = new long[3 * WAYS * SETS];
+    /**
+     * Per slot: the account's bytes 0-7, 8-15, and 16-19 above (id + 1) (0: an empty slot). Made at the first account
+     * held: a store opened to read, or to write Bitcoin, never pays for it.
+     */
+    private long[] table;
 
     /** The account being asked for, read by {@link #read}: its bytes 0-7, 8-15 and 16-19 (the writer's thread only). */
     private long k0;
@@ -27,7 +30,7 @@ final class AccountIds {
 
     /** The id of an account (its text: 0x and 40 hex digits in either case) if held here, else -1. */
     int get(String account) {
-        if (!read(account)) {
+        if (table == null || !read(account)) {
             return -1; // never held
         }
         int at = find(set());
@@ -38,6 +41,9 @@ final class AccountIds {
     void put(String account, int id) {
         if (!read(account) || id < 0 || id == Integer.MAX_VALUE) {
             return;
+        }
+        if (table == null) {
+            table = new long[3 * WAYS * SETS];
         }
         int set = set();
         int at = find(set);
@@ -52,7 +58,7 @@ final class AccountIds {
 
     /** Forgets an account (its id was taken back). */
     void remove(String account) {
-        if (read(account)) {
+        if (table != null && read(account)) {
             int at = find(set());
             if (at >= 0) {
                 table[at + 2] = 0;

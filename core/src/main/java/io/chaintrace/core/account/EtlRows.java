@@ -135,6 +135,13 @@ public final class EtlRows {
                                                   List<TxRow> txs, List<EthRows.Trace> traces, List<EthRows.TokenTransfer> tokens) {
         List<TxRow> ordered = new ArrayList<>(txs);
         ordered.sort(Comparator.comparingInt(t -> t.tx().index()));
+        for (int i = 1; i < ordered.size(); i++) {
+            if (ordered.get(i).tx().index() == ordered.get(i - 1).tx().index()) {
+                // Two transactions cannot hold one place in a block: their transfers' keys would be one, and one dropped.
+                throw new IllegalArgumentException("block " + number + " has two transactions at index " + ordered.get(i).tx().index()
+                        + ": 0x" + ordered.get(i - 1).tx().hash().hex() + " and 0x" + ordered.get(i).tx().hash().hex());
+            }
+        }
         Map<Hash256, EthRows.Receipt> receipts = new HashMap<>();
         for (TxRow t : ordered) {
             if (t.success().isPresent() || t.contractAddress().isPresent()) {

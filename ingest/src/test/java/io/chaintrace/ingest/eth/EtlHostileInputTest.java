@@ -128,7 +128,7 @@ class EtlHostileInputTest {
         assertEquals(dir.resolve("transactions.csv") + ": line 4: not a CSV row: Unexpected character after closing quote: 'x' (0x78)",
                 e.getMessage());
         Path windows = dir.resolve("transactions.csv");
-        Files.writeString(windows, "\uFEFF" + HEADER + "\r\n" + row + "\r\n" + row.replace("0x99f1", "0x99f4") + "\r\n");
+        Files.writeString(windows, "\uFEFF" + HEADER + "\r\n" + row + "\r\n" + row.replace("0x99f1", "0x99f4").replace(",47218,0,", ",47218,1,") + "\r\n");
         try (ChainStore store = ChainStore.open(dir.resolve("windows"))) {
             EtlSource.Summary s = new EtlSource(store, List.of(windows)).run(IngestListener.NONE);
             assertEquals(2, s.transfers());
@@ -193,6 +193,21 @@ class EtlHostileInputTest {
             List<AccountTransfer> stored = store.ethTransfers(0, Long.MAX_VALUE);
             assertEquals(List.of(TransferKind.NATIVE, TransferKind.INTERNAL), stored.stream().map(AccountTransfer::kind).toList(), stored.toString());
             assertEquals(BigInteger.valueOf(3), stored.get(1).amount().units());
+        }
+    }
+
+    /**
+     * Two transactions at one index of a block (a hand-edited or mixed export): refused with the block and both hashes,
+     * nothing stored. Their transfers would share one key, and the later was once dropped without a word.
+     */
+    @Test
+    void twoTransactionsAtOneIndexAreRefused() throws IOException {
+        Path f = transactions(ROW.replace("VALUE", "5"), ROW.replace("VALUE", "7").replace("0x99f1", "0x99f2"));
+        try (ChainStore store = ChainStore.open(dir.resolve("clash"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EtlSource(store, List.of(f)).run(IngestListener.NONE));
+            assertEquals("block 47218 has two transactions at index 0: 0x99f1097abd8f33a68f0ed63d60de5f3e7e2a3e0579b90d5f46a4f201c658b46d and "
+                    + "0x99f2097abd8f33a68f0ed63d60de5f3e7e2a3e0579b90d5f46a4f201c658b46d", e.getMessage());
+            assertEquals(0, store.ethStats().blocks(), "nothing stored");
         }
     }
 }

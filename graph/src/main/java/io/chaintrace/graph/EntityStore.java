@@ -183,18 +183,19 @@ final class EntityStore {
         // A commit looks at every owner: on a large store, commits as far apart as a quarter of the owners keep their
         // cost within that of the feeding (10^7 transactions: 59 s with a commit every 50,000, most of it the commits).
         long every = Math.max(chunk, counters.nextAddressId / 4);
-        long[] next = {every, chunk};
+        long nextCommit = every;
+        long nextProgress = chunk;
         PageReader reader = new PageReader((int) (seq >>> TxPages.SHIFT), transactions);
         try {
             for (DecodedPage d = reader.take(); d != null; d = reader.take()) {
                 feed.accept(d.page(), d.count());
-                if (feed.fed() >= next[0]) {
+                if (feed.fed() >= nextCommit) {
                     commitForest(clusterer.sets(), stored, feed.resumeSeq(), feed.resumeMaxSeen());
-                    next[0] = feed.fed() + every;
+                    nextCommit = feed.fed() + every;
                 }
-                if (feed.fed() >= next[1]) {
+                if (feed.fed() >= nextProgress) {
                     progress.accept(feed.fed());
-                    next[1] = feed.fed() + chunk;
+                    nextProgress = feed.fed() + chunk;
                 }
             }
         } finally {

@@ -2,6 +2,7 @@ package io.chaintrace.core.account;
 
 import io.chaintrace.core.model.AccountTransfer;
 import io.chaintrace.core.model.Hash256;
+import io.chaintrace.core.model.HexDigits;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -194,7 +195,7 @@ public final class EtlRows {
     }
 
     /**
-     * 0x and 40 lower-case hex digits, checked by a table without a branch per digit: a regular expression compiled per
+     * 0x and 40 lower-case hex digits, checked by a table without a branch per digit ({@link HexDigits}): a regular expression compiled per
      * row was a tenth of an import, then the comparisons' mispredicted branches (digits and letters at random) a sixth of
      * its reading.
      */
@@ -204,20 +205,9 @@ public final class EtlRows {
         }
         int bad = 0;
         for (int i = 2; i < 42; i++) {
-            char c = a.charAt(i);
-            bad |= NOT_HEX[c & 0x7f] | c >>> 7;
+            bad |= HexDigits.lowerCaseValue(a.charAt(i));
         }
-        return bad == 0;
-    }
-
-    /** 0 for the lower-case hex digits, 1 for every other ASCII character. */
-    private static final byte[] NOT_HEX = new byte[128];
-
-    static {
-        java.util.Arrays.fill(NOT_HEX, (byte) 1);
-        for (char c : "0123456789abcdef".toCharArray()) {
-            NOT_HEX[c] = 0;
-        }
+        return (bad & ~0xf) == 0;
     }
 
     private static String abbreviate(String s) {

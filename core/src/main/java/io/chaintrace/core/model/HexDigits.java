@@ -12,12 +12,15 @@ public final class HexDigits {
     }
 
     private static final byte[] VALUES = new byte[128];
+    private static final byte[] LOWER_CASE_VALUES = new byte[128];
 
     static {
         Arrays.fill(VALUES, (byte) 0x10);
+        Arrays.fill(LOWER_CASE_VALUES, (byte) 0x10);
         for (int i = 0; i < 16; i++) {
             VALUES["0123456789abcdef".charAt(i)] = (byte) i;
             VALUES["0123456789ABCDEF".charAt(i)] = (byte) i;
+            LOWER_CASE_VALUES["0123456789abcdef".charAt(i)] = (byte) i;
         }
     }
 
@@ -27,5 +30,10 @@ public final class HexDigits {
      */
     public static int value(char c) {
         return VALUES[c & 0x7f] | (c >>> 7) << 4;
+    }
+
+    /** The same for lower-case digits only (as an export writes an address): an upper-case letter is not one. */
+    public static int lowerCaseValue(char c) {
+        return LOWER_CASE_VALUES[c & 0x7f] | (c >>> 7) << 4;
     }
 }
